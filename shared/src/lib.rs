@@ -1,0 +1,16 @@
+//! Everything the edge, the widget and the console must agree on: the wire protocol,
+//! limits, and the conversation state machine. No I/O lives here.
+
+pub mod avatar;
+pub mod error;
+pub mod limits;
+pub mod machine;
+pub mod protocol;
+pub mod text;
+
+#[cfg(feature = "server")]
+pub mod server;
+
+pub use error::{ApiError, ErrorCode};
+pub use machine::{Command, ConversationState, Rejection};
+pub use protocol::*;

@@ -1,0 +1,334 @@
+//! The conversation state machine: a pure reducer over transcript events.
+//!
+//! `decide` turns a command into the next event (or a rejection) without changing anything;
+//! the caller persists that event and only then `apply`s it. Because the edge runs each
+//! conversation in one single-threaded Durable Object and nothing awaits between `decide`,
+//! the write and `apply`, every check here is atomic: one takeover wins, and a bot reply
+//! computed under an older epoch can never be committed (guarantees 1, 3 and 4).
+
+use crate::error::{ApiError, ErrorCode};
+use crate::protocol::{AgentInfo, Author, BotMeta, Event, EventBody, Mode, ModeReason};
+
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct ConversationState {
+    pub mode: Mode,
+    /// Incremented by every mode change.
+    pub epoch: u64,
+    pub holder: Option<AgentInfo>,
+    /// Seq of the last committed event; the next one gets `last_seq + 1`.
+    pub last_seq: u64,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub enum Command {
+    CustomerSays { text: String },
+    /// Move to `Queued`, asked by the customer or decided by the bot.
+    RequestHuman { reason: ModeReason },
+    TakeOver { agent: AgentInfo },
+    HandBack { agent_id: String },
+    AgentSays { agent: AgentInfo, text: String },
+    AgentNote { agent: AgentInfo, text: String },
+    /// A bot reply computed while the conversation was at `computed_at_epoch`.
+    BotSays { text: String, meta: BotMeta, computed_at_epoch: u64 },
+    Rate { score: u8 },
+    Close,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Rejection {
+    /// Someone else holds the conversation.
+    AlreadyHeld { holder: AgentInfo },
+    /// Only the holder may do this; `holder` is who does (if anyone).
+    NotHolder { holder: Option<AgentInfo> },
+    /// The bot computed this reply before a mode change; it must not be said.
+    StaleBotReply,
+    Closed,
+    InvalidRating,
+}
+
+impl Rejection {
+    pub fn to_api_error(&self) -> ApiError {
+        match self {
+            Rejection::AlreadyHeld { holder } => ApiError::new(
+                ErrorCode::AlreadyHeld,
+                format!("{} is already handling this conversation", holder.name),
+            ),
+            Rejection::NotHolder { holder: Some(holder) } => ApiError::new(
+                ErrorCode::NotHolder,
+                format!("{} is handling this conversation; take it over first", holder.name),
+            ),
+            Rejection::NotHolder { holder: None } => ApiError::new(
+                ErrorCode::NotHolder,
+                "no agent holds this conversation; take it over first",
+            ),
+            Rejection::StaleBotReply => {
+                ApiError::new(ErrorCode::StaleEpoch, "the conversation changed hands before the bot replied")
+            }
+            Rejection::Closed => ApiError::new(ErrorCode::ConversationClosed, "this conversation is closed"),
+            Rejection::InvalidRating => ApiError::new(ErrorCode::InvalidRating, "a rating is a whole number from 1 to 5"),
+        }
+    }
+}
+
+impl ConversationState {
+    fn holds(&self, agent_id: &str) -> bool {
+        self.mode == Mode::Human && self.holder.as_ref().is_some_and(|h| h.id == agent_id)
+    }
+
+    /// The event `cmd` would commit next, `Ok(None)` when it changes nothing (a repeated
+    /// takeover by the holder, a second request for a person), or why it is refused.
+    pub fn decide(&self, cmd: Command, ts: u64, client_id: Option<String>) -> Result<Option<Event>, Rejection> {
+        if self.mode == Mode::Closed && !matches!(cmd, Command::Rate { .. }) {
+            return Err(Rejection::Closed);
+        }
+        let (author, body) = match cmd {
+            Command::CustomerSays { text } => (Author::Customer, EventBody::Text { text, bot: None }),
+            Command::RequestHuman { reason } => {
+                if self.mode != Mode::Bot {
+                    return Ok(None);
+                }
+                let author = if reason == ModeReason::CustomerAsked { Author::Customer } else { Author::Bot };
+                (author, EventBody::Mode { mode: Mode::Queued, holder: None, reason })
+            }
+            Command::TakeOver { agent } => {
+                if self.holds(&agent.id) {
+                    return Ok(None);
+                }
+                if let (Mode::Human, Some(holder)) = (self.mode, &self.holder) {
+                    return Err(Rejection::AlreadyHeld { holder: holder.clone() });
+                }
+                (
+                    Author::Agent(agent.clone()),
+                    EventBody::Mode { mode: Mode::Human, holder: Some(agent), reason: ModeReason::AgentTookOver },
+                )
+            }
+            Command::HandBack { agent_id } => {
+                let Some(holder) = self.holder.clone().filter(|_| self.holds(&agent_id)) else {
+                    return Err(Rejection::NotHolder { holder: self.current_holder() });
+                };
+                (Author::Agent(holder), EventBody::Mode { mode: Mode::Bot, holder: None, reason: ModeReason::HandedBack })
+            }
+            Command::AgentSays { agent, text } => {
+                if !self.holds(&agent.id) {
+                    return Err(Rejection::NotHolder { holder: self.current_holder() });
+                }
+                (Author::Agent(agent), EventBody::Text { text, bot: None })
+            }
+            Command::AgentNote { agent, text } => (Author::Agent(agent), EventBody::Note { text }),
+            Command::BotSays { text, meta, computed_at_epoch } => {
+                if self.mode != Mode::Bot || self.epoch != computed_at_epoch {
+                    return Err(Rejection::StaleBotReply);
+                }
+                (Author::Bot, EventBody::Text { text, bot: Some(meta) })
+            }
+            Command::Rate { score } => {
+                if !(1..=5).contains(&score) {
+                    return Err(Rejection::InvalidRating);
+                }
+                (Author::Customer, EventBody::Rating { score })
+            }
+            Command::Close => {
+                (Author::System, EventBody::Mode { mode: Mode::Closed, holder: None, reason: ModeReason::Closed })
+            }
+        };
+        let epoch = if matches!(body, EventBody::Mode { .. }) { self.epoch + 1 } else { self.epoch };
+        Ok(Some(Event { seq: self.last_seq + 1, ts, epoch, author, body, client_id }))
+    }
+
+    fn current_holder(&self) -> Option<AgentInfo> {
+        if self.mode == Mode::Human { self.holder.clone() } else { None }
+    }
+
+    /// Advances the state past a committed event (from `decide`, or replayed from storage).
+    pub fn apply(&mut self, event: &Event) {
+        self.last_seq = self.last_seq.max(event.seq);
+        if let EventBody::Mode { mode, holder, .. } = &event.body {
+            self.mode = *mode;
+            self.epoch = event.epoch;
+            self.holder = if *mode == Mode::Human { holder.clone() } else { None };
+        }
+    }
+
+    /// Rebuilds the state from a whole transcript.
+    pub fn replay<'a>(events: impl IntoIterator<Item = &'a Event>) -> Self {
+        let mut state = ConversationState::default();
+        for event in events {
+            state.apply(event);
+        }
+        state
+    }
+}
+
+/// Checks a transcript against the guarantees: seq strictly increasing from 1 with no gap,
+/// epochs move only on mode changes, the bot never speaks outside `Bot` mode, only the
+/// holder speaks for the humans, and a takeover never lands on a conversation someone holds.
+pub fn audit(events: &[Event]) -> Result<(), String> {
+    let mut state = ConversationState::default();
+    for event in events {
+        if event.seq != state.last_seq + 1 {
+            return Err(format!("seq {} follows {}", event.seq, state.last_seq));
+        }
+        let is_mode = matches!(event.body, EventBody::Mode { .. });
+        let expected_epoch = if is_mode { state.epoch + 1 } else { state.epoch };
+        if event.epoch != expected_epoch {
+            return Err(format!("seq {}: epoch {} where {} was due", event.seq, event.epoch, expected_epoch));
+        }
+        match (&event.author, &event.body) {
+            (Author::Bot, EventBody::Text { .. }) if state.mode != Mode::Bot => {
+                return Err(format!("seq {}: the bot spoke in {:?} mode", event.seq, state.mode));
+            }
+            (Author::Agent(agent), EventBody::Text { .. }) if !state.holds(&agent.id) => {
+                return Err(format!("seq {}: {} spoke without holding the conversation", event.seq, agent.name));
+            }
+            (_, EventBody::Mode { mode: Mode::Human, holder: Some(new), .. }) => {
+                if let (Mode::Human, Some(old)) = (state.mode, &state.holder) {
+                    return Err(format!("seq {}: {} took over from {}", event.seq, new.name, old.name));
+                }
+            }
+            _ => {}
+        }
+        state.apply(event);
+    }
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn agent(id: &str, name: &str) -> AgentInfo {
+        AgentInfo { id: id.into(), name: name.into(), avatar: None }
+    }
+
+    fn meta() -> BotMeta {
+        BotMeta { confidence: 0.9, article_id: None, article_title: None }
+    }
+
+    /// Runs commands like the edge does, returning the transcript and each command's outcome.
+    fn run(state: &mut ConversationState, log: &mut Vec<Event>, cmd: Command) -> Result<Option<Event>, Rejection> {
+        let out = state.decide(cmd, 0, None)?;
+        if let Some(event) = &out {
+            log.push(event.clone());
+            state.apply(event);
+        }
+        Ok(out)
+    }
+
+    #[test]
+    fn bot_to_human_and_back() {
+        let (mut s, mut log) = (ConversationState::default(), Vec::new());
+        let dana = agent("a1", "Dana");
+        run(&mut s, &mut log, Command::CustomerSays { text: "hi".into() }).unwrap();
+        run(&mut s, &mut log, Command::BotSays { text: "hello".into(), meta: meta(), computed_at_epoch: 0 }).unwrap();
+        run(&mut s, &mut log, Command::RequestHuman { reason: ModeReason::CustomerAsked }).unwrap();
+        assert_eq!((s.mode, s.epoch), (Mode::Queued, 1));
+        run(&mut s, &mut log, Command::TakeOver { agent: dana.clone() }).unwrap();
+        assert_eq!((s.mode, s.epoch, s.holder.clone()), (Mode::Human, 2, Some(dana.clone())));
+        run(&mut s, &mut log, Command::AgentSays { agent: dana.clone(), text: "Dana here".into() }).unwrap();
+        run(&mut s, &mut log, Command::HandBack { agent_id: "a1".into() }).unwrap();
+        assert_eq!((s.mode, s.epoch, s.holder.clone()), (Mode::Bot, 3, None));
+        run(&mut s, &mut log, Command::Rate { score: 5 }).unwrap();
+        assert_eq!(log.iter().map(|e| e.seq).collect::<Vec<_>>(), vec![1, 2, 3, 4, 5, 6, 7]);
+        audit(&log).unwrap();
+        assert_eq!(ConversationState::replay(&log), s);
+    }
+
+    #[test]
+    fn second_agent_is_told_who_holds_it() {
+        let (mut s, mut log) = (ConversationState::default(), Vec::new());
+        run(&mut s, &mut log, Command::TakeOver { agent: agent("a1", "Dana") }).unwrap();
+        let err = run(&mut s, &mut log, Command::TakeOver { agent: agent("a2", "Sam") }).unwrap_err();
+        assert_eq!(err, Rejection::AlreadyHeld { holder: agent("a1", "Dana") });
+        assert!(err.to_api_error().message.contains("Dana"));
+        assert_eq!(err.to_api_error().code, ErrorCode::AlreadyHeld);
+        // The holder repeating the click changes nothing.
+        assert_eq!(run(&mut s, &mut log, Command::TakeOver { agent: agent("a1", "Dana") }).unwrap(), None);
+        assert_eq!(log.len(), 1);
+    }
+
+    #[test]
+    fn many_agents_racing_yield_one_takeover() {
+        let (mut s, mut log) = (ConversationState::default(), Vec::new());
+        let outcomes: Vec<_> = (0..8)
+            .map(|i| run(&mut s, &mut log, Command::TakeOver { agent: agent(&format!("a{i}"), &format!("Agent {i}")) }))
+            .collect();
+        assert_eq!(outcomes.iter().filter(|o| o.is_ok()).count(), 1);
+        assert_eq!(log.len(), 1);
+        audit(&log).unwrap();
+    }
+
+    #[test]
+    fn bot_reply_in_flight_during_takeover_is_dropped() {
+        let (mut s, mut log) = (ConversationState::default(), Vec::new());
+        run(&mut s, &mut log, Command::CustomerSays { text: "q".into() }).unwrap();
+        let computed_at = s.epoch;
+        run(&mut s, &mut log, Command::TakeOver { agent: agent("a1", "Dana") }).unwrap();
+        let late = Command::BotSays { text: "late".into(), meta: meta(), computed_at_epoch: computed_at };
+        assert_eq!(run(&mut s, &mut log, late).unwrap_err(), Rejection::StaleBotReply);
+        // Even after hand-back the old reply stays stale: the epoch moved on twice.
+        run(&mut s, &mut log, Command::HandBack { agent_id: "a1".into() }).unwrap();
+        let late = Command::BotSays { text: "late".into(), meta: meta(), computed_at_epoch: computed_at };
+        assert_eq!(run(&mut s, &mut log, late).unwrap_err(), Rejection::StaleBotReply);
+        assert!(log.iter().all(|e| e.author != Author::Bot));
+    }
+
+    #[test]
+    fn bot_is_silent_while_queued() {
+        let (mut s, mut log) = (ConversationState::default(), Vec::new());
+        run(&mut s, &mut log, Command::RequestHuman { reason: ModeReason::CustomerAsked }).unwrap();
+        let reply = Command::BotSays { text: "x".into(), meta: meta(), computed_at_epoch: s.epoch };
+        assert_eq!(run(&mut s, &mut log, reply).unwrap_err(), Rejection::StaleBotReply);
+        // Asking twice is one request.
+        assert_eq!(run(&mut s, &mut log, Command::RequestHuman { reason: ModeReason::CustomerAsked }).unwrap(), None);
+    }
+
+    #[test]
+    fn only_the_holder_speaks_and_hands_back() {
+        let (mut s, mut log) = (ConversationState::default(), Vec::new());
+        let sam = agent("a2", "Sam");
+        let say = |a: &AgentInfo| Command::AgentSays { agent: a.clone(), text: "x".into() };
+        assert_eq!(run(&mut s, &mut log, say(&sam)).unwrap_err(), Rejection::NotHolder { holder: None });
+        run(&mut s, &mut log, Command::TakeOver { agent: agent("a1", "Dana") }).unwrap();
+        assert_eq!(
+            run(&mut s, &mut log, say(&sam)).unwrap_err(),
+            Rejection::NotHolder { holder: Some(agent("a1", "Dana")) }
+        );
+        assert!(run(&mut s, &mut log, Command::HandBack { agent_id: "a2".into() }).is_err());
+        // Private notes are fine for anyone.
+        run(&mut s, &mut log, Command::AgentNote { agent: sam, text: "fyi".into() }).unwrap();
+        audit(&log).unwrap();
+    }
+
+    #[test]
+    fn ratings_are_one_to_five_and_closed_is_final() {
+        let (mut s, mut log) = (ConversationState::default(), Vec::new());
+        assert_eq!(run(&mut s, &mut log, Command::Rate { score: 0 }).unwrap_err(), Rejection::InvalidRating);
+        assert_eq!(run(&mut s, &mut log, Command::Rate { score: 6 }).unwrap_err(), Rejection::InvalidRating);
+        run(&mut s, &mut log, Command::Close).unwrap();
+        assert_eq!(run(&mut s, &mut log, Command::CustomerSays { text: "x".into() }).unwrap_err(), Rejection::Closed);
+        run(&mut s, &mut log, Command::Rate { score: 4 }).unwrap();
+    }
+
+    #[test]
+    fn audit_catches_broken_transcripts() {
+        let dana = agent("a1", "Dana");
+        let ev = |seq, epoch, author, body| Event { seq, ts: 0, epoch, author, body, client_id: None };
+        let takeover = |who: &AgentInfo, epoch| {
+            ev(
+                0,
+                epoch,
+                Author::Agent(who.clone()),
+                EventBody::Mode { mode: Mode::Human, holder: Some(who.clone()), reason: ModeReason::AgentTookOver },
+            )
+        };
+        let bot = |seq, epoch| ev(seq, epoch, Author::Bot, EventBody::Text { text: "x".into(), bot: Some(meta()) });
+
+        let mut t = takeover(&dana, 1);
+        t.seq = 1;
+        assert!(audit(&[t.clone(), bot(2, 1)]).unwrap_err().contains("bot spoke"));
+        assert!(audit(&[bot(1, 0), bot(3, 0)]).unwrap_err().contains("follows"));
+        let mut t2 = takeover(&agent("a2", "Sam"), 2);
+        t2.seq = 2;
+        assert!(audit(&[t, t2]).unwrap_err().contains("took over from"));
+    }
+}

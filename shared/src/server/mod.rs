@@ -1,0 +1,4 @@
+//! Server-side pure logic: signed tokens, password hashing, the knowledge-base bot.
+
+pub mod password;
+pub mod token;
