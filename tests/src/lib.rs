@@ -1,1 +1,19 @@
-//! End-to-end tests.
+//! Harness for Baton's end-to-end tests: starts the real stack (`wrangler dev` serving the
+//! release build) and real headless Chromium sessions, and talks to both like users do.
+
+pub mod api;
+pub mod browser;
+pub mod process;
+pub mod stack;
+pub mod wait;
+
+pub use api::{Api, Socket};
+pub use browser::{Browser, Page};
+pub use stack::Stack;
+pub use wait::{until, until_some};
+
+/// The repository root (this crate lives in `tests/`).
+pub fn repo_root() -> std::path::PathBuf {
+    let dir = std::path::PathBuf::from(env!("CARGO_MANIFEST_DIR"));
+    dir.parent().map(std::path::PathBuf::from).unwrap_or(dir)
+}

@@ -1,1 +1,44 @@
-fn main() {}
+//! Project automation: `cargo xtask setup | build | dev | test`.
+
+mod build;
+mod dev;
+mod paths;
+mod process;
+mod secrets;
+mod seed;
+mod test;
+mod tools;
+
+use std::process::ExitCode;
+
+const USAGE: &str = "\
+usage: cargo xtask <command>
+
+  setup                          install the pinned tools (skips what is there) and local secrets
+  build                          build widget, console and edge (release) into dist/ and edge/build/
+  dev [--port P] [--persist-to DIR]
+                                 setup, build, then serve Baton with the demo site on 127.0.0.1:P (default 8787)
+  test                           setup, unit tests, build, end-to-end tests (wrangler dev + headless Chromium)
+";
+
+fn main() -> ExitCode {
+    let args: Vec<String> = std::env::args().skip(1).collect();
+    let result = match args.first().map(String::as_str) {
+        Some("setup") => tools::setup().map(|_| ()),
+        Some("build") => tools::setup().and_then(|t| build::all(&t)),
+        Some("dev") => dev::run(&args[1..]),
+        Some("test") => test::run(&args[1..]),
+        Some("-h" | "--help" | "help") | None => {
+            print!("{USAGE}");
+            return ExitCode::SUCCESS;
+        }
+        Some(other) => Err(format!("unknown command {other:?}\n\n{USAGE}")),
+    };
+    match result {
+        Ok(_) => ExitCode::SUCCESS,
+        Err(err) => {
+            eprintln!("xtask: error: {err}");
+            ExitCode::FAILURE
+        }
+    }
+}

@@ -1,0 +1,126 @@
+//! Talking to the edge the way the widget and the console do: REST and WebSockets.
+
+use std::time::Duration;
+
+use baton_shared::limits::PROTOCOL_VERSION;
+use baton_shared::{ClientFrame, ConversationView, Event, LoginResponse, ServerFrame, StartResponse, encode};
+use futures::{SinkExt, StreamExt};
+use serde_json::{Value, json};
+use tokio_tungstenite::tungstenite::Message;
+
+type Ws = tokio_tungstenite::WebSocketStream<tokio_tungstenite::MaybeTlsStream<tokio::net::TcpStream>>;
+
+#[derive(Clone)]
+pub struct Api {
+    pub base: String,
+    pub http: reqwest::Client,
+}
+
+#[derive(Debug, serde::Deserialize)]
+pub struct Transcript {
+    pub state: ConversationView,
+    pub events: Vec<Event>,
+}
+
+impl Api {
+    pub fn new(base: &str) -> Api {
+        Api { base: base.to_string(), http: reqwest::Client::new() }
+    }
+
+    /// POSTs JSON and returns status and body.
+    pub async fn post(&self, path: &str, body: &Value) -> (u16, Value) {
+        let response = self
+            .http
+            .post(format!("{}{path}", self.base))
+            .json(body)
+            .send()
+            .await
+            .unwrap_or_else(|e| panic!("POST {path}: {e}"));
+        let status = response.status().as_u16();
+        (status, response.json().await.unwrap_or(Value::Null))
+    }
+
+    pub async fn start(&self, site: &str, token: Option<&str>) -> StartResponse {
+        let (status, body) = self.post(&format!("/api/sites/{site}/conversations"), &json!({ "token": token })).await;
+        assert_eq!(status, 200, "start conversation: {body}");
+        serde_json::from_value(body).unwrap_or_else(|e| panic!("start response: {e}"))
+    }
+
+    pub async fn login(&self, site: &str, email: &str, password: &str) -> LoginResponse {
+        let (status, body) =
+            self.post(&format!("/api/sites/{site}/login"), &json!({ "email": email, "password": password })).await;
+        assert_eq!(status, 200, "login {email}: {body}");
+        serde_json::from_value(body).unwrap_or_else(|e| panic!("login response: {e}"))
+    }
+
+    pub async fn transcript(&self, site: &str, conversation: &str, token: &str) -> Transcript {
+        let response = self
+            .http
+            .get(format!("{}/api/sites/{site}/conversations/{conversation}/transcript", self.base))
+            .query(&[("token", token)])
+            .send()
+            .await
+            .unwrap_or_else(|e| panic!("transcript: {e}"));
+        assert!(response.status().is_success(), "transcript: {}", response.status());
+        response.json().await.unwrap_or_else(|e| panic!("transcript body: {e}"))
+    }
+
+    pub fn ws_url(&self, site: &str, conversation: &str, token: &str) -> String {
+        format!("{}/api/sites/{site}/conversations/{conversation}/ws?token={token}", self.base.replacen("http", "ws", 1))
+    }
+
+    /// Opens a conversation socket and completes the hello; returns the socket and its welcome.
+    pub async fn connect(&self, site: &str, conversation: &str, token: &str, last_seq: u64) -> (Socket, ServerFrame) {
+        let mut socket = Socket::open(&self.ws_url(site, conversation, token)).await;
+        socket.send(&ClientFrame::Hello { protocol: PROTOCOL_VERSION, last_seq }).await;
+        let welcome = socket.next_matching("welcome", |f| matches!(f, ServerFrame::Welcome { .. })).await;
+        (socket, welcome)
+    }
+}
+
+/// A WebSocket client speaking the Baton protocol.
+pub struct Socket {
+    ws: Ws,
+    /// Every frame received so far, in order.
+    pub seen: Vec<ServerFrame>,
+}
+
+impl Socket {
+    pub async fn open(url: &str) -> Socket {
+        let (ws, _) = tokio_tungstenite::connect_async(url).await.unwrap_or_else(|e| panic!("connect {url}: {e}"));
+        Socket { ws, seen: Vec::new() }
+    }
+
+    pub async fn send(&mut self, frame: &ClientFrame) {
+        self.send_raw(&encode(frame)).await;
+    }
+
+    pub async fn send_raw(&mut self, text: &str) {
+        self.ws.send(Message::text(text.to_string())).await.unwrap_or_else(|e| panic!("send: {e}"));
+    }
+
+    /// Next frame that matches, within the default deadline; keeps every frame in `seen`.
+    pub async fn next_matching(&mut self, what: &str, pred: impl Fn(&ServerFrame) -> bool) -> ServerFrame {
+        let deadline = tokio::time::Instant::now() + Duration::from_secs(20);
+        loop {
+            let next = tokio::time::timeout_at(deadline, self.ws.next())
+                .await
+                .unwrap_or_else(|_| panic!("timed out waiting for {what}; seen: {:?}", self.seen));
+            let message = match next {
+                Some(Ok(message)) => message,
+                other => panic!("socket ended while waiting for {what}: {other:?}"),
+            };
+            let Message::Text(text) = message else { continue };
+            let frame: ServerFrame =
+                serde_json::from_str(&text).unwrap_or_else(|e| panic!("undecodable server frame {text}: {e}"));
+            self.seen.push(frame.clone());
+            if pred(&frame) {
+                return frame;
+            }
+        }
+    }
+
+    pub async fn close(mut self) {
+        let _ = self.ws.close(None).await;
+    }
+}

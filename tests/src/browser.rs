@@ -1,0 +1,211 @@
+//! Headless Chromium driven over WebDriver. Elements are found the way assistive technology
+//! names them (role + accessible name), across shadow roots, so tests depend on the same
+//! contract screen readers do.
+
+use std::path::PathBuf;
+use std::process::{Command, Stdio};
+use std::time::Duration;
+
+use fantoccini::elements::{Element, ElementRef};
+use fantoccini::{Client, ClientBuilder};
+use hyper_util::client::legacy::connect::HttpConnector;
+use serde_json::{Value, json};
+
+use crate::process::{Guarded, free_port};
+use crate::wait::{DEFAULT_DEADLINE, until_some};
+
+const W3C_ELEMENT_KEY: &str = "element-6066-11e4-a52e-4f735466cecf";
+
+/// Finds a visible element by ARIA role and accessible name in the document and every open
+/// shadow root. Covers the roles Baton's UIs use; `exact` compares whole names.
+const FIND_BY_ROLE: &str = r#"
+const [role, name, exact] = arguments;
+const roots = [document];
+for (let i = 0; i < roots.length; i++)
+  for (const el of roots[i].querySelectorAll('*')) if (el.shadowRoot) roots.push(el.shadowRoot);
+const implicitRole = (el) => {
+  const tag = el.tagName.toLowerCase();
+  if (tag === 'button') return 'button';
+  if (tag === 'textarea') return 'textbox';
+  if (tag === 'a' && el.hasAttribute('href')) return 'link';
+  if (tag === 'input') {
+    const type = (el.getAttribute('type') || 'text').toLowerCase();
+    if (['text', 'email', 'password', 'search', 'tel', 'url'].includes(type)) return 'textbox';
+    if (type === 'checkbox') return 'checkbox';
+    if (type === 'submit' || type === 'button') return 'button';
+  }
+  return null;
+};
+const byId = (el, id) => { const n = el.getRootNode().getElementById(id); return n ? n.textContent : ''; };
+const nameOf = (el) => {
+  const label = el.getAttribute('aria-label');
+  if (label) return label;
+  const ids = el.getAttribute('aria-labelledby');
+  if (ids) return ids.split(/\s+/).map((id) => byId(el, id)).join(' ');
+  if (el.id) {
+    const l = el.getRootNode().querySelector(`label[for="${CSS.escape(el.id)}"]`);
+    if (l) return l.textContent;
+  }
+  const wrapping = el.closest('label');
+  if (wrapping) return wrapping.textContent;
+  if (el.tagName === 'INPUT') return el.value || el.getAttribute('placeholder') || '';
+  return el.textContent || '';
+};
+const visible = (el) => {
+  const r = el.getBoundingClientRect(), s = getComputedStyle(el);
+  return r.width > 0 && r.height > 0 && s.visibility !== 'hidden' && s.display !== 'none';
+};
+for (const root of roots)
+  for (const el of root.querySelectorAll('*')) {
+    if ((el.getAttribute('role') || implicitRole(el)) !== role || !visible(el)) continue;
+    const n = nameOf(el).replace(/\s+/g, ' ').trim();
+    if (exact ? n === name : n.includes(name)) return el;
+  }
+return null;
+"#;
+
+/// A chromedriver process; each `page()` is a separate browser with its own profile.
+pub struct Browser {
+    url: String,
+    _driver: Guarded,
+}
+
+impl Browser {
+    pub async fn start() -> Browser {
+        let port = free_port();
+        let bin = std::env::var_os("BATON_CHROMEDRIVER").map(PathBuf::from).unwrap_or_else(|| "/usr/bin/chromedriver".into());
+        let mut cmd = Command::new(bin);
+        cmd.arg(format!("--port={port}")).stdout(Stdio::null()).stderr(Stdio::null());
+        let mut driver = Guarded::spawn("chromedriver", &mut cmd);
+        let url = format!("http://127.0.0.1:{port}");
+        let status = format!("{url}/status");
+        until_some("chromedriver to start", Duration::from_secs(30), || {
+            driver.assert_running();
+            let req = reqwest::Client::new().get(&status).send();
+            async move { req.await.ok().filter(|r| r.status().is_success()).map(|_| ()) }
+        })
+        .await;
+        Browser { url, _driver: driver }
+    }
+
+    pub async fn page(&self) -> Page {
+        let chromium = std::env::var("BATON_CHROMIUM").unwrap_or_else(|_| "/usr/bin/chromium".into());
+        let mut caps = serde_json::Map::new();
+        caps.insert(
+            "goog:chromeOptions".into(),
+            json!({
+                "binary": chromium,
+                "args": ["--headless=new", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+                         "--disable-background-networking", "--disable-component-update", "--disable-sync",
+                         "--disable-dev-shm-usage", "--window-size=1280,900"]
+            }),
+        );
+        let client = ClientBuilder::new(HttpConnector::new())
+            .capabilities(caps)
+            .connect(&self.url)
+            .await
+            .unwrap_or_else(|e| panic!("new browser session: {e}"));
+        Page { client }
+    }
+}
+
+pub struct Page {
+    pub client: Client,
+}
+
+impl Page {
+    pub async fn goto(&self, url: &str) {
+        self.client.goto(url).await.unwrap_or_else(|e| panic!("goto {url}: {e}"));
+    }
+
+    pub async fn reload(&self) {
+        self.client.refresh().await.unwrap_or_else(|e| panic!("reload: {e}"));
+    }
+
+    pub async fn eval(&self, script: &str, args: Vec<Value>) -> Value {
+        self.client.execute(script, args).await.unwrap_or_else(|e| panic!("script failed: {e}\n{script}"))
+    }
+
+    async fn try_find(&self, role: &str, name: &str, exact: bool) -> Option<Element> {
+        let found = self.client.execute(FIND_BY_ROLE, vec![json!(role), json!(name), json!(exact)]).await.ok()?;
+        let id = found.get(W3C_ELEMENT_KEY)?.as_str()?.to_string();
+        Some(Element::from_element_id(self.client.clone(), ElementRef::from(id)))
+    }
+
+    /// Waits for a visible element with this role whose accessible name contains `name`.
+    pub async fn find(&self, role: &str, name: &str) -> Element {
+        until_some(&format!("{role} named {name:?}"), DEFAULT_DEADLINE, || self.try_find(role, name, false)).await
+    }
+
+    /// Like `find`, but the accessible name must equal `name`.
+    pub async fn find_exact(&self, role: &str, name: &str) -> Element {
+        until_some(&format!("{role} named exactly {name:?}"), DEFAULT_DEADLINE, || self.try_find(role, name, true)).await
+    }
+
+    pub async fn exists(&self, role: &str, name: &str) -> bool {
+        self.try_find(role, name, true).await.is_some()
+    }
+
+    pub async fn click(&self, role: &str, name: &str) {
+        let el = self.find_exact(role, name).await;
+        el.click().await.unwrap_or_else(|e| panic!("click {role} {name:?}: {e}"));
+    }
+
+    pub async fn type_into(&self, name: &str, text: &str) {
+        let el = self.find_exact("textbox", name).await;
+        el.send_keys(text).await.unwrap_or_else(|e| panic!("type into {name:?}: {e}"));
+    }
+
+    /// Visible text of the first element with this role (e.g. the `log` of messages).
+    pub async fn text_of(&self, role: &str, name: &str) -> String {
+        let el = self.find(role, name).await;
+        self.client
+            .execute("return arguments[0].innerText", vec![serde_json::to_value(&el).unwrap_or(Value::Null)])
+            .await
+            .ok()
+            .and_then(|v| v.as_str().map(str::to_string))
+            .unwrap_or_default()
+    }
+
+    /// Waits until the element's visible text contains `needle`; returns that text.
+    pub async fn wait_for_text(&self, role: &str, name: &str, needle: &str) -> String {
+        until_some(&format!("{role} {name:?} to show {needle:?}"), DEFAULT_DEADLINE, || async {
+            let text = self.text_of_now(role, name).await?;
+            text.contains(needle).then_some(text)
+        })
+        .await
+    }
+
+    async fn text_of_now(&self, role: &str, name: &str) -> Option<String> {
+        let el = self.try_find(role, name, false).await?;
+        let value = self
+            .client
+            .execute("return arguments[0].innerText", vec![serde_json::to_value(&el).ok()?])
+            .await
+            .ok()?;
+        value.as_str().map(str::to_string)
+    }
+
+    /// Whole visible text of the page including open shadow roots.
+    pub async fn all_text(&self) -> String {
+        let script = r#"
+            const parts = [document.body.innerText];
+            const roots = [document];
+            for (let i = 0; i < roots.length; i++)
+              for (const el of roots[i].querySelectorAll('*'))
+                if (el.shadowRoot) { roots.push(el.shadowRoot); parts.push(el.shadowRoot.textContent); }
+            return parts.join('\n');"#;
+        self.eval(script, vec![]).await.as_str().unwrap_or_default().to_string()
+    }
+
+    pub async fn wait_for_page_text(&self, needle: &str) {
+        until_some(&format!("page to show {needle:?}"), DEFAULT_DEADLINE, || async {
+            self.all_text().await.contains(needle).then_some(())
+        })
+        .await
+    }
+
+    pub async fn close(self) {
+        let _ = self.client.close().await;
+    }
+}

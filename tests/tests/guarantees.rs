@@ -1,0 +1,188 @@
+//! Guarantees 1–4 of DESIGN.md at the protocol level, over real WebSockets to workerd.
+
+use baton_e2e::{Api, Stack};
+use baton_shared::machine::audit;
+use baton_shared::{AgentInfo, Author, ClientFrame, ErrorCode, EventBody, Mode, ServerFrame};
+
+fn event_of(frame: &ServerFrame) -> Option<&baton_shared::Event> {
+    match frame {
+        ServerFrame::Event { event } => Some(event),
+        _ => None,
+    }
+}
+
+fn is_ack_for(frame: &ServerFrame, id: &str) -> Option<u64> {
+    match frame {
+        ServerFrame::Ack { client_id, seq } if client_id == id => Some(*seq),
+        _ => None,
+    }
+}
+
+#[tokio::test]
+async fn resent_message_is_stored_once_and_acked_with_its_original_seq() {
+    let stack = Stack::start().await;
+    let api = Api::new(&stack.base);
+    let conv = api.start("demo", None).await;
+    let (mut customer, _) = api.connect("demo", &conv.conversation_id, &conv.token, 0).await;
+
+    let send = ClientFrame::Send { client_id: "msg-1".into(), text: "How long does shipping take?".into() };
+    customer.send(&send).await;
+    let first = customer.next_matching("ack of msg-1", |f| is_ack_for(f, "msg-1").is_some()).await;
+    let seq = is_ack_for(&first, "msg-1").unwrap_or_default();
+    // The bot answers the first message; wait for it so nothing is in flight.
+    customer.next_matching("bot answer", |f| event_of(f).is_some_and(|e| e.author == Author::Bot)).await;
+
+    // A retry on the same socket, and another after reconnecting, are both acked with the same seq.
+    customer.send(&send).await;
+    let again = customer.next_matching("second ack", |f| is_ack_for(f, "msg-1").is_some()).await;
+    assert_eq!(is_ack_for(&again, "msg-1"), Some(seq));
+    customer.close().await;
+    let (mut reconnected, _) = api.connect("demo", &conv.conversation_id, &conv.token, 0).await;
+    reconnected.send(&send).await;
+    let third = reconnected.next_matching("ack after reconnect", |f| is_ack_for(f, "msg-1").is_some()).await;
+    assert_eq!(is_ack_for(&third, "msg-1"), Some(seq));
+
+    let transcript = api.transcript("demo", &conv.conversation_id, &conv.token).await;
+    let copies = transcript
+        .events
+        .iter()
+        .filter(|e| matches!(&e.body, EventBody::Text { text, .. } if text == "How long does shipping take?"))
+        .count();
+    assert_eq!(copies, 1, "the message was stored {copies} times");
+    audit(&transcript.events).unwrap_or_else(|e| panic!("transcript breaks a guarantee: {e}"));
+}
+
+#[tokio::test]
+async fn reconnecting_client_receives_exactly_the_gap() {
+    let stack = Stack::start().await;
+    let api = Api::new(&stack.base);
+    let conv = api.start("demo", None).await;
+    let (mut customer, _) = api.connect("demo", &conv.conversation_id, &conv.token, 0).await;
+    for (i, text) in ["What is your returns policy?", "And how do I reset my password?"].iter().enumerate() {
+        let id = format!("gap-{i}");
+        customer.send(&ClientFrame::Send { client_id: id.clone(), text: text.to_string() }).await;
+        customer.next_matching("ack", |f| is_ack_for(f, &id).is_some()).await;
+        customer.next_matching("bot answer", |f| event_of(f).is_some_and(|e| e.author == Author::Bot)).await;
+    }
+    customer.close().await;
+    let full = api.transcript("demo", &conv.conversation_id, &conv.token).await;
+    let last = full.state.last_seq;
+    assert!(last >= 4, "expected two questions and two answers, got last_seq {last}");
+
+    let (_, welcome) = api.connect("demo", &conv.conversation_id, &conv.token, 2).await;
+    let ServerFrame::Welcome { events, state, .. } = welcome else { panic!("no welcome") };
+    let seqs: Vec<u64> = events.iter().map(|e| e.seq).collect();
+    assert_eq!(seqs, (3..=last).collect::<Vec<_>>(), "resume after seq 2 must return exactly the gap");
+    assert_eq!(state.last_seq, last);
+}
+
+/// A site with five agents, for the race.
+fn race_site() -> serde_json::Value {
+    let accounts: Vec<_> = (1..=5)
+        .map(|i| serde_json::json!({
+            "email": format!("agent{i}@race.test"), "name": format!("Agent {i}"), "role": "agent",
+            "password": format!("race-pass-{i}")
+        }))
+        .collect();
+    serde_json::json!({
+        "name": "Race", "bot_name": "Bot", "greeting": "Hi", "allowed_origins": ["*"],
+        "articles": [], "accounts": accounts
+    })
+}
+
+#[tokio::test]
+async fn five_agents_racing_for_one_conversation_leave_one_holder() {
+    let stack = Stack::start().await;
+    stack.seed_site("race", &race_site()).await;
+    let api = Api::new(&stack.base);
+    let conv = api.start("race", None).await;
+    let (mut customer, _) = api.connect("race", &conv.conversation_id, &conv.token, 0).await;
+    customer.send(&ClientFrame::Send { client_id: "q".into(), text: "I need help with an order".into() }).await;
+    customer.next_matching("ack", |f| is_ack_for(f, "q").is_some()).await;
+
+    let mut sockets = Vec::new();
+    for i in 1..=5 {
+        let login = api.login("race", &format!("agent{i}@race.test"), &format!("race-pass-{i}")).await;
+        let (socket, _) = api.connect("race", &conv.conversation_id, &login.token, 0).await;
+        sockets.push((login.agent, socket));
+    }
+    // Fire every takeover before reading any answer; a ping after each marks where that
+    // socket's own outcome must have arrived (a socket's frames are handled in order).
+    for (_, socket) in sockets.iter_mut() {
+        socket.send(&ClientFrame::TakeOver).await;
+        socket.send(&ClientFrame::Ping).await;
+    }
+    let mut refused = Vec::new();
+    for (agent, socket) in sockets.iter_mut() {
+        socket.next_matching("pong", |f| matches!(f, ServerFrame::Pong)).await;
+        let error = socket.seen.iter().find_map(|f| match f {
+            ServerFrame::Error { code, message, .. } => Some((*code, message.clone())),
+            _ => None,
+        });
+        refused.push((agent.clone(), error));
+    }
+
+    let transcript = api.transcript("race", &conv.conversation_id, &conv.token).await;
+    let takeovers: Vec<&AgentInfo> = transcript
+        .events
+        .iter()
+        .filter_map(|e| match &e.body {
+            EventBody::Mode { mode: Mode::Human, holder: Some(h), .. } => Some(h),
+            _ => None,
+        })
+        .collect();
+    assert_eq!(takeovers.len(), 1, "exactly one takeover in the transcript: {takeovers:?}");
+    let winner = takeovers[0];
+    assert_eq!(transcript.state.holder.as_ref(), Some(winner));
+    for (agent, error) in &refused {
+        if agent.id == winner.id {
+            assert_eq!(error, &None, "the winner got an error");
+        } else {
+            let (code, message) = error.clone().unwrap_or_else(|| panic!("{} was not refused", agent.name));
+            assert_eq!(code, ErrorCode::AlreadyHeld);
+            assert!(message.contains(&winner.name), "{} was told {message:?}, not who holds it", agent.name);
+        }
+    }
+    audit(&transcript.events).unwrap_or_else(|e| panic!("transcript breaks a guarantee: {e}"));
+}
+
+#[tokio::test]
+async fn bot_stays_silent_while_a_human_holds_the_conversation() {
+    let stack = Stack::start().await;
+    let api = Api::new(&stack.base);
+    let conv = api.start("demo", None).await;
+    let (mut customer, _) = api.connect("demo", &conv.conversation_id, &conv.token, 0).await;
+    let dana = api.login("demo", "dana@demo.test", "dana-demo-pass").await;
+    let (mut agent, _) = api.connect("demo", &conv.conversation_id, &dana.token, 0).await;
+    agent.send(&ClientFrame::TakeOver).await;
+    agent.next_matching("takeover", |f| event_of(f).is_some_and(|e| matches!(e.body, EventBody::Mode { .. }))).await;
+
+    // Questions the bot could answer get no bot reply now; the agent sees them.
+    for (i, text) in ["How long does shipping take?", "What is your returns policy?"].iter().enumerate() {
+        let id = format!("h-{i}");
+        customer.send(&ClientFrame::Send { client_id: id.clone(), text: text.to_string() }).await;
+        customer.next_matching("ack", |f| is_ack_for(f, &id).is_some()).await;
+        agent.next_matching("customer message", |f| event_of(f).is_some_and(|e| e.client_id.as_deref() == Some(&id))).await;
+    }
+    agent.send(&ClientFrame::Send { client_id: "d1".into(), text: "Dana here, let me check.".into() }).await;
+    customer.next_matching("Dana's reply", |f| event_of(f).is_some_and(|e| matches!(e.author, Author::Agent(_)))).await;
+    agent.send(&ClientFrame::HandBack).await;
+    customer
+        .next_matching("hand-back", |f| event_of(f).is_some_and(|e| matches!(e.body, EventBody::Mode { mode: Mode::Bot, .. })))
+        .await;
+
+    let transcript = api.transcript("demo", &conv.conversation_id, &dana.token).await;
+    audit(&transcript.events).unwrap_or_else(|e| panic!("transcript breaks a guarantee: {e}"));
+    assert!(
+        !transcript.events.iter().any(|e| e.author == Author::Bot),
+        "the bot spoke while Dana held the conversation: {:?}",
+        transcript.events
+    );
+    // A customer socket cannot take over, and an agent who does not hold it cannot speak.
+    customer.send(&ClientFrame::TakeOver).await;
+    let refused = customer.next_matching("refusal", |f| matches!(f, ServerFrame::Error { .. })).await;
+    assert!(
+        matches!(refused, ServerFrame::Error { code: ErrorCode::Forbidden | ErrorCode::Unauthorized, .. }),
+        "{refused:?}"
+    );
+}

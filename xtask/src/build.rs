@@ -1,0 +1,84 @@
+//! Release builds of the three deployables: widget, console and edge, plus the demo page.
+
+use std::path::Path;
+use std::process::Command;
+use std::time::Instant;
+
+use crate::paths::{dist, repo_root};
+use crate::process::{run, step};
+use crate::tools::Tools;
+
+/// Features the wasm produced by Rust 1.95 uses; wasm-opt must be told to keep them.
+const WASM_FEATURES: &[&str] = &[
+    "--enable-bulk-memory",
+    "--enable-nontrapping-float-to-int",
+    "--enable-sign-ext",
+    "--enable-mutable-globals",
+    "--enable-reference-types",
+    "--enable-multivalue",
+];
+
+pub fn all(tools: &Tools) -> Result<(), String> {
+    std::fs::create_dir_all(dist()).map_err(|e| format!("cannot create dist/: {e}"))?;
+    timed("widget", || widget(tools))?;
+    timed("console", || console(tools))?;
+    timed("demo page", demo)?;
+    timed("edge", || edge(tools))?;
+    Ok(())
+}
+
+fn timed(what: &str, f: impl FnOnce() -> Result<(), String>) -> Result<(), String> {
+    step(&format!("build {what}"));
+    let started = Instant::now();
+    f()?;
+    println!("built {what} in {:.1}s", started.elapsed().as_secs_f64());
+    Ok(())
+}
+
+/// Widget: wasm-bindgen `--target web` output under dist/widget/, loader at dist/widget.js.
+pub fn widget(tools: &Tools) -> Result<(), String> {
+    let root = repo_root();
+    run(Command::new("cargo")
+        .args(["build", "--release", "--target", "wasm32-unknown-unknown", "-p", "baton-widget"])
+        .current_dir(&root))?;
+    let out_dir = dist().join("widget");
+    let wasm = root.join("target/wasm32-unknown-unknown/release/baton_widget.wasm");
+    run(Command::new(&tools.wasm_bindgen)
+        .args(["--target", "web", "--no-typescript", "--out-dir"])
+        .arg(&out_dir)
+        .arg(&wasm))?;
+    let bg = out_dir.join("baton_widget_bg.wasm");
+    run(Command::new(&tools.wasm_opt).arg("-Oz").args(WASM_FEATURES).arg(&bg).arg("-o").arg(&bg))?;
+    run(Command::new(&tools.esbuild)
+        .arg(root.join("widget/loader/widget.js"))
+        .args(["--minify", "--target=es2020", "--log-level=warning"])
+        .arg(format!("--outfile={}", dist().join("widget.js").display())))?;
+    Ok(())
+}
+
+/// Console: Trunk, configured by Trunk.toml to write dist/console/.
+pub fn console(tools: &Tools) -> Result<(), String> {
+    run(Command::new(&tools.trunk)
+        .args(["build", "--release"])
+        .env("PATH", tools.path_env())
+        .current_dir(repo_root()))
+}
+
+pub fn demo() -> Result<(), String> {
+    copy(&repo_root().join("demo/demo.html"), &dist().join("demo.html"))?;
+    copy(&repo_root().join("demo/index.html"), &dist().join("index.html"))
+}
+
+fn copy(from: &Path, to: &Path) -> Result<(), String> {
+    std::fs::copy(from, to).map(|_| ()).map_err(|e| format!("cannot copy {} to {}: {e}", from.display(), to.display()))
+}
+
+/// Edge: worker-build, pointed at the pinned local tools so it never downloads its own.
+pub fn edge(tools: &Tools) -> Result<(), String> {
+    run(Command::new(&tools.worker_build)
+        .arg("--release")
+        .env("WASM_BINDGEN_BIN", &tools.wasm_bindgen)
+        .env("WASM_OPT_BIN", &tools.wasm_opt)
+        .env("ESBUILD_BIN", &tools.esbuild)
+        .current_dir(repo_root().join("edge")))
+}
