@@ -1,0 +1,89 @@
+//! Who may do what: tokens signed with `TOKEN_SECRET`, and the admin bearer `ADMIN_SECRET`.
+
+use baton_shared::limits::{AGENT_TOKEN_TTL_MS, VISITOR_TOKEN_TTL_MS};
+use baton_shared::server::token::{self, Claims};
+use baton_shared::{AccountRole, AgentInfo, ApiError, ErrorCode};
+use worker::{Env, Request};
+
+use crate::http::{ApiResult, query_param};
+use crate::internal::Caller;
+
+const TOKEN_SECRET: &str = "TOKEN_SECRET";
+const ADMIN_SECRET: &str = "ADMIN_SECRET";
+
+fn secret(env: &Env, name: &str) -> ApiResult<String> {
+    let value = env.secret(name).map(|s| s.to_string()).unwrap_or_default();
+    if value.is_empty() {
+        worker::console_error!("{name} is not configured");
+        return Err(ApiError::new(ErrorCode::Internal, "the server is not configured"));
+    }
+    Ok(value)
+}
+
+/// Verifies the `?token=` of a request.
+pub fn query_claims(req: &Request, env: &Env, now: u64) -> ApiResult<Claims> {
+    let token = query_param(req, "token")
+        .filter(|t| !t.is_empty())
+        .ok_or_else(|| ApiError::new(ErrorCode::Unauthorized, "a token is required"))?;
+    verify(env, &token, now)
+}
+
+pub fn verify(env: &Env, token: &str, now: u64) -> ApiResult<Claims> {
+    token::verify(token, secret(env, TOKEN_SECRET)?.as_bytes(), now)
+}
+
+/// A visitor token opens its own conversation only; an agent token any conversation of its site.
+pub fn conversation_caller(claims: Claims, site: &str, conversation: &str) -> ApiResult<Caller> {
+    match claims {
+        Claims::Visitor { site: s, conversation: c, .. } if s == site && c == conversation => Ok(Caller::Customer),
+        Claims::Agent { site: s, agent, .. } if s == site => Ok(Caller::Agent(agent)),
+        _ => Err(forbidden()),
+    }
+}
+
+/// An agent token of this site.
+pub fn site_agent(claims: Claims, site: &str) -> ApiResult<(AgentInfo, AccountRole)> {
+    match claims {
+        Claims::Agent { site: s, agent, role, .. } if s == site => Ok((agent, role)),
+        _ => Err(forbidden()),
+    }
+}
+
+fn forbidden() -> ApiError {
+    ApiError::new(ErrorCode::Forbidden, "this token does not open this resource")
+}
+
+pub fn sign_visitor(env: &Env, site: &str, conversation: &str, now: u64) -> ApiResult<String> {
+    let claims = Claims::Visitor {
+        site: site.to_string(),
+        conversation: conversation.to_string(),
+        exp: now + VISITOR_TOKEN_TTL_MS,
+    };
+    Ok(token::sign(&claims, secret(env, TOKEN_SECRET)?.as_bytes()))
+}
+
+/// Returns the token and its expiry.
+pub fn sign_agent(env: &Env, site: &str, agent: AgentInfo, role: AccountRole, now: u64) -> ApiResult<(String, u64)> {
+    let exp = now + AGENT_TOKEN_TTL_MS;
+    let claims = Claims::Agent { site: site.to_string(), agent, role, exp };
+    Ok((token::sign(&claims, secret(env, TOKEN_SECRET)?.as_bytes()), exp))
+}
+
+/// `Authorization: Bearer $ADMIN_SECRET`, compared in constant time.
+pub fn check_admin(req: &Request, env: &Env) -> ApiResult<()> {
+    let expected = secret(env, ADMIN_SECRET)?;
+    let given = req.headers().get("authorization").ok().flatten().unwrap_or_default();
+    let given = given.strip_prefix("Bearer ").unwrap_or("");
+    if constant_time_eq(given.as_bytes(), expected.as_bytes()) {
+        Ok(())
+    } else {
+        Err(ApiError::new(ErrorCode::Unauthorized, "admin secret missing or wrong"))
+    }
+}
+
+fn constant_time_eq(a: &[u8], b: &[u8]) -> bool {
+    if a.len() != b.len() {
+        return false;
+    }
+    a.iter().zip(b).fold(0u8, |acc, (x, y)| acc | (x ^ y)) == 0
+}

@@ -1,0 +1,451 @@
+//! ConversationDO: one per conversation, named `{site}/{conversation}`.
+//!
+//! Each command runs `decide` → write to SQLite → `apply` → ack → broadcast with no `await`
+//! in between (SQLite calls are synchronous), so commands never interleave inside that
+//! section: one order, one takeover winner, and no stale bot reply (guarantees 1, 3, 4).
+
+mod record;
+mod sockets;
+mod store;
+
+use std::cell::RefCell;
+use std::collections::HashMap;
+use std::rc::Rc;
+
+use baton_shared::server::bot;
+use baton_shared::text::{validate_client_id, validate_message_text};
+use baton_shared::{
+    ApiError, Author, ClientFrame, Command, ErrorCode, Event, Mode, ModeReason, Rejection, Role, ServerFrame,
+    VisitorInfo, check_protocol, decode_client_frame,
+};
+use serde::{Deserialize, Serialize};
+use worker::{
+    DurableObject, Env, Method, Request, Response, State, WebSocket, WebSocketIncomingMessage, WebSocketPair,
+    durable_object, wasm_bindgen,
+};
+
+use crate::http::{self, ApiResult, OrInternal, now_ms, ok_json, read_json, read_reply};
+use crate::ids;
+use crate::internal::{CONVERSATION_HEADER, Call, Caller, SITE_HEADER, site_stub, trusted, trusted_caller};
+use crate::rate_limit::{Bucket, Kind as RateKind};
+use crate::site::Knowledge;
+use record::Record;
+use sockets::Attachment;
+use store::ConversationStore;
+
+/// How long the site's knowledge base is reused before it is fetched again.
+const KNOWLEDGE_TTL_MS: u64 = 60_000;
+const FALLBACK_BOT_NAME: &str = "Assistant";
+
+/// Body of the internal `/init` call made when a conversation starts.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct InitRequest {
+    pub visitor: VisitorInfo,
+    pub bot_name: String,
+}
+
+/// What committing a command came to.
+enum Outcome {
+    /// The event was stored; `record` is the state after it.
+    Committed { event: Event, record: Box<Record> },
+    /// A resend: this client id is already stored under `seq`.
+    Duplicate { seq: u64 },
+    /// Nothing to store (a second request for a person, a repeated takeover).
+    Unchanged { last_seq: u64 },
+}
+
+#[durable_object]
+pub struct ConversationDO {
+    state: State,
+    env: Env,
+    store: ConversationStore,
+    knowledge: RefCell<Option<(u64, Rc<Knowledge>)>>,
+    /// Per socket and budget; forgotten on eviction, which only happens when sockets are idle.
+    buckets: RefCell<HashMap<(String, RateKind), Bucket>>,
+}
+
+impl DurableObject for ConversationDO {
+    fn new(state: State, env: Env) -> Self {
+        let store = ConversationStore::new(state.storage().sql());
+        if let Err(e) = store.migrate() {
+            worker::console_error!("conversation schema: {e}");
+        }
+        ConversationDO { state, env, store, knowledge: RefCell::new(None), buckets: RefCell::new(HashMap::new()) }
+    }
+
+    async fn fetch(&self, mut req: Request) -> worker::Result<Response> {
+        let result = match (req.method(), req.path().as_str()) {
+            (Method::Post, "/init") => self.init(&mut req).await,
+            (Method::Get, "/ws") => self.open_socket(&req),
+            (Method::Get, "/transcript") => self.transcript(&req),
+            _ => Err(ApiError::new(ErrorCode::NotFound, "no such conversation route")),
+        };
+        Ok(result.unwrap_or_else(|e| http::error(&e)))
+    }
+
+    async fn websocket_message(&self, ws: WebSocket, message: WebSocketIncomingMessage) -> worker::Result<()> {
+        let Some(mut attachment) = sockets::attachment(&ws) else {
+            sockets::send(&ws, &ServerFrame::error(ApiError::new(ErrorCode::Internal, "socket state lost"), None));
+            let _ = ws.close(Some(1011), Some("socket state lost"));
+            return Ok(());
+        };
+        let now = now_ms();
+        let frame = match message {
+            WebSocketIncomingMessage::String(text) => decode_client_frame(&text),
+            WebSocketIncomingMessage::Binary(_) => {
+                Err(ApiError::new(ErrorCode::BadRequest, "binary frames are not supported; send JSON text"))
+            }
+        };
+        if matches!(frame, Ok(ClientFrame::Typing { .. })) {
+            if !self.admit(&attachment.id, RateKind::Typing, now) {
+                return Ok(());
+            }
+        } else if !self.admit(&attachment.id, RateKind::Work, now) {
+            let err = ApiError::new(ErrorCode::RateLimited, "too many frames; slow down");
+            sockets::send(&ws, &ServerFrame::error(err, frame.ok().as_ref().and_then(frame_client_id)));
+            return Ok(());
+        }
+        let frame = match frame {
+            Ok(frame) => frame,
+            Err(err) => {
+                sockets::send(&ws, &ServerFrame::error(err, None));
+                return Ok(());
+            }
+        };
+        let client_id = frame_client_id(&frame);
+        if let Err(err) = self.handle(&ws, &mut attachment, frame, now).await {
+            sockets::send(&ws, &ServerFrame::error(err, client_id));
+        }
+        Ok(())
+    }
+
+    async fn websocket_close(&self, ws: WebSocket, _code: usize, _reason: String, _clean: bool) -> worker::Result<()> {
+        if let Some(attachment) = sockets::attachment(&ws) {
+            self.buckets.borrow_mut().retain(|(id, _), _| *id != attachment.id);
+        }
+        let _ = ws.close(Some(1000), Some("closed"));
+        Ok(())
+    }
+
+    async fn websocket_error(&self, _ws: WebSocket, _error: worker::Error) -> worker::Result<()> {
+        Ok(())
+    }
+}
+
+fn frame_client_id(frame: &ClientFrame) -> Option<String> {
+    match frame {
+        ClientFrame::Send { client_id, .. }
+        | ClientFrame::Note { client_id, .. }
+        | ClientFrame::RequestHuman { client_id }
+        | ClientFrame::Rate { client_id, .. } => Some(client_id.clone()),
+        _ => None,
+    }
+}
+
+/// Resends are recognised per sender: the same client id from two agents is two messages.
+fn client_key(caller: &Caller, client_id: &str) -> String {
+    match caller {
+        Caller::Customer => format!("customer:{client_id}"),
+        Caller::Agent(agent) => format!("agent:{}:{client_id}", agent.id),
+    }
+}
+
+fn customers_only() -> ApiError {
+    ApiError::new(ErrorCode::Forbidden, "only the customer can do this")
+}
+
+fn agents_only() -> ApiError {
+    ApiError::new(ErrorCode::Forbidden, "only agents can do this")
+}
+
+impl ConversationDO {
+    // ---- internal HTTP ---------------------------------------------------------------------
+
+    async fn init(&self, req: &mut Request) -> ApiResult<Response> {
+        let site = trusted(req, SITE_HEADER)?;
+        let conversation = trusted(req, CONVERSATION_HEADER)?;
+        let init: InitRequest = read_json(req).await?;
+        let record = match self.store.load().or_internal("loading the conversation")? {
+            Some(record) => record,
+            None => {
+                let record = Record::new(&site, &conversation, init.visitor, &init.bot_name, now_ms());
+                self.store.create(&record).or_internal("creating the conversation")?;
+                record
+            }
+        };
+        self.push_summary(&record).await;
+        Ok(ok_json(&serde_json::json!({ "ok": true })))
+    }
+
+    fn open_socket(&self, req: &Request) -> ApiResult<Response> {
+        http::require_upgrade(req)?;
+        let caller = trusted_caller(req)?;
+        self.record()?;
+        let attachment = Attachment::new(ids::new_id(), &caller);
+        let pair = WebSocketPair::new().or_internal("opening a socket")?;
+        self.state.accept_websocket_with_tags(&pair.server, &[attachment.tag()]);
+        pair.server.serialize_attachment(&attachment).or_internal("storing socket state")?;
+        Response::from_websocket(pair.client).or_internal("answering the upgrade")
+    }
+
+    fn transcript(&self, req: &Request) -> ApiResult<Response> {
+        let caller = trusted_caller(req)?;
+        let record = self.record()?;
+        let mut events = self.store.events_after(0).or_internal("reading the transcript")?;
+        if caller == Caller::Customer {
+            events.retain(Event::visible_to_customer);
+        }
+        Ok(ok_json(&serde_json::json!({ "state": record.view(), "events": events })))
+    }
+
+    // ---- frames ----------------------------------------------------------------------------
+
+    async fn handle(&self, ws: &WebSocket, attachment: &mut Attachment, frame: ClientFrame, now: u64) -> ApiResult<()> {
+        let caller = attachment.caller().ok_or_else(|| ApiError::new(ErrorCode::Internal, "socket state lost"))?;
+        match frame {
+            ClientFrame::Ping => {
+                sockets::send(ws, &ServerFrame::Pong);
+                return Ok(());
+            }
+            ClientFrame::Hello { protocol, last_seq } => {
+                check_protocol(protocol)?;
+                return self.welcome(ws, attachment, last_seq);
+            }
+            _ if !attachment.hello => {
+                return Err(ApiError::new(ErrorCode::HelloRequired, "send hello before anything else"));
+            }
+            _ => {}
+        }
+        match (frame, &caller) {
+            (ClientFrame::Typing { on }, Caller::Customer) => {
+                sockets::relay_typing(&self.state, attachment, Author::Customer, on, false);
+            }
+            (ClientFrame::Typing { on }, Caller::Agent(agent)) => {
+                let holds = self.record()?.state.holder.is_some_and(|h| h.id == agent.id);
+                sockets::relay_typing(&self.state, attachment, Author::Agent(agent.clone()), on, holds);
+            }
+            (ClientFrame::Send { client_id, text }, Caller::Customer) => {
+                validate_client_id(&client_id)?;
+                let text = validate_message_text(&text)?;
+                self.customer_says(ws, &caller, client_id, text, now).await?;
+            }
+            (ClientFrame::Send { client_id, text }, Caller::Agent(agent)) => {
+                validate_client_id(&client_id)?;
+                let text = validate_message_text(&text)?;
+                let cmd = Command::AgentSays { agent: agent.clone(), text };
+                self.run(ws, &caller, cmd, Some(client_id), now).await?;
+            }
+            (ClientFrame::Note { client_id, text }, Caller::Agent(agent)) => {
+                validate_client_id(&client_id)?;
+                let text = validate_message_text(&text)?;
+                let cmd = Command::AgentNote { agent: agent.clone(), text };
+                self.run(ws, &caller, cmd, Some(client_id), now).await?;
+            }
+            (ClientFrame::RequestHuman { client_id }, Caller::Customer) => {
+                validate_client_id(&client_id)?;
+                let cmd = Command::RequestHuman { reason: ModeReason::CustomerAsked };
+                self.run(ws, &caller, cmd, Some(client_id), now).await?;
+            }
+            (ClientFrame::Rate { client_id, score }, Caller::Customer) => {
+                validate_client_id(&client_id)?;
+                self.run(ws, &caller, Command::Rate { score }, Some(client_id), now).await?;
+            }
+            (ClientFrame::TakeOver, Caller::Agent(agent)) => {
+                self.run(ws, &caller, Command::TakeOver { agent: agent.clone() }, None, now).await?;
+            }
+            (ClientFrame::HandBack, Caller::Agent(agent)) => {
+                self.run(ws, &caller, Command::HandBack { agent_id: agent.id.clone() }, None, now).await?;
+            }
+            (ClientFrame::Note { .. } | ClientFrame::TakeOver | ClientFrame::HandBack, Caller::Customer) => {
+                return Err(agents_only());
+            }
+            (ClientFrame::RequestHuman { .. } | ClientFrame::Rate { .. }, Caller::Agent(_)) => {
+                return Err(customers_only());
+            }
+            (ClientFrame::Ping | ClientFrame::Hello { .. }, _) => {}
+        }
+        Ok(())
+    }
+
+    /// Answers `hello` with the state and exactly the events after `last_seq` this socket may see,
+    /// then lets live events through. Synchronous, so no event slips between the gap and the stream.
+    fn welcome(&self, ws: &WebSocket, attachment: &mut Attachment, last_seq: u64) -> ApiResult<()> {
+        let record = self.record()?;
+        let mut events = if last_seq >= record.state.last_seq {
+            Vec::new()
+        } else {
+            self.store.events_after(last_seq).or_internal("reading the gap")?
+        };
+        if attachment.role == Role::Customer {
+            events.retain(Event::visible_to_customer);
+        }
+        sockets::send(
+            ws,
+            &ServerFrame::Welcome {
+                conversation_id: record.conversation.clone(),
+                role: attachment.role,
+                state: record.view(),
+                events,
+                bot_name: self.bot_name(&record),
+            },
+        );
+        if !attachment.hello {
+            attachment.hello = true;
+            ws.serialize_attachment(&*attachment).or_internal("storing socket state")?;
+        }
+        Ok(())
+    }
+
+    /// Commits a command from a socket, acks it, broadcasts it and updates the dashboards.
+    async fn run(
+        &self,
+        ws: &WebSocket,
+        caller: &Caller,
+        cmd: Command,
+        client_id: Option<String>,
+        now: u64,
+    ) -> ApiResult<()> {
+        let outcome = self.commit(cmd, caller, client_id.clone(), now)?;
+        if let Some(client_id) = client_id {
+            let seq = match &outcome {
+                Outcome::Committed { event, .. } => event.seq,
+                Outcome::Duplicate { seq } => *seq,
+                Outcome::Unchanged { last_seq } => *last_seq,
+            };
+            sockets::send(ws, &ServerFrame::Ack { client_id, seq });
+        }
+        if let Outcome::Committed { event, record } = outcome {
+            sockets::broadcast(&self.state, &event);
+            self.push_summary(&record).await;
+        }
+        Ok(())
+    }
+
+    async fn customer_says(
+        &self,
+        ws: &WebSocket,
+        caller: &Caller,
+        client_id: String,
+        text: String,
+        now: u64,
+    ) -> ApiResult<()> {
+        let outcome =
+            self.commit(Command::CustomerSays { text: text.clone() }, caller, Some(client_id.clone()), now)?;
+        match outcome {
+            Outcome::Committed { event, record } => {
+                sockets::send(ws, &ServerFrame::Ack { client_id, seq: event.seq });
+                sockets::broadcast(&self.state, &event);
+                self.push_summary(&record).await;
+                if record.state.mode == Mode::Bot {
+                    self.bot_turn(&record, &text, event.epoch).await;
+                }
+            }
+            Outcome::Duplicate { seq } | Outcome::Unchanged { last_seq: seq } => {
+                sockets::send(ws, &ServerFrame::Ack { client_id, seq });
+            }
+        }
+        Ok(())
+    }
+
+    /// The bot answers a customer message committed under `epoch`. The reply is refused by the
+    /// state machine if a takeover (or any mode change) landed while it was being computed.
+    async fn bot_turn(&self, record: &Record, text: &str, epoch: u64) {
+        let knowledge = self.knowledge(record).await;
+        let reply = bot::respond(&knowledge.articles, &knowledge.bot_name, text);
+        let cmd = match reply.message() {
+            Some((text, meta)) => Command::BotSays { text, meta, computed_at_epoch: epoch },
+            None => Command::RequestHuman { reason: ModeReason::CustomerAsked },
+        };
+        match self.commit(cmd, &Caller::Customer, None, now_ms()) {
+            Ok(Outcome::Committed { event, record }) => {
+                sockets::broadcast(&self.state, &event);
+                self.push_summary(&record).await;
+            }
+            Ok(_) => {}
+            Err(e) if e.code == Rejection::StaleBotReply.to_api_error().code => {}
+            Err(e) => worker::console_error!("bot reply in {}: {e}", record.conversation),
+        }
+    }
+
+    /// `decide` → persist → `apply`, all synchronous.
+    fn commit(&self, cmd: Command, caller: &Caller, client_id: Option<String>, now: u64) -> ApiResult<Outcome> {
+        let mut record = self.record()?;
+        let key = client_id.as_deref().map(|id| client_key(caller, id));
+        if let Some(key) = &key
+            && let Some(seq) = self.store.seq_of(key).or_internal("looking up a resend")?
+        {
+            return Ok(Outcome::Duplicate { seq });
+        }
+        // The clock may step back; seqs order the transcript, but timestamps should not run backwards.
+        let ts = now.max(record.updated_at);
+        let Some(event) = record.state.decide(cmd, ts, client_id).map_err(|r| r.to_api_error())? else {
+            return Ok(Outcome::Unchanged { last_seq: record.state.last_seq });
+        };
+        self.store.insert_event(&event, key.as_deref()).or_internal("storing the event")?;
+        record.apply(&event);
+        self.store.save(&record).or_internal("storing the conversation state")?;
+        Ok(Outcome::Committed { event, record: Box::new(record) })
+    }
+
+    // ---- helpers ---------------------------------------------------------------------------
+
+    fn record(&self) -> ApiResult<Record> {
+        self.store
+            .load()
+            .or_internal("loading the conversation")?
+            .ok_or_else(|| ApiError::new(ErrorCode::NotFound, "no such conversation"))
+    }
+
+    fn admit(&self, socket_id: &str, kind: RateKind, now: u64) -> bool {
+        let key = (socket_id.to_string(), kind);
+        self.buckets.borrow_mut().entry(key).or_insert_with(|| Bucket::new(kind.budget(), now)).take(now)
+    }
+
+    fn bot_name(&self, record: &Record) -> String {
+        let cached = self.knowledge.borrow().as_ref().map(|(_, k)| k.bot_name.clone());
+        [cached, Some(record.bot_name.clone())]
+            .into_iter()
+            .flatten()
+            .find(|name| !name.is_empty())
+            .unwrap_or_else(|| FALLBACK_BOT_NAME.to_string())
+    }
+
+    /// The site's articles and bot name, cached for a short while.
+    async fn knowledge(&self, record: &Record) -> Rc<Knowledge> {
+        let now = now_ms();
+        if let Some((fetched_at, knowledge)) = self.knowledge.borrow().as_ref()
+            && now.saturating_sub(*fetched_at) < KNOWLEDGE_TTL_MS
+        {
+            return knowledge.clone();
+        }
+        let fetched = async {
+            let reply = Call::get("/knowledge").site(&record.site).send(&site_stub(&self.env, &record.site)?).await?;
+            read_reply::<Knowledge>(reply, "reading the knowledge base").await
+        }
+        .await;
+        match fetched {
+            Ok(knowledge) => {
+                let knowledge = Rc::new(knowledge);
+                *self.knowledge.borrow_mut() = Some((now, knowledge.clone()));
+                knowledge
+            }
+            Err(e) => {
+                worker::console_error!("knowledge base for {}: {e}", record.site);
+                Rc::new(Knowledge { bot_name: self.bot_name(record), articles: Vec::new() })
+            }
+        }
+    }
+
+    /// Tells the site how this conversation stands; dashboards update from it.
+    async fn push_summary(&self, record: &Record) {
+        let pushed = async {
+            let stub = site_stub(&self.env, &record.site)?;
+            let reply = Call::post("/summary", &record.summary()).site(&record.site).send(&stub).await?;
+            read_reply::<serde_json::Value>(reply, "pushing the summary").await
+        }
+        .await;
+        if let Err(e) = pushed {
+            worker::console_error!("summary of {}: {e}", record.conversation);
+        }
+    }
+}

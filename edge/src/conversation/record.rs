@@ -1,0 +1,78 @@
+//! Everything one conversation knows about itself besides its transcript, and how each
+//! committed event changes it. Pure: the store persists it, the object acts on it.
+
+use baton_shared::text::preview;
+use baton_shared::{Author, ConversationState, ConversationSummary, ConversationView, Event, EventBody, VisitorInfo};
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct Record {
+    pub site: String,
+    pub conversation: String,
+    pub state: ConversationState,
+    pub visitor: VisitorInfo,
+    /// The bot's name when the conversation started; the site's current one wins when known.
+    pub bot_name: String,
+    pub created_at: u64,
+    pub updated_at: u64,
+    /// Preview and author kind of the last visible text message.
+    pub last_preview: String,
+    pub last_author: String,
+    /// Timestamp of the oldest customer message nobody has answered yet.
+    pub waiting_since: Option<u64>,
+}
+
+impl Record {
+    pub fn new(site: &str, conversation: &str, visitor: VisitorInfo, bot_name: &str, now: u64) -> Record {
+        Record {
+            site: site.to_string(),
+            conversation: conversation.to_string(),
+            state: ConversationState::default(),
+            visitor,
+            bot_name: bot_name.to_string(),
+            created_at: now,
+            updated_at: now,
+            last_preview: String::new(),
+            last_author: Author::System.kind().to_string(),
+            waiting_since: None,
+        }
+    }
+
+    /// Advances past a committed event.
+    pub fn apply(&mut self, event: &Event) {
+        self.state.apply(event);
+        self.updated_at = self.updated_at.max(event.ts);
+        if let EventBody::Text { text, .. } = &event.body {
+            self.last_preview = preview(text);
+            self.last_author = event.author.kind().to_string();
+            self.waiting_since = match event.author {
+                Author::Customer => self.waiting_since.or(Some(event.ts)),
+                _ => None,
+            };
+        }
+    }
+
+    pub fn view(&self) -> ConversationView {
+        ConversationView {
+            mode: self.state.mode,
+            epoch: self.state.epoch,
+            holder: self.state.holder.clone(),
+            last_seq: self.state.last_seq,
+        }
+    }
+
+    pub fn summary(&self) -> ConversationSummary {
+        ConversationSummary {
+            id: self.conversation.clone(),
+            mode: self.state.mode,
+            epoch: self.state.epoch,
+            holder: self.state.holder.clone(),
+            last_preview: self.last_preview.clone(),
+            last_author: self.last_author.clone(),
+            last_seq: self.state.last_seq,
+            started_at: self.created_at,
+            updated_at: self.updated_at,
+            waiting_since: self.waiting_since,
+            visitor_name: self.visitor.name.clone(),
+        }
+    }
+}

@@ -1,0 +1,206 @@
+//! The conversation object's SQLite tables: one state row and the transcript.
+//!
+//! `client_key` (sender identity + client id) is unique, so a resent message is found and
+//! acknowledged with its original seq instead of being stored twice.
+
+use baton_shared::{AgentInfo, Author, ConversationState, Event, EventBody, Mode, VisitorInfo};
+use serde::Deserialize;
+use worker::{SqlStorage, SqlStorageValue};
+
+use super::record::Record;
+
+pub struct ConversationStore {
+    sql: SqlStorage,
+}
+
+#[derive(Deserialize)]
+struct StateRow {
+    site: String,
+    conversation: String,
+    mode: String,
+    epoch: u64,
+    holder: Option<String>,
+    last_seq: u64,
+    visitor: String,
+    bot_name: String,
+    created_at: u64,
+    updated_at: u64,
+    last_preview: String,
+    last_author: String,
+    waiting_since: Option<u64>,
+}
+
+#[derive(Deserialize)]
+struct EventRow {
+    seq: u64,
+    ts: u64,
+    epoch: u64,
+    author: String,
+    body: String,
+    client_id: Option<String>,
+}
+
+#[derive(Deserialize)]
+struct SeqRow {
+    seq: u64,
+}
+
+fn text(value: &str) -> SqlStorageValue {
+    SqlStorageValue::String(value.to_string())
+}
+
+fn int(value: u64) -> SqlStorageValue {
+    // Seqs, epochs and millisecond timestamps stay far below 2^53.
+    SqlStorageValue::Integer(value as i64)
+}
+
+fn corrupt(what: &str) -> worker::Error {
+    worker::Error::RustError(format!("stored {what} is unreadable"))
+}
+
+impl EventRow {
+    fn into_event(self) -> worker::Result<Event> {
+        let author: Author = serde_json::from_str(&self.author).map_err(|_| corrupt("event author"))?;
+        let body: EventBody = serde_json::from_str(&self.body).map_err(|_| corrupt("event body"))?;
+        Ok(Event { seq: self.seq, ts: self.ts, epoch: self.epoch, author, body, client_id: self.client_id })
+    }
+}
+
+impl ConversationStore {
+    pub fn new(sql: SqlStorage) -> ConversationStore {
+        ConversationStore { sql }
+    }
+
+    pub fn migrate(&self) -> worker::Result<()> {
+        for statement in [
+            "CREATE TABLE IF NOT EXISTS state (
+                one INTEGER PRIMARY KEY CHECK (one = 1),
+                site TEXT NOT NULL, conversation TEXT NOT NULL,
+                mode TEXT NOT NULL, epoch INTEGER NOT NULL, holder TEXT, last_seq INTEGER NOT NULL,
+                visitor TEXT NOT NULL, bot_name TEXT NOT NULL,
+                created_at INTEGER NOT NULL, updated_at INTEGER NOT NULL,
+                last_preview TEXT NOT NULL, last_author TEXT NOT NULL, waiting_since INTEGER)",
+            "CREATE TABLE IF NOT EXISTS events (
+                seq INTEGER PRIMARY KEY, ts INTEGER NOT NULL, epoch INTEGER NOT NULL,
+                author TEXT NOT NULL, body TEXT NOT NULL, client_id TEXT, client_key TEXT UNIQUE)",
+        ] {
+            self.sql.exec(statement, None)?;
+        }
+        Ok(())
+    }
+
+    /// The conversation's record, or `None` if it was never started.
+    pub fn load(&self) -> worker::Result<Option<Record>> {
+        let rows: Vec<StateRow> = self.sql.exec("SELECT * FROM state WHERE one = 1", None)?.to_array()?;
+        let Some(row) = rows.into_iter().next() else {
+            return Ok(None);
+        };
+        let holder: Option<AgentInfo> = match row.holder.as_deref() {
+            Some(json) => Some(serde_json::from_str(json).map_err(|_| corrupt("holder"))?),
+            None => None,
+        };
+        let mut record = Record {
+            site: row.site,
+            conversation: row.conversation,
+            state: ConversationState {
+                mode: Mode::parse(&row.mode).ok_or_else(|| corrupt("mode"))?,
+                epoch: row.epoch,
+                holder,
+                last_seq: row.last_seq,
+            },
+            visitor: serde_json::from_str::<VisitorInfo>(&row.visitor).unwrap_or_default(),
+            bot_name: row.bot_name,
+            created_at: row.created_at,
+            updated_at: row.updated_at,
+            last_preview: row.last_preview,
+            last_author: row.last_author,
+            waiting_since: row.waiting_since,
+        };
+        // The event row is the truth: should the state row ever lag behind it, catch up.
+        let behind = self.events_after(record.state.last_seq)?;
+        if !behind.is_empty() {
+            for event in &behind {
+                record.apply(event);
+            }
+            self.save(&record)?;
+        }
+        Ok(Some(record))
+    }
+
+    pub fn create(&self, record: &Record) -> worker::Result<()> {
+        self.sql.exec(
+            "INSERT OR IGNORE INTO state (one, site, conversation, mode, epoch, holder, last_seq, visitor, bot_name,
+                created_at, updated_at, last_preview, last_author, waiting_since)
+             VALUES (1, ?, ?, 'bot', 0, NULL, 0, ?, ?, ?, ?, '', ?, NULL)",
+            vec![
+                text(&record.site),
+                text(&record.conversation),
+                text(&serde_json::to_string(&record.visitor)?),
+                text(&record.bot_name),
+                int(record.created_at),
+                int(record.updated_at),
+                text(&record.last_author),
+            ],
+        )?;
+        Ok(())
+    }
+
+    pub fn save(&self, record: &Record) -> worker::Result<()> {
+        let holder = match &record.state.holder {
+            Some(agent) => Some(serde_json::to_string(agent)?),
+            None => None,
+        };
+        self.sql.exec(
+            "UPDATE state SET mode = ?, epoch = ?, holder = ?, last_seq = ?, bot_name = ?, updated_at = ?,
+                last_preview = ?, last_author = ?, waiting_since = ?
+             WHERE one = 1",
+            vec![
+                text(record.state.mode.as_str()),
+                int(record.state.epoch),
+                holder.into(),
+                int(record.state.last_seq),
+                text(&record.bot_name),
+                int(record.updated_at),
+                text(&record.last_preview),
+                text(&record.last_author),
+                record.waiting_since.map(int).unwrap_or(SqlStorageValue::Null),
+            ],
+        )?;
+        Ok(())
+    }
+
+    pub fn insert_event(&self, event: &Event, client_key: Option<&str>) -> worker::Result<()> {
+        self.sql.exec(
+            "INSERT INTO events (seq, ts, epoch, author, body, client_id, client_key) VALUES (?, ?, ?, ?, ?, ?, ?)",
+            vec![
+                int(event.seq),
+                int(event.ts),
+                int(event.epoch),
+                text(&serde_json::to_string(&event.author)?),
+                text(&serde_json::to_string(&event.body)?),
+                event.client_id.clone().into(),
+                client_key.map(str::to_string).into(),
+            ],
+        )?;
+        Ok(())
+    }
+
+    /// The seq a message with this client key was stored under, if it was.
+    pub fn seq_of(&self, client_key: &str) -> worker::Result<Option<u64>> {
+        let rows: Vec<SeqRow> =
+            self.sql.exec("SELECT seq FROM events WHERE client_key = ?", vec![text(client_key)])?.to_array()?;
+        Ok(rows.first().map(|r| r.seq))
+    }
+
+    /// Every event with a seq above `seq`, in order.
+    pub fn events_after(&self, seq: u64) -> worker::Result<Vec<Event>> {
+        let rows: Vec<EventRow> = self
+            .sql
+            .exec(
+                "SELECT seq, ts, epoch, author, body, client_id FROM events WHERE seq > ? ORDER BY seq",
+                vec![int(seq)],
+            )?
+            .to_array()?;
+        rows.into_iter().map(EventRow::into_event).collect()
+    }
+}

@@ -1,0 +1,150 @@
+//! JSON responses, `ApiError` responses and request-body reading shared by every route.
+
+use baton_shared::{ApiError, ErrorCode};
+use serde::Serialize;
+use serde::de::DeserializeOwned;
+use worker::{Request, Response};
+
+/// Result of a handler: any refusal is an `ApiError` with a stable code.
+pub type ApiResult<T> = Result<T, ApiError>;
+
+/// Largest JSON body a route reads (a site seed with its knowledge base is the biggest).
+pub const MAX_BODY_BYTES: usize = 1024 * 1024;
+
+/// Turns runtime failures into `internal` errors, logging the cause for the operator.
+pub trait OrInternal<T> {
+    fn or_internal(self, what: &str) -> ApiResult<T>;
+}
+
+impl<T> OrInternal<T> for worker::Result<T> {
+    fn or_internal(self, what: &str) -> ApiResult<T> {
+        self.map_err(|e| {
+            worker::console_error!("{what}: {e}");
+            ApiError::new(ErrorCode::Internal, format!("{what} failed"))
+        })
+    }
+}
+
+/// A JSON response with the given status.
+pub fn json<T: Serialize>(status: u16, body: &T) -> Response {
+    let text = baton_shared::encode(body);
+    text_response(status, text, "application/json")
+}
+
+pub fn ok_json<T: Serialize>(body: &T) -> Response {
+    json(200, body)
+}
+
+pub fn error(err: &ApiError) -> Response {
+    json(err.code.http_status(), err)
+}
+
+fn text_response(status: u16, text: String, content_type: &str) -> Response {
+    let response = Response::ok(text).map(|r| r.with_status(status));
+    match response {
+        Ok(mut response) => {
+            // Setting a header on a fresh response only fails for invalid names, which these are not.
+            let _ = response.headers_mut().set("content-type", content_type);
+            let _ = response.headers_mut().set("cache-control", "no-store");
+            response
+        }
+        Err(e) => {
+            worker::console_error!("building a response failed: {e}");
+            Response::empty().unwrap_or_else(|_| unreachable_response())
+        }
+    }
+}
+
+/// `Response::empty` only fails if the runtime cannot allocate a response at all.
+fn unreachable_response() -> Response {
+    worker::ResponseBuilder::new().with_status(500).empty()
+}
+
+/// Reads and decodes a JSON body, refusing oversize and malformed ones with clear codes.
+pub async fn read_json<T: DeserializeOwned>(req: &mut Request) -> ApiResult<T> {
+    let bytes =
+        req.bytes().await.map_err(|_| ApiError::new(ErrorCode::BadRequest, "request body could not be read"))?;
+    decode_json(&bytes)
+}
+
+pub fn decode_json<T: DeserializeOwned>(bytes: &[u8]) -> ApiResult<T> {
+    if bytes.len() > MAX_BODY_BYTES {
+        return Err(ApiError::new(
+            ErrorCode::FrameTooLarge,
+            format!("request body is {} bytes; the limit is {MAX_BODY_BYTES}", bytes.len()),
+        ));
+    }
+    let value: serde_json::Value = serde_json::from_slice(bytes)
+        .map_err(|e| ApiError::new(ErrorCode::MalformedJson, format!("body is not valid JSON: {e}")))?;
+    serde_json::from_value(value).map_err(|e| ApiError::new(ErrorCode::BadRequest, format!("invalid body: {e}")))
+}
+
+/// Reads a response coming back from a Durable Object: its JSON on success, its `ApiError` otherwise.
+pub async fn read_reply<T: DeserializeOwned>(mut response: Response, what: &str) -> ApiResult<T> {
+    let status = response.status_code();
+    let text = response.text().await.or_internal(what)?;
+    if (200..300).contains(&status) {
+        serde_json::from_str(&text).map_err(|e| {
+            worker::console_error!("{what}: unreadable reply: {e}");
+            ApiError::new(ErrorCode::Internal, format!("{what} failed"))
+        })
+    } else {
+        Err(serde_json::from_str::<ApiError>(&text)
+            .unwrap_or_else(|_| ApiError::new(ErrorCode::Internal, format!("{what} failed with status {status}"))))
+    }
+}
+
+/// Rebuilds a Durable Object's JSON reply as a fresh response whose headers may be changed.
+pub async fn relay(mut response: Response, what: &str) -> ApiResult<Response> {
+    let status = response.status_code();
+    let text = response.text().await.or_internal(what)?;
+    Ok(text_response(status, text, "application/json"))
+}
+
+/// The value of a query parameter.
+pub fn query_param(req: &Request, name: &str) -> Option<String> {
+    let url = req.url().ok()?;
+    url.query_pairs().find(|(k, _)| k == name).map(|(_, v)| v.into_owned())
+}
+
+pub fn is_websocket_upgrade(req: &Request) -> bool {
+    req.headers().get("upgrade").ok().flatten().is_some_and(|v| v.eq_ignore_ascii_case("websocket"))
+}
+
+/// Milliseconds since the Unix epoch.
+pub fn now_ms() -> u64 {
+    worker::Date::now().as_millis()
+}
+
+/// Requires a WebSocket upgrade request.
+pub fn require_upgrade(req: &Request) -> ApiResult<()> {
+    if is_websocket_upgrade(req) {
+        Ok(())
+    } else {
+        Err(ApiError::new(ErrorCode::BadRequest, "this route expects a WebSocket upgrade"))
+    }
+}
+
+/// Refuses a WebSocket upgrade in a way browsers can read: the socket opens, carries one
+/// `error` frame with the code, and closes with 4000 + the HTTP status (4401, 4403, …).
+pub fn refuse_socket(err: &ApiError) -> Response {
+    let refused = (|| -> worker::Result<Response> {
+        let pair = worker::WebSocketPair::new()?;
+        pair.server.accept()?;
+        pair.server.send_with_str(baton_shared::encode(&baton_shared::ServerFrame::error(err.clone(), None)))?;
+        pair.server.close(Some(4000 + err.code.http_status()), Some(err.code.as_str()))?;
+        Response::from_websocket(pair.client)
+    })();
+    refused.unwrap_or_else(|_| error(err))
+}
+
+/// Passes an accepted upgrade through unchanged; turns a refusal into its `ApiError`.
+pub async fn upgraded(response: Response, what: &str) -> ApiResult<Response> {
+    if response.status_code() == 101 {
+        return Ok(response);
+    }
+    match read_reply::<serde_json::Value>(response, what).await {
+        Err(err) => Err(err),
+        Ok(_) => Err(ApiError::new(ErrorCode::Internal, format!("{what} was not upgraded"))),
+    }
+}

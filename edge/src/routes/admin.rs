@@ -1,0 +1,72 @@
+//! `PUT /api/admin/sites/{site}`: create or replace a site's configuration (admin secret).
+
+use std::collections::HashSet;
+
+use baton_shared::avatar::validate_avatar_url;
+use baton_shared::limits::MAX_NAME_CHARS;
+use baton_shared::{ApiError, ErrorCode, SiteSeed};
+use worker::{Env, Request, Response};
+
+use crate::auth;
+use crate::http::{ApiResult, ok_json, read_json, read_reply};
+use crate::ids;
+use crate::internal::{Call, site_stub};
+
+const MAX_GREETING_CHARS: usize = 500;
+const MIN_PASSWORD_CHARS: usize = 8;
+
+pub async fn put_site(req: &mut Request, env: &Env, site: &str) -> ApiResult<Response> {
+    auth::check_admin(req, env)?;
+    ids::check_site(site)?;
+    let seed: SiteSeed = read_json(req).await?;
+    let seed = validate(seed)?;
+    let reply = Call::post("/seed", &seed).site(site).send(&site_stub(env, site)?).await?;
+    read_reply::<serde_json::Value>(reply, "seeding the site").await?;
+    Ok(ok_json(&serde_json::json!({ "ok": true })))
+}
+
+fn bad(message: impl Into<String>) -> ApiError {
+    ApiError::new(ErrorCode::BadRequest, message)
+}
+
+fn name_field(value: &str, what: &str, max: usize) -> ApiResult<String> {
+    let value = value.trim();
+    if value.is_empty() || value.chars().count() > max || value.chars().any(char::is_control) {
+        return Err(bad(format!("{what} must be 1-{max} characters of plain text")));
+    }
+    Ok(value.to_string())
+}
+
+/// Normalises a seed (trimmed names, lowercase emails) and refuses what the site could not serve.
+fn validate(mut seed: SiteSeed) -> ApiResult<SiteSeed> {
+    seed.name = name_field(&seed.name, "name", MAX_NAME_CHARS)?;
+    seed.bot_name = name_field(&seed.bot_name, "bot_name", MAX_NAME_CHARS)?;
+    seed.greeting = seed.greeting.trim().to_string();
+    if seed.greeting.chars().count() > MAX_GREETING_CHARS {
+        return Err(bad(format!("greeting is longer than {MAX_GREETING_CHARS} characters")));
+    }
+    let mut article_ids = HashSet::new();
+    for article in &seed.articles {
+        if article.id.trim().is_empty() || !article_ids.insert(article.id.clone()) {
+            return Err(bad(format!("article id {:?} is empty or repeated", article.id)));
+        }
+    }
+    let mut emails = HashSet::new();
+    for account in &mut seed.accounts {
+        account.email = account.email.trim().to_lowercase();
+        if !account.email.contains('@') || account.email.len() > 254 || !emails.insert(account.email.clone()) {
+            return Err(bad(format!("account email {:?} is invalid or repeated", account.email)));
+        }
+        account.name = name_field(&account.name, "account name", MAX_NAME_CHARS)?;
+        if account.password.chars().count() < MIN_PASSWORD_CHARS {
+            return Err(bad(format!(
+                "the password of {} is shorter than {MIN_PASSWORD_CHARS} characters",
+                account.email
+            )));
+        }
+        if let Some(avatar) = &account.avatar {
+            validate_avatar_url(avatar)?;
+        }
+    }
+    Ok(seed)
+}

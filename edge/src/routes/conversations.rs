@@ -1,0 +1,93 @@
+//! Conversation start/resume, the conversation socket and the transcript.
+
+use baton_shared::limits::MAX_NAME_CHARS;
+use baton_shared::server::token::Claims;
+use baton_shared::{ApiError, ErrorCode, StartRequest, StartResponse, VisitorInfo};
+use worker::{Env, Request, Response};
+
+use crate::auth;
+use crate::conversation::InitRequest;
+use crate::http::{ApiResult, OrInternal, decode_json, now_ms, ok_json, read_reply, relay, require_upgrade, upgraded};
+use crate::ids;
+use crate::internal::{Call, conversation_stub};
+use crate::routes::site::site_info;
+
+const MAX_EMAIL_BYTES: usize = 254;
+const MAX_PAGE_BYTES: usize = 2048;
+const MAX_LOCALE_BYTES: usize = 35;
+
+/// `POST /api/sites/{site}/conversations`: resumes the conversation a valid visitor token of
+/// this site names, or starts a new one that shows up on dashboards right away.
+pub async fn start(req: &mut Request, env: &Env, site: &str) -> ApiResult<Response> {
+    let site_info = site_info(env, site).await?;
+    let bytes = req.bytes().await.or_internal("reading the start request")?;
+    let body: StartRequest =
+        if bytes.iter().all(u8::is_ascii_whitespace) { StartRequest::default() } else { decode_json(&bytes)? };
+    let visitor = clean_visitor(body.visitor)?;
+    let now = now_ms();
+
+    if let Some(Claims::Visitor { site: token_site, conversation, .. }) =
+        body.token.as_deref().and_then(|t| auth::verify(env, t, now).ok())
+        && token_site == site
+    {
+        // A fresh token keeps a returning visitor's conversation alive for another full term.
+        let token = auth::sign_visitor(env, site, &conversation, now)?;
+        return Ok(ok_json(&StartResponse { conversation_id: conversation, token, resumed: true, site: site_info }));
+    }
+
+    let conversation = ids::new_id();
+    let init = InitRequest { visitor, bot_name: site_info.bot_name.clone() };
+    let reply = Call::post("/init", &init)
+        .conversation(site, &conversation)
+        .send(&conversation_stub(env, site, &conversation)?)
+        .await?;
+    read_reply::<serde_json::Value>(reply, "starting the conversation").await?;
+    let token = auth::sign_visitor(env, site, &conversation, now)?;
+    Ok(ok_json(&StartResponse { conversation_id: conversation, token, resumed: false, site: site_info }))
+}
+
+/// Trims the visitor's details, drops empty ones and refuses oversize ones.
+fn clean_visitor(visitor: VisitorInfo) -> ApiResult<VisitorInfo> {
+    fn field(value: Option<String>, name: &str, fits: impl Fn(&str) -> bool) -> ApiResult<Option<String>> {
+        let Some(value) = value.map(|v| v.trim().to_string()).filter(|v| !v.is_empty()) else {
+            return Ok(None);
+        };
+        if !fits(&value) || value.chars().any(char::is_control) {
+            return Err(ApiError::new(ErrorCode::BadRequest, format!("visitor {name} is too long or not plain text")));
+        }
+        Ok(Some(value))
+    }
+    Ok(VisitorInfo {
+        name: field(visitor.name, "name", |v| v.chars().count() <= MAX_NAME_CHARS)?,
+        email: field(visitor.email, "email", |v| v.len() <= MAX_EMAIL_BYTES)?,
+        page: field(visitor.page, "page", |v| v.len() <= MAX_PAGE_BYTES)?,
+        locale: field(visitor.locale, "locale", |v| v.len() <= MAX_LOCALE_BYTES)?,
+    })
+}
+
+/// `GET /api/sites/{site}/conversations/{id}/ws?token=T` (WebSocket)
+pub async fn socket(req: &Request, env: &Env, site: &str, conversation: &str) -> ApiResult<Response> {
+    ids::check_site(site)?;
+    ids::check_conversation(conversation)?;
+    require_upgrade(req)?;
+    let caller = auth::conversation_caller(auth::query_claims(req, env, now_ms())?, site, conversation)?;
+    let reply = Call::websocket("/ws")
+        .conversation(site, conversation)
+        .caller(&caller)
+        .send(&conversation_stub(env, site, conversation)?)
+        .await?;
+    upgraded(reply, "opening the conversation socket").await
+}
+
+/// `GET /api/sites/{site}/conversations/{id}/transcript?token=T`
+pub async fn transcript(req: &Request, env: &Env, site: &str, conversation: &str) -> ApiResult<Response> {
+    ids::check_site(site)?;
+    ids::check_conversation(conversation)?;
+    let caller = auth::conversation_caller(auth::query_claims(req, env, now_ms())?, site, conversation)?;
+    let reply = Call::get("/transcript")
+        .conversation(site, conversation)
+        .caller(&caller)
+        .send(&conversation_stub(env, site, conversation)?)
+        .await?;
+    relay(reply, "transcript").await
+}

@@ -1,0 +1,19 @@
+//! `POST /api/sites/{site}/login`: the site checks the password, the worker signs the token.
+
+use baton_shared::{LoginRequest, LoginResponse};
+use worker::{Env, Request, Response};
+
+use crate::auth;
+use crate::http::{ApiResult, now_ms, ok_json, read_json, read_reply};
+use crate::ids;
+use crate::internal::{Call, site_stub};
+use crate::site::VerifiedAccount;
+
+pub async fn login(req: &mut Request, env: &Env, site: &str) -> ApiResult<Response> {
+    ids::check_site(site)?;
+    let body: LoginRequest = read_json(req).await?;
+    let reply = Call::post("/login", &body).site(site).send(&site_stub(env, site)?).await?;
+    let VerifiedAccount { agent, role, site: info } = read_reply(reply, "login").await?;
+    let (token, expires_at) = auth::sign_agent(env, site, agent.clone(), role, now_ms())?;
+    Ok(ok_json(&LoginResponse { token, agent, role, site: info, expires_at }))
+}

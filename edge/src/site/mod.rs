@@ -1,0 +1,173 @@
+//! SiteDO: one per site. Configuration, accounts, knowledge base, and the live registry of
+//! conversations that console dashboards subscribe to over one WebSocket each.
+
+mod store;
+
+use std::cell::RefCell;
+
+use baton_shared::server::password::{hash_password, verify_password};
+use baton_shared::{
+    AccountRole, AgentInfo, ApiError, Article, ConversationSummary, DashboardClientFrame, DashboardFrame, ErrorCode,
+    LoginRequest, SiteInfo, SiteSeed, decode_dashboard_client_frame, encode,
+};
+use serde::{Deserialize, Serialize};
+use worker::{
+    DurableObject, Env, Method, Request, Response, State, WebSocket, WebSocketIncomingMessage, WebSocketPair,
+    durable_object, wasm_bindgen,
+};
+
+use crate::http::{self, ApiResult, OrInternal, ok_json, read_json};
+use crate::ids;
+use crate::internal::{SITE_HEADER, trusted};
+use store::{PreparedAccount, SiteStore, parse_role};
+
+const DASHBOARD_TAG: &str = "dashboard";
+
+/// What `/login` answers once the password matched; the worker signs the token.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct VerifiedAccount {
+    pub agent: AgentInfo,
+    pub role: AccountRole,
+    pub site: SiteInfo,
+}
+
+/// What the bot needs from its site.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct Knowledge {
+    pub bot_name: String,
+    pub articles: Vec<Article>,
+}
+
+#[durable_object]
+pub struct SiteDO {
+    state: State,
+    store: SiteStore,
+    /// A hash to check unknown emails against, so they cost as much as known ones.
+    decoy_hash: RefCell<Option<String>>,
+}
+
+impl DurableObject for SiteDO {
+    fn new(state: State, _env: Env) -> Self {
+        let store = SiteStore::new(state.storage().sql());
+        if let Err(e) = store.migrate() {
+            worker::console_error!("site schema: {e}");
+        }
+        SiteDO { state, store, decoy_hash: RefCell::new(None) }
+    }
+
+    async fn fetch(&self, mut req: Request) -> worker::Result<Response> {
+        let result = match (req.method(), req.path().as_str()) {
+            (Method::Post, "/seed") => self.seed(&mut req).await,
+            (Method::Get, "/info") => self.info().map(|info| ok_json(&info)),
+            (Method::Post, "/login") => self.login(&mut req).await,
+            (Method::Get, "/knowledge") => self.knowledge(),
+            (Method::Post, "/summary") => self.summary(&mut req).await,
+            (Method::Get, "/dashboard") => self.dashboard(),
+            _ => Err(ApiError::new(ErrorCode::NotFound, "no such site route")),
+        };
+        Ok(result.unwrap_or_else(|e| http::error(&e)))
+    }
+
+    async fn websocket_message(&self, ws: WebSocket, message: WebSocketIncomingMessage) -> worker::Result<()> {
+        let reply = match message {
+            WebSocketIncomingMessage::String(text) => match decode_dashboard_client_frame(&text) {
+                Ok(DashboardClientFrame::Ping) => DashboardFrame::Pong,
+                Err(e) => DashboardFrame::Error { code: e.code, message: e.message },
+            },
+            WebSocketIncomingMessage::Binary(_) => {
+                DashboardFrame::Error { code: ErrorCode::BadRequest, message: "binary frames are not supported".into() }
+            }
+        };
+        let _ = ws.send_with_str(encode(&reply));
+        Ok(())
+    }
+
+    async fn websocket_close(&self, ws: WebSocket, _code: usize, _reason: String, _clean: bool) -> worker::Result<()> {
+        let _ = ws.close(Some(1000), Some("closed"));
+        Ok(())
+    }
+
+    async fn websocket_error(&self, _ws: WebSocket, _error: worker::Error) -> worker::Result<()> {
+        Ok(())
+    }
+}
+
+impl SiteDO {
+    fn info(&self) -> ApiResult<SiteInfo> {
+        self.store
+            .info()
+            .or_internal("reading the site")?
+            .ok_or_else(|| ApiError::new(ErrorCode::NotFound, "no such site"))
+    }
+
+    async fn seed(&self, req: &mut Request) -> ApiResult<Response> {
+        let site = trusted(req, SITE_HEADER)?;
+        let seed: SiteSeed = read_json(req).await?;
+        let known_ids = self.store.account_ids().or_internal("reading accounts")?;
+        let mut prepared = Vec::with_capacity(seed.accounts.len());
+        for account in &seed.accounts {
+            let id = known_ids.get(&account.email).cloned().unwrap_or_else(ids::new_id);
+            prepared.push(PreparedAccount { id, pw_hash: hash_password(&account.password, &ids::salt()?) });
+        }
+        self.store.replace(&site, &seed, &prepared).or_internal("storing the site")?;
+        Ok(ok_json(&serde_json::json!({ "ok": true })))
+    }
+
+    async fn login(&self, req: &mut Request) -> ApiResult<Response> {
+        let body: LoginRequest = read_json(req).await?;
+        let failed = || ApiError::new(ErrorCode::LoginFailed, "email or password is wrong");
+        let info = self.info().map_err(|e| if e.code == ErrorCode::NotFound { failed() } else { e })?;
+        let email = body.email.trim().to_lowercase();
+        let Some(account) = self.store.account(&email).or_internal("reading the account")? else {
+            verify_password(&body.password, &self.decoy_hash()?);
+            return Err(failed());
+        };
+        if !verify_password(&body.password, &account.pw_hash) {
+            return Err(failed());
+        }
+        let role = parse_role(&account.role).ok_or_else(|| {
+            worker::console_error!("account {} has unknown role {:?}", account.id, account.role);
+            ApiError::new(ErrorCode::Internal, "account is misconfigured")
+        })?;
+        let agent = AgentInfo { id: account.id, name: account.name, avatar: account.avatar };
+        Ok(ok_json(&VerifiedAccount { agent, role, site: info }))
+    }
+
+    fn decoy_hash(&self) -> ApiResult<String> {
+        if let Some(hash) = self.decoy_hash.borrow().clone() {
+            return Ok(hash);
+        }
+        let hash = hash_password("decoy password", &ids::salt()?);
+        *self.decoy_hash.borrow_mut() = Some(hash.clone());
+        Ok(hash)
+    }
+
+    fn knowledge(&self) -> ApiResult<Response> {
+        let info = self.info()?;
+        let articles = self.store.articles().or_internal("reading articles")?;
+        Ok(ok_json(&Knowledge { bot_name: info.bot_name, articles }))
+    }
+
+    /// Stores a conversation's summary and pushes it to every dashboard.
+    async fn summary(&self, req: &mut Request) -> ApiResult<Response> {
+        let summary: ConversationSummary = read_json(req).await?;
+        if self.store.upsert_summary(&summary).or_internal("storing a summary")? {
+            let frame = encode(&DashboardFrame::Upsert { conversation: summary });
+            for ws in self.state.get_websockets_with_tag(DASHBOARD_TAG) {
+                // A socket that is closing cannot take the frame; its dashboard resyncs on reconnect.
+                let _ = ws.send_with_str(&frame);
+            }
+        }
+        Ok(ok_json(&serde_json::json!({ "ok": true })))
+    }
+
+    fn dashboard(&self) -> ApiResult<Response> {
+        let conversations = self.store.summaries().or_internal("reading summaries")?;
+        let pair = WebSocketPair::new().or_internal("opening a dashboard socket")?;
+        self.state.accept_websocket_with_tags(&pair.server, &[DASHBOARD_TAG]);
+        pair.server
+            .send_with_str(encode(&DashboardFrame::Snapshot { conversations }))
+            .or_internal("sending the snapshot")?;
+        Response::from_websocket(pair.client).or_internal("answering the upgrade")
+    }
+}

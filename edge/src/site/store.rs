@@ -1,0 +1,218 @@
+//! The site object's SQLite tables: configuration, accounts, knowledge base, and one summary
+//! row per conversation for the dashboards.
+
+use std::collections::HashMap;
+
+use baton_shared::{AccountRole, Article, ConversationSummary, SiteInfo, SiteSeed};
+use serde::Deserialize;
+use worker::{SqlStorage, SqlStorageValue};
+
+/// Most conversations a dashboard snapshot lists (newest first).
+const SNAPSHOT_LIMIT: i64 = 500;
+
+pub struct SiteStore {
+    sql: SqlStorage,
+}
+
+#[derive(Deserialize)]
+struct SiteRow {
+    site: String,
+    name: String,
+    bot_name: String,
+    greeting: String,
+}
+
+#[derive(Deserialize)]
+pub struct AccountRow {
+    pub id: String,
+    pub email: String,
+    pub name: String,
+    pub role: String,
+    pub avatar: Option<String>,
+    pub pw_hash: String,
+}
+
+#[derive(Deserialize)]
+struct ArticleRow {
+    id: String,
+    title: String,
+    body: String,
+    tags: String,
+    url: Option<String>,
+}
+
+#[derive(Deserialize)]
+struct SummaryRow {
+    summary: String,
+}
+
+#[derive(Deserialize)]
+struct IdRow {
+    #[allow(dead_code)]
+    id: String,
+}
+
+/// The new password hash and the (kept or fresh) id of each seeded account, in seed order.
+pub struct PreparedAccount {
+    pub id: String,
+    pub pw_hash: String,
+}
+
+pub fn role_str(role: AccountRole) -> &'static str {
+    match role {
+        AccountRole::Agent => "agent",
+        AccountRole::Supervisor => "supervisor",
+    }
+}
+
+pub fn parse_role(role: &str) -> Option<AccountRole> {
+    match role {
+        "agent" => Some(AccountRole::Agent),
+        "supervisor" => Some(AccountRole::Supervisor),
+        _ => None,
+    }
+}
+
+fn text(value: &str) -> SqlStorageValue {
+    SqlStorageValue::String(value.to_string())
+}
+
+fn int(value: u64) -> SqlStorageValue {
+    // Seqs and millisecond timestamps stay far below 2^53.
+    SqlStorageValue::Integer(value as i64)
+}
+
+impl SiteStore {
+    pub fn new(sql: SqlStorage) -> SiteStore {
+        SiteStore { sql }
+    }
+
+    pub fn migrate(&self) -> worker::Result<()> {
+        for statement in [
+            "CREATE TABLE IF NOT EXISTS site (
+                one INTEGER PRIMARY KEY CHECK (one = 1),
+                site TEXT NOT NULL, name TEXT NOT NULL, bot_name TEXT NOT NULL, greeting TEXT NOT NULL,
+                allowed_origins TEXT NOT NULL)",
+            "CREATE TABLE IF NOT EXISTS accounts (
+                id TEXT PRIMARY KEY, email TEXT NOT NULL UNIQUE, name TEXT NOT NULL, role TEXT NOT NULL,
+                avatar TEXT, pw_hash TEXT NOT NULL)",
+            "CREATE TABLE IF NOT EXISTS articles (
+                position INTEGER PRIMARY KEY, id TEXT NOT NULL UNIQUE, title TEXT NOT NULL, body TEXT NOT NULL,
+                tags TEXT NOT NULL, url TEXT)",
+            "CREATE TABLE IF NOT EXISTS summaries (
+                id TEXT PRIMARY KEY, last_seq INTEGER NOT NULL, updated_at INTEGER NOT NULL, summary TEXT NOT NULL)",
+            "CREATE INDEX IF NOT EXISTS summaries_by_update ON summaries (updated_at)",
+        ] {
+            self.sql.exec(statement, None)?;
+        }
+        Ok(())
+    }
+
+    pub fn info(&self) -> worker::Result<Option<SiteInfo>> {
+        let rows: Vec<SiteRow> =
+            self.sql.exec("SELECT site, name, bot_name, greeting FROM site WHERE one = 1", None)?.to_array()?;
+        Ok(rows.into_iter().next().map(|r| SiteInfo {
+            id: r.site,
+            name: r.name,
+            bot_name: r.bot_name,
+            greeting: r.greeting,
+        }))
+    }
+
+    /// Account ids by email, so a re-seed keeps the ids conversations already refer to.
+    pub fn account_ids(&self) -> worker::Result<HashMap<String, String>> {
+        let rows: Vec<AccountRow> = self.sql.exec("SELECT * FROM accounts", None)?.to_array()?;
+        Ok(rows.into_iter().map(|r| (r.email, r.id)).collect())
+    }
+
+    /// Replaces configuration, knowledge base and accounts. Synchronous, so it lands as one write.
+    pub fn replace(&self, site: &str, seed: &SiteSeed, accounts: &[PreparedAccount]) -> worker::Result<()> {
+        let origins = serde_json::to_string(&seed.allowed_origins)?;
+        self.sql.exec(
+            "INSERT OR REPLACE INTO site (one, site, name, bot_name, greeting, allowed_origins) VALUES (1, ?, ?, ?, ?, ?)",
+            vec![text(site), text(&seed.name), text(&seed.bot_name), text(&seed.greeting), text(&origins)],
+        )?;
+        self.sql.exec("DELETE FROM articles", None)?;
+        for (position, article) in seed.articles.iter().enumerate() {
+            self.sql.exec(
+                "INSERT INTO articles (position, id, title, body, tags, url) VALUES (?, ?, ?, ?, ?, ?)",
+                vec![
+                    int(position as u64),
+                    text(&article.id),
+                    text(&article.title),
+                    text(&article.body),
+                    text(&serde_json::to_string(&article.tags)?),
+                    article.url.clone().into(),
+                ],
+            )?;
+        }
+        self.sql.exec("DELETE FROM accounts", None)?;
+        for (account, prepared) in seed.accounts.iter().zip(accounts) {
+            self.sql.exec(
+                "INSERT INTO accounts (id, email, name, role, avatar, pw_hash) VALUES (?, ?, ?, ?, ?, ?)",
+                vec![
+                    text(&prepared.id),
+                    text(&account.email),
+                    text(&account.name),
+                    text(role_str(account.role)),
+                    account.avatar.clone().into(),
+                    text(&prepared.pw_hash),
+                ],
+            )?;
+        }
+        Ok(())
+    }
+
+    pub fn account(&self, email: &str) -> worker::Result<Option<AccountRow>> {
+        let rows: Vec<AccountRow> =
+            self.sql.exec("SELECT * FROM accounts WHERE email = ?", vec![text(email)])?.to_array()?;
+        Ok(rows.into_iter().next())
+    }
+
+    pub fn articles(&self) -> worker::Result<Vec<Article>> {
+        let rows: Vec<ArticleRow> =
+            self.sql.exec("SELECT id, title, body, tags, url FROM articles ORDER BY position", None)?.to_array()?;
+        Ok(rows
+            .into_iter()
+            .map(|r| Article {
+                id: r.id,
+                title: r.title,
+                body: r.body,
+                tags: serde_json::from_str(&r.tags).unwrap_or_default(),
+                url: r.url,
+            })
+            .collect())
+    }
+
+    /// Stores a summary unless a newer one (higher seq) is already there; says whether it stored it.
+    pub fn upsert_summary(&self, summary: &ConversationSummary) -> worker::Result<bool> {
+        let rows: Vec<IdRow> = self
+            .sql
+            .exec(
+                "INSERT INTO summaries (id, last_seq, updated_at, summary) VALUES (?, ?, ?, ?)
+                 ON CONFLICT (id) DO UPDATE SET
+                    last_seq = excluded.last_seq, updated_at = excluded.updated_at, summary = excluded.summary
+                 WHERE excluded.last_seq >= summaries.last_seq
+                 RETURNING id",
+                vec![
+                    text(&summary.id),
+                    int(summary.last_seq),
+                    int(summary.updated_at),
+                    text(&serde_json::to_string(summary)?),
+                ],
+            )?
+            .to_array()?;
+        Ok(!rows.is_empty())
+    }
+
+    pub fn summaries(&self) -> worker::Result<Vec<ConversationSummary>> {
+        let rows: Vec<SummaryRow> = self
+            .sql
+            .exec(
+                "SELECT summary FROM summaries ORDER BY updated_at DESC LIMIT ?",
+                vec![SqlStorageValue::Integer(SNAPSHOT_LIMIT)],
+            )?
+            .to_array()?;
+        Ok(rows.into_iter().filter_map(|r| serde_json::from_str(&r.summary).ok()).collect())
+    }
+}
