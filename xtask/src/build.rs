@@ -16,6 +16,7 @@ const WASM_FEATURES: &[&str] = &[
     "--enable-mutable-globals",
     "--enable-reference-types",
     "--enable-multivalue",
+    "--enable-call-indirect-overlong",
 ];
 
 pub fn all(tools: &Tools) -> Result<(), String> {

@@ -1,0 +1,46 @@
+//! The site's live dashboard feed: `snapshot` on every (re)connect, then `upsert`s.
+
+use baton_shared::protocol::{DashboardClientFrame, DashboardFrame, encode};
+use leptos::prelude::*;
+
+use crate::model::dashboard::DashboardModel;
+use crate::model::net::{dashboard_path, socket_url};
+use crate::model::session::is_auth_error;
+use crate::socket::{Handlers, LinkStatus, LiveSocket};
+
+#[derive(Clone, Copy)]
+pub struct DashboardFeed {
+    pub model: RwSignal<DashboardModel>,
+    pub status: RwSignal<LinkStatus>,
+}
+
+impl DashboardFeed {
+    /// Subscribes for as long as the calling component lives.
+    pub fn open(site: &str, token: &str, on_auth_failed: impl Fn() + 'static) -> DashboardFeed {
+        let model = RwSignal::new(DashboardModel::default());
+        let status = RwSignal::new(LinkStatus::Connecting);
+        let location = window().location();
+        let url = socket_url(
+            &location.protocol().unwrap_or_default(),
+            &location.host().unwrap_or_default(),
+            &dashboard_path(site),
+            token,
+        );
+        let handlers = Handlers {
+            on_open: Box::new(move |_| status.set(LinkStatus::Live)),
+            on_text: Box::new(move |_, text| {
+                let Ok(frame) = serde_json::from_str::<DashboardFrame>(&text) else { return };
+                let mut refused = None;
+                model.update(|m| refused = m.apply(frame));
+                if refused.is_some_and(|e| is_auth_error(e.code)) {
+                    on_auth_failed();
+                }
+            }),
+            on_down: Box::new(move || status.set(LinkStatus::Reconnecting)),
+        };
+        let socket = LiveSocket::start(url, Some(encode(&DashboardClientFrame::Ping)), handlers);
+        let socket = StoredValue::new_local(socket);
+        on_cleanup(move || socket.with_value(LiveSocket::stop));
+        DashboardFeed { model, status }
+    }
+}

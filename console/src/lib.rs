@@ -1,0 +1,20 @@
+//! Baton agent console: live dashboard of a site's conversations, one-click takeover,
+//! reply and private notes, hand-back. The browser side is a thin Leptos shell around `model`.
+
+pub mod model;
+
+#[cfg(target_arch = "wasm32")]
+mod api;
+#[cfg(target_arch = "wasm32")]
+mod conversation;
+#[cfg(target_arch = "wasm32")]
+mod dashboard;
+#[cfg(target_arch = "wasm32")]
+mod session;
+#[cfg(target_arch = "wasm32")]
+mod socket;
+#[cfg(target_arch = "wasm32")]
+mod view;
+
+#[cfg(target_arch = "wasm32")]
+pub use view::app::App;

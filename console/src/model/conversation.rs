@@ -1,0 +1,510 @@
+//! One conversation as an agent sees it: server frames folded into a transcript, the agent's
+//! own messages tracked from send to ack to stored event, and what the controls may do.
+
+use baton_shared::limits::PROTOCOL_VERSION;
+use baton_shared::machine::ConversationState;
+use baton_shared::protocol::{AgentInfo, Author, ClientFrame, Event, EventBody, Mode, ModeReason, ServerFrame};
+use baton_shared::text::validate_message_text;
+
+use super::format::bot_detail;
+use super::session::is_auth_error;
+
+/// A message this console sent that is not yet in the transcript.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Outgoing {
+    pub client_id: String,
+    pub text: String,
+    pub note: bool,
+    /// Set by the ack; the event with this seq replaces the entry.
+    pub seq: Option<u64>,
+    /// The server refused it; it will not be resent.
+    pub failed: Option<String>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum EntryKind {
+    Customer,
+    Bot,
+    Agent,
+    Note,
+    Notice,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Delivery {
+    Stored,
+    Sending,
+    Failed(String),
+}
+
+/// One line of the transcript as the view shows it.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Entry {
+    /// Stable across updates: "e<seq>" for stored events, "o<client id>" for outgoing ones.
+    pub key: String,
+    pub kind: EntryKind,
+    pub who: String,
+    pub avatar: Option<String>,
+    pub text: String,
+    /// What the bot based a reply on.
+    pub detail: Option<String>,
+    pub ts: Option<u64>,
+    pub delivery: Delivery,
+    pub mine: bool,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct ConversationModel {
+    pub id: String,
+    pub me: AgentInfo,
+    pub bot_name: String,
+    pub state: ConversationState,
+    /// A `welcome` arrived at least once, so `state` is the server's.
+    pub welcomed: bool,
+    /// Stored events, strictly increasing by seq.
+    events: Vec<Event>,
+    outgoing: Vec<Outgoing>,
+    /// Someone else typing right now.
+    pub typing: Option<Author>,
+    /// The last refusal or problem, for the alert region.
+    pub alert: Option<String>,
+    /// The server no longer accepts this console's token.
+    pub auth_failed: bool,
+}
+
+impl ConversationModel {
+    pub fn new(id: impl Into<String>, me: AgentInfo) -> Self {
+        ConversationModel {
+            id: id.into(),
+            me,
+            bot_name: "Bot".into(),
+            state: ConversationState::default(),
+            welcomed: false,
+            events: Vec::new(),
+            outgoing: Vec::new(),
+            typing: None,
+            alert: None,
+            auth_failed: false,
+        }
+    }
+
+    /// What to say first on every (re)connect: only the gap is sent back.
+    pub fn hello(&self) -> ClientFrame {
+        ClientFrame::Hello { protocol: PROTOCOL_VERSION, last_seq: self.events.last().map_or(0, |e| e.seq) }
+    }
+
+    /// Folds a server frame in; returns frames to send back (unacked messages after a welcome).
+    pub fn receive(&mut self, frame: ServerFrame) -> Vec<ClientFrame> {
+        match frame {
+            ServerFrame::Welcome { state, events, bot_name, .. } => {
+                self.bot_name = bot_name;
+                for event in events {
+                    self.insert(event);
+                }
+                self.state = ConversationState {
+                    mode: state.mode,
+                    epoch: state.epoch,
+                    holder: state.holder,
+                    last_seq: state.last_seq,
+                };
+                self.welcomed = true;
+                self.typing = None;
+                // Resending under the same client id is safe: the server acks the original seq.
+                return self.outgoing.iter().filter(|o| o.seq.is_none() && o.failed.is_none()).map(frame_for).collect();
+            }
+            ServerFrame::Event { event } => {
+                if event.seq > self.state.last_seq {
+                    self.state.apply(&event);
+                }
+                if matches!(event.author, Author::Customer) && matches!(event.body, EventBody::Text { .. }) {
+                    self.typing = None;
+                }
+                self.insert(event);
+            }
+            ServerFrame::Ack { client_id, seq } => {
+                let stored = self.has_seq(seq);
+                if stored {
+                    self.outgoing.retain(|o| o.client_id != client_id);
+                } else if let Some(o) = self.outgoing.iter_mut().find(|o| o.client_id == client_id) {
+                    o.seq = Some(seq);
+                }
+            }
+            ServerFrame::Typing { author, on } => {
+                if !matches!(&author, Author::Agent(a) if a.id == self.me.id) {
+                    self.typing = on.then_some(author);
+                }
+            }
+            ServerFrame::Error { code, message, client_id } => {
+                if is_auth_error(code) {
+                    self.auth_failed = true;
+                }
+                if let Some(o) = client_id.and_then(|id| self.outgoing.iter_mut().find(|o| o.client_id == id)) {
+                    o.failed = Some(message.clone());
+                }
+                self.alert = Some(message);
+            }
+            ServerFrame::Pong => {}
+        }
+        Vec::new()
+    }
+
+    /// The socket dropped: nobody is known to be typing any more.
+    pub fn connection_lost(&mut self) {
+        self.typing = None;
+    }
+
+    fn has_seq(&self, seq: u64) -> bool {
+        self.events.binary_search_by_key(&seq, |e| e.seq).is_ok()
+    }
+
+    /// Adds a stored event once, in seq order, and retires the outgoing message it stores.
+    fn insert(&mut self, event: Event) {
+        let mine = matches!(&event.author, Author::Agent(a) if a.id == self.me.id);
+        if mine {
+            self.outgoing
+                .retain(|o| o.seq != Some(event.seq) && event.client_id.as_deref() != Some(o.client_id.as_str()));
+        }
+        if let Err(at) = self.events.binary_search_by_key(&event.seq, |e| e.seq) {
+            self.events.insert(at, event);
+        }
+    }
+
+    /// Queues a reply or private note; the frame is to be sent now if the socket is open,
+    /// and is resent after a reconnect until acked.
+    pub fn compose(&mut self, client_id: String, text: &str, note: bool) -> Result<ClientFrame, String> {
+        let text = validate_message_text(text).map_err(|e| e.message)?;
+        let out = Outgoing { client_id, text, note, seq: None, failed: None };
+        let frame = frame_for(&out);
+        self.outgoing.push(out);
+        self.alert = None;
+        Ok(frame)
+    }
+
+    pub fn holds(&self) -> bool {
+        self.state.mode == Mode::Human && self.state.holder.as_ref().is_some_and(|h| h.id == self.me.id)
+    }
+
+    /// Also while another agent holds it: the server's refusal names who does.
+    pub fn can_take_over(&self) -> bool {
+        self.welcomed && self.state.mode != Mode::Closed && !self.holds()
+    }
+
+    pub fn can_hand_back(&self) -> bool {
+        self.welcomed && self.holds()
+    }
+
+    /// Who holds the conversation, for the header.
+    pub fn holder_line(&self) -> String {
+        match (self.state.mode, self.state.holder.as_ref()) {
+            _ if !self.welcomed => "Connecting…".to_string(),
+            (Mode::Human, Some(h)) if h.id == self.me.id => "You are handling this conversation".to_string(),
+            (Mode::Human, Some(h)) => format!("{} is handling this conversation", h.name),
+            (Mode::Human, None) => "An agent is handling this conversation".to_string(),
+            (Mode::Queued, _) => "Waiting for a person".to_string(),
+            (Mode::Bot, _) => format!("{} is answering", self.bot_name),
+            (Mode::Closed, _) => "This conversation is closed".to_string(),
+        }
+    }
+
+    pub fn typing_line(&self, visitor: &str) -> Option<String> {
+        match self.typing.as_ref()? {
+            Author::Customer => Some(format!("{visitor} is typing…")),
+            Author::Agent(a) => Some(format!("{} is typing…", a.name)),
+            Author::Bot => Some(format!("{} is typing…", self.bot_name)),
+            Author::System => None,
+        }
+    }
+
+    /// The transcript: stored events in order, then this console's messages still in flight.
+    pub fn entries(&self, visitor: &str) -> Vec<Entry> {
+        let stored = self.events.iter().map(|e| self.entry_for(e, visitor));
+        let pending = self.outgoing.iter().filter(|o| o.seq.is_none_or(|s| !self.has_seq(s))).map(|o| Entry {
+            key: format!("o{}", o.client_id),
+            kind: if o.note { EntryKind::Note } else { EntryKind::Agent },
+            who: self.me.name.clone(),
+            avatar: self.me.avatar.clone(),
+            text: o.text.clone(),
+            detail: None,
+            ts: None,
+            delivery: match (&o.failed, o.seq) {
+                (Some(why), _) => Delivery::Failed(why.clone()),
+                (None, Some(_)) => Delivery::Stored,
+                (None, None) => Delivery::Sending,
+            },
+            mine: true,
+        });
+        stored.chain(pending).collect()
+    }
+
+    fn entry_for(&self, event: &Event, visitor: &str) -> Entry {
+        let (who, avatar, mine) = match &event.author {
+            Author::Customer => (visitor.to_string(), None, false),
+            Author::Bot => (self.bot_name.clone(), None, false),
+            Author::Agent(a) => (a.name.clone(), a.avatar.clone(), a.id == self.me.id),
+            Author::System => ("System".to_string(), None, false),
+        };
+        let (kind, text, detail) = match &event.body {
+            EventBody::Text { text, bot } => {
+                let kind = match event.author {
+                    Author::Customer => EntryKind::Customer,
+                    Author::Bot => EntryKind::Bot,
+                    Author::Agent(_) => EntryKind::Agent,
+                    Author::System => EntryKind::Notice,
+                };
+                (kind, text.clone(), bot.as_ref().map(bot_detail))
+            }
+            EventBody::Note { text } => (EntryKind::Note, text.clone(), None),
+            EventBody::Mode { holder, reason, .. } => {
+                (EntryKind::Notice, self.mode_notice(&event.author, holder.as_ref(), *reason), None)
+            }
+            EventBody::Rating { score } => {
+                (EntryKind::Notice, format!("{visitor} rated the conversation {score}/5"), None)
+            }
+        };
+        Entry {
+            key: format!("e{}", event.seq),
+            kind,
+            who,
+            avatar,
+            text,
+            detail,
+            ts: Some(event.ts),
+            delivery: Delivery::Stored,
+            mine,
+        }
+    }
+
+    /// The system line a mode change shows: who took over, who handed back, who asked.
+    fn mode_notice(&self, author: &Author, holder: Option<&AgentInfo>, reason: ModeReason) -> String {
+        let by = match author {
+            Author::Agent(a) => Some(a.name.as_str()),
+            _ => None,
+        };
+        match reason {
+            ModeReason::AgentTookOver => {
+                format!("{} took over", holder.map(|h| h.name.as_str()).or(by).unwrap_or("An agent"))
+            }
+            ModeReason::HandedBack => match by {
+                Some(name) => format!("Handed back to the bot by {name}"),
+                None => "Handed back to the bot".to_string(),
+            },
+            ModeReason::CustomerAsked => "Customer asked for a person".to_string(),
+            ModeReason::BotEscalated => format!("{} asked for a person to take over", self.bot_name),
+            ModeReason::Closed => "Conversation closed".to_string(),
+        }
+    }
+}
+
+fn frame_for(o: &Outgoing) -> ClientFrame {
+    if o.note {
+        ClientFrame::Note { client_id: o.client_id.clone(), text: o.text.clone() }
+    } else {
+        ClientFrame::Send { client_id: o.client_id.clone(), text: o.text.clone() }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use baton_shared::error::ErrorCode;
+    use baton_shared::protocol::{BotMeta, ConversationView, Role};
+
+    fn agent(id: &str, name: &str) -> AgentInfo {
+        AgentInfo { id: id.into(), name: name.into(), avatar: None }
+    }
+
+    fn ev(seq: u64, epoch: u64, author: Author, body: EventBody, client_id: Option<&str>) -> Event {
+        Event { seq, ts: seq * 1000, epoch, author, body, client_id: client_id.map(str::to_string) }
+    }
+
+    fn text(t: &str) -> EventBody {
+        EventBody::Text { text: t.into(), bot: None }
+    }
+
+    fn welcome(mode: Mode, holder: Option<AgentInfo>, last_seq: u64, events: Vec<Event>) -> ServerFrame {
+        ServerFrame::Welcome {
+            conversation_id: "c1".into(),
+            role: Role::Agent,
+            state: ConversationView { mode, epoch: 0, holder, last_seq },
+            events,
+            bot_name: "Baton Assistant".into(),
+        }
+    }
+
+    fn dana_console() -> ConversationModel {
+        ConversationModel::new("c1", agent("a1", "Dana"))
+    }
+
+    #[test]
+    fn welcome_builds_the_transcript_with_bot_detail_and_notices() {
+        let mut m = dana_console();
+        assert_eq!(m.hello(), ClientFrame::Hello { protocol: PROTOCOL_VERSION, last_seq: 0 });
+        assert!(!m.can_take_over(), "nothing is known before the welcome");
+        let bot = EventBody::Text {
+            text: "Returns take 30 days".into(),
+            bot: Some(BotMeta {
+                confidence: 0.82,
+                article_id: Some("ret".into()),
+                article_title: Some("Returns".into()),
+            }),
+        };
+        let queued = EventBody::Mode { mode: Mode::Queued, holder: None, reason: ModeReason::CustomerAsked };
+        let resend = m.receive(welcome(
+            Mode::Queued,
+            None,
+            3,
+            vec![
+                ev(1, 0, Author::Customer, text("<b>hi</b>"), None),
+                ev(2, 0, Author::Bot, bot, None),
+                ev(3, 1, Author::Customer, queued, None),
+            ],
+        ));
+        assert!(resend.is_empty());
+        let entries = m.entries("Ada");
+        assert_eq!(
+            entries.iter().map(|e| e.kind).collect::<Vec<_>>(),
+            [EntryKind::Customer, EntryKind::Bot, EntryKind::Notice]
+        );
+        assert_eq!(entries[0].text, "<b>hi</b>");
+        assert_eq!(entries[0].who, "Ada");
+        assert_eq!(entries[1].who, "Baton Assistant");
+        assert_eq!(entries[1].detail.as_deref(), Some("Confidence 82% · Article: Returns"));
+        assert_eq!(entries[2].text, "Customer asked for a person");
+        assert_eq!(m.holder_line(), "Waiting for a person");
+        assert!(m.can_take_over() && !m.can_hand_back());
+        assert_eq!(m.hello(), ClientFrame::Hello { protocol: PROTOCOL_VERSION, last_seq: 3 });
+    }
+
+    #[test]
+    fn takeover_reply_and_hand_back() {
+        let mut m = dana_console();
+        m.receive(welcome(Mode::Bot, None, 0, vec![]));
+        let dana = agent("a1", "Dana");
+        let took = EventBody::Mode { mode: Mode::Human, holder: Some(dana.clone()), reason: ModeReason::AgentTookOver };
+        m.receive(ServerFrame::Event { event: ev(1, 1, Author::Agent(dana.clone()), took, None) });
+        assert!(m.holds() && m.can_hand_back() && !m.can_take_over());
+        assert_eq!(m.holder_line(), "You are handling this conversation");
+
+        // Sent, acked, then broadcast back: shown once.
+        let frame = m.compose("c-1".into(), "  Hi, Dana here  ", false).unwrap();
+        assert_eq!(frame, ClientFrame::Send { client_id: "c-1".into(), text: "Hi, Dana here".into() });
+        assert_eq!(m.entries("Ada")[1].delivery, Delivery::Sending);
+        m.receive(ServerFrame::Ack { client_id: "c-1".into(), seq: 2 });
+        assert_eq!(m.entries("Ada")[1].delivery, Delivery::Stored);
+        m.receive(ServerFrame::Event {
+            event: ev(2, 1, Author::Agent(dana.clone()), text("Hi, Dana here"), Some("c-1")),
+        });
+        m.receive(ServerFrame::Event {
+            event: ev(2, 1, Author::Agent(dana.clone()), text("Hi, Dana here"), Some("c-1")),
+        });
+        let entries = m.entries("Ada");
+        assert_eq!(entries.len(), 2);
+        assert_eq!((entries[1].key.as_str(), entries[1].mine), ("e2", true));
+
+        let back = EventBody::Mode { mode: Mode::Bot, holder: None, reason: ModeReason::HandedBack };
+        m.receive(ServerFrame::Event { event: ev(3, 2, Author::Agent(dana), back, None) });
+        assert_eq!(m.entries("Ada")[2].text, "Handed back to the bot by Dana");
+        assert_eq!(m.entries("Ada")[0].text, "Dana took over");
+        assert!(!m.holds() && m.can_take_over());
+        assert_eq!(m.holder_line(), "Baton Assistant is answering");
+    }
+
+    #[test]
+    fn event_before_ack_is_not_doubled() {
+        let mut m = dana_console();
+        m.receive(welcome(Mode::Bot, None, 0, vec![]));
+        m.compose("n-1".into(), "vip customer", true).unwrap();
+        m.receive(ServerFrame::Event {
+            event: ev(
+                1,
+                0,
+                Author::Agent(agent("a1", "Dana")),
+                EventBody::Note { text: "vip customer".into() },
+                Some("n-1"),
+            ),
+        });
+        m.receive(ServerFrame::Ack { client_id: "n-1".into(), seq: 1 });
+        let entries = m.entries("Ada");
+        assert_eq!(entries.len(), 1);
+        assert_eq!(entries[0].kind, EntryKind::Note);
+    }
+
+    #[test]
+    fn another_holder_is_named_and_refusals_are_alerts() {
+        let mut m = dana_console();
+        m.receive(welcome(Mode::Human, Some(agent("a2", "Sam")), 0, vec![]));
+        assert_eq!(m.holder_line(), "Sam is handling this conversation");
+        assert!(m.can_take_over(), "the attempt must reach the server to hear who holds it");
+        assert!(!m.can_hand_back());
+        m.receive(ServerFrame::Error {
+            code: ErrorCode::AlreadyHeld,
+            message: "Sam is already handling this conversation".into(),
+            client_id: None,
+        });
+        assert_eq!(m.alert.as_deref(), Some("Sam is already handling this conversation"));
+        assert!(!m.auth_failed);
+
+        m.compose("c-9".into(), "hello", false).unwrap();
+        m.receive(ServerFrame::Error {
+            code: ErrorCode::NotHolder,
+            message: "Sam is handling this conversation; take it over first".into(),
+            client_id: Some("c-9".into()),
+        });
+        assert!(matches!(&m.entries("Ada")[0].delivery, Delivery::Failed(why) if why.contains("take it over")));
+        m.receive(ServerFrame::Error { code: ErrorCode::TokenExpired, message: "expired".into(), client_id: None });
+        assert!(m.auth_failed);
+    }
+
+    #[test]
+    fn reconnect_asks_for_the_gap_and_resends_unacked_messages() {
+        let mut m = dana_console();
+        m.receive(welcome(
+            Mode::Human,
+            Some(agent("a1", "Dana")),
+            4,
+            vec![ev(4, 1, Author::Customer, text("q"), None)],
+        ));
+        m.compose("c-1".into(), "acked", false).unwrap();
+        m.compose("c-2".into(), "lost in flight", false).unwrap();
+        m.receive(ServerFrame::Ack { client_id: "c-1".into(), seq: 5 });
+        m.receive(ServerFrame::Typing { author: Author::Customer, on: true });
+        assert_eq!(m.typing_line("Ada").as_deref(), Some("Ada is typing…"));
+        m.connection_lost();
+        assert_eq!(m.typing_line("Ada"), None);
+
+        assert_eq!(m.hello(), ClientFrame::Hello { protocol: PROTOCOL_VERSION, last_seq: 4 });
+        let dana = Author::Agent(agent("a1", "Dana"));
+        let resend = m.receive(welcome(
+            Mode::Human,
+            Some(agent("a1", "Dana")),
+            5,
+            vec![ev(4, 1, Author::Customer, text("q"), None), ev(5, 1, dana, text("acked"), Some("c-1"))],
+        ));
+        assert_eq!(resend, vec![ClientFrame::Send { client_id: "c-2".into(), text: "lost in flight".into() }]);
+        let keys: Vec<_> = m.entries("Ada").into_iter().map(|e| e.key).collect();
+        assert_eq!(keys, ["e4", "e5", "oc-2"]);
+    }
+
+    #[test]
+    fn own_typing_is_ignored_and_customer_message_ends_typing() {
+        let mut m = dana_console();
+        m.receive(welcome(Mode::Bot, None, 0, vec![]));
+        m.receive(ServerFrame::Typing { author: Author::Agent(agent("a1", "Dana")), on: true });
+        assert_eq!(m.typing, None);
+        m.receive(ServerFrame::Typing { author: Author::Customer, on: true });
+        m.receive(ServerFrame::Event { event: ev(1, 0, Author::Customer, text("x"), None) });
+        assert_eq!(m.typing, None);
+        assert!(m.compose("c".into(), "   ", false).is_err());
+    }
+
+    #[test]
+    fn stale_mode_events_do_not_rewind_the_state() {
+        let mut m = dana_console();
+        let sam = agent("a2", "Sam");
+        m.receive(welcome(Mode::Human, Some(sam.clone()), 5, vec![]));
+        let old = EventBody::Mode { mode: Mode::Queued, holder: None, reason: ModeReason::BotEscalated };
+        m.receive(ServerFrame::Event { event: ev(2, 1, Author::Bot, old, None) });
+        assert_eq!(m.state.mode, Mode::Human);
+        assert_eq!(m.entries("Ada")[0].text, "Baton Assistant asked for a person to take over");
+    }
+}

@@ -1,0 +1,157 @@
+//! Addresses, reconnect pacing and client ids.
+
+/// Delay before reconnect attempt `attempt` (0-based): 0.5 s doubling to a 15 s ceiling,
+/// stretched by up to a quarter by `jitter` (0.0–1.0) so many consoles don't return in step.
+pub fn backoff_ms(attempt: u32, jitter: f64) -> u64 {
+    let base = 500u64.saturating_mul(1u64 << attempt.min(16)).min(15_000);
+    base + (base as f64 * 0.25 * jitter.clamp(0.0, 1.0)) as u64
+}
+
+/// Percent-encodes everything but RFC 3986 unreserved characters.
+pub fn encode_component(raw: &str) -> String {
+    let mut out = String::with_capacity(raw.len());
+    for b in raw.bytes() {
+        if b.is_ascii_alphanumeric() || matches!(b, b'-' | b'_' | b'.' | b'~') {
+            out.push(b as char);
+        } else {
+            out.push_str(&format!("%{b:02X}"));
+        }
+    }
+    out
+}
+
+fn decode_component(raw: &str) -> String {
+    let bytes = raw.as_bytes();
+    let mut out = Vec::with_capacity(bytes.len());
+    let mut i = 0;
+    while i < bytes.len() {
+        let escaped = match bytes[i] {
+            b'%' => bytes.get(i + 1..i + 3).and_then(|h| u8::from_str_radix(std::str::from_utf8(h).ok()?, 16).ok()),
+            _ => None,
+        };
+        match (escaped, bytes[i]) {
+            (Some(v), _) => {
+                out.push(v);
+                i += 3;
+            }
+            (None, b'+') => {
+                out.push(b' ');
+                i += 1;
+            }
+            (None, b) => {
+                out.push(b);
+                i += 1;
+            }
+        }
+    }
+    String::from_utf8_lossy(&out).into_owned()
+}
+
+/// The value of `name` in a `?a=b&c=d` query string.
+pub fn query_param(search: &str, name: &str) -> Option<String> {
+    search
+        .trim_start_matches('?')
+        .split('&')
+        .filter_map(|pair| pair.split_once('=').or(Some((pair, ""))))
+        .find(|(k, _)| decode_component(k) == name)
+        .map(|(_, v)| decode_component(v))
+}
+
+/// The site this console serves: `?site=`, else "demo". Only id-like values are taken.
+pub fn site_from_query(search: &str) -> String {
+    query_param(search, "site")
+        .filter(|s| {
+            !s.is_empty() && s.len() <= 64 && s.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'_')
+        })
+        .unwrap_or_else(|| "demo".to_string())
+}
+
+/// `ws://` or `wss://` URL for an API path on the page's own origin.
+pub fn socket_url(page_protocol: &str, host: &str, path: &str, token: &str) -> String {
+    let scheme = if page_protocol == "https:" { "wss" } else { "ws" };
+    format!("{scheme}://{host}{path}?token={}", encode_component(token))
+}
+
+pub fn dashboard_path(site: &str) -> String {
+    format!("/api/sites/{}/dashboard", encode_component(site))
+}
+
+pub fn conversation_path(site: &str, conversation_id: &str) -> String {
+    format!("/api/sites/{}/conversations/{}/ws", encode_component(site), encode_component(conversation_id))
+}
+
+pub fn login_path(site: &str) -> String {
+    format!("/api/sites/{}/login", encode_component(site))
+}
+
+/// A fresh client id from the clock and a random number; fits `validate_client_id`.
+pub fn client_id(now_ms: u64, random: f64) -> String {
+    let r = (random.clamp(0.0, 1.0) * 1e15) as u64;
+    format!("a{}-{}", radix36(now_ms), radix36(r))
+}
+
+fn radix36(mut n: u64) -> String {
+    const DIGITS: &[u8; 36] = b"0123456789abcdefghijklmnopqrstuvwxyz";
+    let mut out = Vec::new();
+    loop {
+        out.push(DIGITS[(n % 36) as usize]);
+        n /= 36;
+        if n == 0 {
+            break;
+        }
+    }
+    out.reverse();
+    String::from_utf8_lossy(&out).into_owned()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use baton_shared::text::validate_client_id;
+
+    #[test]
+    fn backoff_doubles_to_a_ceiling() {
+        assert_eq!(backoff_ms(0, 0.0), 500);
+        assert_eq!(backoff_ms(1, 0.0), 1_000);
+        assert_eq!(backoff_ms(3, 0.0), 4_000);
+        assert_eq!(backoff_ms(10, 0.0), 15_000);
+        assert_eq!(backoff_ms(u32::MAX, 0.0), 15_000);
+        assert_eq!(backoff_ms(0, 1.0), 625);
+        assert_eq!(backoff_ms(10, 7.0), 18_750);
+    }
+
+    #[test]
+    fn site_comes_from_the_query_with_a_default() {
+        assert_eq!(site_from_query(""), "demo");
+        assert_eq!(site_from_query("?site=acme"), "acme");
+        assert_eq!(site_from_query("?x=1&site=acme-2&y"), "acme-2");
+        assert_eq!(site_from_query("?site=a%2Fb"), "demo");
+        assert_eq!(site_from_query("?site="), "demo");
+        assert_eq!(query_param("?q=a+b%21&r", "q").as_deref(), Some("a b!"));
+        assert_eq!(query_param("?q=100%", "q").as_deref(), Some("100%"));
+        assert_eq!(query_param("?r", "r").as_deref(), Some(""));
+    }
+
+    #[test]
+    fn socket_urls_follow_the_page_scheme_and_encode_the_token() {
+        assert_eq!(
+            socket_url("http:", "127.0.0.1:8787", &dashboard_path("demo"), "a.b+c/="),
+            "ws://127.0.0.1:8787/api/sites/demo/dashboard?token=a.b%2Bc%2F%3D"
+        );
+        assert_eq!(
+            socket_url("https:", "chat.example.com", &conversation_path("demo", "c1"), "t"),
+            "wss://chat.example.com/api/sites/demo/conversations/c1/ws?token=t"
+        );
+        assert_eq!(login_path("demo"), "/api/sites/demo/login");
+    }
+
+    #[test]
+    fn client_ids_are_valid_and_distinct() {
+        let a = client_id(1_700_000_000_000, 0.123);
+        let b = client_id(1_700_000_000_000, 0.124);
+        assert_ne!(a, b);
+        validate_client_id(&a).unwrap();
+        validate_client_id(&client_id(u64::MAX, 1.0)).unwrap();
+        validate_client_id(&client_id(0, 0.0)).unwrap();
+    }
+}
