@@ -27,6 +27,8 @@ const implicitRole = (el) => {
   const tag = el.tagName.toLowerCase();
   if (tag === 'button') return 'button';
   if (tag === 'textarea') return 'textbox';
+  if (/^h[1-6]$/.test(tag)) return 'heading';
+  if (tag === 'ol' || tag === 'ul') return 'list';
   if (tag === 'a' && el.hasAttribute('href')) return 'link';
   if (tag === 'input') {
     const type = (el.getAttribute('type') || 'text').toLowerCase();

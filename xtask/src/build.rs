@@ -50,6 +50,12 @@ pub fn widget(tools: &Tools) -> Result<(), String> {
         .arg(&wasm))?;
     let bg = out_dir.join("baton_widget_bg.wasm");
     run(Command::new(&tools.wasm_opt).arg("-Oz").args(WASM_FEATURES).arg(&bg).arg("-o").arg(&bg))?;
+    let glue = out_dir.join("baton_widget.js");
+    run(Command::new(&tools.esbuild)
+        .arg(&glue)
+        .args(["--minify", "--format=esm", "--target=es2020", "--log-level=warning", "--allow-overwrite"])
+        .arg(format!("--outfile={}", glue.display())))?;
+    copy(&root.join("widget/loader/_headers"), &dist().join("_headers"))?;
     run(Command::new(&tools.esbuild)
         .arg(root.join("widget/loader/widget.js"))
         .args(["--minify", "--target=es2020", "--log-level=warning"])

@@ -1,0 +1,603 @@
+//! Talks to the edge: REST start/resume, the conversation socket, reconnects with backoff, and
+//! redelivery of everything the customer did while offline (same client ids, so nothing doubles).
+
+use std::time::Duration;
+
+use baton_shared::limits::PROTOCOL_VERSION;
+use baton_shared::text::validate_message_text;
+use baton_shared::{ClientFrame, ErrorCode, ServerFrame, StartRequest, StartResponse, VisitorInfo};
+use leptos::prelude::*;
+use leptos::task::spawn_local;
+use wasm_bindgen::JsCast;
+use wasm_bindgen::prelude::*;
+use wasm_bindgen_futures::JsFuture;
+use web_sys::{MessageEvent, WebSocket};
+
+use crate::backoff;
+use crate::transcript::{Link, Transcript, friendly_error};
+use crate::wire;
+
+/// Every this many failed attempts, go back to the REST start: an expired token or a
+/// restarted edge is fixed there (it resumes the conversation or hands out a new one).
+const ATTEMPTS_BEFORE_RESTART: u32 = 3;
+const KEEPALIVE: Duration = Duration::from_secs(30);
+/// Nothing heard for this long on an open socket means the connection died silently.
+const SILENCE_MS: f64 = 75_000.0;
+const TYPING_REFRESH_MS: f64 = 3_000.0;
+const TYPING_IDLE: Duration = Duration::from_millis(2_500);
+/// A typing indicator whose "off" got lost disappears after this.
+const TYPING_SHOWN: Duration = Duration::from_secs(8);
+const ALERT_SHOWN: Duration = Duration::from_secs(10);
+
+/// Handle shared by every view: reactive state plus the I/O behind it.
+#[derive(Clone, Copy)]
+pub struct Chat {
+    /// Everything the panel shows; one signal, so the widget instantiates the reactive
+    /// machinery for a single type.
+    pub model: RwSignal<Transcript>,
+    io: StoredValue<Io, LocalStorage>,
+}
+
+#[derive(Default)]
+struct Io {
+    site: String,
+    base: String,
+    token: Option<String>,
+    conversation_id: Option<String>,
+    starting: bool,
+    socket: Option<Socket>,
+    /// Bumped per socket, so late events of a replaced socket are ignored.
+    socket_gen: u32,
+    failures: u32,
+    ever_online: bool,
+    retry: Option<TimeoutHandle>,
+    last_heard: f64,
+    typing_on: bool,
+    typing_sent_at: f64,
+    typing_idle: Option<TimeoutHandle>,
+}
+
+struct Socket {
+    ws: WebSocket,
+    _on_open: Closure<dyn FnMut()>,
+    _on_message: Closure<dyn FnMut(MessageEvent)>,
+    _on_close: Closure<dyn FnMut()>,
+}
+
+impl Drop for Socket {
+    fn drop(&mut self) {
+        self.ws.set_onopen(None);
+        self.ws.set_onmessage(None);
+        self.ws.set_onclose(None);
+        let _ = self.ws.close();
+    }
+}
+
+enum StartError {
+    /// Network trouble or a server error: try again later.
+    Retry,
+    /// The stored token was refused: forget it and start a new conversation.
+    BadToken,
+    /// The site does not exist or does not allow this page.
+    Refused,
+}
+
+impl Chat {
+    pub fn new(site: String, base: String) -> Chat {
+        let token = storage().and_then(|s| s.get_item(&token_key(&site)).ok().flatten());
+        let base = base.trim_end_matches('/').to_string();
+        let chat = Chat {
+            model: RwSignal::new(Transcript::default()),
+            io: StoredValue::new_local(Io {
+                site,
+                base,
+                token,
+                ..Io::default()
+            }),
+        };
+        set_interval(move || chat.keepalive(), KEEPALIVE);
+        let _ = window_event_listener(leptos::ev::online, move |_| chat.retry_now());
+        chat
+    }
+
+    /// A returning visitor resumes at once (history, replies that came while away); a new
+    /// visitor gets a conversation only once they open the chat or write.
+    pub fn resume_if_returning(self) {
+        if self.io.with_value(|io| io.token.is_some()) {
+            self.ensure_started();
+        }
+    }
+
+    fn link(self) -> Link {
+        self.model.with_untracked(|m| m.link)
+    }
+
+    fn set_link(self, link: Link) {
+        if self.link() != link {
+            self.model.update(|m| m.link = link);
+        }
+    }
+
+    pub fn set_open(self, open: bool) {
+        self.model.update(|m| m.set_open(open));
+        if open {
+            self.ensure_started();
+        } else {
+            self.typing_stopped();
+        }
+    }
+
+    pub fn ensure_started(self) {
+        if self.link() == Link::Unavailable {
+            return;
+        }
+        let go = self
+            .io
+            .try_update_value(|io| {
+                let go = io.conversation_id.is_none() && !io.starting && io.retry.is_none();
+                io.starting |= go;
+                go
+            })
+            .unwrap_or(false);
+        if go {
+            spawn_local(self.start());
+        }
+    }
+
+    async fn start(self) {
+        if self.link() != Link::Reconnecting {
+            self.set_link(Link::Connecting);
+        }
+        let (base, site, token) = self
+            .io
+            .with_value(|io| (io.base.clone(), io.site.clone(), io.token.clone()));
+        let request = StartRequest {
+            token,
+            visitor: visitor(),
+        };
+        let outcome = post_start(&base, &site, &request).await;
+        self.io.update_value(|io| io.starting = false);
+        match outcome {
+            Ok(started) => {
+                if let Some(s) = storage() {
+                    let _ = s.set_item(&token_key(&site), &started.token);
+                }
+                self.io.update_value(|io| {
+                    io.token = Some(started.token);
+                    io.conversation_id = Some(started.conversation_id.clone());
+                });
+                self.model.update(|m| {
+                    m.set_site(&started.site);
+                    m.set_conversation(&started.conversation_id);
+                });
+                self.connect();
+            }
+            Err(StartError::BadToken) => {
+                if let Some(s) = storage() {
+                    let _ = s.remove_item(&token_key(&site));
+                }
+                self.io.update_value(|io| io.token = None);
+                self.retry_later();
+            }
+            Err(StartError::Refused) => self.set_link(Link::Unavailable),
+            Err(StartError::Retry) => self.retry_later(),
+        }
+    }
+
+    fn connect(self) {
+        let url = self.io.with_value(socket_url);
+        let generation = self
+            .io
+            .try_update_value(|io| {
+                io.socket = None;
+                io.socket_gen = io.socket_gen.wrapping_add(1);
+                io.socket_gen
+            })
+            .unwrap_or(0);
+        let Some(ws) = url.and_then(|url| WebSocket::new(&url).ok()) else {
+            return self.retry_later();
+        };
+        let on_open = Closure::<dyn FnMut()>::new(move || {
+            chat_if_current(self, generation).map_or((), Chat::on_open)
+        });
+        let on_message = Closure::<dyn FnMut(MessageEvent)>::new(move |ev: MessageEvent| {
+            if let (Some(chat), Some(text)) =
+                (chat_if_current(self, generation), ev.data().as_string())
+            {
+                chat.on_frame(&text);
+            }
+        });
+        let on_close = Closure::<dyn FnMut()>::new(move || {
+            chat_if_current(self, generation).map_or((), Chat::retry_later)
+        });
+        ws.set_onopen(Some(on_open.as_ref().unchecked_ref()));
+        ws.set_onmessage(Some(on_message.as_ref().unchecked_ref()));
+        ws.set_onclose(Some(on_close.as_ref().unchecked_ref()));
+        self.io.update_value(|io| {
+            io.socket = Some(Socket {
+                ws,
+                _on_open: on_open,
+                _on_message: on_message,
+                _on_close: on_close,
+            })
+        });
+    }
+
+    fn on_open(self) {
+        let last_seq = self.model.with_untracked(Transcript::last_seq);
+        self.io
+            .update_value(|io| io.last_heard = js_sys::Date::now());
+        self.write(&ClientFrame::Hello {
+            protocol: PROTOCOL_VERSION,
+            last_seq,
+        });
+    }
+
+    fn on_frame(self, raw: &str) {
+        self.io
+            .update_value(|io| io.last_heard = js_sys::Date::now());
+        let Some(frame) = wire::decode_server_frame(raw) else {
+            return;
+        };
+        let welcome = matches!(frame, ServerFrame::Welcome { .. });
+        let (typing, alert) = (
+            matches!(frame, ServerFrame::Typing { .. }),
+            matches!(frame, ServerFrame::Error { .. }),
+        );
+        // The first welcome after a reload brings history, which is not "unread".
+        let count_new = !welcome || self.io.with_value(|io| io.ever_online);
+        let fresh = self.model.try_update(|m| m.apply(frame)).unwrap_or(0);
+        if count_new {
+            self.model.update(|m| m.count_unread(fresh));
+        }
+        if welcome {
+            self.io.update_value(|io| {
+                io.failures = 0;
+                io.ever_online = true;
+            });
+            self.set_link(Link::Online);
+            for frame in self.model.with_untracked(Transcript::unconfirmed) {
+                self.write(&frame);
+            }
+        }
+        if let Some((_, generation)) = self
+            .model
+            .with_untracked(Transcript::typing)
+            .filter(|_| typing)
+        {
+            set_timeout(
+                move || self.model.update(|m| m.expire_typing(generation)),
+                TYPING_SHOWN,
+            );
+        }
+        if alert {
+            self.expire_alert();
+        }
+    }
+
+    /// Drops the socket and schedules the next attempt with backoff and jitter.
+    fn retry_later(self) {
+        let failures = self
+            .io
+            .try_update_value(|io| {
+                // Closed and ignored from now on, but dropped only by the next `connect`: this
+                // may run inside the socket's own close handler.
+                if let Some(socket) = &io.socket {
+                    let _ = socket.ws.close();
+                }
+                io.socket_gen = io.socket_gen.wrapping_add(1);
+                io.failures = io.failures.saturating_add(1);
+                if let Some(pending) = io.retry.take() {
+                    pending.clear();
+                }
+                io.failures
+            })
+            .unwrap_or(1);
+        self.set_link(Link::Reconnecting);
+        let delay = backoff::delay_ms(failures, js_sys::Math::random());
+        let handle =
+            set_timeout_with_handle(move || self.attempt(), Duration::from_millis(delay.into()))
+                .ok();
+        self.io.update_value(|io| io.retry = handle);
+    }
+
+    fn attempt(self) {
+        let restart = self.io.try_update_value(|io| {
+            io.retry = None;
+            let restart =
+                io.conversation_id.is_none() || io.failures % ATTEMPTS_BEFORE_RESTART == 0;
+            if restart {
+                io.conversation_id = None;
+            }
+            restart
+        });
+        match restart {
+            Some(true) => self.ensure_started(),
+            Some(false) => self.connect(),
+            None => {}
+        }
+    }
+
+    /// The browser says the network is back: skip the rest of the backoff.
+    fn retry_now(self) {
+        let waiting = self
+            .io
+            .try_update_value(|io| io.retry.take().map(|h| h.clear()).is_some())
+            .unwrap_or(false);
+        if waiting {
+            self.attempt();
+        }
+    }
+
+    fn keepalive(self) {
+        if self.link() != Link::Online {
+            return;
+        }
+        let silent = self
+            .io
+            .with_value(|io| js_sys::Date::now() - io.last_heard > SILENCE_MS);
+        if silent {
+            self.retry_later();
+        } else {
+            self.write(&ClientFrame::Ping);
+        }
+    }
+
+    /// Writes a frame if the socket is open; false otherwise (the caller's frame stays in the
+    /// transcript's unconfirmed list and goes out after the next welcome).
+    fn write(self, frame: &ClientFrame) -> bool {
+        let raw = wire::encode_client_frame(frame);
+        self.io.with_value(|io| {
+            io.socket.as_ref().is_some_and(|s| {
+                s.ws.ready_state() == WebSocket::OPEN && s.ws.send_with_str(&raw).is_ok()
+            })
+        })
+    }
+
+    fn deliver(self, frame: ClientFrame) {
+        self.ensure_started();
+        if self.link() == Link::Online {
+            self.write(&frame);
+        }
+    }
+
+    /// Sends a message typed by the customer; false when there was nothing to send.
+    pub fn send_text(self, text: &str) -> bool {
+        let text = match validate_message_text(text) {
+            Ok(text) => text,
+            Err(err) => {
+                if err.code != ErrorCode::EmptyText {
+                    self.alert(friendly_error(err.code));
+                }
+                return false;
+            }
+        };
+        let client_id = new_client_id();
+        self.model.update(|m| m.queue_message(&client_id, &text));
+        self.typing_stopped();
+        self.deliver(ClientFrame::Send { client_id, text });
+        true
+    }
+
+    pub fn retry_message(self, client_id: &str) {
+        if let Some(frame) = self.model.try_update(|m| m.retry(client_id)).flatten() {
+            self.deliver(frame);
+        }
+    }
+
+    pub fn request_human(self) {
+        if !self.model.with_untracked(Transcript::can_request_human) {
+            return;
+        }
+        let client_id = new_client_id();
+        self.model.update(|m| m.request_human(&client_id));
+        self.deliver(ClientFrame::RequestHuman { client_id });
+    }
+
+    pub fn rate(self, score: u8) {
+        if self
+            .model
+            .with_untracked(Transcript::rating_in_flight)
+            .is_some()
+        {
+            return;
+        }
+        let client_id = new_client_id();
+        self.model.update(|m| m.rate(&client_id, score));
+        self.deliver(ClientFrame::Rate { client_id, score });
+    }
+
+    pub fn alert(self, text: &str) {
+        self.model.update(|m| m.show_alert(text));
+        self.expire_alert();
+    }
+
+    fn expire_alert(self) {
+        if let Some((_, generation)) = self.model.with_untracked(Transcript::alert) {
+            set_timeout(
+                move || self.model.update(|m| m.dismiss_alert(generation)),
+                ALERT_SHOWN,
+            );
+        }
+    }
+
+    /// The customer typed: "typing on" at most every few seconds, "off" after a pause.
+    pub fn typing_activity(self) {
+        let now = js_sys::Date::now();
+        let announce = self
+            .io
+            .try_update_value(|io| {
+                if let Some(idle) = io.typing_idle.take() {
+                    idle.clear();
+                }
+                let due = !io.typing_on || now - io.typing_sent_at > TYPING_REFRESH_MS;
+                if due {
+                    io.typing_on = true;
+                    io.typing_sent_at = now;
+                }
+                due
+            })
+            .unwrap_or(false);
+        if announce && self.link() == Link::Online {
+            self.write(&ClientFrame::Typing { on: true });
+        }
+        let idle = set_timeout_with_handle(move || self.typing_stopped(), TYPING_IDLE).ok();
+        self.io.update_value(|io| io.typing_idle = idle);
+    }
+
+    pub fn typing_stopped(self) {
+        let was_on = self
+            .io
+            .try_update_value(|io| {
+                if let Some(idle) = io.typing_idle.take() {
+                    idle.clear();
+                }
+                std::mem::take(&mut io.typing_on)
+            })
+            .unwrap_or(false);
+        if was_on && self.link() == Link::Online {
+            self.write(&ClientFrame::Typing { on: false });
+        }
+    }
+}
+
+fn chat_if_current(chat: Chat, generation: u32) -> Option<Chat> {
+    chat.io
+        .try_with_value(|io| io.socket_gen == generation)
+        .unwrap_or(false)
+        .then_some(chat)
+}
+
+async fn post_start(
+    base: &str,
+    site: &str,
+    request: &StartRequest,
+) -> Result<StartResponse, StartError> {
+    let window = web_sys::window().ok_or(StartError::Retry)?;
+    let init = web_sys::RequestInit::new();
+    init.set_method("POST");
+    let headers = web_sys::Headers::new().map_err(|_| StartError::Retry)?;
+    headers
+        .set("content-type", "application/json")
+        .map_err(|_| StartError::Retry)?;
+    init.set_headers(&headers);
+    init.set_body(&JsValue::from_str(&wire::encode_start_request(request)));
+    let url = format!("{base}/api/sites/{}/conversations", uri(site));
+    let response: web_sys::Response = JsFuture::from(window.fetch_with_str_and_init(&url, &init))
+        .await
+        .map_err(|_| StartError::Retry)?
+        .dyn_into()
+        .map_err(|_| StartError::Retry)?;
+    let status = response.status();
+    let body = match response.text() {
+        Ok(promise) => JsFuture::from(promise)
+            .await
+            .ok()
+            .and_then(|v| v.as_string())
+            .unwrap_or_default(),
+        Err(_) => String::new(),
+    };
+    match status {
+        200..=299 => wire::decode_start_response(&body).ok_or(StartError::Retry),
+        401 if request.token.is_some() => Err(StartError::BadToken),
+        408 | 429 => Err(StartError::Retry),
+        400..=499 => Err(StartError::Refused),
+        _ => Err(StartError::Retry),
+    }
+}
+
+fn visitor() -> VisitorInfo {
+    let window = web_sys::window();
+    VisitorInfo {
+        page: window.as_ref().and_then(|w| w.location().href().ok()),
+        locale: window.and_then(|w| w.navigator().language()),
+        ..VisitorInfo::default()
+    }
+}
+
+fn storage() -> Option<web_sys::Storage> {
+    // Throws in some privacy modes and sandboxed frames; the chat then simply does not resume.
+    web_sys::window()?.local_storage().ok().flatten()
+}
+
+fn token_key(site: &str) -> String {
+    format!("baton:{site}")
+}
+
+fn uri(part: &str) -> String {
+    js_sys::encode_uri_component(part).into()
+}
+
+fn socket_url(io: &Io) -> Option<String> {
+    let (id, token) = (io.conversation_id.as_ref()?, io.token.as_ref()?);
+    let base = socket_base(&io.base)?;
+    Some(format!(
+        "{base}/api/sites/{}/conversations/{}/ws?token={}",
+        uri(&io.site),
+        uri(id),
+        uri(token)
+    ))
+}
+
+/// `https://host/x` → `wss://host/x`, `http://…` → `ws://…`.
+fn socket_base(base: &str) -> Option<String> {
+    if let Some(rest) = base.strip_prefix("https://") {
+        Some(format!("wss://{rest}"))
+    } else {
+        base.strip_prefix("http://")
+            .map(|rest| format!("ws://{rest}"))
+    }
+}
+
+/// 24 hex characters from Web Crypto; without it, time mixed with `Math.random`.
+fn new_client_id() -> String {
+    let mut bytes = [0u8; 12];
+    let random = web_sys::window()
+        .and_then(|w| w.crypto().ok())
+        .is_some_and(|c| c.get_random_values_with_u8_array(&mut bytes).is_ok());
+    if !random {
+        let now = js_sys::Date::now() as u64;
+        for (i, b) in bytes.iter_mut().enumerate() {
+            *b = (js_sys::Math::random() * 256.0) as u8 ^ (now >> (8 * (i % 6))) as u8;
+        }
+    }
+    hex(&bytes)
+}
+
+fn hex(bytes: &[u8]) -> String {
+    const DIGITS: &[u8; 16] = b"0123456789abcdef";
+    bytes
+        .iter()
+        .flat_map(|b| {
+            [
+                DIGITS[usize::from(b >> 4)] as char,
+                DIGITS[usize::from(b & 15)] as char,
+            ]
+        })
+        .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn socket_base_switches_scheme() {
+        assert_eq!(
+            socket_base("https://chat.example.com").as_deref(),
+            Some("wss://chat.example.com")
+        );
+        assert_eq!(
+            socket_base("http://127.0.0.1:8787").as_deref(),
+            Some("ws://127.0.0.1:8787")
+        );
+        assert_eq!(socket_base("ftp://x"), None);
+    }
+
+    #[test]
+    fn client_ids_are_valid() {
+        let id = hex(&[0, 1, 0xab, 0xff]);
+        assert_eq!(id, "0001abff");
+        assert!(baton_shared::text::validate_client_id(&hex(&[7; 12])).is_ok());
+    }
+}

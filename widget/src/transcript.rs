@@ -1,0 +1,1100 @@
+//! The widget's view model: one conversation folded from server frames, the customer's own
+//! actions not yet confirmed, and the panel's state. Pure: no clock, no DOM, so every rule the
+//! widget shows is tested natively.
+
+use baton_shared::avatar::validate_avatar_url;
+use baton_shared::{
+    AgentInfo, Author, ClientFrame, ErrorCode, Event, EventBody, Mode, ModeReason, ServerFrame,
+    SiteInfo,
+};
+
+/// Who wrote a message, for styling.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Who {
+    Customer,
+    Bot,
+    Agent,
+}
+
+/// Delivery state of the customer's own message.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Status {
+    /// Typed, not yet acknowledged by the conversation.
+    Pending,
+    /// Stored by the conversation (acknowledged or seen in the transcript).
+    Sent,
+    /// Refused by the conversation; the customer may retry.
+    Failed,
+}
+
+impl Status {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Status::Pending => "pending",
+            Status::Sent => "sent",
+            Status::Failed => "failed",
+        }
+    }
+}
+
+/// One line of the message list, as shown: the list compares items by content, position by
+/// position, and re-renders from the first one that differs.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Item {
+    Message {
+        who: Who,
+        author: String,
+        text: String,
+        /// Only for the customer's own messages.
+        status: Option<Status>,
+        /// Client id of a customer message, so a failed one can be retried.
+        client_id: Option<String>,
+        /// First of a run by the same author: shows the author's name.
+        first: bool,
+    },
+    Notice {
+        text: String,
+    },
+}
+
+/// What the panel header shows.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Header {
+    pub name: String,
+    pub subtitle: String,
+    /// Not uppercased here: the stylesheet does it (see `initials`).
+    pub initials: String,
+    /// Only URLs that pass `validate_avatar_url`.
+    pub image: Option<String>,
+    /// A person holds the conversation (otherwise the bot's icon is shown).
+    pub human: bool,
+}
+
+/// State of the link to the conversation, shown in the panel.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum Link {
+    /// Nothing started yet (a first-time visitor who has not opened the chat).
+    #[default]
+    Idle,
+    Connecting,
+    Online,
+    Reconnecting,
+    /// The edge refused this site (unknown site, origin not allowed): retrying will not help.
+    Unavailable,
+}
+
+impl Link {
+    pub fn label(self) -> &'static str {
+        match self {
+            Link::Connecting => "Connecting…",
+            Link::Reconnecting => "Reconnecting…",
+            Link::Unavailable => "Chat is unavailable right now. Please try again later.",
+            Link::Idle | Link::Online => "",
+        }
+    }
+}
+
+pub const CONNECTING_PERSON: &str = "Connecting you with a person…";
+pub const THANKS_FOR_RATING: &str = "Thanks for your feedback";
+pub const CONVERSATION_ENDED: &str = "This conversation has ended";
+
+#[derive(Debug, Clone, PartialEq)]
+struct Outgoing {
+    client_id: String,
+    text: String,
+    acked: bool,
+    failed: bool,
+}
+
+/// Everything the widget shows: the conversation folded from frames, the customer's
+/// unconfirmed actions, and the panel's own state.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct Transcript {
+    pub link: Link,
+    open: bool,
+    /// Bot and agent messages that arrived while the panel was closed.
+    unread: u32,
+    conversation_id: String,
+    bot_name: String,
+    greeting: String,
+    /// Sorted by seq, without duplicates, whatever the arrival order.
+    events: Vec<Event>,
+    /// The customer's messages not yet seen in `events`, in the order typed.
+    outbox: Vec<Outgoing>,
+    mode: Mode,
+    holder: Option<AgentInfo>,
+    /// Seq the current mode comes from, so an older mode event never overrides a newer state.
+    mode_seq: u64,
+    /// Client id of a "Talk to a person" request not yet answered by a mode change.
+    human_request: Option<String>,
+    /// A rating sent but not yet seen as an event.
+    rating: Option<(String, u8)>,
+    typing: Option<String>,
+    typing_gen: u32,
+    alert: Option<String>,
+    alert_gen: u32,
+}
+
+impl Transcript {
+    pub fn set_site(&mut self, site: &SiteInfo) {
+        self.bot_name = site.bot_name.clone();
+        self.greeting = site.greeting.clone();
+    }
+
+    /// Switches to `id`. A different conversation (a new one after an expired token) starts
+    /// from an empty history; messages not yet stored anywhere are kept and go to the new one.
+    pub fn set_conversation(&mut self, id: &str) {
+        if self.conversation_id == id {
+            return;
+        }
+        if !self.conversation_id.is_empty() {
+            let outbox = std::mem::take(&mut self.outbox);
+            *self = Transcript {
+                link: self.link,
+                open: self.open,
+                bot_name: std::mem::take(&mut self.bot_name),
+                greeting: std::mem::take(&mut self.greeting),
+                outbox: outbox.into_iter().filter(|o| !o.acked).collect(),
+                ..Transcript::default()
+            };
+        }
+        self.conversation_id = id.to_string();
+    }
+
+    pub fn set_open(&mut self, open: bool) {
+        self.open = open;
+        if open {
+            self.unread = 0;
+        }
+    }
+
+    pub fn is_open(&self) -> bool {
+        self.open
+    }
+
+    pub fn unread(&self) -> u32 {
+        self.unread
+    }
+
+    /// Counts new bot and agent messages toward the launcher's badge while the panel is closed.
+    pub fn count_unread(&mut self, fresh: usize) {
+        if !self.open {
+            self.unread = self
+                .unread
+                .saturating_add(u32::try_from(fresh).unwrap_or(u32::MAX));
+        }
+    }
+
+    /// The highest seq seen, announced in `hello` so the conversation sends exactly the gap.
+    pub fn last_seq(&self) -> u64 {
+        self.events.last().map_or(0, |e| e.seq)
+    }
+
+    pub fn mode(&self) -> Mode {
+        self.mode
+    }
+
+    /// Folds one frame in. Returns how many new bot or agent messages it brought.
+    pub fn apply(&mut self, frame: ServerFrame) -> usize {
+        match frame {
+            ServerFrame::Welcome {
+                conversation_id,
+                state,
+                events,
+                bot_name,
+                ..
+            } => {
+                self.set_conversation(&conversation_id);
+                if !bot_name.is_empty() {
+                    self.bot_name = bot_name;
+                }
+                let fresh = events
+                    .into_iter()
+                    .map(|e| self.insert(e))
+                    .filter(|n| *n)
+                    .count();
+                if state.last_seq >= self.mode_seq {
+                    self.mode_seq = state.last_seq;
+                    self.set_mode(state.mode, state.holder);
+                }
+                fresh
+            }
+            ServerFrame::Event { event } => usize::from(self.insert(event)),
+            ServerFrame::Ack { client_id, seq } => {
+                let stored = self
+                    .event(seq)
+                    .is_some_and(|e| e.client_id.as_deref() == Some(&client_id));
+                if stored {
+                    self.outbox.retain(|o| o.client_id != client_id);
+                } else if let Some(o) = self.outbox.iter_mut().find(|o| o.client_id == client_id) {
+                    o.acked = true;
+                    o.failed = false;
+                }
+                0
+            }
+            ServerFrame::Typing { author, on } => {
+                let name = match author {
+                    Author::Agent(agent) => agent.name,
+                    Author::Bot => self.bot_name.clone(),
+                    Author::Customer | Author::System => return 0,
+                };
+                self.typing = on.then_some(name);
+                self.typing_gen = self.typing_gen.wrapping_add(1);
+                0
+            }
+            ServerFrame::Error {
+                code, client_id, ..
+            } => {
+                if let Some(id) = client_id.as_deref() {
+                    if let Some(o) = self
+                        .outbox
+                        .iter_mut()
+                        .find(|o| o.client_id == id && !o.acked)
+                    {
+                        o.failed = true;
+                    }
+                    if self.human_request.as_deref() == Some(id) {
+                        self.human_request = None;
+                    }
+                    if self.rating.as_ref().is_some_and(|(r, _)| r == id) {
+                        self.rating = None;
+                    }
+                }
+                self.show_alert(friendly_error(code));
+                0
+            }
+            ServerFrame::Pong => 0,
+        }
+    }
+
+    /// Inserts a transcript event; false when it was already known or is not for customers.
+    fn insert(&mut self, event: Event) -> bool {
+        let at = match self.events.binary_search_by_key(&event.seq, |e| e.seq) {
+            Err(at) if event.visible_to_customer() => at,
+            _ => return false,
+        };
+        if let Some(id) = &event.client_id {
+            self.outbox.retain(|o| &o.client_id != id);
+            if self.rating.as_ref().is_some_and(|(r, _)| r == id) {
+                self.rating = None;
+            }
+        }
+        let mut from_other_side = false;
+        match (&event.author, &event.body) {
+            (_, EventBody::Mode { mode, holder, .. }) if event.seq > self.mode_seq => {
+                self.mode_seq = event.seq;
+                self.set_mode(*mode, holder.clone());
+            }
+            (_, EventBody::Rating { .. }) => self.rating = None,
+            (Author::Bot | Author::Agent(_), EventBody::Text { .. }) => {
+                self.typing = None;
+                from_other_side = true;
+            }
+            _ => {}
+        }
+        self.events.insert(at, event);
+        from_other_side
+    }
+
+    fn event(&self, seq: u64) -> Option<&Event> {
+        self.events
+            .binary_search_by_key(&seq, |e| e.seq)
+            .ok()
+            .map(|at| &self.events[at])
+    }
+
+    fn set_mode(&mut self, mode: Mode, holder: Option<AgentInfo>) {
+        self.mode = mode;
+        self.holder = if mode == Mode::Human { holder } else { None };
+        if mode != Mode::Bot {
+            self.human_request = None;
+        }
+    }
+
+    /// Queues a message typed by the customer; it shows as pending until acknowledged.
+    pub fn queue_message(&mut self, client_id: &str, text: &str) {
+        self.outbox.push(Outgoing {
+            client_id: client_id.into(),
+            text: text.into(),
+            acked: false,
+            failed: false,
+        });
+    }
+
+    /// Marks a failed message pending again and returns the frame that resends it.
+    pub fn retry(&mut self, client_id: &str) -> Option<ClientFrame> {
+        let o = self
+            .outbox
+            .iter_mut()
+            .find(|o| o.client_id == client_id && o.failed)?;
+        o.failed = false;
+        Some(ClientFrame::Send {
+            client_id: o.client_id.clone(),
+            text: o.text.clone(),
+        })
+    }
+
+    pub fn request_human(&mut self, client_id: &str) {
+        if self.can_request_human() {
+            self.human_request = Some(client_id.into());
+        }
+    }
+
+    pub fn rate(&mut self, client_id: &str, score: u8) {
+        if self.rating.is_none() && (1..=5).contains(&score) {
+            self.rating = Some((client_id.into(), score));
+        }
+    }
+
+    /// Everything the customer asked for that the conversation has not confirmed yet, in
+    /// order; sent again after every (re)connect with the same client ids.
+    pub fn unconfirmed(&self) -> Vec<ClientFrame> {
+        let mut frames: Vec<ClientFrame> = self
+            .outbox
+            .iter()
+            .filter(|o| !o.acked && !o.failed)
+            .map(|o| ClientFrame::Send {
+                client_id: o.client_id.clone(),
+                text: o.text.clone(),
+            })
+            .collect();
+        if let Some(id) = &self.human_request {
+            frames.push(ClientFrame::RequestHuman {
+                client_id: id.clone(),
+            });
+        }
+        if let Some((id, score)) = &self.rating {
+            frames.push(ClientFrame::Rate {
+                client_id: id.clone(),
+                score: *score,
+            });
+        }
+        frames
+    }
+
+    pub fn can_request_human(&self) -> bool {
+        self.mode == Mode::Bot && self.human_request.is_none()
+    }
+
+    pub fn is_closed(&self) -> bool {
+        self.mode == Mode::Closed
+    }
+
+    /// The score being sent, to show it selected until the rating event arrives.
+    pub fn rating_in_flight(&self) -> Option<u8> {
+        self.rating.as_ref().map(|(_, s)| *s)
+    }
+
+    pub fn typing(&self) -> Option<(String, u32)> {
+        self.typing
+            .clone()
+            .map(|who| (format!("{who} is typing…"), self.typing_gen))
+    }
+
+    /// Clears the typing indicator unless it was refreshed since `generation`.
+    pub fn expire_typing(&mut self, generation: u32) {
+        if self.typing_gen == generation {
+            self.typing = None;
+        }
+    }
+
+    pub fn show_alert(&mut self, text: &str) {
+        self.alert = Some(text.to_string());
+        self.alert_gen = self.alert_gen.wrapping_add(1);
+    }
+
+    pub fn alert(&self) -> Option<(String, u32)> {
+        self.alert.clone().map(|a| (a, self.alert_gen))
+    }
+
+    /// Dismisses the alert unless a newer one replaced it since `generation`.
+    pub fn dismiss_alert(&mut self, generation: u32) {
+        if self.alert_gen == generation {
+            self.alert = None;
+        }
+    }
+
+    fn bot_label(&self) -> String {
+        if self.bot_name.is_empty() {
+            "Assistant".to_string()
+        } else {
+            self.bot_name.clone()
+        }
+    }
+
+    pub fn header(&self) -> Header {
+        if let (Mode::Human, Some(agent)) = (self.mode, &self.holder) {
+            return Header {
+                name: agent.name.clone(),
+                subtitle: "Support agent".into(),
+                initials: initials(&agent.name),
+                image: agent
+                    .avatar
+                    .clone()
+                    .filter(|url| validate_avatar_url(url).is_ok()),
+                human: true,
+            };
+        }
+        let subtitle = match self.mode {
+            Mode::Queued => "Waiting for a person…",
+            Mode::Closed => "Conversation ended",
+            _ => "Virtual assistant",
+        };
+        let name = self.bot_label();
+        Header {
+            initials: initials(&name),
+            name,
+            subtitle: subtitle.into(),
+            image: None,
+            human: false,
+        }
+    }
+
+    /// Whether to ask for a rating: an agent handed the conversation back and no rating
+    /// followed. The prompt stays at the end of the list until answered.
+    pub fn wants_rating(&self) -> bool {
+        self.events
+            .iter()
+            .rev()
+            .find_map(|e| match e.body {
+                EventBody::Rating { .. } => Some(false),
+                EventBody::Mode {
+                    reason: ModeReason::HandedBack,
+                    ..
+                } => Some(true),
+                _ => None,
+            })
+            .unwrap_or(false)
+    }
+
+    /// The message list: greeting, transcript in seq order with notices for mode changes, then
+    /// the customer's messages not yet in the transcript.
+    pub fn items(&self) -> Vec<Item> {
+        let mut list = List {
+            items: Vec::with_capacity(self.events.len() + self.outbox.len() + 1),
+            last: None,
+        };
+        let bot = self.bot_label();
+        let greeted = self.events.iter().find(|e| e.author == Author::Bot).is_some_and(
+            |e| matches!(&e.body, EventBody::Text { text, .. } if text.trim() == self.greeting.trim()),
+        );
+        if !self.greeting.trim().is_empty() && !greeted {
+            list.message(Who::Bot, &bot, &self.greeting, None, None);
+        }
+        for e in &self.events {
+            match (&e.author, &e.body) {
+                (Author::Customer, EventBody::Text { text, .. }) => list.message(
+                    Who::Customer,
+                    "You",
+                    text,
+                    Some(Status::Sent),
+                    e.client_id.clone(),
+                ),
+                (Author::Bot, EventBody::Text { text, .. }) => {
+                    list.message(Who::Bot, &bot, text, None, None)
+                }
+                (Author::Agent(agent), EventBody::Text { text, .. }) => {
+                    list.message(Who::Agent, &agent.name, text, None, None)
+                }
+                (Author::System, EventBody::Text { text, .. }) => list.notice(text.clone()),
+                (
+                    author,
+                    EventBody::Mode {
+                        mode,
+                        holder,
+                        reason,
+                    },
+                ) => match (mode, reason) {
+                    (Mode::Queued, ModeReason::CustomerAsked | ModeReason::BotEscalated) => {
+                        list.notice(CONNECTING_PERSON.into())
+                    }
+                    (Mode::Human, _) => {
+                        let name = match (holder, author) {
+                            (Some(agent), _) | (None, Author::Agent(agent)) => agent.name.as_str(),
+                            _ => "An agent",
+                        };
+                        list.notice(format!("{name} joined the conversation"));
+                    }
+                    (Mode::Bot, ModeReason::HandedBack) => {
+                        list.notice(format!("You're back with {bot}"));
+                    }
+                    (Mode::Closed, _) => list.notice(CONVERSATION_ENDED.into()),
+                    _ => {}
+                },
+                (_, EventBody::Rating { .. }) => list.notice(THANKS_FOR_RATING.into()),
+                (_, EventBody::Note { .. }) => {}
+            }
+        }
+        for o in &self.outbox {
+            let status = match (o.failed, o.acked) {
+                (true, _) => Status::Failed,
+                (false, true) => Status::Sent,
+                (false, false) => Status::Pending,
+            };
+            list.message(
+                Who::Customer,
+                "You",
+                &o.text,
+                Some(status),
+                Some(o.client_id.clone()),
+            );
+        }
+        list.items
+    }
+}
+
+struct List {
+    items: Vec<Item>,
+    /// Author of the previous message, for grouping runs.
+    last: Option<(Who, String)>,
+}
+
+impl List {
+    fn message(
+        &mut self,
+        who: Who,
+        author: &str,
+        text: &str,
+        status: Option<Status>,
+        client_id: Option<String>,
+    ) {
+        let first = self
+            .last
+            .as_ref()
+            .is_none_or(|(w, a)| *w != who || a != author);
+        self.last = Some((who, author.to_string()));
+        self.items.push(Item::Message {
+            who,
+            author: author.into(),
+            text: text.into(),
+            status,
+            client_id,
+            first,
+        });
+    }
+
+    fn notice(&mut self, text: String) {
+        self.last = None;
+        self.items.push(Item::Notice { text });
+    }
+}
+
+/// Up to two initials, like `baton_shared::text::initials` but left in their case: the avatar
+/// is styled `text-transform: uppercase`, which spares the widget Unicode's case tables (12 KB).
+pub fn initials(name: &str) -> String {
+    let mut words = name.split_whitespace();
+    let first = words.next().and_then(|w| w.chars().next());
+    let last = words.next_back().and_then(|w| w.chars().next());
+    match (first, last) {
+        (None, _) => "?".into(),
+        (Some(a), None) => a.to_string(),
+        (Some(a), Some(b)) => [a, b].iter().collect(),
+    }
+}
+
+/// What the customer reads for an error the conversation reported.
+pub fn friendly_error(code: ErrorCode) -> &'static str {
+    match code {
+        ErrorCode::RateLimited => {
+            "You're sending messages too quickly. Please wait a moment and try again."
+        }
+        ErrorCode::TextTooLong | ErrorCode::FrameTooLarge => {
+            "That message is too long. Please shorten it and try again."
+        }
+        ErrorCode::EmptyText => "Please type a message first.",
+        ErrorCode::ConversationClosed => "This conversation has ended.",
+        ErrorCode::InvalidRating => "Please choose from 1 to 5 stars.",
+        _ => "Something went wrong. Please try again.",
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use baton_shared::ConversationView;
+
+    fn dana() -> AgentInfo {
+        AgentInfo {
+            id: "a1".into(),
+            name: "Dana Rivera".into(),
+            avatar: Some("https://cdn.example.com/d.png".into()),
+        }
+    }
+
+    fn site() -> SiteInfo {
+        SiteInfo {
+            id: "demo".into(),
+            name: "Northwind".into(),
+            bot_name: "Baton Assistant".into(),
+            greeting: "Hi! How can I help?".into(),
+        }
+    }
+
+    fn ev(seq: u64, author: Author, body: EventBody) -> Event {
+        Event {
+            seq,
+            ts: 0,
+            epoch: 0,
+            author,
+            body,
+            client_id: None,
+        }
+    }
+
+    fn text(seq: u64, author: Author, t: &str) -> Event {
+        ev(
+            seq,
+            author,
+            EventBody::Text {
+                text: t.into(),
+                bot: None,
+            },
+        )
+    }
+
+    fn mode(seq: u64, mode: Mode, holder: Option<AgentInfo>, reason: ModeReason) -> Event {
+        ev(
+            seq,
+            Author::System,
+            EventBody::Mode {
+                mode,
+                holder,
+                reason,
+            },
+        )
+    }
+
+    /// A welcome whose state is what the conversation would hold after `events`.
+    fn welcome(events: Vec<Event>) -> ServerFrame {
+        let s = baton_shared::ConversationState::replay(&events);
+        ServerFrame::Welcome {
+            conversation_id: "c1".into(),
+            role: baton_shared::Role::Customer,
+            state: ConversationView {
+                mode: s.mode,
+                epoch: s.epoch,
+                holder: s.holder,
+                last_seq: s.last_seq,
+            },
+            events,
+            bot_name: "Baton Assistant".into(),
+        }
+    }
+
+    fn fresh() -> Transcript {
+        let mut t = Transcript::default();
+        t.set_site(&site());
+        t.set_conversation("c1");
+        t
+    }
+
+    fn texts(t: &Transcript) -> Vec<String> {
+        t.items()
+            .into_iter()
+            .map(|i| match i {
+                Item::Message { author, text, .. } => format!("{author}: {text}"),
+                Item::Notice { text, .. } => format!("-- {text}"),
+            })
+            .collect()
+    }
+
+    fn statuses(t: &Transcript) -> Vec<Status> {
+        t.items()
+            .into_iter()
+            .filter_map(|i| match i {
+                Item::Message { status, .. } => status,
+                _ => None,
+            })
+            .collect()
+    }
+
+    #[test]
+    fn greeting_is_the_first_bot_line_and_not_repeated() {
+        let mut t = fresh();
+        assert_eq!(texts(&t), vec!["Baton Assistant: Hi! How can I help?"]);
+        t.apply(welcome(vec![text(1, Author::Bot, "Hi! How can I help?")]));
+        assert_eq!(texts(&t), vec!["Baton Assistant: Hi! How can I help?"]);
+    }
+
+    #[test]
+    fn events_are_deduplicated_and_ordered_by_seq() {
+        let mut t = fresh();
+        t.apply(ServerFrame::Event {
+            event: text(2, Author::Bot, "second"),
+        });
+        t.apply(ServerFrame::Event {
+            event: text(1, Author::Customer, "first"),
+        });
+        t.apply(ServerFrame::Event {
+            event: text(2, Author::Bot, "second"),
+        });
+        t.apply(welcome(vec![
+            text(1, Author::Customer, "first"),
+            text(2, Author::Bot, "second"),
+        ]));
+        assert_eq!(texts(&t)[1..], ["You: first", "Baton Assistant: second"]);
+        assert_eq!(t.last_seq(), 2);
+    }
+
+    #[test]
+    fn notes_never_reach_the_list() {
+        let mut t = fresh();
+        t.apply(ServerFrame::Event {
+            event: ev(
+                1,
+                Author::Agent(dana()),
+                EventBody::Note { text: "vip".into() },
+            ),
+        });
+        assert_eq!(texts(&t).len(), 1);
+        assert_eq!(t.last_seq(), 0);
+    }
+
+    #[test]
+    fn pending_message_becomes_sent_on_ack_then_event() {
+        let mut t = fresh();
+        t.queue_message("c-1", "hello");
+        assert_eq!(statuses(&t), vec![Status::Pending]);
+        assert_eq!(
+            t.unconfirmed(),
+            vec![ClientFrame::Send {
+                client_id: "c-1".into(),
+                text: "hello".into()
+            }]
+        );
+        t.apply(ServerFrame::Ack {
+            client_id: "c-1".into(),
+            seq: 1,
+        });
+        assert_eq!(statuses(&t), vec![Status::Sent]);
+        assert!(t.unconfirmed().is_empty());
+        let mut stored = text(1, Author::Customer, "hello");
+        stored.client_id = Some("c-1".into());
+        t.apply(ServerFrame::Event { event: stored });
+        assert_eq!(statuses(&t), vec![Status::Sent]);
+        assert_eq!(texts(&t)[1..], ["You: hello"]);
+    }
+
+    #[test]
+    fn event_before_ack_and_resent_ack_change_nothing() {
+        let mut t = fresh();
+        t.queue_message("c-1", "hello");
+        let mut stored = text(1, Author::Customer, "hello");
+        stored.client_id = Some("c-1".into());
+        t.apply(ServerFrame::Event { event: stored });
+        t.apply(ServerFrame::Ack {
+            client_id: "c-1".into(),
+            seq: 1,
+        });
+        t.apply(ServerFrame::Ack {
+            client_id: "c-1".into(),
+            seq: 1,
+        });
+        assert_eq!(texts(&t)[1..], ["You: hello"]);
+        assert_eq!(statuses(&t), vec![Status::Sent]);
+    }
+
+    #[test]
+    fn queued_messages_are_resent_in_order_until_confirmed() {
+        let mut t = fresh();
+        t.queue_message("a", "one");
+        t.queue_message("b", "two");
+        let ids: Vec<_> = t
+            .unconfirmed()
+            .into_iter()
+            .map(|f| match f {
+                ClientFrame::Send { client_id, .. } => client_id,
+                _ => String::new(),
+            })
+            .collect();
+        assert_eq!(ids, ["a", "b"]);
+        // The reconnect's welcome already holds "a": only "b" is still unconfirmed.
+        let mut stored = text(1, Author::Customer, "one");
+        stored.client_id = Some("a".into());
+        t.apply(welcome(vec![stored]));
+        assert_eq!(
+            t.unconfirmed(),
+            vec![ClientFrame::Send {
+                client_id: "b".into(),
+                text: "two".into()
+            }]
+        );
+    }
+
+    #[test]
+    fn refused_message_fails_and_can_be_retried() {
+        let mut t = fresh();
+        t.queue_message("c-1", "spam");
+        t.apply(ServerFrame::Error {
+            code: ErrorCode::RateLimited,
+            message: "slow down".into(),
+            client_id: Some("c-1".into()),
+        });
+        assert_eq!(statuses(&t), vec![Status::Failed]);
+        assert!(t.unconfirmed().is_empty());
+        assert!(t.alert().unwrap().0.contains("too quickly"));
+        assert_eq!(
+            t.retry("c-1"),
+            Some(ClientFrame::Send {
+                client_id: "c-1".into(),
+                text: "spam".into()
+            })
+        );
+        assert_eq!(statuses(&t), vec![Status::Pending]);
+    }
+
+    #[test]
+    fn alerts_dismiss_only_their_own_generation() {
+        let mut t = fresh();
+        t.show_alert("first");
+        let (_, first) = t.alert().unwrap();
+        t.show_alert("second");
+        t.dismiss_alert(first);
+        assert_eq!(t.alert().unwrap().0, "second");
+    }
+
+    #[test]
+    fn takeover_and_hand_back_show_notices_header_and_rating_prompt() {
+        let mut t = fresh();
+        t.request_human("h1");
+        assert!(!t.can_request_human());
+        assert_eq!(
+            t.unconfirmed(),
+            vec![ClientFrame::RequestHuman {
+                client_id: "h1".into()
+            }]
+        );
+        t.apply(ServerFrame::Event {
+            event: mode(1, Mode::Queued, None, ModeReason::CustomerAsked),
+        });
+        assert!(t.unconfirmed().is_empty());
+        assert_eq!(t.header().subtitle, "Waiting for a person…");
+        t.apply(ServerFrame::Event {
+            event: mode(2, Mode::Human, Some(dana()), ModeReason::AgentTookOver),
+        });
+        let h = t.header();
+        assert_eq!(
+            (
+                h.name.as_str(),
+                h.subtitle.as_str(),
+                h.initials.as_str(),
+                h.human
+            ),
+            ("Dana Rivera", "Support agent", "DR", true)
+        );
+        assert_eq!(h.image.as_deref(), Some("https://cdn.example.com/d.png"));
+        t.apply(ServerFrame::Event {
+            event: text(3, Author::Agent(dana()), "Dana here"),
+        });
+        t.apply(ServerFrame::Event {
+            event: mode(4, Mode::Bot, None, ModeReason::HandedBack),
+        });
+        assert_eq!(t.header().name, "Baton Assistant");
+        assert!(t.can_request_human());
+        assert_eq!(
+            texts(&t)[1..],
+            [
+                "-- Connecting you with a person…",
+                "-- Dana Rivera joined the conversation",
+                "Dana Rivera: Dana here",
+                "-- You're back with Baton Assistant",
+            ]
+        );
+        assert!(t.wants_rating());
+        t.rate("r1", 5);
+        assert_eq!(t.rating_in_flight(), Some(5));
+        assert_eq!(
+            t.unconfirmed(),
+            vec![ClientFrame::Rate {
+                client_id: "r1".into(),
+                score: 5
+            }]
+        );
+        let mut rating = ev(5, Author::Customer, EventBody::Rating { score: 5 });
+        rating.client_id = Some("r1".into());
+        t.apply(ServerFrame::Event { event: rating });
+        assert_eq!(t.rating_in_flight(), None);
+        assert!(!t.wants_rating());
+        assert_eq!(
+            texts(&t)[4..],
+            [
+                "-- You're back with Baton Assistant",
+                "-- Thanks for your feedback"
+            ]
+        );
+    }
+
+    #[test]
+    fn initials_match_the_shared_helper_once_uppercased() {
+        for name in [
+            "Dana",
+            "dana smith",
+            "Ana María López",
+            "   ",
+            "élodie",
+            "Sam  O'Kafor ",
+        ] {
+            assert_eq!(
+                initials(name).to_uppercase(),
+                baton_shared::text::initials(name),
+                "{name}"
+            );
+        }
+    }
+
+    #[test]
+    fn bot_escalation_shows_connecting_notice() {
+        let mut t = fresh();
+        t.apply(ServerFrame::Event {
+            event: mode(1, Mode::Queued, None, ModeReason::BotEscalated),
+        });
+        assert_eq!(texts(&t)[1..], ["-- Connecting you with a person…"]);
+        assert!(!t.can_request_human());
+    }
+
+    #[test]
+    fn unsafe_avatar_falls_back_to_initials() {
+        let mut t = fresh();
+        let mut agent = dana();
+        agent.avatar = Some("javascript:alert(1)".into());
+        t.apply(ServerFrame::Event {
+            event: mode(1, Mode::Human, Some(agent), ModeReason::AgentTookOver),
+        });
+        let h = t.header();
+        assert_eq!((h.image, h.initials.as_str()), (None, "DR"));
+    }
+
+    #[test]
+    fn welcome_state_sets_mode_after_its_events() {
+        let mut t = fresh();
+        t.apply(welcome(vec![
+            mode(1, Mode::Queued, None, ModeReason::CustomerAsked),
+            mode(2, Mode::Human, Some(dana()), ModeReason::AgentTookOver),
+        ]));
+        assert_eq!(t.header().name, "Dana Rivera");
+        // An old mode event arriving late does not override the newer state.
+        t.apply(ServerFrame::Event {
+            event: mode(1, Mode::Queued, None, ModeReason::CustomerAsked),
+        });
+        assert_eq!(t.mode(), Mode::Human);
+    }
+
+    #[test]
+    fn typing_indicator_follows_agent_and_clears_on_message() {
+        let mut t = fresh();
+        t.apply(ServerFrame::Typing {
+            author: Author::Agent(dana()),
+            on: true,
+        });
+        let (label, generation) = t.typing().unwrap();
+        assert_eq!(label, "Dana Rivera is typing…");
+        t.apply(ServerFrame::Event {
+            event: text(1, Author::Agent(dana()), "hi"),
+        });
+        assert!(t.typing().is_none());
+        t.apply(ServerFrame::Typing {
+            author: Author::Agent(dana()),
+            on: true,
+        });
+        t.expire_typing(generation);
+        assert!(
+            t.typing().is_some(),
+            "a refreshed indicator survives an older expiry"
+        );
+        t.apply(ServerFrame::Typing {
+            author: Author::Customer,
+            on: true,
+        });
+        t.apply(ServerFrame::Typing {
+            author: Author::Agent(dana()),
+            on: false,
+        });
+        assert!(t.typing().is_none());
+    }
+
+    #[test]
+    fn authors_are_grouped_and_markup_stays_text() {
+        let mut t = fresh();
+        t.apply(welcome(vec![
+            text(1, Author::Customer, "<b>a</b>"),
+            text(2, Author::Customer, "b"),
+            text(3, Author::Bot, "c"),
+        ]));
+        let firsts: Vec<bool> = t
+            .items()
+            .into_iter()
+            .filter_map(|i| match i {
+                Item::Message { first, .. } => Some(first),
+                _ => None,
+            })
+            .collect();
+        assert_eq!(firsts, [true, true, false, true]);
+        assert_eq!(texts(&t)[1], "You: <b>a</b>");
+    }
+
+    #[test]
+    fn a_new_conversation_keeps_only_unstored_messages() {
+        let mut t = fresh();
+        t.apply(ServerFrame::Event {
+            event: text(1, Author::Bot, "old"),
+        });
+        t.queue_message("a", "stored");
+        t.apply(ServerFrame::Ack {
+            client_id: "a".into(),
+            seq: 2,
+        });
+        t.queue_message("b", "waiting");
+        t.set_conversation("c2");
+        assert_eq!(
+            texts(&t),
+            ["Baton Assistant: Hi! How can I help?", "You: waiting"]
+        );
+        assert_eq!(t.last_seq(), 0);
+    }
+
+    #[test]
+    fn unread_counts_only_while_closed() {
+        let mut t = fresh();
+        assert_eq!(
+            t.apply(ServerFrame::Event {
+                event: text(1, Author::Bot, "a")
+            }),
+            1
+        );
+        assert_eq!(
+            t.apply(ServerFrame::Event {
+                event: text(1, Author::Bot, "a")
+            }),
+            0
+        );
+        assert_eq!(
+            t.apply(ServerFrame::Event {
+                event: text(2, Author::Customer, "b")
+            }),
+            0
+        );
+        t.count_unread(2);
+        assert_eq!(t.unread(), 2);
+        t.set_open(true);
+        assert_eq!(t.unread(), 0);
+        t.count_unread(1);
+        assert_eq!(t.unread(), 0);
+    }
+
+    #[test]
+    fn link_labels() {
+        assert_eq!(Link::Reconnecting.label(), "Reconnecting…");
+        assert_eq!(Link::Online.label(), "");
+    }
+
+    #[test]
+    fn closed_conversation() {
+        let mut t = fresh();
+        t.apply(ServerFrame::Event {
+            event: mode(1, Mode::Closed, None, ModeReason::Closed),
+        });
+        assert!(t.is_closed());
+        assert!(!t.can_request_human());
+        assert_eq!(texts(&t)[1..], ["-- This conversation has ended"]);
+    }
+}
