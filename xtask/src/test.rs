@@ -3,27 +3,41 @@
 use std::process::Command;
 
 use crate::paths::repo_root;
-use crate::process::{self, step};
+use crate::process::{TestTotals, run_tests, step};
 use crate::{build, tools};
 
 pub fn run_all(unit_only: bool) -> Result<(), String> {
     let tools = tools::setup()?;
     step("unit tests");
-    process::run(Command::new("cargo")
-        .args(["test", "--workspace", "--exclude", "baton-e2e", "--exclude", "baton-edge"])
-        .args(["--features", "baton-shared/server"])
-        .current_dir(repo_root()))?;
-    if unit_only {
-        return Ok(());
+    let mut totals = run_tests(
+        Command::new("cargo")
+            .args(["test", "--workspace", "--exclude", "baton-e2e", "--exclude", "baton-edge"])
+            .args(["--features", "baton-shared/server"])
+            .current_dir(repo_root()),
+    )?;
+    if !unit_only {
+        build::all(&tools)?;
+        step("end-to-end tests (wrangler dev + headless Chromium)");
+        let e2e = run_tests(
+            Command::new("cargo")
+                .args(["test", "-p", "baton-e2e", "--tests", "--", "--test-threads=1"])
+                .env("BATON_WRANGLER", &tools.wrangler)
+                .env("BATON_CHROMIUM", &tools.chromium)
+                .env("BATON_CHROMEDRIVER", &tools.chromedriver)
+                .current_dir(repo_root()),
+        )?;
+        totals = totals.merge(e2e);
     }
-    build::all(&tools)?;
-    step("end-to-end tests (wrangler dev + headless Chromium)");
-    process::run(Command::new("cargo")
-        .args(["test", "-p", "baton-e2e", "--", "--test-threads=1"])
-        .env("BATON_WRANGLER", &tools.wrangler)
-        .env("BATON_CHROMIUM", &tools.chromium)
-        .env("BATON_CHROMEDRIVER", &tools.chromedriver)
-        .current_dir(repo_root()))
+    summary(totals)
+}
+
+/// The closing line CI reads; a run that executed no test is a failure, not a pass.
+fn summary(totals: TestTotals) -> Result<(), String> {
+    println!("\n{} passed, {} failed", totals.passed, totals.failed);
+    if totals.passed == 0 {
+        return Err("no test ran".into());
+    }
+    Ok(())
 }
 
 pub fn run(args: &[String]) -> Result<(), String> {
