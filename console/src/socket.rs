@@ -10,7 +10,7 @@ use wasm_bindgen::JsCast;
 use wasm_bindgen::prelude::Closure;
 use web_sys::{CloseEvent, Event, MessageEvent, WebSocket};
 
-use crate::model::net::backoff_ms;
+use baton_shared::backoff::reconnect_delay_ms;
 
 const PING_EVERY: Duration = Duration::from_secs(25);
 
@@ -183,7 +183,7 @@ impl Inner {
     fn schedule_retry(self: &Rc<Self>) {
         let attempt = self.attempt.get();
         self.attempt.set(attempt.saturating_add(1));
-        let delay = backoff_ms(attempt, js_sys::Math::random());
+        let delay = u64::from(reconnect_delay_ms(attempt.saturating_add(1), js_sys::Math::random()));
         let weak = Rc::downgrade(self);
         let handle = set_timeout_with_handle(
             move || {

@@ -2,6 +2,7 @@
 //! limits, and the conversation state machine. No I/O lives here.
 
 pub mod avatar;
+pub mod backoff;
 pub mod error;
 pub mod limits;
 pub mod machine;

@@ -13,7 +13,6 @@ use wasm_bindgen::prelude::*;
 use wasm_bindgen_futures::JsFuture;
 use web_sys::{MessageEvent, WebSocket};
 
-use crate::backoff;
 use crate::transcript::{Link, Transcript, friendly_error};
 use crate::wire;
 
@@ -294,7 +293,7 @@ impl Chat {
             })
             .unwrap_or(1);
         self.set_link(Link::Reconnecting);
-        let delay = backoff::delay_ms(failures, js_sys::Math::random());
+        let delay = baton_shared::backoff::reconnect_delay_ms(failures, js_sys::Math::random());
         let handle =
             set_timeout_with_handle(move || self.attempt(), Duration::from_millis(delay.into()))
                 .ok();

@@ -2,7 +2,6 @@
 //! the customer's page. `transcript` holds all view logic as pure code; the rest is I/O and DOM.
 
 mod app;
-pub mod backoff;
 mod connection;
 pub mod json;
 pub mod transcript;

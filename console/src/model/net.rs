@@ -1,12 +1,5 @@
 //! Addresses, reconnect pacing and client ids.
 
-/// Delay before reconnect attempt `attempt` (0-based): 0.5 s doubling to a 15 s ceiling,
-/// stretched by up to a quarter by `jitter` (0.0–1.0) so many consoles don't return in step.
-pub fn backoff_ms(attempt: u32, jitter: f64) -> u64 {
-    let base = 500u64.saturating_mul(1u64 << attempt.min(16)).min(15_000);
-    base + (base as f64 * 0.25 * jitter.clamp(0.0, 1.0)) as u64
-}
-
 /// Percent-encodes everything but RFC 3986 unreserved characters.
 pub fn encode_component(raw: &str) -> String {
     let mut out = String::with_capacity(raw.len());
@@ -108,17 +101,6 @@ fn radix36(mut n: u64) -> String {
 mod tests {
     use super::*;
     use baton_shared::text::validate_client_id;
-
-    #[test]
-    fn backoff_doubles_to_a_ceiling() {
-        assert_eq!(backoff_ms(0, 0.0), 500);
-        assert_eq!(backoff_ms(1, 0.0), 1_000);
-        assert_eq!(backoff_ms(3, 0.0), 4_000);
-        assert_eq!(backoff_ms(10, 0.0), 15_000);
-        assert_eq!(backoff_ms(u32::MAX, 0.0), 15_000);
-        assert_eq!(backoff_ms(0, 1.0), 625);
-        assert_eq!(backoff_ms(10, 7.0), 18_750);
-    }
 
     #[test]
     fn site_comes_from_the_query_with_a_default() {

@@ -239,24 +239,7 @@ fn wants_human(words: &[String]) -> bool {
     })
 }
 
-const GREETINGS: &[&str] = &[
-    "hi",
-    "hello",
-    "hey",
-    "hiya",
-    "howdy",
-    "yo",
-    "greetings",
-    "morning",
-    "afternoon",
-    "evening",
-    "good",
-    "there",
-    "hallo",
-    "hola",
-    "bonjour",
-];
-/// Words that make a greeting on their own ("good" and "there" only accompany them).
+/// Words that make a greeting on their own.
 const GREETING_HEADS: &[&str] = &[
     "hi",
     "hello",
@@ -272,6 +255,8 @@ const GREETING_HEADS: &[&str] = &[
     "hola",
     "bonjour",
 ];
+/// Words that only accompany a greeting ("good morning", "hi there").
+const GREETING_COMPANIONS: &[&str] = &["good", "there"];
 const THANKS: &[&str] = &[
     "thanks", "thank", "thx", "ty", "cheers", "you", "so", "much", "a", "lot", "great", "ok", "okay", "perfect",
     "awesome", "that", "helps", "helped", "very", "many",
@@ -290,7 +275,9 @@ fn small_talk(words: &[String]) -> Option<SmallTalk> {
         Some(SmallTalk::Goodbye)
     } else if only(THANKS) && any(&["thanks", "thank", "thx", "ty", "cheers"]) {
         Some(SmallTalk::Thanks)
-    } else if only(GREETINGS) && any(GREETING_HEADS) {
+    } else if words.iter().all(|w| GREETING_HEADS.contains(&w.as_str()) || GREETING_COMPANIONS.contains(&w.as_str()))
+        && any(GREETING_HEADS)
+    {
         Some(SmallTalk::Greeting)
     } else {
         None
