@@ -3,12 +3,14 @@
 
 pub mod api;
 pub mod browser;
+pub mod host_page;
 pub mod process;
 pub mod stack;
 pub mod wait;
 
 pub use api::{Api, Socket};
 pub use browser::{Browser, Page};
+pub use host_page::HostPage;
 pub use stack::Stack;
 pub use wait::{until, until_some};
 
