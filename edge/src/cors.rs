@@ -1,7 +1,8 @@
 //! CORS for the routes the widget calls from the embedding page's origin.
 //!
-//! Every origin is allowed for now; a per-site allow-list (`SiteSeed::allowed_origins`) comes later.
-//! WebSocket upgrades are not subject to CORS.
+//! The response headers only let the calling page read the answer; whether that origin may use
+//! the site at all is decided per site (`baton_shared::origin`) before a route does any work.
+//! WebSocket upgrades are not subject to CORS; their origin is checked the same way.
 
 use worker::{Request, Response};
 

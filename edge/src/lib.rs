@@ -8,6 +8,7 @@ mod cors;
 mod http;
 mod ids;
 mod internal;
+mod origin;
 mod rate_limit;
 mod routes;
 mod site;
@@ -54,7 +55,7 @@ async fn route(mut req: Request, env: &Env) -> Response {
 
     let result: ApiResult<Response> = match (method, segments.as_slice()) {
         (Method::Get, ["api", "health"]) => routes::health::get(),
-        (Method::Get, ["api", "sites", site]) => routes::site::info(env, site).await,
+        (Method::Get, ["api", "sites", site]) => routes::site::info(&req, env, site).await,
         (Method::Post, ["api", "sites", site, "conversations"]) => {
             routes::conversations::start(&mut req, env, site).await
         }

@@ -62,10 +62,7 @@ impl ErrorCode {
     /// HTTP status used when this code is returned by a REST endpoint.
     pub fn http_status(self) -> u16 {
         match self {
-            ErrorCode::Unauthorized
-            | ErrorCode::TokenInvalid
-            | ErrorCode::TokenExpired
-            | ErrorCode::LoginFailed => 401,
+            ErrorCode::Unauthorized | ErrorCode::TokenInvalid | ErrorCode::TokenExpired | ErrorCode::LoginFailed => 401,
             ErrorCode::Forbidden => 403,
             ErrorCode::NotFound => 404,
             ErrorCode::AlreadyHeld | ErrorCode::NotHolder | ErrorCode::StaleEpoch => 409,

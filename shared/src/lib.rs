@@ -6,6 +6,7 @@ pub mod backoff;
 pub mod error;
 pub mod limits;
 pub mod machine;
+pub mod origin;
 pub mod protocol;
 pub mod text;
 

@@ -21,25 +21,49 @@ pub struct ConversationState {
 
 #[derive(Debug, Clone, PartialEq)]
 pub enum Command {
-    CustomerSays { text: String },
+    CustomerSays {
+        text: String,
+    },
     /// Move to `Queued`, asked by the customer or decided by the bot.
-    RequestHuman { reason: ModeReason },
-    TakeOver { agent: AgentInfo },
-    HandBack { agent_id: String },
-    AgentSays { agent: AgentInfo, text: String },
-    AgentNote { agent: AgentInfo, text: String },
+    RequestHuman {
+        reason: ModeReason,
+    },
+    TakeOver {
+        agent: AgentInfo,
+    },
+    HandBack {
+        agent_id: String,
+    },
+    AgentSays {
+        agent: AgentInfo,
+        text: String,
+    },
+    AgentNote {
+        agent: AgentInfo,
+        text: String,
+    },
     /// A bot reply computed while the conversation was at `computed_at_epoch`.
-    BotSays { text: String, meta: BotMeta, computed_at_epoch: u64 },
-    Rate { score: u8 },
+    BotSays {
+        text: String,
+        meta: BotMeta,
+        computed_at_epoch: u64,
+    },
+    Rate {
+        score: u8,
+    },
     Close,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Rejection {
     /// Someone else holds the conversation.
-    AlreadyHeld { holder: AgentInfo },
+    AlreadyHeld {
+        holder: AgentInfo,
+    },
     /// Only the holder may do this; `holder` is who does (if anyone).
-    NotHolder { holder: Option<AgentInfo> },
+    NotHolder {
+        holder: Option<AgentInfo>,
+    },
     /// The bot computed this reply before a mode change; it must not be said.
     StaleBotReply,
     Closed,
@@ -49,23 +73,23 @@ pub enum Rejection {
 impl Rejection {
     pub fn to_api_error(&self) -> ApiError {
         match self {
-            Rejection::AlreadyHeld { holder } => ApiError::new(
-                ErrorCode::AlreadyHeld,
-                format!("{} is already handling this conversation", holder.name),
-            ),
+            Rejection::AlreadyHeld { holder } => {
+                ApiError::new(ErrorCode::AlreadyHeld, format!("{} is already handling this conversation", holder.name))
+            }
             Rejection::NotHolder { holder: Some(holder) } => ApiError::new(
                 ErrorCode::NotHolder,
                 format!("{} is handling this conversation; take it over first", holder.name),
             ),
-            Rejection::NotHolder { holder: None } => ApiError::new(
-                ErrorCode::NotHolder,
-                "no agent holds this conversation; take it over first",
-            ),
+            Rejection::NotHolder { holder: None } => {
+                ApiError::new(ErrorCode::NotHolder, "no agent holds this conversation; take it over first")
+            }
             Rejection::StaleBotReply => {
                 ApiError::new(ErrorCode::StaleEpoch, "the conversation changed hands before the bot replied")
             }
             Rejection::Closed => ApiError::new(ErrorCode::ConversationClosed, "this conversation is closed"),
-            Rejection::InvalidRating => ApiError::new(ErrorCode::InvalidRating, "a rating is a whole number from 1 to 5"),
+            Rejection::InvalidRating => {
+                ApiError::new(ErrorCode::InvalidRating, "a rating is a whole number from 1 to 5")
+            }
         }
     }
 }
@@ -106,7 +130,10 @@ impl ConversationState {
                 let Some(holder) = self.holder.clone().filter(|_| self.holds(&agent_id)) else {
                     return Err(Rejection::NotHolder { holder: self.current_holder() });
                 };
-                (Author::Agent(holder), EventBody::Mode { mode: Mode::Bot, holder: None, reason: ModeReason::HandedBack })
+                (
+                    Author::Agent(holder),
+                    EventBody::Mode { mode: Mode::Bot, holder: None, reason: ModeReason::HandedBack },
+                )
             }
             Command::AgentSays { agent, text } => {
                 if !self.holds(&agent.id) {

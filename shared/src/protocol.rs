@@ -174,20 +174,36 @@ pub struct ConversationView {
 #[serde(tag = "type", rename_all = "snake_case")]
 pub enum ClientFrame {
     /// First frame on every socket: protocol version and the last seq this client has seen.
-    Hello { protocol: u32, last_seq: u64 },
+    Hello {
+        protocol: u32,
+        last_seq: u64,
+    },
     /// A visible message. Customers always; agents only while they hold the conversation.
-    Send { client_id: String, text: String },
+    Send {
+        client_id: String,
+        text: String,
+    },
     /// Agent-only private note.
-    Note { client_id: String, text: String },
-    Typing { on: bool },
+    Note {
+        client_id: String,
+        text: String,
+    },
+    Typing {
+        on: bool,
+    },
     /// Customer asks for a person.
-    RequestHuman { client_id: String },
+    RequestHuman {
+        client_id: String,
+    },
     /// Agent takes the conversation over.
     TakeOver,
     /// Holding agent gives it back to the bot.
     HandBack,
     /// Customer rates the conversation 1–5.
-    Rate { client_id: String, score: u8 },
+    Rate {
+        client_id: String,
+        score: u8,
+    },
     Ping,
 }
 
@@ -208,10 +224,18 @@ pub enum ServerFrame {
         events: Vec<Event>,
         bot_name: String,
     },
-    Event { event: Event },
+    Event {
+        event: Event,
+    },
     /// The message with this client id is stored under `seq` (also for resends).
-    Ack { client_id: String, seq: u64 },
-    Typing { author: Author, on: bool },
+    Ack {
+        client_id: String,
+        seq: u64,
+    },
+    Typing {
+        author: Author,
+        on: bool,
+    },
     Error {
         code: ErrorCode,
         message: String,

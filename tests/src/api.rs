@@ -66,7 +66,10 @@ impl Api {
     }
 
     pub fn ws_url(&self, site: &str, conversation: &str, token: &str) -> String {
-        format!("{}/api/sites/{site}/conversations/{conversation}/ws?token={token}", self.base.replacen("http", "ws", 1))
+        format!(
+            "{}/api/sites/{site}/conversations/{conversation}/ws?token={token}",
+            self.base.replacen("http", "ws", 1)
+        )
     }
 
     /// Opens a conversation socket and completes the hello; returns the socket and its welcome.
@@ -88,6 +91,16 @@ pub struct Socket {
 impl Socket {
     pub async fn open(url: &str) -> Socket {
         let (ws, _) = tokio_tungstenite::connect_async(url).await.unwrap_or_else(|e| panic!("connect {url}: {e}"));
+        Socket { ws, seen: Vec::new() }
+    }
+
+    /// Opens a socket the way a browser page on `origin` would.
+    pub async fn open_from(url: &str, origin: &str) -> Socket {
+        use tokio_tungstenite::tungstenite::client::IntoClientRequest;
+        let mut request = url.into_client_request().unwrap_or_else(|e| panic!("bad url {url}: {e}"));
+        let value = origin.parse().unwrap_or_else(|e| panic!("bad origin {origin}: {e}"));
+        request.headers_mut().insert("origin", value);
+        let (ws, _) = tokio_tungstenite::connect_async(request).await.unwrap_or_else(|e| panic!("connect {url}: {e}"));
         Socket { ws, seen: Vec::new() }
     }
 

@@ -75,7 +75,8 @@ pub struct Browser {
 impl Browser {
     pub async fn start() -> Browser {
         let port = free_port();
-        let bin = std::env::var_os("BATON_CHROMEDRIVER").map(PathBuf::from).unwrap_or_else(|| "/usr/bin/chromedriver".into());
+        let bin =
+            std::env::var_os("BATON_CHROMEDRIVER").map(PathBuf::from).unwrap_or_else(|| "/usr/bin/chromedriver".into());
         let mut cmd = Command::new(bin);
         cmd.arg(format!("--port={port}")).stdout(Stdio::null()).stderr(Stdio::null());
         let mut driver = Guarded::spawn("chromedriver", &mut cmd);
@@ -141,7 +142,8 @@ impl Page {
 
     /// Like `find`, but the accessible name must equal `name`.
     pub async fn find_exact(&self, role: &str, name: &str) -> Element {
-        until_some(&format!("{role} named exactly {name:?}"), DEFAULT_DEADLINE, || self.try_find(role, name, true)).await
+        until_some(&format!("{role} named exactly {name:?}"), DEFAULT_DEADLINE, || self.try_find(role, name, true))
+            .await
     }
 
     pub async fn exists(&self, role: &str, name: &str) -> bool {
@@ -180,11 +182,8 @@ impl Page {
 
     async fn text_of_now(&self, role: &str, name: &str) -> Option<String> {
         let el = self.try_find(role, name, false).await?;
-        let value = self
-            .client
-            .execute("return arguments[0].innerText", vec![serde_json::to_value(&el).ok()?])
-            .await
-            .ok()?;
+        let value =
+            self.client.execute("return arguments[0].innerText", vec![serde_json::to_value(&el).ok()?]).await.ok()?;
         value.as_str().map(str::to_string)
     }
 

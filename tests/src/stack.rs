@@ -37,7 +37,8 @@ impl Stack {
     /// Starts `wrangler dev` on a free port with fresh state and seeds the demo site.
     pub async fn start() -> Stack {
         let port = free_port();
-        let nanos = std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).map(|d| d.as_nanos()).unwrap_or(0);
+        let nanos =
+            std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).map(|d| d.as_nanos()).unwrap_or(0);
         let persist_dir = repo_root().join("target/e2e-state").join(format!("{port}-{nanos}"));
         let mut stack = Stack { base: format!("http://127.0.0.1:{port}"), port, persist_dir, wrangler: None };
         stack.launch().await;

@@ -79,10 +79,12 @@ async fn reconnecting_client_receives_exactly_the_gap() {
 /// A site with five agents, for the race.
 fn race_site() -> serde_json::Value {
     let accounts: Vec<_> = (1..=5)
-        .map(|i| serde_json::json!({
-            "email": format!("agent{i}@race.test"), "name": format!("Agent {i}"), "role": "agent",
-            "password": format!("race-pass-{i}")
-        }))
+        .map(|i| {
+            serde_json::json!({
+                "email": format!("agent{i}@race.test"), "name": format!("Agent {i}"), "role": "agent",
+                "password": format!("race-pass-{i}")
+            })
+        })
         .collect();
     serde_json::json!({
         "name": "Race", "bot_name": "Bot", "greeting": "Hi", "allowed_origins": ["*"],
@@ -162,13 +164,17 @@ async fn bot_stays_silent_while_a_human_holds_the_conversation() {
         let id = format!("h-{i}");
         customer.send(&ClientFrame::Send { client_id: id.clone(), text: text.to_string() }).await;
         customer.next_matching("ack", |f| is_ack_for(f, &id).is_some()).await;
-        agent.next_matching("customer message", |f| event_of(f).is_some_and(|e| e.client_id.as_deref() == Some(&id))).await;
+        agent
+            .next_matching("customer message", |f| event_of(f).is_some_and(|e| e.client_id.as_deref() == Some(&id)))
+            .await;
     }
     agent.send(&ClientFrame::Send { client_id: "d1".into(), text: "Dana here, let me check.".into() }).await;
     customer.next_matching("Dana's reply", |f| event_of(f).is_some_and(|e| matches!(e.author, Author::Agent(_)))).await;
     agent.send(&ClientFrame::HandBack).await;
     customer
-        .next_matching("hand-back", |f| event_of(f).is_some_and(|e| matches!(e.body, EventBody::Mode { mode: Mode::Bot, .. })))
+        .next_matching("hand-back", |f| {
+            event_of(f).is_some_and(|e| matches!(e.body, EventBody::Mode { mode: Mode::Bot, .. }))
+        })
         .await;
 
     let transcript = api.transcript("demo", &conv.conversation_id, &dana.token).await;

@@ -77,9 +77,8 @@ async fn forged_foreign_and_missing_tokens_are_refused() {
     assert_eq!(transcript_status(mine.conversation_id.clone(), forged).await, 401);
     assert_eq!(transcript_status(mine.conversation_id.clone(), String::new()).await, 401);
     // A wrong password is refused without saying which part was wrong.
-    let (status, body) = api
-        .post("/api/sites/demo/login", &serde_json::json!({"email": "dana@demo.test", "password": "nope"}))
-        .await;
+    let (status, body) =
+        api.post("/api/sites/demo/login", &serde_json::json!({"email": "dana@demo.test", "password": "nope"})).await;
     assert_eq!(status, 401);
     assert_eq!(body["code"], "login_failed");
 }

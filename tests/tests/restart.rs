@@ -20,7 +20,10 @@ async fn conversation_survives_a_restart_mid_takeover() {
     let (mut agent, _) = api.connect("demo", &conv.conversation_id, &dana.token, 0).await;
     agent.send(&ClientFrame::TakeOver).await;
     agent
-        .next_matching("takeover", |f| matches!(f, ServerFrame::Event { event } if matches!(event.body, EventBody::Mode { .. })))
+        .next_matching(
+            "takeover",
+            |f| matches!(f, ServerFrame::Event { event } if matches!(event.body, EventBody::Mode { .. })),
+        )
         .await;
     let before = api.transcript("demo", &conv.conversation_id, &dana.token).await;
 

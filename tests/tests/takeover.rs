@@ -107,7 +107,10 @@ async fn agent_takes_over_from_the_bot_and_hands_back() {
         customer.wait_for_text("log", "", line).await;
     }
     let after = customer.text_of("log", "").await;
-    assert!(after.contains("Which order is this about?"), "after reload the log lost Dana's reply:\n{after}\n--- before ---\n{before}");
+    assert!(
+        after.contains("Which order is this about?"),
+        "after reload the log lost Dana's reply:\n{after}\n--- before ---\n{before}"
+    );
 
     for page in [customer, dana, sam] {
         page.close().await;

@@ -17,10 +17,7 @@ pub struct Focus {
 pub fn app(site: String, base: String) -> impl IntoView {
     let chat = Chat::new(site, base);
     chat.resume_if_returning();
-    let focus = Focus {
-        input: NodeRef::new(),
-        launcher: NodeRef::new(),
-    };
+    let focus = Focus { input: NodeRef::new(), launcher: NodeRef::new() };
     view! {
         <div class="bt" class:open=move || chat.model.with(|m| m.is_open())>
             {panel(chat, focus)}

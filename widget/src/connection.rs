@@ -87,12 +87,7 @@ impl Chat {
         let base = base.trim_end_matches('/').to_string();
         let chat = Chat {
             model: RwSignal::new(Transcript::default()),
-            io: StoredValue::new_local(Io {
-                site,
-                base,
-                token,
-                ..Io::default()
-            }),
+            io: StoredValue::new_local(Io { site, base, token, ..Io::default() }),
         };
         set_interval(move || chat.keepalive(), KEEPALIVE);
         let _ = window_event_listener(leptos::ev::online, move |_| chat.retry_now());
@@ -147,13 +142,8 @@ impl Chat {
         if self.link() != Link::Reconnecting {
             self.set_link(Link::Connecting);
         }
-        let (base, site, token) = self
-            .io
-            .with_value(|io| (io.base.clone(), io.site.clone(), io.token.clone()));
-        let request = StartRequest {
-            token,
-            visitor: visitor(),
-        };
+        let (base, site, token) = self.io.with_value(|io| (io.base.clone(), io.site.clone(), io.token.clone()));
+        let request = StartRequest { token, visitor: visitor() };
         let outcome = post_start(&base, &site, &request).await;
         self.io.update_value(|io| io.starting = false);
         match outcome {
@@ -196,53 +186,35 @@ impl Chat {
         let Some(ws) = url.and_then(|url| WebSocket::new(&url).ok()) else {
             return self.retry_later();
         };
-        let on_open = Closure::<dyn FnMut()>::new(move || {
-            chat_if_current(self, generation).map_or((), Chat::on_open)
-        });
+        let on_open = Closure::<dyn FnMut()>::new(move || chat_if_current(self, generation).map_or((), Chat::on_open));
         let on_message = Closure::<dyn FnMut(MessageEvent)>::new(move |ev: MessageEvent| {
-            if let (Some(chat), Some(text)) =
-                (chat_if_current(self, generation), ev.data().as_string())
-            {
+            if let (Some(chat), Some(text)) = (chat_if_current(self, generation), ev.data().as_string()) {
                 chat.on_frame(&text);
             }
         });
-        let on_close = Closure::<dyn FnMut()>::new(move || {
-            chat_if_current(self, generation).map_or((), Chat::retry_later)
-        });
+        let on_close =
+            Closure::<dyn FnMut()>::new(move || chat_if_current(self, generation).map_or((), Chat::retry_later));
         ws.set_onopen(Some(on_open.as_ref().unchecked_ref()));
         ws.set_onmessage(Some(on_message.as_ref().unchecked_ref()));
         ws.set_onclose(Some(on_close.as_ref().unchecked_ref()));
         self.io.update_value(|io| {
-            io.socket = Some(Socket {
-                ws,
-                _on_open: on_open,
-                _on_message: on_message,
-                _on_close: on_close,
-            })
+            io.socket = Some(Socket { ws, _on_open: on_open, _on_message: on_message, _on_close: on_close })
         });
     }
 
     fn on_open(self) {
         let last_seq = self.model.with_untracked(Transcript::last_seq);
-        self.io
-            .update_value(|io| io.last_heard = js_sys::Date::now());
-        self.write(&ClientFrame::Hello {
-            protocol: PROTOCOL_VERSION,
-            last_seq,
-        });
+        self.io.update_value(|io| io.last_heard = js_sys::Date::now());
+        self.write(&ClientFrame::Hello { protocol: PROTOCOL_VERSION, last_seq });
     }
 
     fn on_frame(self, raw: &str) {
-        self.io
-            .update_value(|io| io.last_heard = js_sys::Date::now());
+        self.io.update_value(|io| io.last_heard = js_sys::Date::now());
         let Some(frame) = wire::decode_server_frame(raw) else {
             return;
         };
         let welcome = matches!(frame, ServerFrame::Welcome { .. });
-        let (typing, alert) = (
-            matches!(frame, ServerFrame::Typing { .. }),
-            matches!(frame, ServerFrame::Error { .. }),
-        );
+        let (typing, alert) = (matches!(frame, ServerFrame::Typing { .. }), matches!(frame, ServerFrame::Error { .. }));
         // The first welcome after a reload brings history, which is not "unread".
         let count_new = !welcome || self.io.with_value(|io| io.ever_online);
         let fresh = self.model.try_update(|m| m.apply(frame)).unwrap_or(0);
@@ -259,15 +231,8 @@ impl Chat {
                 self.write(&frame);
             }
         }
-        if let Some((_, generation)) = self
-            .model
-            .with_untracked(Transcript::typing)
-            .filter(|_| typing)
-        {
-            set_timeout(
-                move || self.model.update(|m| m.expire_typing(generation)),
-                TYPING_SHOWN,
-            );
+        if let Some((_, generation)) = self.model.with_untracked(Transcript::typing).filter(|_| typing) {
+            set_timeout(move || self.model.update(|m| m.expire_typing(generation)), TYPING_SHOWN);
         }
         if alert {
             self.expire_alert();
@@ -294,17 +259,14 @@ impl Chat {
             .unwrap_or(1);
         self.set_link(Link::Reconnecting);
         let delay = baton_shared::backoff::reconnect_delay_ms(failures, js_sys::Math::random());
-        let handle =
-            set_timeout_with_handle(move || self.attempt(), Duration::from_millis(delay.into()))
-                .ok();
+        let handle = set_timeout_with_handle(move || self.attempt(), Duration::from_millis(delay.into())).ok();
         self.io.update_value(|io| io.retry = handle);
     }
 
     fn attempt(self) {
         let restart = self.io.try_update_value(|io| {
             io.retry = None;
-            let restart =
-                io.conversation_id.is_none() || io.failures % ATTEMPTS_BEFORE_RESTART == 0;
+            let restart = io.conversation_id.is_none() || io.failures % ATTEMPTS_BEFORE_RESTART == 0;
             if restart {
                 io.conversation_id = None;
             }
@@ -319,10 +281,7 @@ impl Chat {
 
     /// The browser says the network is back: skip the rest of the backoff.
     fn retry_now(self) {
-        let waiting = self
-            .io
-            .try_update_value(|io| io.retry.take().map(|h| h.clear()).is_some())
-            .unwrap_or(false);
+        let waiting = self.io.try_update_value(|io| io.retry.take().map(|h| h.clear()).is_some()).unwrap_or(false);
         if waiting {
             self.attempt();
         }
@@ -332,9 +291,7 @@ impl Chat {
         if self.link() != Link::Online {
             return;
         }
-        let silent = self
-            .io
-            .with_value(|io| js_sys::Date::now() - io.last_heard > SILENCE_MS);
+        let silent = self.io.with_value(|io| js_sys::Date::now() - io.last_heard > SILENCE_MS);
         if silent {
             self.retry_later();
         } else {
@@ -347,9 +304,9 @@ impl Chat {
     fn write(self, frame: &ClientFrame) -> bool {
         let raw = wire::encode_client_frame(frame);
         self.io.with_value(|io| {
-            io.socket.as_ref().is_some_and(|s| {
-                s.ws.ready_state() == WebSocket::OPEN && s.ws.send_with_str(&raw).is_ok()
-            })
+            io.socket
+                .as_ref()
+                .is_some_and(|s| s.ws.ready_state() == WebSocket::OPEN && s.ws.send_with_str(&raw).is_ok())
         })
     }
 
@@ -394,11 +351,7 @@ impl Chat {
     }
 
     pub fn rate(self, score: u8) {
-        if self
-            .model
-            .with_untracked(Transcript::rating_in_flight)
-            .is_some()
-        {
+        if self.model.with_untracked(Transcript::rating_in_flight).is_some() {
             return;
         }
         let client_id = new_client_id();
@@ -413,10 +366,7 @@ impl Chat {
 
     fn expire_alert(self) {
         if let Some((_, generation)) = self.model.with_untracked(Transcript::alert) {
-            set_timeout(
-                move || self.model.update(|m| m.dismiss_alert(generation)),
-                ALERT_SHOWN,
-            );
+            set_timeout(move || self.model.update(|m| m.dismiss_alert(generation)), ALERT_SHOWN);
         }
     }
 
@@ -461,24 +411,15 @@ impl Chat {
 }
 
 fn chat_if_current(chat: Chat, generation: u32) -> Option<Chat> {
-    chat.io
-        .try_with_value(|io| io.socket_gen == generation)
-        .unwrap_or(false)
-        .then_some(chat)
+    chat.io.try_with_value(|io| io.socket_gen == generation).unwrap_or(false).then_some(chat)
 }
 
-async fn post_start(
-    base: &str,
-    site: &str,
-    request: &StartRequest,
-) -> Result<StartResponse, StartError> {
+async fn post_start(base: &str, site: &str, request: &StartRequest) -> Result<StartResponse, StartError> {
     let window = web_sys::window().ok_or(StartError::Retry)?;
     let init = web_sys::RequestInit::new();
     init.set_method("POST");
     let headers = web_sys::Headers::new().map_err(|_| StartError::Retry)?;
-    headers
-        .set("content-type", "application/json")
-        .map_err(|_| StartError::Retry)?;
+    headers.set("content-type", "application/json").map_err(|_| StartError::Retry)?;
     init.set_headers(&headers);
     init.set_body(&JsValue::from_str(&wire::encode_start_request(request)));
     let url = format!("{base}/api/sites/{}/conversations", uri(site));
@@ -489,11 +430,7 @@ async fn post_start(
         .map_err(|_| StartError::Retry)?;
     let status = response.status();
     let body = match response.text() {
-        Ok(promise) => JsFuture::from(promise)
-            .await
-            .ok()
-            .and_then(|v| v.as_string())
-            .unwrap_or_default(),
+        Ok(promise) => JsFuture::from(promise).await.ok().and_then(|v| v.as_string()).unwrap_or_default(),
         Err(_) => String::new(),
     };
     match status {
@@ -530,12 +467,7 @@ fn uri(part: &str) -> String {
 fn socket_url(io: &Io) -> Option<String> {
     let (id, token) = (io.conversation_id.as_ref()?, io.token.as_ref()?);
     let base = socket_base(&io.base)?;
-    Some(format!(
-        "{base}/api/sites/{}/conversations/{}/ws?token={}",
-        uri(&io.site),
-        uri(id),
-        uri(token)
-    ))
+    Some(format!("{base}/api/sites/{}/conversations/{}/ws?token={}", uri(&io.site), uri(id), uri(token)))
 }
 
 /// `https://host/x` → `wss://host/x`, `http://…` → `ws://…`.
@@ -543,8 +475,7 @@ fn socket_base(base: &str) -> Option<String> {
     if let Some(rest) = base.strip_prefix("https://") {
         Some(format!("wss://{rest}"))
     } else {
-        base.strip_prefix("http://")
-            .map(|rest| format!("ws://{rest}"))
+        base.strip_prefix("http://").map(|rest| format!("ws://{rest}"))
     }
 }
 
@@ -565,15 +496,7 @@ fn new_client_id() -> String {
 
 fn hex(bytes: &[u8]) -> String {
     const DIGITS: &[u8; 16] = b"0123456789abcdef";
-    bytes
-        .iter()
-        .flat_map(|b| {
-            [
-                DIGITS[usize::from(b >> 4)] as char,
-                DIGITS[usize::from(b & 15)] as char,
-            ]
-        })
-        .collect()
+    bytes.iter().flat_map(|b| [DIGITS[usize::from(b >> 4)] as char, DIGITS[usize::from(b & 15)] as char]).collect()
 }
 
 #[cfg(test)]
@@ -582,14 +505,8 @@ mod tests {
 
     #[test]
     fn socket_base_switches_scheme() {
-        assert_eq!(
-            socket_base("https://chat.example.com").as_deref(),
-            Some("wss://chat.example.com")
-        );
-        assert_eq!(
-            socket_base("http://127.0.0.1:8787").as_deref(),
-            Some("ws://127.0.0.1:8787")
-        );
+        assert_eq!(socket_base("https://chat.example.com").as_deref(), Some("wss://chat.example.com"));
+        assert_eq!(socket_base("http://127.0.0.1:8787").as_deref(), Some("ws://127.0.0.1:8787"));
         assert_eq!(socket_base("ftp://x"), None);
     }
 

@@ -64,10 +64,7 @@ impl Json {
 }
 
 pub fn parse(text: &str) -> Option<Json> {
-    let mut p = Parser {
-        b: text.as_bytes(),
-        i: 0,
-    };
+    let mut p = Parser { b: text.as_bytes(), i: 0 };
     let value = p.value(0)?;
     p.ws();
     (p.i == p.b.len()).then_some(value)
@@ -163,10 +160,7 @@ impl Parser<'_> {
             return None;
         }
         let int_end = self.i;
-        while matches!(
-            self.b.get(self.i),
-            Some(b'0'..=b'9' | b'.' | b'e' | b'E' | b'+' | b'-')
-        ) {
+        while matches!(self.b.get(self.i), Some(b'0'..=b'9' | b'.' | b'e' | b'E' | b'+' | b'-')) {
             self.i += 1;
         }
         let integer = !negative && self.i == int_end;
@@ -176,9 +170,7 @@ impl Parser<'_> {
     fn hex4(&mut self) -> Option<u32> {
         let digits = self.b.get(self.i..self.i + 4)?;
         self.i += 4;
-        digits
-            .iter()
-            .try_fold(0u32, |acc, d| Some(acc * 16 + char::from(*d).to_digit(16)?))
+        digits.iter().try_fold(0u32, |acc, d| Some(acc * 16 + char::from(*d).to_digit(16)?))
     }
 
     fn string(&mut self) -> Option<String> {
@@ -213,14 +205,13 @@ impl Parser<'_> {
                 b't' => '\t',
                 b'u' => {
                     let hi = self.hex4()?;
-                    let code =
-                        if (0xD800..0xDC00).contains(&hi) && self.b[self.i..].starts_with(b"\\u") {
-                            self.i += 2;
-                            let lo = self.hex4()?;
-                            0x10000 + ((hi - 0xD800) << 10) + lo.wrapping_sub(0xDC00)
-                        } else {
-                            hi
-                        };
+                    let code = if (0xD800..0xDC00).contains(&hi) && self.b[self.i..].starts_with(b"\\u") {
+                        self.i += 2;
+                        let lo = self.hex4()?;
+                        0x10000 + ((hi - 0xD800) << 10) + lo.wrapping_sub(0xDC00)
+                    } else {
+                        hi
+                    };
                     char::from_u32(code).unwrap_or('\u{FFFD}')
                 }
                 _ => return None,
@@ -257,18 +248,10 @@ mod tests {
 
     #[test]
     fn parses_the_shapes_frames_use() {
-        let v = parse(
-            r#" {"a": [1, true, null, "x"], "b": {"c": -2.5e3}, "d": 18446744073709551616} "#,
-        )
-        .unwrap();
+        let v = parse(r#" {"a": [1, true, null, "x"], "b": {"c": -2.5e3}, "d": 18446744073709551616} "#).unwrap();
         assert_eq!(
             v.get("a"),
-            Some(&Json::Arr(vec![
-                Json::Num(Some(1)),
-                Json::Bool(true),
-                Json::Null,
-                Json::Str("x".into())
-            ]))
+            Some(&Json::Arr(vec![Json::Num(Some(1)), Json::Bool(true), Json::Null, Json::Str("x".into())]))
         );
         assert_eq!(v.get("b").and_then(|b| b.get("c")), Some(&Json::Num(None)));
         assert_eq!(v.u64("d"), Some(u64::MAX));
@@ -279,41 +262,22 @@ mod tests {
 
     #[test]
     fn strings_unescape_like_serde_json() {
-        for s in [
-            "plain",
-            "quote \" back \\ slash /",
-            "line\nbreak\ttab\r\u{1}",
-            "ünïcödé 😀 <b>&amp;</b>",
-            "",
-        ] {
+        for s in ["plain", "quote \" back \\ slash /", "line\nbreak\ttab\r\u{1}", "ünïcödé 😀 <b>&amp;</b>", ""] {
             let json = serde_json::to_string(s).unwrap();
             assert_eq!(parse(&json), Some(Json::Str(s.to_string())), "{json}");
             let mut ours = String::new();
             write_str(&mut ours, s);
             assert_eq!(serde_json::from_str::<String>(&ours).unwrap(), s);
         }
-        assert_eq!(
-            parse(r#""\ud83d\ude00 \u00e9 \/""#),
-            Some(Json::Str("😀 é /".into()))
-        );
+        assert_eq!(parse(r#""\ud83d\ude00 \u00e9 \/""#), Some(Json::Str("😀 é /".into())));
         assert_eq!(parse(r#""\ud800""#), Some(Json::Str("\u{FFFD}".into())));
     }
 
     #[test]
     fn malformed_input_is_refused() {
-        for bad in [
-            "",
-            "{",
-            "[1,]",
-            "{\"a\"}",
-            "{\"a\":1,}",
-            "\"open",
-            "tru",
-            "1 2",
-            "{\"a\":-}",
-            "\"\\x\"",
-            "\"\\u12\"",
-        ] {
+        for bad in
+            ["", "{", "[1,]", "{\"a\"}", "{\"a\":1,}", "\"open", "tru", "1 2", "{\"a\":-}", "\"\\x\"", "\"\\u12\""]
+        {
             assert_eq!(parse(bad), None, "{bad}");
         }
         let deep = "[".repeat(100) + &"]".repeat(100);

@@ -22,10 +22,7 @@ pub fn mount(root: web_sys::ShadowRoot, site: String, base: String) {
     let Some(document) = root.owner_document() else {
         return;
     };
-    let (Ok(style), Ok(container)) = (
-        document.create_element("style"),
-        document.create_element("div"),
-    ) else {
+    let (Ok(style), Ok(container)) = (document.create_element("style"), document.create_element("div")) else {
         return;
     };
     style.set_text_content(Some(STYLE));

@@ -4,8 +4,7 @@
 
 use baton_shared::avatar::validate_avatar_url;
 use baton_shared::{
-    AgentInfo, Author, ClientFrame, ErrorCode, Event, EventBody, Mode, ModeReason, ServerFrame,
-    SiteInfo,
+    AgentInfo, Author, ClientFrame, ErrorCode, Event, EventBody, Mode, ModeReason, ServerFrame, SiteInfo,
 };
 
 /// Who wrote a message, for styling.
@@ -179,9 +178,7 @@ impl Transcript {
     /// Counts new bot and agent messages toward the launcher's badge while the panel is closed.
     pub fn count_unread(&mut self, fresh: usize) {
         if !self.open {
-            self.unread = self
-                .unread
-                .saturating_add(u32::try_from(fresh).unwrap_or(u32::MAX));
+            self.unread = self.unread.saturating_add(u32::try_from(fresh).unwrap_or(u32::MAX));
         }
     }
 
@@ -197,22 +194,12 @@ impl Transcript {
     /// Folds one frame in. Returns how many new bot or agent messages it brought.
     pub fn apply(&mut self, frame: ServerFrame) -> usize {
         match frame {
-            ServerFrame::Welcome {
-                conversation_id,
-                state,
-                events,
-                bot_name,
-                ..
-            } => {
+            ServerFrame::Welcome { conversation_id, state, events, bot_name, .. } => {
                 self.set_conversation(&conversation_id);
                 if !bot_name.is_empty() {
                     self.bot_name = bot_name;
                 }
-                let fresh = events
-                    .into_iter()
-                    .map(|e| self.insert(e))
-                    .filter(|n| *n)
-                    .count();
+                let fresh = events.into_iter().map(|e| self.insert(e)).filter(|n| *n).count();
                 if state.last_seq >= self.mode_seq {
                     self.mode_seq = state.last_seq;
                     self.set_mode(state.mode, state.holder);
@@ -221,9 +208,7 @@ impl Transcript {
             }
             ServerFrame::Event { event } => usize::from(self.insert(event)),
             ServerFrame::Ack { client_id, seq } => {
-                let stored = self
-                    .event(seq)
-                    .is_some_and(|e| e.client_id.as_deref() == Some(&client_id));
+                let stored = self.event(seq).is_some_and(|e| e.client_id.as_deref() == Some(&client_id));
                 if stored {
                     self.outbox.retain(|o| o.client_id != client_id);
                 } else if let Some(o) = self.outbox.iter_mut().find(|o| o.client_id == client_id) {
@@ -242,15 +227,9 @@ impl Transcript {
                 self.typing_gen = self.typing_gen.wrapping_add(1);
                 0
             }
-            ServerFrame::Error {
-                code, client_id, ..
-            } => {
+            ServerFrame::Error { code, client_id, .. } => {
                 if let Some(id) = client_id.as_deref() {
-                    if let Some(o) = self
-                        .outbox
-                        .iter_mut()
-                        .find(|o| o.client_id == id && !o.acked)
-                    {
+                    if let Some(o) = self.outbox.iter_mut().find(|o| o.client_id == id && !o.acked) {
                         o.failed = true;
                     }
                     if self.human_request.as_deref() == Some(id) {
@@ -297,10 +276,7 @@ impl Transcript {
     }
 
     fn event(&self, seq: u64) -> Option<&Event> {
-        self.events
-            .binary_search_by_key(&seq, |e| e.seq)
-            .ok()
-            .map(|at| &self.events[at])
+        self.events.binary_search_by_key(&seq, |e| e.seq).ok().map(|at| &self.events[at])
     }
 
     fn set_mode(&mut self, mode: Mode, holder: Option<AgentInfo>) {
@@ -313,25 +289,14 @@ impl Transcript {
 
     /// Queues a message typed by the customer; it shows as pending until acknowledged.
     pub fn queue_message(&mut self, client_id: &str, text: &str) {
-        self.outbox.push(Outgoing {
-            client_id: client_id.into(),
-            text: text.into(),
-            acked: false,
-            failed: false,
-        });
+        self.outbox.push(Outgoing { client_id: client_id.into(), text: text.into(), acked: false, failed: false });
     }
 
     /// Marks a failed message pending again and returns the frame that resends it.
     pub fn retry(&mut self, client_id: &str) -> Option<ClientFrame> {
-        let o = self
-            .outbox
-            .iter_mut()
-            .find(|o| o.client_id == client_id && o.failed)?;
+        let o = self.outbox.iter_mut().find(|o| o.client_id == client_id && o.failed)?;
         o.failed = false;
-        Some(ClientFrame::Send {
-            client_id: o.client_id.clone(),
-            text: o.text.clone(),
-        })
+        Some(ClientFrame::Send { client_id: o.client_id.clone(), text: o.text.clone() })
     }
 
     pub fn request_human(&mut self, client_id: &str) {
@@ -353,21 +318,13 @@ impl Transcript {
             .outbox
             .iter()
             .filter(|o| !o.acked && !o.failed)
-            .map(|o| ClientFrame::Send {
-                client_id: o.client_id.clone(),
-                text: o.text.clone(),
-            })
+            .map(|o| ClientFrame::Send { client_id: o.client_id.clone(), text: o.text.clone() })
             .collect();
         if let Some(id) = &self.human_request {
-            frames.push(ClientFrame::RequestHuman {
-                client_id: id.clone(),
-            });
+            frames.push(ClientFrame::RequestHuman { client_id: id.clone() });
         }
         if let Some((id, score)) = &self.rating {
-            frames.push(ClientFrame::Rate {
-                client_id: id.clone(),
-                score: *score,
-            });
+            frames.push(ClientFrame::Rate { client_id: id.clone(), score: *score });
         }
         frames
     }
@@ -386,9 +343,7 @@ impl Transcript {
     }
 
     pub fn typing(&self) -> Option<(String, u32)> {
-        self.typing
-            .clone()
-            .map(|who| (format!("{who} is typing…"), self.typing_gen))
+        self.typing.clone().map(|who| (format!("{who} is typing…"), self.typing_gen))
     }
 
     /// Clears the typing indicator unless it was refreshed since `generation`.
@@ -415,11 +370,7 @@ impl Transcript {
     }
 
     fn bot_label(&self) -> String {
-        if self.bot_name.is_empty() {
-            "Assistant".to_string()
-        } else {
-            self.bot_name.clone()
-        }
+        if self.bot_name.is_empty() { "Assistant".to_string() } else { self.bot_name.clone() }
     }
 
     pub fn header(&self) -> Header {
@@ -428,10 +379,7 @@ impl Transcript {
                 name: agent.name.clone(),
                 subtitle: "Support agent".into(),
                 initials: initials(&agent.name),
-                image: agent
-                    .avatar
-                    .clone()
-                    .filter(|url| validate_avatar_url(url).is_ok()),
+                image: agent.avatar.clone().filter(|url| validate_avatar_url(url).is_ok()),
                 human: true,
             };
         }
@@ -441,13 +389,7 @@ impl Transcript {
             _ => "Virtual assistant",
         };
         let name = self.bot_label();
-        Header {
-            initials: initials(&name),
-            name,
-            subtitle: subtitle.into(),
-            image: None,
-            human: false,
-        }
+        Header { initials: initials(&name), name, subtitle: subtitle.into(), image: None, human: false }
     }
 
     /// Whether to ask for a rating: an agent handed the conversation back and no rating
@@ -458,10 +400,7 @@ impl Transcript {
             .rev()
             .find_map(|e| match e.body {
                 EventBody::Rating { .. } => Some(false),
-                EventBody::Mode {
-                    reason: ModeReason::HandedBack,
-                    ..
-                } => Some(true),
+                EventBody::Mode { reason: ModeReason::HandedBack, .. } => Some(true),
                 _ => None,
             })
             .unwrap_or(false)
@@ -470,41 +409,26 @@ impl Transcript {
     /// The message list: greeting, transcript in seq order with notices for mode changes, then
     /// the customer's messages not yet in the transcript.
     pub fn items(&self) -> Vec<Item> {
-        let mut list = List {
-            items: Vec::with_capacity(self.events.len() + self.outbox.len() + 1),
-            last: None,
-        };
+        let mut list = List { items: Vec::with_capacity(self.events.len() + self.outbox.len() + 1), last: None };
         let bot = self.bot_label();
-        let greeted = self.events.iter().find(|e| e.author == Author::Bot).is_some_and(
-            |e| matches!(&e.body, EventBody::Text { text, .. } if text.trim() == self.greeting.trim()),
-        );
+        let greeted =
+            self.events.iter().find(|e| e.author == Author::Bot).is_some_and(
+                |e| matches!(&e.body, EventBody::Text { text, .. } if text.trim() == self.greeting.trim()),
+            );
         if !self.greeting.trim().is_empty() && !greeted {
             list.message(Who::Bot, &bot, &self.greeting, None, None);
         }
         for e in &self.events {
             match (&e.author, &e.body) {
-                (Author::Customer, EventBody::Text { text, .. }) => list.message(
-                    Who::Customer,
-                    "You",
-                    text,
-                    Some(Status::Sent),
-                    e.client_id.clone(),
-                ),
-                (Author::Bot, EventBody::Text { text, .. }) => {
-                    list.message(Who::Bot, &bot, text, None, None)
+                (Author::Customer, EventBody::Text { text, .. }) => {
+                    list.message(Who::Customer, "You", text, Some(Status::Sent), e.client_id.clone())
                 }
+                (Author::Bot, EventBody::Text { text, .. }) => list.message(Who::Bot, &bot, text, None, None),
                 (Author::Agent(agent), EventBody::Text { text, .. }) => {
                     list.message(Who::Agent, &agent.name, text, None, None)
                 }
                 (Author::System, EventBody::Text { text, .. }) => list.notice(text.clone()),
-                (
-                    author,
-                    EventBody::Mode {
-                        mode,
-                        holder,
-                        reason,
-                    },
-                ) => match (mode, reason) {
+                (author, EventBody::Mode { mode, holder, reason }) => match (mode, reason) {
                     (Mode::Queued, ModeReason::CustomerAsked | ModeReason::BotEscalated) => {
                         list.notice(CONNECTING_PERSON.into())
                     }
@@ -531,13 +455,7 @@ impl Transcript {
                 (false, true) => Status::Sent,
                 (false, false) => Status::Pending,
             };
-            list.message(
-                Who::Customer,
-                "You",
-                &o.text,
-                Some(status),
-                Some(o.client_id.clone()),
-            );
+            list.message(Who::Customer, "You", &o.text, Some(status), Some(o.client_id.clone()));
         }
         list.items
     }
@@ -550,27 +468,10 @@ struct List {
 }
 
 impl List {
-    fn message(
-        &mut self,
-        who: Who,
-        author: &str,
-        text: &str,
-        status: Option<Status>,
-        client_id: Option<String>,
-    ) {
-        let first = self
-            .last
-            .as_ref()
-            .is_none_or(|(w, a)| *w != who || a != author);
+    fn message(&mut self, who: Who, author: &str, text: &str, status: Option<Status>, client_id: Option<String>) {
+        let first = self.last.as_ref().is_none_or(|(w, a)| *w != who || a != author);
         self.last = Some((who, author.to_string()));
-        self.items.push(Item::Message {
-            who,
-            author: author.into(),
-            text: text.into(),
-            status,
-            client_id,
-            first,
-        });
+        self.items.push(Item::Message { who, author: author.into(), text: text.into(), status, client_id, first });
     }
 
     fn notice(&mut self, text: String) {
@@ -595,9 +496,7 @@ pub fn initials(name: &str) -> String {
 /// What the customer reads for an error the conversation reported.
 pub fn friendly_error(code: ErrorCode) -> &'static str {
     match code {
-        ErrorCode::RateLimited => {
-            "You're sending messages too quickly. Please wait a moment and try again."
-        }
+        ErrorCode::RateLimited => "You're sending messages too quickly. Please wait a moment and try again.",
         ErrorCode::TextTooLong | ErrorCode::FrameTooLarge => {
             "That message is too long. Please shorten it and try again."
         }
@@ -614,11 +513,7 @@ mod tests {
     use baton_shared::ConversationView;
 
     fn dana() -> AgentInfo {
-        AgentInfo {
-            id: "a1".into(),
-            name: "Dana Rivera".into(),
-            avatar: Some("https://cdn.example.com/d.png".into()),
-        }
+        AgentInfo { id: "a1".into(), name: "Dana Rivera".into(), avatar: Some("https://cdn.example.com/d.png".into()) }
     }
 
     fn site() -> SiteInfo {
@@ -631,37 +526,15 @@ mod tests {
     }
 
     fn ev(seq: u64, author: Author, body: EventBody) -> Event {
-        Event {
-            seq,
-            ts: 0,
-            epoch: 0,
-            author,
-            body,
-            client_id: None,
-        }
+        Event { seq, ts: 0, epoch: 0, author, body, client_id: None }
     }
 
     fn text(seq: u64, author: Author, t: &str) -> Event {
-        ev(
-            seq,
-            author,
-            EventBody::Text {
-                text: t.into(),
-                bot: None,
-            },
-        )
+        ev(seq, author, EventBody::Text { text: t.into(), bot: None })
     }
 
     fn mode(seq: u64, mode: Mode, holder: Option<AgentInfo>, reason: ModeReason) -> Event {
-        ev(
-            seq,
-            Author::System,
-            EventBody::Mode {
-                mode,
-                holder,
-                reason,
-            },
-        )
+        ev(seq, Author::System, EventBody::Mode { mode, holder, reason })
     }
 
     /// A welcome whose state is what the conversation would hold after `events`.
@@ -670,12 +543,7 @@ mod tests {
         ServerFrame::Welcome {
             conversation_id: "c1".into(),
             role: baton_shared::Role::Customer,
-            state: ConversationView {
-                mode: s.mode,
-                epoch: s.epoch,
-                holder: s.holder,
-                last_seq: s.last_seq,
-            },
+            state: ConversationView { mode: s.mode, epoch: s.epoch, holder: s.holder, last_seq: s.last_seq },
             events,
             bot_name: "Baton Assistant".into(),
         }
@@ -719,19 +587,10 @@ mod tests {
     #[test]
     fn events_are_deduplicated_and_ordered_by_seq() {
         let mut t = fresh();
-        t.apply(ServerFrame::Event {
-            event: text(2, Author::Bot, "second"),
-        });
-        t.apply(ServerFrame::Event {
-            event: text(1, Author::Customer, "first"),
-        });
-        t.apply(ServerFrame::Event {
-            event: text(2, Author::Bot, "second"),
-        });
-        t.apply(welcome(vec![
-            text(1, Author::Customer, "first"),
-            text(2, Author::Bot, "second"),
-        ]));
+        t.apply(ServerFrame::Event { event: text(2, Author::Bot, "second") });
+        t.apply(ServerFrame::Event { event: text(1, Author::Customer, "first") });
+        t.apply(ServerFrame::Event { event: text(2, Author::Bot, "second") });
+        t.apply(welcome(vec![text(1, Author::Customer, "first"), text(2, Author::Bot, "second")]));
         assert_eq!(texts(&t)[1..], ["You: first", "Baton Assistant: second"]);
         assert_eq!(t.last_seq(), 2);
     }
@@ -739,13 +598,7 @@ mod tests {
     #[test]
     fn notes_never_reach_the_list() {
         let mut t = fresh();
-        t.apply(ServerFrame::Event {
-            event: ev(
-                1,
-                Author::Agent(dana()),
-                EventBody::Note { text: "vip".into() },
-            ),
-        });
+        t.apply(ServerFrame::Event { event: ev(1, Author::Agent(dana()), EventBody::Note { text: "vip".into() }) });
         assert_eq!(texts(&t).len(), 1);
         assert_eq!(t.last_seq(), 0);
     }
@@ -755,17 +608,8 @@ mod tests {
         let mut t = fresh();
         t.queue_message("c-1", "hello");
         assert_eq!(statuses(&t), vec![Status::Pending]);
-        assert_eq!(
-            t.unconfirmed(),
-            vec![ClientFrame::Send {
-                client_id: "c-1".into(),
-                text: "hello".into()
-            }]
-        );
-        t.apply(ServerFrame::Ack {
-            client_id: "c-1".into(),
-            seq: 1,
-        });
+        assert_eq!(t.unconfirmed(), vec![ClientFrame::Send { client_id: "c-1".into(), text: "hello".into() }]);
+        t.apply(ServerFrame::Ack { client_id: "c-1".into(), seq: 1 });
         assert_eq!(statuses(&t), vec![Status::Sent]);
         assert!(t.unconfirmed().is_empty());
         let mut stored = text(1, Author::Customer, "hello");
@@ -782,14 +626,8 @@ mod tests {
         let mut stored = text(1, Author::Customer, "hello");
         stored.client_id = Some("c-1".into());
         t.apply(ServerFrame::Event { event: stored });
-        t.apply(ServerFrame::Ack {
-            client_id: "c-1".into(),
-            seq: 1,
-        });
-        t.apply(ServerFrame::Ack {
-            client_id: "c-1".into(),
-            seq: 1,
-        });
+        t.apply(ServerFrame::Ack { client_id: "c-1".into(), seq: 1 });
+        t.apply(ServerFrame::Ack { client_id: "c-1".into(), seq: 1 });
         assert_eq!(texts(&t)[1..], ["You: hello"]);
         assert_eq!(statuses(&t), vec![Status::Sent]);
     }
@@ -812,13 +650,7 @@ mod tests {
         let mut stored = text(1, Author::Customer, "one");
         stored.client_id = Some("a".into());
         t.apply(welcome(vec![stored]));
-        assert_eq!(
-            t.unconfirmed(),
-            vec![ClientFrame::Send {
-                client_id: "b".into(),
-                text: "two".into()
-            }]
-        );
+        assert_eq!(t.unconfirmed(), vec![ClientFrame::Send { client_id: "b".into(), text: "two".into() }]);
     }
 
     #[test]
@@ -833,13 +665,7 @@ mod tests {
         assert_eq!(statuses(&t), vec![Status::Failed]);
         assert!(t.unconfirmed().is_empty());
         assert!(t.alert().unwrap().0.contains("too quickly"));
-        assert_eq!(
-            t.retry("c-1"),
-            Some(ClientFrame::Send {
-                client_id: "c-1".into(),
-                text: "spam".into()
-            })
-        );
+        assert_eq!(t.retry("c-1"), Some(ClientFrame::Send { client_id: "c-1".into(), text: "spam".into() }));
         assert_eq!(statuses(&t), vec![Status::Pending]);
     }
 
@@ -858,37 +684,19 @@ mod tests {
         let mut t = fresh();
         t.request_human("h1");
         assert!(!t.can_request_human());
-        assert_eq!(
-            t.unconfirmed(),
-            vec![ClientFrame::RequestHuman {
-                client_id: "h1".into()
-            }]
-        );
-        t.apply(ServerFrame::Event {
-            event: mode(1, Mode::Queued, None, ModeReason::CustomerAsked),
-        });
+        assert_eq!(t.unconfirmed(), vec![ClientFrame::RequestHuman { client_id: "h1".into() }]);
+        t.apply(ServerFrame::Event { event: mode(1, Mode::Queued, None, ModeReason::CustomerAsked) });
         assert!(t.unconfirmed().is_empty());
         assert_eq!(t.header().subtitle, "Waiting for a person…");
-        t.apply(ServerFrame::Event {
-            event: mode(2, Mode::Human, Some(dana()), ModeReason::AgentTookOver),
-        });
+        t.apply(ServerFrame::Event { event: mode(2, Mode::Human, Some(dana()), ModeReason::AgentTookOver) });
         let h = t.header();
         assert_eq!(
-            (
-                h.name.as_str(),
-                h.subtitle.as_str(),
-                h.initials.as_str(),
-                h.human
-            ),
+            (h.name.as_str(), h.subtitle.as_str(), h.initials.as_str(), h.human),
             ("Dana Rivera", "Support agent", "DR", true)
         );
         assert_eq!(h.image.as_deref(), Some("https://cdn.example.com/d.png"));
-        t.apply(ServerFrame::Event {
-            event: text(3, Author::Agent(dana()), "Dana here"),
-        });
-        t.apply(ServerFrame::Event {
-            event: mode(4, Mode::Bot, None, ModeReason::HandedBack),
-        });
+        t.apply(ServerFrame::Event { event: text(3, Author::Agent(dana()), "Dana here") });
+        t.apply(ServerFrame::Event { event: mode(4, Mode::Bot, None, ModeReason::HandedBack) });
         assert_eq!(t.header().name, "Baton Assistant");
         assert!(t.can_request_human());
         assert_eq!(
@@ -903,51 +711,26 @@ mod tests {
         assert!(t.wants_rating());
         t.rate("r1", 5);
         assert_eq!(t.rating_in_flight(), Some(5));
-        assert_eq!(
-            t.unconfirmed(),
-            vec![ClientFrame::Rate {
-                client_id: "r1".into(),
-                score: 5
-            }]
-        );
+        assert_eq!(t.unconfirmed(), vec![ClientFrame::Rate { client_id: "r1".into(), score: 5 }]);
         let mut rating = ev(5, Author::Customer, EventBody::Rating { score: 5 });
         rating.client_id = Some("r1".into());
         t.apply(ServerFrame::Event { event: rating });
         assert_eq!(t.rating_in_flight(), None);
         assert!(!t.wants_rating());
-        assert_eq!(
-            texts(&t)[4..],
-            [
-                "-- You're back with Baton Assistant",
-                "-- Thanks for your feedback"
-            ]
-        );
+        assert_eq!(texts(&t)[4..], ["-- You're back with Baton Assistant", "-- Thanks for your feedback"]);
     }
 
     #[test]
     fn initials_match_the_shared_helper_once_uppercased() {
-        for name in [
-            "Dana",
-            "dana smith",
-            "Ana María López",
-            "   ",
-            "élodie",
-            "Sam  O'Kafor ",
-        ] {
-            assert_eq!(
-                initials(name).to_uppercase(),
-                baton_shared::text::initials(name),
-                "{name}"
-            );
+        for name in ["Dana", "dana smith", "Ana María López", "   ", "élodie", "Sam  O'Kafor "] {
+            assert_eq!(initials(name).to_uppercase(), baton_shared::text::initials(name), "{name}");
         }
     }
 
     #[test]
     fn bot_escalation_shows_connecting_notice() {
         let mut t = fresh();
-        t.apply(ServerFrame::Event {
-            event: mode(1, Mode::Queued, None, ModeReason::BotEscalated),
-        });
+        t.apply(ServerFrame::Event { event: mode(1, Mode::Queued, None, ModeReason::BotEscalated) });
         assert_eq!(texts(&t)[1..], ["-- Connecting you with a person…"]);
         assert!(!t.can_request_human());
     }
@@ -957,9 +740,7 @@ mod tests {
         let mut t = fresh();
         let mut agent = dana();
         agent.avatar = Some("javascript:alert(1)".into());
-        t.apply(ServerFrame::Event {
-            event: mode(1, Mode::Human, Some(agent), ModeReason::AgentTookOver),
-        });
+        t.apply(ServerFrame::Event { event: mode(1, Mode::Human, Some(agent), ModeReason::AgentTookOver) });
         let h = t.header();
         assert_eq!((h.image, h.initials.as_str()), (None, "DR"));
     }
@@ -973,42 +754,23 @@ mod tests {
         ]));
         assert_eq!(t.header().name, "Dana Rivera");
         // An old mode event arriving late does not override the newer state.
-        t.apply(ServerFrame::Event {
-            event: mode(1, Mode::Queued, None, ModeReason::CustomerAsked),
-        });
+        t.apply(ServerFrame::Event { event: mode(1, Mode::Queued, None, ModeReason::CustomerAsked) });
         assert_eq!(t.mode(), Mode::Human);
     }
 
     #[test]
     fn typing_indicator_follows_agent_and_clears_on_message() {
         let mut t = fresh();
-        t.apply(ServerFrame::Typing {
-            author: Author::Agent(dana()),
-            on: true,
-        });
+        t.apply(ServerFrame::Typing { author: Author::Agent(dana()), on: true });
         let (label, generation) = t.typing().unwrap();
         assert_eq!(label, "Dana Rivera is typing…");
-        t.apply(ServerFrame::Event {
-            event: text(1, Author::Agent(dana()), "hi"),
-        });
+        t.apply(ServerFrame::Event { event: text(1, Author::Agent(dana()), "hi") });
         assert!(t.typing().is_none());
-        t.apply(ServerFrame::Typing {
-            author: Author::Agent(dana()),
-            on: true,
-        });
+        t.apply(ServerFrame::Typing { author: Author::Agent(dana()), on: true });
         t.expire_typing(generation);
-        assert!(
-            t.typing().is_some(),
-            "a refreshed indicator survives an older expiry"
-        );
-        t.apply(ServerFrame::Typing {
-            author: Author::Customer,
-            on: true,
-        });
-        t.apply(ServerFrame::Typing {
-            author: Author::Agent(dana()),
-            on: false,
-        });
+        assert!(t.typing().is_some(), "a refreshed indicator survives an older expiry");
+        t.apply(ServerFrame::Typing { author: Author::Customer, on: true });
+        t.apply(ServerFrame::Typing { author: Author::Agent(dana()), on: false });
         assert!(t.typing().is_none());
     }
 
@@ -1035,44 +797,21 @@ mod tests {
     #[test]
     fn a_new_conversation_keeps_only_unstored_messages() {
         let mut t = fresh();
-        t.apply(ServerFrame::Event {
-            event: text(1, Author::Bot, "old"),
-        });
+        t.apply(ServerFrame::Event { event: text(1, Author::Bot, "old") });
         t.queue_message("a", "stored");
-        t.apply(ServerFrame::Ack {
-            client_id: "a".into(),
-            seq: 2,
-        });
+        t.apply(ServerFrame::Ack { client_id: "a".into(), seq: 2 });
         t.queue_message("b", "waiting");
         t.set_conversation("c2");
-        assert_eq!(
-            texts(&t),
-            ["Baton Assistant: Hi! How can I help?", "You: waiting"]
-        );
+        assert_eq!(texts(&t), ["Baton Assistant: Hi! How can I help?", "You: waiting"]);
         assert_eq!(t.last_seq(), 0);
     }
 
     #[test]
     fn unread_counts_only_while_closed() {
         let mut t = fresh();
-        assert_eq!(
-            t.apply(ServerFrame::Event {
-                event: text(1, Author::Bot, "a")
-            }),
-            1
-        );
-        assert_eq!(
-            t.apply(ServerFrame::Event {
-                event: text(1, Author::Bot, "a")
-            }),
-            0
-        );
-        assert_eq!(
-            t.apply(ServerFrame::Event {
-                event: text(2, Author::Customer, "b")
-            }),
-            0
-        );
+        assert_eq!(t.apply(ServerFrame::Event { event: text(1, Author::Bot, "a") }), 1);
+        assert_eq!(t.apply(ServerFrame::Event { event: text(1, Author::Bot, "a") }), 0);
+        assert_eq!(t.apply(ServerFrame::Event { event: text(2, Author::Customer, "b") }), 0);
         t.count_unread(2);
         assert_eq!(t.unread(), 2);
         t.set_open(true);
@@ -1090,9 +829,7 @@ mod tests {
     #[test]
     fn closed_conversation() {
         let mut t = fresh();
-        t.apply(ServerFrame::Event {
-            event: mode(1, Mode::Closed, None, ModeReason::Closed),
-        });
+        t.apply(ServerFrame::Event { event: mode(1, Mode::Closed, None, ModeReason::Closed) });
         assert!(t.is_closed());
         assert!(!t.can_request_human());
         assert_eq!(texts(&t)[1..], ["-- This conversation has ended"]);

@@ -3,8 +3,8 @@
 //! drift apart unnoticed.
 
 use baton_shared::{
-    AgentInfo, Author, ClientFrame, ConversationView, ErrorCode, Event, EventBody, Mode,
-    ModeReason, Role, ServerFrame, SiteInfo, StartRequest, StartResponse,
+    AgentInfo, Author, ClientFrame, ConversationView, ErrorCode, Event, EventBody, Mode, ModeReason, Role, ServerFrame,
+    SiteInfo, StartRequest, StartResponse,
 };
 
 use crate::json::{Json, parse, write_str};
@@ -24,17 +24,9 @@ pub fn decode_server_frame(raw: &str) -> Option<ServerFrame> {
             events: v.arr("events")?.iter().filter_map(event).collect(),
             bot_name: v.str("bot_name").unwrap_or_default(),
         },
-        "event" => ServerFrame::Event {
-            event: event(v.get("event")?)?,
-        },
-        "ack" => ServerFrame::Ack {
-            client_id: v.str("client_id")?,
-            seq: v.u64("seq")?,
-        },
-        "typing" => ServerFrame::Typing {
-            author: author(v.get("author")?)?,
-            on: v.bool("on")?,
-        },
+        "event" => ServerFrame::Event { event: event(v.get("event")?)? },
+        "ack" => ServerFrame::Ack { client_id: v.str("client_id")?, seq: v.u64("seq")? },
+        "typing" => ServerFrame::Typing { author: author(v.get("author")?)?, on: v.bool("on")? },
         "error" => ServerFrame::Error {
             code: error_code(&v.str("code")?),
             message: v.str("message").unwrap_or_default(),
@@ -74,13 +66,8 @@ fn view(v: &Json) -> Option<ConversationView> {
 fn event(v: &Json) -> Option<Event> {
     let b = v.get("body")?;
     let body = match b.str("type")?.as_str() {
-        "text" => EventBody::Text {
-            text: b.str("text")?,
-            bot: None,
-        },
-        "note" => EventBody::Note {
-            text: b.str("text")?,
-        },
+        "text" => EventBody::Text { text: b.str("text")?, bot: None },
+        "note" => EventBody::Note { text: b.str("text")? },
         "mode" => EventBody::Mode {
             mode: Mode::parse(&b.str("mode")?)?,
             holder: b.opt("holder").and_then(agent),
@@ -93,9 +80,7 @@ fn event(v: &Json) -> Option<Event> {
                 _ => return None,
             },
         },
-        "rating" => EventBody::Rating {
-            score: u8::try_from(b.u64("score")?).ok()?,
-        },
+        "rating" => EventBody::Rating { score: u8::try_from(b.u64("score")?).ok()? },
         _ => return None,
     };
     Some(Event {
@@ -119,11 +104,7 @@ fn author(v: &Json) -> Option<Author> {
 }
 
 fn agent(v: &Json) -> Option<AgentInfo> {
-    Some(AgentInfo {
-        id: v.str("id")?,
-        name: v.str("name")?,
-        avatar: v.opt("avatar").and(v.str("avatar")),
-    })
+    Some(AgentInfo { id: v.str("id")?, name: v.str("name")?, avatar: v.opt("avatar").and(v.str("avatar")) })
 }
 
 /// Codes the widget words for the customer are told apart; every other one reads as internal.
@@ -165,9 +146,7 @@ pub fn encode_client_frame(frame: &ClientFrame) -> String {
         ClientFrame::Hello { protocol, last_seq } => {
             out.push_str(&format!(",\"protocol\":{protocol},\"last_seq\":{last_seq}"));
         }
-        ClientFrame::Typing { on } => {
-            out.push_str(if *on { ",\"on\":true" } else { ",\"on\":false" })
-        }
+        ClientFrame::Typing { on } => out.push_str(if *on { ",\"on\":true" } else { ",\"on\":false" }),
         ClientFrame::Rate { score, .. } => out.push_str(&format!(",\"score\":{score}")),
         _ => {}
     }
@@ -184,17 +163,8 @@ pub fn encode_start_request(request: &StartRequest) -> String {
     }
     out.push_str("\"visitor\":{");
     let v = &request.visitor;
-    let fields = [
-        ("name", &v.name),
-        ("email", &v.email),
-        ("page", &v.page),
-        ("locale", &v.locale),
-    ];
-    for (i, (key, value)) in fields
-        .iter()
-        .filter_map(|(k, v)| Some((*k, v.as_ref()?)))
-        .enumerate()
-    {
+    let fields = [("name", &v.name), ("email", &v.email), ("page", &v.page), ("locale", &v.locale)];
+    for (i, (key, value)) in fields.iter().filter_map(|(k, v)| Some((*k, v.as_ref()?))).enumerate() {
         if i > 0 {
             out.push(',');
         }
@@ -212,11 +182,7 @@ mod tests {
     use baton_shared::{BotMeta, VisitorInfo, encode};
 
     fn dana() -> AgentInfo {
-        AgentInfo {
-            id: "a1".into(),
-            name: "Dana \"D\" Rivera".into(),
-            avatar: Some("https://x.test/a.png".into()),
-        }
+        AgentInfo { id: "a1".into(), name: "Dana \"D\" Rivera".into(), avatar: Some("https://x.test/a.png".into()) }
     }
 
     fn events() -> Vec<Event> {
@@ -228,76 +194,30 @@ mod tests {
             body,
             client_id: None,
         };
-        let mut customer = ev(
-            1,
-            Author::Customer,
-            EventBody::Text {
-                text: "hi <b>\n😀".into(),
-                bot: None,
-            },
-        );
+        let mut customer = ev(1, Author::Customer, EventBody::Text { text: "hi <b>\n😀".into(), bot: None });
         customer.client_id = Some("c-1".into());
         vec![
             customer,
-            ev(
-                2,
-                Author::Bot,
-                EventBody::Text {
-                    text: "hello".into(),
-                    bot: None,
-                },
-            ),
+            ev(2, Author::Bot, EventBody::Text { text: "hello".into(), bot: None }),
             ev(
                 3,
                 Author::Customer,
-                EventBody::Mode {
-                    mode: Mode::Queued,
-                    holder: None,
-                    reason: ModeReason::CustomerAsked,
-                },
+                EventBody::Mode { mode: Mode::Queued, holder: None, reason: ModeReason::CustomerAsked },
             ),
-            ev(
-                4,
-                Author::Bot,
-                EventBody::Mode {
-                    mode: Mode::Queued,
-                    holder: None,
-                    reason: ModeReason::BotEscalated,
-                },
-            ),
+            ev(4, Author::Bot, EventBody::Mode { mode: Mode::Queued, holder: None, reason: ModeReason::BotEscalated }),
             ev(
                 5,
                 Author::Agent(dana()),
-                EventBody::Mode {
-                    mode: Mode::Human,
-                    holder: Some(dana()),
-                    reason: ModeReason::AgentTookOver,
-                },
+                EventBody::Mode { mode: Mode::Human, holder: Some(dana()), reason: ModeReason::AgentTookOver },
             ),
-            ev(
-                6,
-                Author::Agent(dana()),
-                EventBody::Note { text: "vip".into() },
-            ),
+            ev(6, Author::Agent(dana()), EventBody::Note { text: "vip".into() }),
             ev(
                 7,
                 Author::Agent(dana()),
-                EventBody::Mode {
-                    mode: Mode::Bot,
-                    holder: None,
-                    reason: ModeReason::HandedBack,
-                },
+                EventBody::Mode { mode: Mode::Bot, holder: None, reason: ModeReason::HandedBack },
             ),
             ev(8, Author::Customer, EventBody::Rating { score: 4 }),
-            ev(
-                9,
-                Author::System,
-                EventBody::Mode {
-                    mode: Mode::Closed,
-                    holder: None,
-                    reason: ModeReason::Closed,
-                },
-            ),
+            ev(9, Author::System, EventBody::Mode { mode: Mode::Closed, holder: None, reason: ModeReason::Closed }),
         ]
     }
 
@@ -307,43 +227,16 @@ mod tests {
             ServerFrame::Welcome {
                 conversation_id: "conv-1".into(),
                 role: Role::Customer,
-                state: ConversationView {
-                    mode: Mode::Human,
-                    epoch: 3,
-                    holder: Some(dana()),
-                    last_seq: 9,
-                },
+                state: ConversationView { mode: Mode::Human, epoch: 3, holder: Some(dana()), last_seq: 9 },
                 events: events(),
                 bot_name: "Baton Assistant".into(),
             },
-            ServerFrame::Event {
-                event: events().remove(4),
-            },
-            ServerFrame::Ack {
-                client_id: "c-1".into(),
-                seq: 42,
-            },
-            ServerFrame::Typing {
-                author: Author::Agent(AgentInfo {
-                    avatar: None,
-                    ..dana()
-                }),
-                on: true,
-            },
-            ServerFrame::Typing {
-                author: Author::Bot,
-                on: false,
-            },
-            ServerFrame::Error {
-                code: ErrorCode::RateLimited,
-                message: "slow".into(),
-                client_id: Some("c-2".into()),
-            },
-            ServerFrame::Error {
-                code: ErrorCode::TextTooLong,
-                message: "long".into(),
-                client_id: None,
-            },
+            ServerFrame::Event { event: events().remove(4) },
+            ServerFrame::Ack { client_id: "c-1".into(), seq: 42 },
+            ServerFrame::Typing { author: Author::Agent(AgentInfo { avatar: None, ..dana() }), on: true },
+            ServerFrame::Typing { author: Author::Bot, on: false },
+            ServerFrame::Error { code: ErrorCode::RateLimited, message: "slow".into(), client_id: Some("c-2".into()) },
+            ServerFrame::Error { code: ErrorCode::TextTooLong, message: "long".into(), client_id: None },
             ServerFrame::Pong,
         ];
         for frame in frames {
@@ -357,32 +250,13 @@ mod tests {
         let mut event = events().remove(1);
         event.body = EventBody::Text {
             text: "x".into(),
-            bot: Some(BotMeta {
-                confidence: 0.75,
-                article_id: Some("k1".into()),
-                article_title: None,
-            }),
+            bot: Some(BotMeta { confidence: 0.75, article_id: Some("k1".into()), article_title: None }),
         };
-        let decoded = decode_server_frame(&encode(&ServerFrame::Event {
-            event: event.clone(),
-        }));
-        event.body = EventBody::Text {
-            text: "x".into(),
-            bot: None,
-        };
+        let decoded = decode_server_frame(&encode(&ServerFrame::Event { event: event.clone() }));
+        event.body = EventBody::Text { text: "x".into(), bot: None };
         assert_eq!(decoded, Some(ServerFrame::Event { event }));
-        let raw = encode(&ServerFrame::Error {
-            code: ErrorCode::AlreadyHeld,
-            message: "m".into(),
-            client_id: None,
-        });
-        assert!(matches!(
-            decode_server_frame(&raw),
-            Some(ServerFrame::Error {
-                code: ErrorCode::Internal,
-                ..
-            })
-        ));
+        let raw = encode(&ServerFrame::Error { code: ErrorCode::AlreadyHeld, message: "m".into(), client_id: None });
+        assert!(matches!(decode_server_frame(&raw), Some(ServerFrame::Error { code: ErrorCode::Internal, .. })));
     }
 
     #[test]
@@ -416,38 +290,20 @@ mod tests {
     #[test]
     fn client_frames_encode_as_serde_does() {
         let frames = vec![
-            ClientFrame::Hello {
-                protocol: 1,
-                last_seq: 77,
-            },
-            ClientFrame::Send {
-                client_id: "c-1".into(),
-                text: "a \"quote\"\n<b>😀\u{1}".into(),
-            },
-            ClientFrame::Note {
-                client_id: "n".into(),
-                text: "t".into(),
-            },
+            ClientFrame::Hello { protocol: 1, last_seq: 77 },
+            ClientFrame::Send { client_id: "c-1".into(), text: "a \"quote\"\n<b>😀\u{1}".into() },
+            ClientFrame::Note { client_id: "n".into(), text: "t".into() },
             ClientFrame::Typing { on: true },
             ClientFrame::Typing { on: false },
-            ClientFrame::RequestHuman {
-                client_id: "r".into(),
-            },
+            ClientFrame::RequestHuman { client_id: "r".into() },
             ClientFrame::TakeOver,
             ClientFrame::HandBack,
-            ClientFrame::Rate {
-                client_id: "s".into(),
-                score: 5,
-            },
+            ClientFrame::Rate { client_id: "s".into(), score: 5 },
             ClientFrame::Ping,
         ];
         for frame in frames {
             let ours = encode_client_frame(&frame);
-            assert_eq!(
-                baton_shared::decode_client_frame(&ours).unwrap(),
-                frame,
-                "{ours}"
-            );
+            assert_eq!(baton_shared::decode_client_frame(&ours).unwrap(), frame, "{ours}");
         }
     }
 
@@ -465,11 +321,7 @@ mod tests {
             },
         ] {
             let ours = encode_start_request(&request);
-            assert_eq!(
-                serde_json::from_str::<StartRequest>(&ours).unwrap(),
-                request,
-                "{ours}"
-            );
+            assert_eq!(serde_json::from_str::<StartRequest>(&ours).unwrap(), request, "{ours}");
         }
         let response = StartResponse {
             conversation_id: "c".into(),
@@ -483,9 +335,6 @@ mod tests {
             },
         };
         assert_eq!(decode_start_response(&encode(&response)), Some(response));
-        assert_eq!(
-            decode_start_response(r#"{"code":"not_found","message":"x"}"#),
-            None
-        );
+        assert_eq!(decode_start_response(r#"{"code":"not_found","message":"x"}"#), None);
     }
 }

@@ -65,10 +65,7 @@ pub fn widget(tools: &Tools) -> Result<(), String> {
 
 /// Console: Trunk, configured by Trunk.toml to write dist/console/.
 pub fn console(tools: &Tools) -> Result<(), String> {
-    run(Command::new(&tools.trunk)
-        .args(["build", "--release"])
-        .env("PATH", tools.path_env())
-        .current_dir(repo_root()))
+    run(Command::new(&tools.trunk).args(["build", "--release"]).env("PATH", tools.path_env()).current_dir(repo_root()))
 }
 
 pub fn demo() -> Result<(), String> {

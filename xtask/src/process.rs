@@ -88,7 +88,8 @@ mod tests {
     #[test]
     fn counts_libtest_result_lines() {
         let mut totals = TestTotals::default();
-        totals.add_line("test result: ok. 33 passed; 0 failed; 0 ignored; 0 measured; 0 filtered out; finished in 0.04s");
+        totals
+            .add_line("test result: ok. 33 passed; 0 failed; 0 ignored; 0 measured; 0 filtered out; finished in 0.04s");
         totals.add_line("test result: FAILED. 3 passed; 2 failed; 1 ignored; 0 measured; 0 filtered out");
         totals.add_line("running 4 tests");
         assert_eq!((totals.passed, totals.failed), (36, 2));

@@ -10,7 +10,8 @@ use crate::conversation::InitRequest;
 use crate::http::{ApiResult, OrInternal, decode_json, now_ms, ok_json, read_reply, relay, require_upgrade, upgraded};
 use crate::ids;
 use crate::internal::{Call, conversation_stub};
-use crate::routes::site::site_info;
+use crate::origin::check_caller;
+use crate::routes::site::check_embed;
 
 const MAX_EMAIL_BYTES: usize = 254;
 const MAX_PAGE_BYTES: usize = 2048;
@@ -19,7 +20,7 @@ const MAX_LOCALE_BYTES: usize = 35;
 /// `POST /api/sites/{site}/conversations`: resumes the conversation a valid visitor token of
 /// this site names, or starts a new one that shows up on dashboards right away.
 pub async fn start(req: &mut Request, env: &Env, site: &str) -> ApiResult<Response> {
-    let site_info = site_info(env, site).await?;
+    let site_info = check_embed(req, env, site).await?.info;
     let bytes = req.bytes().await.or_internal("reading the start request")?;
     let body: StartRequest =
         if bytes.iter().all(u8::is_ascii_whitespace) { StartRequest::default() } else { decode_json(&bytes)? };
@@ -71,6 +72,7 @@ pub async fn socket(req: &Request, env: &Env, site: &str, conversation: &str) ->
     ids::check_conversation(conversation)?;
     require_upgrade(req)?;
     let caller = auth::conversation_caller(auth::query_claims(req, env, now_ms())?, site, conversation)?;
+    check_caller(req, env, site, &caller).await?;
     let reply = Call::websocket("/ws")
         .conversation(site, conversation)
         .caller(&caller)
@@ -84,6 +86,7 @@ pub async fn transcript(req: &Request, env: &Env, site: &str, conversation: &str
     ids::check_site(site)?;
     ids::check_conversation(conversation)?;
     let caller = auth::conversation_caller(auth::query_claims(req, env, now_ms())?, site, conversation)?;
+    check_caller(req, env, site, &caller).await?;
     let reply = Call::get("/transcript")
         .conversation(site, conversation)
         .caller(&caller)

@@ -7,10 +7,12 @@ use crate::auth;
 use crate::http::{ApiResult, now_ms, ok_json, read_json, read_reply};
 use crate::ids;
 use crate::internal::{Call, site_stub};
+use crate::origin::{own_origin, request_origin};
 use crate::site::VerifiedAccount;
 
 pub async fn login(req: &mut Request, env: &Env, site: &str) -> ApiResult<Response> {
     ids::check_site(site)?;
+    baton_shared::origin::check_same_origin(request_origin(req).as_deref(), &own_origin(req))?;
     let body: LoginRequest = read_json(req).await?;
     let reply = Call::post("/login", &body).site(site).send(&site_stub(env, site)?).await?;
     let VerifiedAccount { agent, role, site: info } = read_reply(reply, "login").await?;

@@ -1,29 +1,39 @@
 //! `GET /api/sites/{site}` and the console dashboard socket.
 
-use baton_shared::SiteInfo;
+use baton_shared::origin;
 use worker::{Env, Request, Response};
 
 use crate::auth;
 use crate::http::{ApiResult, now_ms, ok_json, read_reply, require_upgrade, upgraded};
 use crate::ids;
 use crate::internal::{Call, Caller, site_stub};
+use crate::origin::{own_origin, request_origin};
+use crate::site::SiteRecord;
 
-/// The public face of a site; `not_found` if it was never seeded.
-pub async fn site_info(env: &Env, site: &str) -> ApiResult<SiteInfo> {
+/// A site's public face and embedding policy; `not_found` if it was never seeded.
+pub async fn site_record(env: &Env, site: &str) -> ApiResult<SiteRecord> {
     ids::check_site(site)?;
     let reply = Call::get("/info").site(site).send(&site_stub(env, site)?).await?;
     read_reply(reply, "site info").await
 }
 
+/// Refuses browsers on origins the site does not allow to embed its widget.
+pub async fn check_embed(req: &Request, env: &Env, site: &str) -> ApiResult<SiteRecord> {
+    let record = site_record(env, site).await?;
+    origin::check_embed(site, &record.allowed_origins, request_origin(req).as_deref(), &own_origin(req))?;
+    Ok(record)
+}
+
 /// `GET /api/sites/{site}`
-pub async fn info(env: &Env, site: &str) -> ApiResult<Response> {
-    Ok(ok_json(&site_info(env, site).await?))
+pub async fn info(req: &Request, env: &Env, site: &str) -> ApiResult<Response> {
+    Ok(ok_json(&check_embed(req, env, site).await?.info))
 }
 
 /// `GET /api/sites/{site}/dashboard?token=AGENT` (WebSocket)
 pub async fn dashboard(req: &Request, env: &Env, site: &str) -> ApiResult<Response> {
     ids::check_site(site)?;
     require_upgrade(req)?;
+    origin::check_same_origin(request_origin(req).as_deref(), &own_origin(req))?;
     let (agent, _role) = auth::site_agent(auth::query_claims(req, env, now_ms())?, site)?;
     let reply =
         Call::websocket("/dashboard").site(site).caller(&Caller::Agent(agent)).send(&site_stub(env, site)?).await?;

@@ -58,7 +58,7 @@ impl DurableObject for SiteDO {
     async fn fetch(&self, mut req: Request) -> worker::Result<Response> {
         let result = match (req.method(), req.path().as_str()) {
             (Method::Post, "/seed") => self.seed(&mut req).await,
-            (Method::Get, "/info") => self.info().map(|info| ok_json(&info)),
+            (Method::Get, "/info") => self.record().map(|record| ok_json(&record)),
             (Method::Post, "/login") => self.login(&mut req).await,
             (Method::Get, "/knowledge") => self.knowledge(),
             (Method::Post, "/summary") => self.summary(&mut req).await,
@@ -92,7 +92,22 @@ impl DurableObject for SiteDO {
     }
 }
 
+/// What the worker needs to know about a site before serving it; only `info` is public.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct SiteRecord {
+    #[serde(flatten)]
+    pub info: SiteInfo,
+    #[serde(default)]
+    pub allowed_origins: Vec<String>,
+}
+
 impl SiteDO {
+    fn record(&self) -> ApiResult<SiteRecord> {
+        let info = self.info()?;
+        let allowed_origins = self.store.allowed_origins().or_internal("reading the site's origins")?;
+        Ok(SiteRecord { info, allowed_origins })
+    }
+
     fn info(&self) -> ApiResult<SiteInfo> {
         self.store
             .info()

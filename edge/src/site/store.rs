@@ -119,6 +119,16 @@ impl SiteStore {
         }))
     }
 
+    /// Origins allowed to embed this site's widget (`["*"]` for any).
+    pub fn allowed_origins(&self) -> worker::Result<Vec<String>> {
+        #[derive(Deserialize)]
+        struct Row {
+            allowed_origins: String,
+        }
+        let rows: Vec<Row> = self.sql.exec("SELECT allowed_origins FROM site WHERE one = 1", None)?.to_array()?;
+        Ok(rows.into_iter().next().and_then(|r| serde_json::from_str(&r.allowed_origins).ok()).unwrap_or_default())
+    }
+
     /// Account ids by email, so a re-seed keeps the ids conversations already refer to.
     pub fn account_ids(&self) -> worker::Result<HashMap<String, String>> {
         let rows: Vec<AccountRow> = self.sql.exec("SELECT * FROM accounts", None)?.to_array()?;

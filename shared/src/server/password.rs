@@ -69,7 +69,9 @@ mod tests {
 
     #[test]
     fn malformed_stored_values_fail_closed() {
-        for bad in ["", "plain", "pbkdf2-sha256$x$a$b", "pbkdf2-sha256$0$YQ$YQ", "md5$1$YQ$YQ", "pbkdf2-sha256$1$YQ$YQ$extra"] {
+        for bad in
+            ["", "plain", "pbkdf2-sha256$x$a$b", "pbkdf2-sha256$0$YQ$YQ", "md5$1$YQ$YQ", "pbkdf2-sha256$1$YQ$YQ$extra"]
+        {
             assert!(!verify_password("x", bad), "{bad}");
         }
     }

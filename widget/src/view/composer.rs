@@ -10,17 +10,10 @@ use crate::view::icons::{CLOSE, SEND, icon};
 
 pub fn composer(chat: Chat, focus: Focus) -> impl IntoView {
     let can_ask_human = move || chat.model.with(Transcript::can_request_human);
-    let locked = move || {
-        chat.model
-            .with(|m| m.is_closed() || m.link == Link::Unavailable)
-    };
+    let locked = move || chat.model.with(|m| m.is_closed() || m.link == Link::Unavailable);
     // The draft lives in the textarea itself; it is read only when sending.
     let submit = move || {
-        if let Some(input) = focus
-            .input
-            .get_untracked()
-            .filter(|input| chat.send_text(&input.value()))
-        {
+        if let Some(input) = focus.input.get_untracked().filter(|input| chat.send_text(&input.value())) {
             input.set_value("");
         }
     };

@@ -24,11 +24,9 @@ pub fn message_list(chat: Chat) -> impl IntoView {
     Effect::new(move |was_open: Option<bool>| {
         let next = chat.model.with(Transcript::items);
         let open = chat.model.with(|m| m.is_open());
-        let changed = items.get().is_some_and(|container| {
-            shown
-                .try_update_value(|shown| sync(&container, shown, next))
-                .unwrap_or(false)
-        });
+        let changed = items
+            .get()
+            .is_some_and(|container| shown.try_update_value(|shown| sync(&container, shown, next)).unwrap_or(false));
         if open && (changed || was_open != Some(true)) {
             request_animation_frame(move || {
                 if let Some(log) = log.get_untracked() {
@@ -40,10 +38,7 @@ pub fn message_list(chat: Chat) -> impl IntoView {
     });
     // One listener for every "Retry" button the log ever shows.
     let retry = move |ev: leptos::ev::MouseEvent| {
-        let id = ev
-            .target()
-            .and_then(|t| t.dyn_into::<Element>().ok())
-            .and_then(|e| e.get_attribute("data-retry"));
+        let id = ev.target().and_then(|t| t.dyn_into::<Element>().ok()).and_then(|e| e.get_attribute("data-retry"));
         if let Some(id) = id {
             chat.retry_message(&id);
         }
@@ -70,11 +65,7 @@ pub fn message_list(chat: Chat) -> impl IntoView {
 /// Makes `container` show `next`: keeps the unchanged prefix, replaces the rest. Returns
 /// whether anything changed.
 fn sync(container: &Element, shown: &mut Vec<(Item, Element)>, next: Vec<Item>) -> bool {
-    let keep = shown
-        .iter()
-        .zip(&next)
-        .take_while(|((old, _), new)| old == *new)
-        .count();
+    let keep = shown.iter().zip(&next).take_while(|((old, _), new)| old == *new).count();
     if keep == shown.len() && keep == next.len() {
         return false;
     }
@@ -99,15 +90,7 @@ fn sync(container: &Element, shown: &mut Vec<(Item, Element)>, next: Vec<Item>) 
 fn build(document: &Document, item: &Item) -> Option<Element> {
     let element = document.create_element("div").ok()?;
     match item {
-        Item::Message {
-            who,
-            author,
-            text,
-            status,
-            client_id,
-            first,
-            ..
-        } => {
+        Item::Message { who, author, text, status, client_id, first, .. } => {
             let who = match who {
                 Who::Customer => "me",
                 Who::Bot => "bot",
@@ -115,12 +98,7 @@ fn build(document: &Document, item: &Item) -> Option<Element> {
             };
             element.set_class_name(&format!("msg {who}{}", if *first { " first" } else { "" }));
             // Every message names its author; a run shows it once and keeps it for screen readers.
-            append(
-                document,
-                &element,
-                if *first { "by" } else { "by sr" },
-                author,
-            )?;
+            append(document, &element, if *first { "by" } else { "by sr" }, author)?;
             append(document, &element, "bubble", text)?;
             if let Some(status) = status {
                 let _ = element.set_attribute("data-status", status.as_str());
