@@ -12,11 +12,11 @@ use std::cell::RefCell;
 use std::collections::HashMap;
 use std::rc::Rc;
 
-use baton_shared::server::bot;
+use baton_shared::server::bot::{self, KnowledgeBase};
 use baton_shared::text::{validate_client_id, validate_message_text};
 use baton_shared::{
-    ApiError, Author, ClientFrame, Command, ErrorCode, Event, Mode, ModeReason, Rejection, Role, ServerFrame,
-    VisitorInfo, check_protocol, decode_client_frame,
+    ApiError, Author, ClientFrame, Command, ErrorCode, Event, Mode, ModeReason, Role, ServerFrame, VisitorInfo,
+    check_protocol, decode_client_frame,
 };
 use serde::{Deserialize, Serialize};
 use worker::{
@@ -36,6 +36,12 @@ use store::ConversationStore;
 /// How long the site's knowledge base is reused before it is fetched again.
 const KNOWLEDGE_TTL_MS: u64 = 60_000;
 const FALLBACK_BOT_NAME: &str = "Assistant";
+
+/// The site's bot name and indexed articles, as cached between messages.
+struct Brain {
+    bot_name: String,
+    knowledge: KnowledgeBase,
+}
 
 /// Body of the internal `/init` call made when a conversation starts.
 #[derive(Debug, Clone, Serialize, Deserialize)]
@@ -59,7 +65,7 @@ pub struct ConversationDO {
     state: State,
     env: Env,
     store: ConversationStore,
-    knowledge: RefCell<Option<(u64, Rc<Knowledge>)>>,
+    brain: RefCell<Option<(u64, Rc<Brain>)>>,
     /// Per socket and budget; forgotten on eviction, which only happens when sockets are idle.
     buckets: RefCell<HashMap<(String, RateKind), Bucket>>,
 }
@@ -70,7 +76,7 @@ impl DurableObject for ConversationDO {
         if let Err(e) = store.migrate() {
             worker::console_error!("conversation schema: {e}");
         }
-        ConversationDO { state, env, store, knowledge: RefCell::new(None), buckets: RefCell::new(HashMap::new()) }
+        ConversationDO { state, env, store, brain: RefCell::new(None), buckets: RefCell::new(HashMap::new()) }
     }
 
     async fn fetch(&self, mut req: Request) -> worker::Result<Response> {
@@ -297,6 +303,7 @@ impl ConversationDO {
     }
 
     /// Commits a command from a socket, acks it, broadcasts it and updates the dashboards.
+    /// Returns the committed event and the state after it, if anything was stored.
     async fn run(
         &self,
         ws: &WebSocket,
@@ -304,7 +311,7 @@ impl ConversationDO {
         cmd: Command,
         client_id: Option<String>,
         now: u64,
-    ) -> ApiResult<()> {
+    ) -> ApiResult<Option<(Event, Box<Record>)>> {
         let outcome = self.commit(cmd, caller, client_id.clone(), now)?;
         if let Some(client_id) = client_id {
             let seq = match &outcome {
@@ -314,13 +321,13 @@ impl ConversationDO {
             };
             sockets::send(ws, &ServerFrame::Ack { client_id, seq });
         }
-        if let Outcome::Committed { event, record } = outcome {
-            sockets::broadcast(&self.state, &event);
-            self.push_summary(&record).await;
-        }
-        Ok(())
+        let Outcome::Committed { event, record } = outcome else { return Ok(None) };
+        sockets::broadcast(&self.state, &event);
+        self.push_summary(&record).await;
+        Ok(Some((event, record)))
     }
 
+    /// A customer message, then the bot's answer to it while the bot holds the conversation.
     async fn customer_says(
         &self,
         ws: &WebSocket,
@@ -329,20 +336,11 @@ impl ConversationDO {
         text: String,
         now: u64,
     ) -> ApiResult<()> {
-        let outcome =
-            self.commit(Command::CustomerSays { text: text.clone() }, caller, Some(client_id.clone()), now)?;
-        match outcome {
-            Outcome::Committed { event, record } => {
-                sockets::send(ws, &ServerFrame::Ack { client_id, seq: event.seq });
-                sockets::broadcast(&self.state, &event);
-                self.push_summary(&record).await;
-                if record.state.mode == Mode::Bot {
-                    self.bot_turn(&record, &text, event.epoch).await;
-                }
-            }
-            Outcome::Duplicate { seq } | Outcome::Unchanged { last_seq: seq } => {
-                sockets::send(ws, &ServerFrame::Ack { client_id, seq });
-            }
+        let cmd = Command::CustomerSays { text: text.clone() };
+        if let Some((event, record)) = self.run(ws, caller, cmd, Some(client_id), now).await?
+            && record.state.mode == Mode::Bot
+        {
+            self.bot_turn(&record, &text, event.epoch).await;
         }
         Ok(())
     }
@@ -350,8 +348,8 @@ impl ConversationDO {
     /// The bot answers a customer message committed under `epoch`. The reply is refused by the
     /// state machine if a takeover (or any mode change) landed while it was being computed.
     async fn bot_turn(&self, record: &Record, text: &str, epoch: u64) {
-        let knowledge = self.knowledge(record).await;
-        let reply = bot::respond(&knowledge.articles, &knowledge.bot_name, text);
+        let brain = self.brain(record).await;
+        let reply = bot::respond(&brain.knowledge, &brain.bot_name, text);
         let cmd = match reply.message() {
             Some((text, meta)) => Command::BotSays { text, meta, computed_at_epoch: epoch },
             None => Command::RequestHuman { reason: ModeReason::CustomerAsked },
@@ -362,7 +360,8 @@ impl ConversationDO {
                 self.push_summary(&record).await;
             }
             Ok(_) => {}
-            Err(e) if e.code == Rejection::StaleBotReply.to_api_error().code => {}
+            // A takeover landed while the reply was computed: it must not be said.
+            Err(e) if e.code == ErrorCode::StaleEpoch => {}
             Err(e) => worker::console_error!("bot reply in {}: {e}", record.conversation),
         }
     }
@@ -402,7 +401,7 @@ impl ConversationDO {
     }
 
     fn bot_name(&self, record: &Record) -> String {
-        let cached = self.knowledge.borrow().as_ref().map(|(_, k)| k.bot_name.clone());
+        let cached = self.brain.borrow().as_ref().map(|(_, b)| b.bot_name.clone());
         [cached, Some(record.bot_name.clone())]
             .into_iter()
             .flatten()
@@ -410,13 +409,13 @@ impl ConversationDO {
             .unwrap_or_else(|| FALLBACK_BOT_NAME.to_string())
     }
 
-    /// The site's articles and bot name, cached for a short while.
-    async fn knowledge(&self, record: &Record) -> Rc<Knowledge> {
+    /// The site's bot name and indexed articles, fetched and indexed once per short while.
+    async fn brain(&self, record: &Record) -> Rc<Brain> {
         let now = now_ms();
-        if let Some((fetched_at, knowledge)) = self.knowledge.borrow().as_ref()
+        if let Some((fetched_at, brain)) = self.brain.borrow().as_ref()
             && now.saturating_sub(*fetched_at) < KNOWLEDGE_TTL_MS
         {
-            return knowledge.clone();
+            return brain.clone();
         }
         let fetched = async {
             let reply = Call::get("/knowledge").site(&record.site).send(&site_stub(&self.env, &record.site)?).await?;
@@ -424,14 +423,14 @@ impl ConversationDO {
         }
         .await;
         match fetched {
-            Ok(knowledge) => {
-                let knowledge = Rc::new(knowledge);
-                *self.knowledge.borrow_mut() = Some((now, knowledge.clone()));
-                knowledge
+            Ok(Knowledge { bot_name, articles }) => {
+                let brain = Rc::new(Brain { bot_name, knowledge: KnowledgeBase::new(articles) });
+                *self.brain.borrow_mut() = Some((now, brain.clone()));
+                brain
             }
             Err(e) => {
                 worker::console_error!("knowledge base for {}: {e}", record.site);
-                Rc::new(Knowledge { bot_name: self.bot_name(record), articles: Vec::new() })
+                Rc::new(Brain { bot_name: self.bot_name(record), knowledge: KnowledgeBase::new(Vec::new()) })
             }
         }
     }

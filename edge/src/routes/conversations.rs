@@ -9,7 +9,7 @@ use crate::auth;
 use crate::conversation::InitRequest;
 use crate::http::{ApiResult, OrInternal, decode_json, now_ms, ok_json, read_reply, relay, require_upgrade, upgraded};
 use crate::ids;
-use crate::internal::{Call, conversation_stub};
+use crate::internal::{Call, Caller, conversation_stub};
 use crate::origin::check_caller;
 use crate::routes::site::check_embed;
 
@@ -66,13 +66,20 @@ fn clean_visitor(visitor: VisitorInfo) -> ApiResult<VisitorInfo> {
     })
 }
 
+/// Who is calling about this conversation: its visitor or an agent of its site, from an
+/// origin allowed for that kind of caller.
+async fn authorised_caller(req: &Request, env: &Env, site: &str, conversation: &str) -> ApiResult<Caller> {
+    let caller = auth::conversation_caller(auth::query_claims(req, env, now_ms())?, site, conversation)?;
+    check_caller(req, env, site, &caller).await?;
+    Ok(caller)
+}
+
 /// `GET /api/sites/{site}/conversations/{id}/ws?token=T` (WebSocket)
 pub async fn socket(req: &Request, env: &Env, site: &str, conversation: &str) -> ApiResult<Response> {
     ids::check_site(site)?;
     ids::check_conversation(conversation)?;
     require_upgrade(req)?;
-    let caller = auth::conversation_caller(auth::query_claims(req, env, now_ms())?, site, conversation)?;
-    check_caller(req, env, site, &caller).await?;
+    let caller = authorised_caller(req, env, site, conversation).await?;
     let reply = Call::websocket("/ws")
         .conversation(site, conversation)
         .caller(&caller)
@@ -85,8 +92,7 @@ pub async fn socket(req: &Request, env: &Env, site: &str, conversation: &str) ->
 pub async fn transcript(req: &Request, env: &Env, site: &str, conversation: &str) -> ApiResult<Response> {
     ids::check_site(site)?;
     ids::check_conversation(conversation)?;
-    let caller = auth::conversation_caller(auth::query_claims(req, env, now_ms())?, site, conversation)?;
-    check_caller(req, env, site, &caller).await?;
+    let caller = authorised_caller(req, env, site, conversation).await?;
     let reply = Call::get("/transcript")
         .conversation(site, conversation)
         .caller(&caller)

@@ -103,16 +103,14 @@ pub struct SiteRecord {
 
 impl SiteDO {
     fn record(&self) -> ApiResult<SiteRecord> {
-        let info = self.info()?;
-        let allowed_origins = self.store.allowed_origins().or_internal("reading the site's origins")?;
-        Ok(SiteRecord { info, allowed_origins })
+        self.store
+            .record()
+            .or_internal("reading the site")?
+            .ok_or_else(|| ApiError::new(ErrorCode::NotFound, "no such site"))
     }
 
     fn info(&self) -> ApiResult<SiteInfo> {
-        self.store
-            .info()
-            .or_internal("reading the site")?
-            .ok_or_else(|| ApiError::new(ErrorCode::NotFound, "no such site"))
+        self.record().map(|record| record.info)
     }
 
     async fn seed(&self, req: &mut Request) -> ApiResult<Response> {

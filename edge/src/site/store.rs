@@ -7,6 +7,8 @@ use baton_shared::{AccountRole, Article, ConversationSummary, SiteInfo, SiteSeed
 use serde::Deserialize;
 use worker::{SqlStorage, SqlStorageValue};
 
+use super::SiteRecord;
+
 /// Most conversations a dashboard snapshot lists (newest first).
 const SNAPSHOT_LIMIT: i64 = 500;
 
@@ -20,6 +22,7 @@ struct SiteRow {
     name: String,
     bot_name: String,
     greeting: String,
+    allowed_origins: String,
 }
 
 #[derive(Deserialize)]
@@ -108,25 +111,17 @@ impl SiteStore {
         Ok(())
     }
 
-    pub fn info(&self) -> worker::Result<Option<SiteInfo>> {
-        let rows: Vec<SiteRow> =
-            self.sql.exec("SELECT site, name, bot_name, greeting FROM site WHERE one = 1", None)?.to_array()?;
-        Ok(rows.into_iter().next().map(|r| SiteInfo {
-            id: r.site,
-            name: r.name,
-            bot_name: r.bot_name,
-            greeting: r.greeting,
+    /// The site's public face and the origins allowed to embed its widget.
+    pub fn record(&self) -> worker::Result<Option<SiteRecord>> {
+        let rows: Vec<SiteRow> = self
+            .sql
+            .exec("SELECT site, name, bot_name, greeting, allowed_origins FROM site WHERE one = 1", None)?
+            .to_array()?;
+        Ok(rows.into_iter().next().map(|r| SiteRecord {
+            info: SiteInfo { id: r.site, name: r.name, bot_name: r.bot_name, greeting: r.greeting },
+            // Written by `replace` from a Vec<String>; unreadable means nothing is allowed.
+            allowed_origins: serde_json::from_str(&r.allowed_origins).unwrap_or_default(),
         }))
-    }
-
-    /// Origins allowed to embed this site's widget (`["*"]` for any).
-    pub fn allowed_origins(&self) -> worker::Result<Vec<String>> {
-        #[derive(Deserialize)]
-        struct Row {
-            allowed_origins: String,
-        }
-        let rows: Vec<Row> = self.sql.exec("SELECT allowed_origins FROM site WHERE one = 1", None)?.to_array()?;
-        Ok(rows.into_iter().next().and_then(|r| serde_json::from_str(&r.allowed_origins).ok()).unwrap_or_default())
     }
 
     /// Account ids by email, so a re-seed keeps the ids conversations already refer to.

@@ -58,8 +58,22 @@ impl BotReply {
     }
 }
 
+/// A site's articles with their search index. Building the index tokenises and stems every
+/// article, so it is built once per knowledge base and reused for every message.
+pub struct KnowledgeBase {
+    articles: Vec<Article>,
+    index: Index,
+}
+
+impl KnowledgeBase {
+    pub fn new(articles: Vec<Article>) -> KnowledgeBase {
+        let index = Index::new(&articles);
+        KnowledgeBase { articles, index }
+    }
+}
+
 /// Decides the bot's reply to one customer message.
-pub fn respond(articles: &[Article], bot_name: &str, message: &str) -> BotReply {
+pub fn respond(knowledge: &KnowledgeBase, bot_name: &str, message: &str) -> BotReply {
     let words = words(message);
     if wants_human(&words) {
         return BotReply::WantsHuman;
@@ -68,9 +82,9 @@ pub fn respond(articles: &[Article], bot_name: &str, message: &str) -> BotReply 
         return BotReply::SmallTalk { kind, text: small_talk_text(kind, bot_name) };
     }
     let query = terms(&words);
-    match Index::new(articles).best(&query) {
+    match knowledge.index.best(&query) {
         Some(hit) if hit.confidence >= CONFIDENCE_THRESHOLD => {
-            let article = &articles[hit.doc];
+            let article = &knowledge.articles[hit.doc];
             BotReply::Answer {
                 text: answer_text(article),
                 confidence: hit.confidence,
@@ -436,7 +450,7 @@ mod tests {
     }
 
     fn answer_id(message: &str) -> Option<String> {
-        match respond(&kb(), "Baton Assistant", message) {
+        match respond(&KnowledgeBase::new(kb()), "Baton Assistant", message) {
             BotReply::Answer { article_id, .. } => Some(article_id),
             _ => None,
         }
@@ -455,7 +469,7 @@ mod tests {
 
     #[test]
     fn answers_quote_the_opening_and_carry_the_article() {
-        let reply = respond(&kb(), "Baton Assistant", "how do returns work");
+        let reply = respond(&KnowledgeBase::new(kb()), "Baton Assistant", "how do returns work");
         let BotReply::Answer { text, confidence, article_title, .. } = &reply else {
             panic!("expected an answer, got {reply:?}");
         };
@@ -472,7 +486,7 @@ mod tests {
     #[test]
     fn unrelated_questions_get_not_sure_and_the_offer_of_a_person() {
         for message in ["What is the capital of Peru?", "zxqv blorp", "can you recommend a good movie tonight"] {
-            match respond(&kb(), "Baton Assistant", message) {
+            match respond(&KnowledgeBase::new(kb()), "Baton Assistant", message) {
                 BotReply::NotSure { text, confidence } => {
                     assert_eq!(text, NOT_SURE_TEXT);
                     assert!(confidence < CONFIDENCE_THRESHOLD, "{message}: {confidence}");
@@ -480,8 +494,11 @@ mod tests {
                 other => panic!("{message}: expected not sure, got {other:?}"),
             }
         }
-        assert!(matches!(respond(&[], "Bot", "how do I return this"), BotReply::NotSure { .. }));
-        assert!(matches!(respond(&kb(), "Bot", "?!"), BotReply::NotSure { .. }));
+        assert!(matches!(
+            respond(&KnowledgeBase::new(Vec::new()), "Bot", "how do I return this"),
+            BotReply::NotSure { .. }
+        ));
+        assert!(matches!(respond(&KnowledgeBase::new(kb()), "Bot", "?!"), BotReply::NotSure { .. }));
     }
 
     #[test]
@@ -498,16 +515,16 @@ mod tests {
             "is there anyone I can talk to",
             "I need a human being",
         ] {
-            assert_eq!(respond(&kb(), "Bot", message), BotReply::WantsHuman, "{message}");
+            assert_eq!(respond(&KnowledgeBase::new(kb()), "Bot", message), BotReply::WantsHuman, "{message}");
         }
         for message in ["someone stole my parcel", "how do I return a jacket", "the person who ordered"] {
-            assert_ne!(respond(&kb(), "Bot", message), BotReply::WantsHuman, "{message}");
+            assert_ne!(respond(&KnowledgeBase::new(kb()), "Bot", message), BotReply::WantsHuman, "{message}");
         }
     }
 
     #[test]
     fn small_talk_is_answered_politely() {
-        let kind = |m: &str| match respond(&kb(), "Baton Assistant", m) {
+        let kind = |m: &str| match respond(&KnowledgeBase::new(kb()), "Baton Assistant", m) {
             BotReply::SmallTalk { kind, text } => {
                 assert!(!text.is_empty());
                 Some(kind)
@@ -522,7 +539,9 @@ mod tests {
         assert_eq!(kind("ok bye"), Some(SmallTalk::Goodbye));
         assert_eq!(kind("hi, how do I return a jacket"), None);
         assert_eq!(kind("good"), None);
-        let BotReply::SmallTalk { text, .. } = respond(&kb(), "Baton Assistant", "hey") else { panic!() };
+        let BotReply::SmallTalk { text, .. } = respond(&KnowledgeBase::new(kb()), "Baton Assistant", "hey") else {
+            panic!()
+        };
         assert!(text.contains("Baton Assistant"));
     }
 
