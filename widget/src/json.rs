@@ -167,6 +167,19 @@ impl Parser<'_> {
         Some(Json::Num(integer.then_some(n)))
     }
 
+    /// Consumes a following `\uDC00`–`\uDFFF` escape, or nothing.
+    fn low_surrogate(&mut self) -> Option<u32> {
+        let start = self.i;
+        if self.b.get(self.i..)?.starts_with(b"\\u") {
+            self.i += 2;
+            if let Some(lo) = self.hex4().filter(|lo| (0xDC00..0xE000).contains(lo)) {
+                return Some(lo);
+            }
+        }
+        self.i = start;
+        None
+    }
+
     fn hex4(&mut self) -> Option<u32> {
         let digits = self.b.get(self.i..self.i + 4)?;
         self.i += 4;
@@ -205,12 +218,11 @@ impl Parser<'_> {
                 b't' => '\t',
                 b'u' => {
                     let hi = self.hex4()?;
-                    let code = if (0xD800..0xDC00).contains(&hi) && self.b[self.i..].starts_with(b"\\u") {
-                        self.i += 2;
-                        let lo = self.hex4()?;
-                        0x10000 + ((hi - 0xD800) << 10) + lo.wrapping_sub(0xDC00)
-                    } else {
-                        hi
+                    let low = if (0xD800..0xDC00).contains(&hi) { self.low_surrogate() } else { None };
+                    let code = match low {
+                        Some(lo) => 0x10000 + ((hi - 0xD800) << 10) + (lo - 0xDC00),
+                        // A lone surrogate is not a character; the next escape is read on its own.
+                        None => hi,
                     };
                     char::from_u32(code).unwrap_or('\u{FFFD}')
                 }
@@ -270,7 +282,12 @@ mod tests {
             assert_eq!(serde_json::from_str::<String>(&ours).unwrap(), s);
         }
         assert_eq!(parse(r#""\ud83d\ude00 \u00e9 \/""#), Some(Json::Str("😀 é /".into())));
+        // A high surrogate not followed by a low one stands alone; the next escape is kept.
+        assert_eq!(parse(r#""\ud800\u0041""#), Some(Json::Str("\u{FFFD}A".into())));
+        assert_eq!(parse(r#""\ud800x""#), Some(Json::Str("\u{FFFD}x".into())));
+        assert_eq!(parse(r#""\udc00""#), Some(Json::Str("\u{FFFD}".into())));
         assert_eq!(parse(r#""\ud800""#), Some(Json::Str("\u{FFFD}".into())));
+        assert_eq!(parse(r#""\u0041\udc00""#), Some(Json::Str("A\u{FFFD}".into())));
     }
 
     #[test]
