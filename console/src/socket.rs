@@ -54,6 +54,8 @@ struct Inner {
     ws: RefCell<Option<WebSocket>>,
     listeners: RefCell<Option<Listeners>>,
     attempt: Cell<u32>,
+    /// Whether the current socket ever opened; only such a socket's normal close resets the backoff.
+    opened: Cell<bool>,
     stopped: Cell<bool>,
     retry: Cell<Option<TimeoutHandle>>,
     pinger: Cell<Option<IntervalHandle>>,
@@ -71,6 +73,7 @@ impl LiveSocket {
             ws: RefCell::new(None),
             listeners: RefCell::new(None),
             attempt: Cell::new(0),
+            opened: Cell::new(false),
             stopped: Cell::new(false),
             retry: Cell::new(None),
             pinger: Cell::new(None),
@@ -107,7 +110,7 @@ impl Listeners {
         let w = weak.clone();
         let open = Closure::<dyn FnMut(Event)>::new(move |_: Event| {
             if let Some(inner) = w.upgrade() {
-                inner.attempt.set(0);
+                inner.opened.set(true);
                 let ws = inner.ws.borrow().clone();
                 if let Some(ws) = ws {
                     (inner.handlers.on_open)(&ws);
@@ -122,9 +125,9 @@ impl Listeners {
                 (inner.handlers.on_text)(&ws, text);
             }
         });
-        let close = Closure::<dyn FnMut(CloseEvent)>::new(move |_: CloseEvent| {
+        let close = Closure::<dyn FnMut(CloseEvent)>::new(move |ev: CloseEvent| {
             if let Some(inner) = weak.upgrade() {
-                inner.dropped();
+                inner.dropped(ev.code());
             }
         });
         Listeners { open, message, close }
@@ -169,12 +172,17 @@ impl Inner {
         }
     }
 
-    fn dropped(self: &Rc<Self>) {
+    fn dropped(self: &Rc<Self>, code: u16) {
         if let Some(ws) = self.ws.borrow_mut().take() {
             detach(&ws);
         }
         if self.stopped.get() {
             return;
+        }
+        // The edge refuses a socket by accepting it, sending one error and closing with
+        // 4000 + the HTTP status; such a socket opened but must keep backing off.
+        if self.opened.take() && !(4000..5000).contains(&code) {
+            self.attempt.set(0);
         }
         (self.handlers.on_down)();
         self.schedule_retry();
