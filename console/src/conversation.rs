@@ -50,6 +50,10 @@ impl ConversationLink {
             }),
             on_text: Box::new(move |ws, text| {
                 let Ok(frame) = serde_json::from_str::<ServerFrame>(&text) else { return };
+                // Keep-alive answers change nothing; don't re-render the transcript for them.
+                if matches!(frame, ServerFrame::Pong) {
+                    return;
+                }
                 if matches!(frame, ServerFrame::Typing { on: true, .. }) {
                     let expire =
                         set_timeout_with_handle(move || model.update(|m| m.typing = None), TYPING_SHOWN_FOR).ok();
@@ -97,7 +101,7 @@ impl ConversationLink {
     }
 
     fn command(&self, frame: ClientFrame) {
-        self.model.update(|m| m.alert = None);
+        self.dismiss_alert();
         if !self.send(&frame) {
             self.model.update(|m| m.alert = Some(NOT_CONNECTED.to_string()));
         }
@@ -113,7 +117,8 @@ impl ConversationLink {
     }
 
     pub fn dismiss_alert(&self) {
-        self.model.update(|m| m.alert = None);
+        // Only notify when there is an alert to clear: every notification re-renders the view.
+        self.model.maybe_update(|m| m.alert.take().is_some());
     }
 
     /// Queues a reply or note; true when it was accepted (the box can be cleared). A message

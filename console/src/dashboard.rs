@@ -30,6 +30,10 @@ impl DashboardFeed {
             on_open: Box::new(move |_| status.set(LinkStatus::Live)),
             on_text: Box::new(move |_, text| {
                 let Ok(frame) = serde_json::from_str::<DashboardFrame>(&text) else { return };
+                // Keep-alive answers change nothing; don't re-render every row for them.
+                if matches!(frame, DashboardFrame::Pong) {
+                    return;
+                }
                 let mut refused = None;
                 model.update(|m| refused = m.apply(frame));
                 if refused.is_some_and(|e| is_auth_error(e.code)) {
