@@ -7,7 +7,7 @@
 //! computed under an older epoch can never be committed (guarantees 1, 3 and 4).
 
 use crate::error::{ApiError, ErrorCode};
-use crate::protocol::{AgentInfo, Author, BotMeta, Event, EventBody, Mode, ModeReason};
+use crate::protocol::{AgentInfo, Author, BotMeta, ConversationView, Event, EventBody, Mode, ModeReason};
 
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
 pub struct ConversationState {
@@ -94,8 +94,21 @@ impl Rejection {
     }
 }
 
+/// A client adopts the state the server sent in its `welcome`.
+impl From<ConversationView> for ConversationState {
+    fn from(view: ConversationView) -> Self {
+        ConversationState { mode: view.mode, epoch: view.epoch, holder: view.holder, last_seq: view.last_seq }
+    }
+}
+
 impl ConversationState {
-    fn holds(&self, agent_id: &str) -> bool {
+    /// The state as sent to clients.
+    pub fn view(&self) -> ConversationView {
+        ConversationView { mode: self.mode, epoch: self.epoch, holder: self.holder.clone(), last_seq: self.last_seq }
+    }
+
+    /// Whether this agent holds the conversation right now.
+    pub fn holds(&self, agent_id: &str) -> bool {
         self.mode == Mode::Human && self.holder.as_ref().is_some_and(|h| h.id == agent_id)
     }
 
@@ -258,6 +271,7 @@ mod tests {
         assert_eq!(log.iter().map(|e| e.seq).collect::<Vec<_>>(), vec![1, 2, 3, 4, 5, 6, 7]);
         audit(&log).unwrap();
         assert_eq!(ConversationState::replay(&log), s);
+        assert_eq!(ConversationState::from(s.view()), s);
     }
 
     #[test]

@@ -207,11 +207,10 @@ impl Transcript {
                 fresh
             }
             ServerFrame::Event { event } => usize::from(self.insert(event)),
-            ServerFrame::Ack { client_id, seq } => {
-                let stored = self.event(seq).is_some_and(|e| e.client_id.as_deref() == Some(&client_id));
-                if stored {
-                    self.outbox.retain(|o| o.client_id != client_id);
-                } else if let Some(o) = self.outbox.iter_mut().find(|o| o.client_id == client_id) {
+            // Once the event itself has arrived, `insert` has already taken the message out of the
+            // outbox; until then the ack marks it sent.
+            ServerFrame::Ack { client_id, .. } => {
+                if let Some(o) = self.outbox.iter_mut().find(|o| o.client_id == client_id) {
                     o.acked = true;
                     o.failed = false;
                 }
@@ -254,9 +253,6 @@ impl Transcript {
         };
         if let Some(id) = &event.client_id {
             self.outbox.retain(|o| &o.client_id != id);
-            if self.rating.as_ref().is_some_and(|(r, _)| r == id) {
-                self.rating = None;
-            }
         }
         let mut from_other_side = false;
         match (&event.author, &event.body) {
@@ -273,10 +269,6 @@ impl Transcript {
         }
         self.events.insert(at, event);
         from_other_side
-    }
-
-    fn event(&self, seq: u64) -> Option<&Event> {
-        self.events.binary_search_by_key(&seq, |e| e.seq).ok().map(|at| &self.events[at])
     }
 
     fn set_mode(&mut self, mode: Mode, holder: Option<AgentInfo>) {
@@ -510,7 +502,6 @@ pub fn friendly_error(code: ErrorCode) -> &'static str {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use baton_shared::ConversationView;
 
     fn dana() -> AgentInfo {
         AgentInfo { id: "a1".into(), name: "Dana Rivera".into(), avatar: Some("https://cdn.example.com/d.png".into()) }
@@ -543,7 +534,7 @@ mod tests {
         ServerFrame::Welcome {
             conversation_id: "c1".into(),
             role: baton_shared::Role::Customer,
-            state: ConversationView { mode: s.mode, epoch: s.epoch, holder: s.holder, last_seq: s.last_seq },
+            state: s.view(),
             events,
             bot_name: "Baton Assistant".into(),
         }

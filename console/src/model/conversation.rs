@@ -101,12 +101,7 @@ impl ConversationModel {
                 for event in events {
                     self.insert(event);
                 }
-                self.state = ConversationState {
-                    mode: state.mode,
-                    epoch: state.epoch,
-                    holder: state.holder,
-                    last_seq: state.last_seq,
-                };
+                self.state = state.into();
                 self.welcomed = true;
                 self.typing = None;
                 // Resending under the same client id is safe: the server acks the original seq.
@@ -181,7 +176,7 @@ impl ConversationModel {
     }
 
     pub fn holds(&self) -> bool {
-        self.state.mode == Mode::Human && self.state.holder.as_ref().is_some_and(|h| h.id == self.me.id)
+        self.state.holds(&self.me.id)
     }
 
     /// Also while another agent holds it: the server's refusal names who does.

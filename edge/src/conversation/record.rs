@@ -52,12 +52,7 @@ impl Record {
     }
 
     pub fn view(&self) -> ConversationView {
-        ConversationView {
-            mode: self.state.mode,
-            epoch: self.state.epoch,
-            holder: self.state.holder.clone(),
-            last_seq: self.state.last_seq,
-        }
+        self.state.view()
     }
 
     pub fn summary(&self) -> ConversationSummary {
