@@ -29,11 +29,6 @@ impl Json {
         }
     }
 
-    /// A member that is absent or `null` is `None`, like `#[serde(default)]` options.
-    pub fn opt(&self, key: &str) -> Option<&Json> {
-        self.get(key).filter(|v| **v != Json::Null)
-    }
-
     pub fn str(&self, key: &str) -> Option<String> {
         match self.get(key)? {
             Json::Str(s) => Some(s.clone()),
@@ -267,7 +262,7 @@ mod tests {
         );
         assert_eq!(v.get("b").and_then(|b| b.get("c")), Some(&Json::Num(None)));
         assert_eq!(v.u64("d"), Some(u64::MAX));
-        assert!(v.opt("missing").is_none());
+        assert!(v.get("missing").is_none());
         assert_eq!(parse("{}"), Some(Json::Obj(vec![])));
         assert_eq!(parse("[]"), Some(Json::Arr(vec![])));
     }

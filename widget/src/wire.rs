@@ -30,7 +30,7 @@ pub fn decode_server_frame(raw: &str) -> Option<ServerFrame> {
         "error" => ServerFrame::Error {
             code: error_code(&v.str("code")?),
             message: v.str("message").unwrap_or_default(),
-            client_id: v.opt("client_id").and(v.str("client_id")),
+            client_id: v.str("client_id"),
         },
         "pong" => ServerFrame::Pong,
         _ => return None,
@@ -57,7 +57,7 @@ fn view(v: &Json) -> Option<ConversationView> {
     Some(ConversationView {
         mode: Mode::parse(&v.str("mode")?)?,
         epoch: v.u64("epoch")?,
-        holder: v.opt("holder").and_then(agent),
+        holder: v.get("holder").and_then(agent),
         last_seq: v.u64("last_seq")?,
     })
 }
@@ -70,7 +70,7 @@ fn event(v: &Json) -> Option<Event> {
         "note" => EventBody::Note { text: b.str("text")? },
         "mode" => EventBody::Mode {
             mode: Mode::parse(&b.str("mode")?)?,
-            holder: b.opt("holder").and_then(agent),
+            holder: b.get("holder").and_then(agent),
             reason: match b.str("reason")?.as_str() {
                 "customer_asked" => ModeReason::CustomerAsked,
                 "bot_escalated" => ModeReason::BotEscalated,
@@ -89,7 +89,7 @@ fn event(v: &Json) -> Option<Event> {
         epoch: v.u64("epoch").unwrap_or(0),
         author: author(v.get("author")?)?,
         body,
-        client_id: v.opt("client_id").and(v.str("client_id")),
+        client_id: v.str("client_id"),
     })
 }
 
@@ -104,7 +104,7 @@ fn author(v: &Json) -> Option<Author> {
 }
 
 fn agent(v: &Json) -> Option<AgentInfo> {
-    Some(AgentInfo { id: v.str("id")?, name: v.str("name")?, avatar: v.opt("avatar").and(v.str("avatar")) })
+    Some(AgentInfo { id: v.str("id")?, name: v.str("name")?, avatar: v.str("avatar") })
 }
 
 /// Codes the widget words for the customer are told apart; every other one reads as internal.
