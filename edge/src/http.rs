@@ -36,7 +36,12 @@ pub fn ok_json<T: Serialize>(body: &T) -> Response {
 }
 
 pub fn error(err: &ApiError) -> Response {
-    json(err.code.http_status(), err)
+    let mut response = json(err.code.http_status(), err);
+    if let Some(ms) = err.retry_after_ms {
+        // HTTP counts whole seconds; round up so a client that obeys it is let through.
+        let _ = response.headers_mut().set("retry-after", &ms.div_ceil(1000).max(1).to_string());
+    }
+    response
 }
 
 fn text_response(status: u16, text: String, content_type: &str) -> Response {

@@ -9,7 +9,6 @@ mod http;
 mod ids;
 mod internal;
 mod origin;
-mod rate_limit;
 mod routes;
 mod site;
 

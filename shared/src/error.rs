@@ -86,11 +86,19 @@ impl std::fmt::Display for ErrorCode {
 pub struct ApiError {
     pub code: ErrorCode,
     pub message: String,
+    /// For `rate_limited`: how long to wait before the same request can succeed.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub retry_after_ms: Option<u64>,
 }
 
 impl ApiError {
     pub fn new(code: ErrorCode, message: impl Into<String>) -> Self {
-        ApiError { code, message: message.into() }
+        ApiError { code, message: message.into(), retry_after_ms: None }
+    }
+
+    /// A `rate_limited` refusal that says when to try again.
+    pub fn rate_limited(message: impl Into<String>, retry_after_ms: u64) -> Self {
+        ApiError { code: ErrorCode::RateLimited, message: message.into(), retry_after_ms: Some(retry_after_ms) }
     }
 }
 

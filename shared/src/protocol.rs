@@ -241,13 +241,16 @@ pub enum ServerFrame {
         message: String,
         #[serde(default, skip_serializing_if = "Option::is_none")]
         client_id: Option<String>,
+        /// For `rate_limited`: how long until the frame would be accepted.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        retry_after_ms: Option<u64>,
     },
     Pong,
 }
 
 impl ServerFrame {
     pub fn error(err: ApiError, client_id: Option<String>) -> Self {
-        ServerFrame::Error { code: err.code, message: err.message, client_id }
+        ServerFrame::Error { code: err.code, message: err.message, client_id, retry_after_ms: err.retry_after_ms }
     }
 }
 
@@ -384,6 +387,29 @@ pub struct SiteSeed {
     pub articles: Vec<Article>,
     #[serde(default)]
     pub accounts: Vec<AccountSeed>,
+    #[serde(default)]
+    pub limits: SiteLimits,
+}
+
+/// Per-site abuse limits.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub struct SiteLimits {
+    /// New conversations one visitor address may start per minute (resumes are free).
+    #[serde(default = "default_starts_per_minute")]
+    pub conversations_per_visitor_per_minute: u32,
+}
+
+/// Enough for a visitor who clears their storage a few times; a script hits it at once.
+pub const DEFAULT_STARTS_PER_MINUTE: u32 = 10;
+
+fn default_starts_per_minute() -> u32 {
+    DEFAULT_STARTS_PER_MINUTE
+}
+
+impl Default for SiteLimits {
+    fn default() -> Self {
+        SiteLimits { conversations_per_visitor_per_minute: DEFAULT_STARTS_PER_MINUTE }
+    }
 }
 
 /// Why a frame could not be decoded.

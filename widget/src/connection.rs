@@ -27,6 +27,8 @@ const TYPING_IDLE: Duration = Duration::from_millis(2_500);
 /// A typing indicator whose "off" got lost disappears after this.
 const TYPING_SHOWN: Duration = Duration::from_secs(8);
 const ALERT_SHOWN: Duration = Duration::from_secs(10);
+/// A longer hint than this is not believed; the message is tried again after this long.
+const MAX_RATE_LIMIT_WAIT_MS: u64 = 60_000;
 
 /// Handle shared by every view: reactive state plus the I/O behind it.
 #[derive(Clone, Copy)]
@@ -215,6 +217,12 @@ impl Chat {
         };
         let welcome = matches!(frame, ServerFrame::Welcome { .. });
         let (typing, alert) = (matches!(frame, ServerFrame::Typing { .. }), matches!(frame, ServerFrame::Error { .. }));
+        let resend_later = match &frame {
+            ServerFrame::Error {
+                code: ErrorCode::RateLimited, client_id: Some(id), retry_after_ms: Some(ms), ..
+            } => Some((id.clone(), *ms)),
+            _ => None,
+        };
         // The first welcome after a reload brings history, which is not "unread".
         let count_new = !welcome || self.io.with_value(|io| io.ever_online);
         let fresh = self.model.try_update(|m| m.apply(frame)).unwrap_or(0);
@@ -236,6 +244,17 @@ impl Chat {
         }
         if alert {
             self.expire_alert();
+        }
+        if let Some((client_id, wait_ms)) = resend_later {
+            let wait = Duration::from_millis(wait_ms.min(MAX_RATE_LIMIT_WAIT_MS));
+            set_timeout(
+                move || {
+                    if let Some(frame) = self.model.with_untracked(|m| m.pending(&client_id)) {
+                        self.deliver(frame);
+                    }
+                },
+                wait,
+            );
         }
     }
 

@@ -226,6 +226,13 @@ impl Transcript {
                 self.typing_gen = self.typing_gen.wrapping_add(1);
                 0
             }
+            ServerFrame::Error {
+                code: ErrorCode::RateLimited, client_id: Some(id), retry_after_ms: Some(_), ..
+            } if self.outbox.iter().any(|o| o.client_id == id && !o.acked) => {
+                // Still pending: the connection sends it again once the wait is over.
+                self.show_alert("You're sending messages quickly. Yours will go out in a moment.");
+                0
+            }
             ServerFrame::Error { code, client_id, .. } => {
                 if let Some(id) = client_id.as_deref() {
                     if let Some(o) = self.outbox.iter_mut().find(|o| o.client_id == id && !o.acked) {
@@ -288,6 +295,12 @@ impl Transcript {
     pub fn retry(&mut self, client_id: &str) -> Option<ClientFrame> {
         let o = self.outbox.iter_mut().find(|o| o.client_id == client_id && o.failed)?;
         o.failed = false;
+        Some(ClientFrame::Send { client_id: o.client_id.clone(), text: o.text.clone() })
+    }
+
+    /// The message to send again after a rate-limit wait, if it is still waiting.
+    pub fn pending(&self, client_id: &str) -> Option<ClientFrame> {
+        let o = self.outbox.iter().find(|o| o.client_id == client_id && !o.acked && !o.failed)?;
         Some(ClientFrame::Send { client_id: o.client_id.clone(), text: o.text.clone() })
     }
 
@@ -645,6 +658,23 @@ mod tests {
     }
 
     #[test]
+    fn rate_limited_message_with_a_hint_stays_pending_for_an_automatic_resend() {
+        let mut t = fresh();
+        t.queue_message("c-1", "quick");
+        t.apply(ServerFrame::Error {
+            code: ErrorCode::RateLimited,
+            message: "slow down".into(),
+            client_id: Some("c-1".into()),
+            retry_after_ms: Some(400),
+        });
+        assert_eq!(statuses(&t), vec![Status::Pending]);
+        assert!(t.alert().unwrap().0.contains("in a moment"));
+        assert_eq!(t.pending("c-1"), Some(ClientFrame::Send { client_id: "c-1".into(), text: "quick".into() }));
+        t.apply(ServerFrame::Ack { client_id: "c-1".into(), seq: 1 });
+        assert_eq!(t.pending("c-1"), None);
+    }
+
+    #[test]
     fn refused_message_fails_and_can_be_retried() {
         let mut t = fresh();
         t.queue_message("c-1", "spam");
@@ -652,6 +682,7 @@ mod tests {
             code: ErrorCode::RateLimited,
             message: "slow down".into(),
             client_id: Some("c-1".into()),
+            retry_after_ms: None,
         });
         assert_eq!(statuses(&t), vec![Status::Failed]);
         assert!(t.unconfirmed().is_empty());

@@ -31,6 +31,7 @@ pub fn decode_server_frame(raw: &str) -> Option<ServerFrame> {
             code: error_code(&v.str("code")?),
             message: v.str("message").unwrap_or_default(),
             client_id: v.str("client_id"),
+            retry_after_ms: v.u64("retry_after_ms"),
         },
         "pong" => ServerFrame::Pong,
         _ => return None,
@@ -235,8 +236,18 @@ mod tests {
             ServerFrame::Ack { client_id: "c-1".into(), seq: 42 },
             ServerFrame::Typing { author: Author::Agent(AgentInfo { avatar: None, ..dana() }), on: true },
             ServerFrame::Typing { author: Author::Bot, on: false },
-            ServerFrame::Error { code: ErrorCode::RateLimited, message: "slow".into(), client_id: Some("c-2".into()) },
-            ServerFrame::Error { code: ErrorCode::TextTooLong, message: "long".into(), client_id: None },
+            ServerFrame::Error {
+                code: ErrorCode::RateLimited,
+                message: "slow".into(),
+                client_id: Some("c-2".into()),
+                retry_after_ms: Some(1_200),
+            },
+            ServerFrame::Error {
+                code: ErrorCode::TextTooLong,
+                message: "long".into(),
+                client_id: None,
+                retry_after_ms: None,
+            },
             ServerFrame::Pong,
         ];
         for frame in frames {
@@ -255,7 +266,12 @@ mod tests {
         let decoded = decode_server_frame(&encode(&ServerFrame::Event { event: event.clone() }));
         event.body = EventBody::Text { text: "x".into(), bot: None };
         assert_eq!(decoded, Some(ServerFrame::Event { event }));
-        let raw = encode(&ServerFrame::Error { code: ErrorCode::AlreadyHeld, message: "m".into(), client_id: None });
+        let raw = encode(&ServerFrame::Error {
+            code: ErrorCode::AlreadyHeld,
+            message: "m".into(),
+            client_id: None,
+            retry_after_ms: None,
+        });
         assert!(matches!(decode_server_frame(&raw), Some(ServerFrame::Error { code: ErrorCode::Internal, .. })));
     }
 

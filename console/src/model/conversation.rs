@@ -129,7 +129,7 @@ impl ConversationModel {
                     self.typing = on.then_some(author);
                 }
             }
-            ServerFrame::Error { code, message, client_id } => {
+            ServerFrame::Error { code, message, client_id, .. } => {
                 if is_auth_error(code) {
                     self.auth_failed = true;
                 }
@@ -435,6 +435,7 @@ mod tests {
             code: ErrorCode::AlreadyHeld,
             message: "Sam is already handling this conversation".into(),
             client_id: None,
+            retry_after_ms: None,
         });
         assert_eq!(m.alert.as_deref(), Some("Sam is already handling this conversation"));
         assert!(!m.auth_failed);
@@ -444,9 +445,15 @@ mod tests {
             code: ErrorCode::NotHolder,
             message: "Sam is handling this conversation; take it over first".into(),
             client_id: Some("c-9".into()),
+            retry_after_ms: None,
         });
         assert!(matches!(&m.entries("Ada")[0].delivery, Delivery::Failed(why) if why.contains("take it over")));
-        m.receive(ServerFrame::Error { code: ErrorCode::TokenExpired, message: "expired".into(), client_id: None });
+        m.receive(ServerFrame::Error {
+            code: ErrorCode::TokenExpired,
+            message: "expired".into(),
+            client_id: None,
+            retry_after_ms: None,
+        });
         assert!(m.auth_failed);
     }
 

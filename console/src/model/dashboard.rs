@@ -28,7 +28,7 @@ impl DashboardModel {
                 self.loaded = true;
             }
             DashboardFrame::Upsert { conversation } => self.upsert(conversation),
-            DashboardFrame::Error { code, message } => return Some(ApiError { code, message }),
+            DashboardFrame::Error { code, message } => return Some(ApiError::new(code, message)),
             DashboardFrame::Pong => return None,
         }
         self.rows.sort_by(display_order);

@@ -13,6 +13,7 @@ use std::collections::HashMap;
 use std::rc::Rc;
 
 use baton_shared::server::bot::{self, KnowledgeBase};
+use baton_shared::server::quota::{Bucket, Kind as RateKind};
 use baton_shared::text::{validate_client_id, validate_message_text};
 use baton_shared::{
     ApiError, Author, ClientFrame, Command, ErrorCode, Event, Mode, ModeReason, Role, ServerFrame, VisitorInfo,
@@ -27,7 +28,6 @@ use worker::{
 use crate::http::{self, ApiResult, OrInternal, now_ms, ok_json, read_json, read_reply};
 use crate::ids;
 use crate::internal::{CONVERSATION_HEADER, Call, Caller, SITE_HEADER, site_stub, trusted, trusted_caller};
-use crate::rate_limit::{Bucket, Kind as RateKind};
 use crate::site::Knowledge;
 use record::Record;
 use sockets::Attachment;
@@ -103,11 +103,11 @@ impl DurableObject for ConversationDO {
             }
         };
         if matches!(frame, Ok(ClientFrame::Typing { .. })) {
-            if !self.admit(&attachment.id, RateKind::Typing, now) {
+            if self.admit(&attachment.id, RateKind::Typing, now).is_err() {
                 return Ok(());
             }
-        } else if !self.admit(&attachment.id, RateKind::Work, now) {
-            let err = ApiError::new(ErrorCode::RateLimited, "too many frames; slow down");
+        } else if let Err(wait_ms) = self.admit(&attachment.id, RateKind::Work, now) {
+            let err = ApiError::rate_limited(format!("too many frames; try again in {wait_ms} ms"), wait_ms);
             sockets::send(&ws, &ServerFrame::error(err, frame.ok().as_ref().and_then(frame_client_id)));
             return Ok(());
         }
@@ -395,7 +395,8 @@ impl ConversationDO {
             .ok_or_else(|| ApiError::new(ErrorCode::NotFound, "no such conversation"))
     }
 
-    fn admit(&self, socket_id: &str, kind: RateKind, now: u64) -> bool {
+    /// Spends one of the socket's tokens, or says how many milliseconds until there is one.
+    fn admit(&self, socket_id: &str, kind: RateKind, now: u64) -> Result<(), u64> {
         let key = (socket_id.to_string(), kind);
         self.buckets.borrow_mut().entry(key).or_insert_with(|| Bucket::new(kind.budget(), now)).take(now)
     }

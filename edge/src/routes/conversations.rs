@@ -9,9 +9,10 @@ use crate::auth;
 use crate::conversation::InitRequest;
 use crate::http::{ApiResult, OrInternal, decode_json, now_ms, ok_json, read_reply, relay, require_upgrade, upgraded};
 use crate::ids;
-use crate::internal::{Call, Caller, conversation_stub};
+use crate::internal::{Call, Caller, conversation_stub, site_stub};
 use crate::origin::check_caller;
 use crate::routes::site::check_embed;
+use crate::site::StartAdmission;
 
 const MAX_EMAIL_BYTES: usize = 254;
 const MAX_PAGE_BYTES: usize = 2048;
@@ -36,6 +37,10 @@ pub async fn start(req: &mut Request, env: &Env, site: &str) -> ApiResult<Respon
         return Ok(ok_json(&StartResponse { conversation_id: conversation, token, resumed: true, site: site_info }));
     }
 
+    let admission = StartAdmission { visitor: visitor_address(req) };
+    let reply = Call::post("/admit-start", &admission).site(site).send(&site_stub(env, site)?).await?;
+    read_reply::<serde_json::Value>(reply, "admitting the conversation").await?;
+
     let conversation = ids::new_id();
     let init = InitRequest { visitor, bot_name: site_info.bot_name.clone() };
     let reply = Call::post("/init", &init)
@@ -45,6 +50,11 @@ pub async fn start(req: &mut Request, env: &Env, site: &str) -> ApiResult<Respon
     read_reply::<serde_json::Value>(reply, "starting the conversation").await?;
     let token = auth::sign_visitor(env, site, &conversation, now)?;
     Ok(ok_json(&StartResponse { conversation_id: conversation, token, resumed: false, site: site_info }))
+}
+
+/// The address Cloudflare saw the visitor connect from (set by the edge, not the client).
+fn visitor_address(req: &Request) -> String {
+    req.headers().get("cf-connecting-ip").ok().flatten().unwrap_or_else(|| "unknown".to_string())
 }
 
 /// Trims the visitor's details, drops empty ones and refuses oversize ones.

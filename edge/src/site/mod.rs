@@ -6,6 +6,7 @@ mod store;
 use std::cell::RefCell;
 
 use baton_shared::server::password::{hash_password, verify_password};
+use baton_shared::server::quota::{LOGIN_FAILURES, WindowLimit, starts_per_minute};
 use baton_shared::{
     AccountRole, AgentInfo, ApiError, Article, ConversationSummary, DashboardClientFrame, DashboardFrame, ErrorCode,
     LoginRequest, SiteInfo, SiteSeed, decode_dashboard_client_frame, encode,
@@ -16,7 +17,7 @@ use worker::{
     durable_object, wasm_bindgen,
 };
 
-use crate::http::{self, ApiResult, OrInternal, ok_json, read_json};
+use crate::http::{self, ApiResult, OrInternal, now_ms, ok_json, read_json};
 use crate::ids;
 use crate::internal::{SITE_HEADER, trusted};
 use store::{PreparedAccount, SiteStore, parse_role};
@@ -30,6 +31,16 @@ pub struct VerifiedAccount {
     pub role: AccountRole,
     pub site: SiteInfo,
 }
+
+/// Body of `/admit-start`: who is about to start a new conversation.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct StartAdmission {
+    /// The visitor's network address, the one thing a script cannot vary for free.
+    pub visitor: String,
+}
+
+/// Attempt windows older than the longest limit are forgotten.
+const LONGEST_WINDOW_MS: u64 = LOGIN_FAILURES.window_ms;
 
 /// What the bot needs from its site.
 #[derive(Debug, Clone, Serialize, Deserialize)]
@@ -60,6 +71,7 @@ impl DurableObject for SiteDO {
             (Method::Post, "/seed") => self.seed(&mut req).await,
             (Method::Get, "/info") => self.record().map(|record| ok_json(&record)),
             (Method::Post, "/login") => self.login(&mut req).await,
+            (Method::Post, "/admit-start") => self.admit_start(&mut req).await,
             (Method::Get, "/knowledge") => self.knowledge(),
             (Method::Post, "/summary") => self.summary(&mut req).await,
             (Method::Get, "/dashboard") => self.dashboard(),
@@ -131,19 +143,59 @@ impl SiteDO {
         let failed = || ApiError::new(ErrorCode::LoginFailed, "email or password is wrong");
         let info = self.info().map_err(|e| if e.code == ErrorCode::NotFound { failed() } else { e })?;
         let email = body.email.trim().to_lowercase();
-        let Some(account) = self.store.account(&email).or_internal("reading the account")? else {
-            verify_password(&body.password, &self.decoy_hash()?);
+        // Unknown emails are counted too, so the limit does not tell which accounts exist.
+        let attempts_key = format!("login:{email}");
+        let now = now_ms();
+        let window = self.store.attempts(&attempts_key).or_internal("reading sign-in attempts")?;
+        LOGIN_FAILURES.check(window, now).map_err(|wait_ms| {
+            let minutes = wait_ms.div_ceil(60_000);
+            ApiError::rate_limited(
+                format!("too many failed sign-ins for this account; try again in {minutes} minute(s)"),
+                wait_ms,
+            )
+        })?;
+        let account = self.store.account(&email).or_internal("reading the account")?;
+        let matched = match &account {
+            Some(account) => verify_password(&body.password, &account.pw_hash),
+            None => {
+                verify_password(&body.password, &self.decoy_hash()?);
+                false
+            }
+        };
+        let Some(account) = account.filter(|_| matched) else {
+            self.store
+                .set_attempts(&attempts_key, LOGIN_FAILURES.count(window, now), now.saturating_sub(LONGEST_WINDOW_MS))
+                .or_internal("counting a failed sign-in")?;
             return Err(failed());
         };
-        if !verify_password(&body.password, &account.pw_hash) {
-            return Err(failed());
-        }
+        self.store.clear_attempts(&attempts_key).or_internal("clearing sign-in attempts")?;
         let role = parse_role(&account.role).ok_or_else(|| {
             worker::console_error!("account {} has unknown role {:?}", account.id, account.role);
             ApiError::new(ErrorCode::Internal, "account is misconfigured")
         })?;
         let agent = AgentInfo { id: account.id, name: account.name, avatar: account.avatar };
         Ok(ok_json(&VerifiedAccount { agent, role, site: info }))
+    }
+
+    /// Counts a new conversation against its visitor's per-minute allowance.
+    async fn admit_start(&self, req: &mut Request) -> ApiResult<Response> {
+        let body: StartAdmission = read_json(req).await?;
+        let limit: WindowLimit = starts_per_minute(
+            self.store.limits().or_internal("reading the site's limits")?.conversations_per_visitor_per_minute,
+        );
+        let key = format!("start:{}", body.visitor);
+        let now = now_ms();
+        let window = self.store.attempts(&key).or_internal("reading conversation starts")?;
+        limit.check(window, now).map_err(|wait_ms| {
+            ApiError::rate_limited(
+                format!("too many new conversations from this visitor; try again in {} s", wait_ms.div_ceil(1000)),
+                wait_ms,
+            )
+        })?;
+        self.store
+            .set_attempts(&key, limit.count(window, now), now.saturating_sub(LONGEST_WINDOW_MS))
+            .or_internal("counting a conversation start")?;
+        Ok(ok_json(&serde_json::json!({ "ok": true })))
     }
 
     fn decoy_hash(&self) -> ApiResult<String> {

@@ -3,7 +3,8 @@
 
 use std::collections::HashMap;
 
-use baton_shared::{AccountRole, Article, ConversationSummary, SiteInfo, SiteSeed};
+use baton_shared::server::quota::Window;
+use baton_shared::{AccountRole, Article, ConversationSummary, SiteInfo, SiteLimits, SiteSeed};
 use serde::Deserialize;
 use worker::{SqlStorage, SqlStorageValue};
 
@@ -42,6 +43,17 @@ struct ArticleRow {
     body: String,
     tags: String,
     url: Option<String>,
+}
+
+#[derive(Deserialize)]
+struct LimitsRow {
+    limits: String,
+}
+
+#[derive(Deserialize)]
+struct AttemptRow {
+    start_ms: i64,
+    count: i64,
 }
 
 #[derive(Deserialize)]
@@ -105,6 +117,9 @@ impl SiteStore {
             "CREATE TABLE IF NOT EXISTS summaries (
                 id TEXT PRIMARY KEY, last_seq INTEGER NOT NULL, updated_at INTEGER NOT NULL, summary TEXT NOT NULL)",
             "CREATE INDEX IF NOT EXISTS summaries_by_update ON summaries (updated_at)",
+            "CREATE TABLE IF NOT EXISTS limits (one INTEGER PRIMARY KEY CHECK (one = 1), limits TEXT NOT NULL)",
+            "CREATE TABLE IF NOT EXISTS attempts (key TEXT PRIMARY KEY, start_ms INTEGER NOT NULL, count INTEGER NOT NULL)",
+            "CREATE INDEX IF NOT EXISTS attempts_by_start ON attempts (start_ms)",
         ] {
             self.sql.exec(statement, None)?;
         }
@@ -136,6 +151,10 @@ impl SiteStore {
         self.sql.exec(
             "INSERT OR REPLACE INTO site (one, site, name, bot_name, greeting, allowed_origins) VALUES (1, ?, ?, ?, ?, ?)",
             vec![text(site), text(&seed.name), text(&seed.bot_name), text(&seed.greeting), text(&origins)],
+        )?;
+        self.sql.exec(
+            "INSERT OR REPLACE INTO limits (one, limits) VALUES (1, ?)",
+            vec![text(&serde_json::to_string(&seed.limits)?)],
         )?;
         self.sql.exec("DELETE FROM articles", None)?;
         for (position, article) in seed.articles.iter().enumerate() {
@@ -219,5 +238,33 @@ impl SiteStore {
             )?
             .to_array()?;
         Ok(rows.into_iter().filter_map(|r| serde_json::from_str(&r.summary).ok()).collect())
+    }
+
+    /// The site's abuse limits; defaults for a site seeded before limits existed.
+    pub fn limits(&self) -> worker::Result<SiteLimits> {
+        let rows: Vec<LimitsRow> = self.sql.exec("SELECT limits FROM limits WHERE one = 1", None)?.to_array()?;
+        Ok(rows.into_iter().next().and_then(|r| serde_json::from_str(&r.limits).ok()).unwrap_or_default())
+    }
+
+    /// The attempt window stored under `key` (`login:{email}`, `start:{address}`).
+    pub fn attempts(&self, key: &str) -> worker::Result<Option<Window>> {
+        let rows: Vec<AttemptRow> =
+            self.sql.exec("SELECT start_ms, count FROM attempts WHERE key = ?", vec![text(key)])?.to_array()?;
+        Ok(rows.into_iter().next().map(|r| Window { start_ms: r.start_ms.max(0) as u64, count: r.count.max(0) as u32 }))
+    }
+
+    /// Stores `key`'s window and forgets windows that opened before `expired_before`.
+    pub fn set_attempts(&self, key: &str, window: Window, expired_before: u64) -> worker::Result<()> {
+        self.sql.exec("DELETE FROM attempts WHERE start_ms < ?", vec![int(expired_before)])?;
+        self.sql.exec(
+            "INSERT OR REPLACE INTO attempts (key, start_ms, count) VALUES (?, ?, ?)",
+            vec![text(key), int(window.start_ms), int(u64::from(window.count))],
+        )?;
+        Ok(())
+    }
+
+    pub fn clear_attempts(&self, key: &str) -> worker::Result<()> {
+        self.sql.exec("DELETE FROM attempts WHERE key = ?", vec![text(key)])?;
+        Ok(())
     }
 }

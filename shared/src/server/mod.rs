@@ -1,5 +1,7 @@
-//! Server-side pure logic: signed tokens, password hashing, the knowledge-base bot.
+//! Server-side pure logic: signed tokens, password hashing, admission limits, the
+//! knowledge-base bot.
 
 pub mod bot;
 pub mod password;
+pub mod quota;
 pub mod token;

@@ -1,0 +1,138 @@
+//! Pure admission control: token buckets for frames on a socket, and fixed windows for
+//! logins and conversation starts. Each refusal says how long until the next try can pass.
+
+/// How many frames of one kind a socket may send in a burst, and how fast it may keep sending.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Budget {
+    pub burst: f64,
+    pub per_second: f64,
+}
+
+/// Which budget a frame spends.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum Kind {
+    /// Messages, notes, mode changes, ratings, hellos, pings, and bad frames.
+    Work,
+    /// Typing indicators: a hint whose latest value wins, so the excess is simply not relayed.
+    Typing,
+}
+
+impl Kind {
+    pub fn budget(self) -> Budget {
+        match self {
+            Kind::Work => Budget { burst: 20.0, per_second: 5.0 },
+            Kind::Typing => Budget { burst: 10.0, per_second: 4.0 },
+        }
+    }
+}
+
+#[derive(Debug, Clone, Copy)]
+pub struct Bucket {
+    budget: Budget,
+    tokens: f64,
+    last_ms: u64,
+}
+
+impl Bucket {
+    pub fn new(budget: Budget, now_ms: u64) -> Bucket {
+        Bucket { budget, tokens: budget.burst, last_ms: now_ms }
+    }
+
+    /// Takes one token if there is one; otherwise says in how many milliseconds there will be.
+    pub fn take(&mut self, now_ms: u64) -> Result<(), u64> {
+        let elapsed = now_ms.saturating_sub(self.last_ms) as f64 / 1000.0;
+        self.tokens = (self.tokens + elapsed * self.budget.per_second).min(self.budget.burst);
+        self.last_ms = self.last_ms.max(now_ms);
+        if self.tokens >= 1.0 {
+            self.tokens -= 1.0;
+            Ok(())
+        } else {
+            let missing = 1.0 - self.tokens;
+            Err(((missing / self.budget.per_second) * 1000.0).ceil().max(1.0) as u64)
+        }
+    }
+}
+
+/// A count of attempts in a window that opened at `start_ms`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Window {
+    pub start_ms: u64,
+    pub count: u32,
+}
+
+/// At most `limit` attempts per `window_ms`, counted from the first attempt of a window.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct WindowLimit {
+    pub limit: u32,
+    pub window_ms: u64,
+}
+
+impl WindowLimit {
+    /// The window still in force at `now_ms`, if any.
+    fn current(self, window: Option<Window>, now_ms: u64) -> Option<Window> {
+        window.filter(|w| now_ms < w.start_ms.saturating_add(self.window_ms))
+    }
+
+    /// Whether another attempt may go ahead now; if not, the milliseconds until it may.
+    pub fn check(self, window: Option<Window>, now_ms: u64) -> Result<(), u64> {
+        match self.current(window, now_ms) {
+            Some(w) if w.count >= self.limit => Err((w.start_ms + self.window_ms - now_ms).max(1)),
+            _ => Ok(()),
+        }
+    }
+
+    /// The window after counting one more attempt at `now_ms`.
+    pub fn count(self, window: Option<Window>, now_ms: u64) -> Window {
+        match self.current(window, now_ms) {
+            Some(w) => Window { start_ms: w.start_ms, count: w.count.saturating_add(1) },
+            None => Window { start_ms: now_ms, count: 1 },
+        }
+    }
+}
+
+/// Failed sign-ins an account may have before it is locked until the window ends.
+pub const LOGIN_FAILURES: WindowLimit = WindowLimit { limit: 5, window_ms: 15 * 60 * 1000 };
+
+pub fn starts_per_minute(limit: u32) -> WindowLimit {
+    WindowLimit { limit, window_ms: 60 * 1000 }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn bucket_spends_its_burst_then_refuses_with_the_wait_for_the_next_token() {
+        let mut bucket = Bucket::new(Budget { burst: 3.0, per_second: 2.0 }, 1_000);
+        for _ in 0..3 {
+            assert_eq!(bucket.take(1_000), Ok(()));
+        }
+        assert_eq!(bucket.take(1_000), Err(500));
+        assert_eq!(bucket.take(1_200), Err(300));
+        assert_eq!(bucket.take(1_500), Ok(()));
+    }
+
+    #[test]
+    fn bucket_never_refills_past_its_burst_or_backwards_in_time() {
+        let mut bucket = Bucket::new(Budget { burst: 2.0, per_second: 1.0 }, 0);
+        assert_eq!(bucket.take(60_000), Ok(()));
+        assert_eq!(bucket.take(60_000), Ok(()));
+        assert!(bucket.take(60_000).is_err());
+        // A clock that steps back grants nothing.
+        assert!(bucket.take(10_000).is_err());
+    }
+
+    #[test]
+    fn window_refuses_past_its_limit_until_it_ends() {
+        let limit = WindowLimit { limit: 2, window_ms: 1_000 };
+        let mut window = None;
+        for now in [100, 200] {
+            assert_eq!(limit.check(window, now), Ok(()));
+            window = Some(limit.count(window, now));
+        }
+        assert_eq!(limit.check(window, 300), Err(800));
+        assert_eq!(limit.check(window, 1_099), Err(1));
+        assert_eq!(limit.check(window, 1_100), Ok(()));
+        assert_eq!(limit.count(window, 1_100), Window { start_ms: 1_100, count: 1 });
+    }
+}
