@@ -94,6 +94,12 @@ impl Stack {
     }
 
     async fn put_site(&self, site: &str, body: String) {
+        let (status, reply) = self.try_put_site(site, body).await;
+        assert_eq!(status, 200, "seeding site {site}: {reply}");
+    }
+
+    /// PUTs a site seed and returns the status and body, for seeds that must be refused.
+    pub async fn try_put_site(&self, site: &str, body: String) -> (u16, serde_json::Value) {
         let response = reqwest::Client::new()
             .put(format!("{}/api/admin/sites/{site}", self.base))
             .bearer_auth(dev_var("ADMIN_SECRET"))
@@ -102,7 +108,8 @@ impl Stack {
             .send()
             .await
             .unwrap_or_else(|e| panic!("seeding site {site}: {e}"));
-        assert!(response.status().is_success(), "seeding site {site}: {}", response.status());
+        let status = response.status().as_u16();
+        (status, response.json().await.unwrap_or(serde_json::Value::Null))
     }
 
     pub fn url(&self, path: &str) -> String {
