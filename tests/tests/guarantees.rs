@@ -192,3 +192,67 @@ async fn bot_stays_silent_while_a_human_holds_the_conversation() {
         "{refused:?}"
     );
 }
+
+/// How a customer message and a hand-back reach the edge.
+#[derive(Debug, Clone, Copy)]
+enum Order {
+    MessageFirst,
+    HandBackFirst,
+    Together,
+}
+
+#[tokio::test]
+async fn a_message_racing_the_hand_back_is_answered_by_exactly_one_side() {
+    let stack = Stack::start().await;
+    let api = Api::new(&stack.base);
+    let dana = api.login("demo", "dana@demo.test", "dana-demo-pass").await;
+    for order in [Order::MessageFirst, Order::HandBackFirst, Order::Together, Order::Together, Order::Together] {
+        let conv = api.start("demo", None).await;
+        let (mut customer, _) = api.connect("demo", &conv.conversation_id, &conv.token, 0).await;
+        let (mut agent, _) = api.connect("demo", &conv.conversation_id, &dana.token, 0).await;
+        agent.send(&ClientFrame::TakeOver).await;
+        customer
+            .next_matching("takeover", |f| event_of(f).is_some_and(|e| matches!(e.body, EventBody::Mode { .. })))
+            .await;
+        let message = ClientFrame::Send { client_id: "m".into(), text: "How long does shipping take?".into() };
+        let handed_back =
+            |f: &ServerFrame| event_of(f).is_some_and(|e| matches!(e.body, EventBody::Mode { mode: Mode::Bot, .. }));
+        match order {
+            Order::MessageFirst => {
+                customer.send(&message).await;
+                customer.next_matching("ack", |f| is_ack_for(f, "m").is_some()).await;
+                agent.send(&ClientFrame::HandBack).await;
+            }
+            Order::HandBackFirst => {
+                agent.send(&ClientFrame::HandBack).await;
+                customer.next_matching("hand-back", handed_back).await;
+                customer.send(&message).await;
+            }
+            Order::Together => {
+                let (_, _) = tokio::join!(customer.send(&message), agent.send(&ClientFrame::HandBack));
+            }
+        }
+        let answer = customer
+            .next_matching("the bot's answer", |f| {
+                event_of(f).is_some_and(|e| e.author == Author::Bot && matches!(e.body, EventBody::Text { .. }))
+            })
+            .await;
+        let answer_seq = event_of(&answer).map(|e| e.seq).unwrap_or_default();
+        // Anything after the answer has been committed by the time the customer's ping returns.
+        customer.send(&ClientFrame::Ping).await;
+        customer.next_matching("pong", |f| matches!(f, ServerFrame::Pong)).await;
+
+        let transcript = api.transcript("demo", &conv.conversation_id, &conv.token).await;
+        audit(&transcript.events).unwrap_or_else(|e| panic!("{order:?}: transcript breaks a guarantee: {e}"));
+        let asked = transcript.events.iter().find(|e| e.client_id.as_deref() == Some("m")).map(|e| e.seq);
+        let asked = asked.unwrap_or_else(|| panic!("{order:?}: the message was lost"));
+        let replies: Vec<&baton_shared::Event> = transcript
+            .events
+            .iter()
+            .filter(|e| e.seq > asked && matches!(e.body, EventBody::Text { .. }) && e.author != Author::Customer)
+            .collect();
+        assert_eq!(replies.len(), 1, "{order:?}: the message got {} answers: {replies:?}", replies.len());
+        assert_eq!(replies[0].seq, answer_seq, "{order:?}");
+        assert!(transcript.state.mode == Mode::Bot, "{order:?}: {:?}", transcript.state.mode);
+    }
+}

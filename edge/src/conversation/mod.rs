@@ -16,8 +16,8 @@ use baton_shared::server::bot::{self, KnowledgeBase};
 use baton_shared::server::quota::{Bucket, Kind as RateKind};
 use baton_shared::text::{validate_client_id, validate_message_text};
 use baton_shared::{
-    ApiError, Author, ClientFrame, Command, ErrorCode, Event, Mode, ModeReason, Role, ServerFrame, VisitorInfo,
-    check_protocol, decode_client_frame,
+    ApiError, Author, ClientFrame, Command, ErrorCode, Event, EventBody, Mode, ModeReason, Role, ServerFrame,
+    VisitorInfo, check_protocol, decode_client_frame,
 };
 use serde::{Deserialize, Serialize};
 use worker::{
@@ -260,7 +260,15 @@ impl ConversationDO {
                 self.run(ws, &caller, Command::TakeOver { agent: agent.clone() }, None, now).await?;
             }
             (ClientFrame::HandBack, Caller::Agent(agent)) => {
-                self.run(ws, &caller, Command::HandBack { agent_id: agent.id.clone() }, None, now).await?;
+                // Read with no await before the hand-back commits: a message that lands later is
+                // in bot mode and the bot answers it there, so each message gets one answer.
+                let waiting = self.waiting_customer_text()?;
+                let cmd = Command::HandBack { agent_id: agent.id.clone() };
+                if let Some((event, record)) = self.run(ws, &caller, cmd, None, now).await?
+                    && let Some(text) = waiting
+                {
+                    self.bot_turn(&record, &text, event.epoch).await;
+                }
             }
             (ClientFrame::Note { .. } | ClientFrame::TakeOver | ClientFrame::HandBack, Caller::Customer) => {
                 return Err(agents_only());
@@ -343,6 +351,15 @@ impl ConversationDO {
             self.bot_turn(&record, &text, event.epoch).await;
         }
         Ok(())
+    }
+
+    /// The customer's last message if nobody has answered it yet; the bot takes it on after a
+    /// hand-back, so a message that raced the hand-back is answered by exactly one side.
+    fn waiting_customer_text(&self) -> ApiResult<Option<String>> {
+        Ok(match self.store.last_spoken().or_internal("reading the last message")? {
+            Some(Event { author: Author::Customer, body: EventBody::Text { text, .. }, .. }) => Some(text),
+            _ => None,
+        })
     }
 
     /// The bot answers a customer message committed under `epoch`. The reply is refused by the

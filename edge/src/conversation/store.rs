@@ -203,4 +203,24 @@ impl ConversationStore {
             .to_array()?;
         rows.into_iter().map(EventRow::into_event).collect()
     }
+
+    /// The last message anyone said to the conversation (notes, mode changes and ratings skipped).
+    pub fn last_spoken(&self) -> worker::Result<Option<Event>> {
+        // Between two messages there are at most a few mode changes, notes and a rating.
+        const LOOKBACK: i64 = 64;
+        let rows: Vec<EventRow> = self
+            .sql
+            .exec(
+                "SELECT seq, ts, epoch, author, body, client_id FROM events ORDER BY seq DESC LIMIT ?",
+                vec![SqlStorageValue::Integer(LOOKBACK)],
+            )?
+            .to_array()?;
+        for row in rows {
+            let event = row.into_event()?;
+            if matches!(event.body, EventBody::Text { .. }) {
+                return Ok(Some(event));
+            }
+        }
+        Ok(None)
+    }
 }
