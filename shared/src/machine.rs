@@ -48,6 +48,10 @@ pub enum Command {
         meta: BotMeta,
         computed_at_epoch: u64,
     },
+    /// A bot reply that went stale while it was computed, kept as a note for the agents only.
+    BotDraft {
+        text: String,
+    },
     Rate {
         score: u8,
     },
@@ -155,6 +159,7 @@ impl ConversationState {
                 (Author::Agent(agent), EventBody::Text { text, bot: None })
             }
             Command::AgentNote { agent, text } => (Author::Agent(agent), EventBody::Note { text }),
+            Command::BotDraft { text } => (Author::Bot, EventBody::Note { text }),
             Command::BotSays { text, meta, computed_at_epoch } => {
                 if self.mode != Mode::Bot || self.epoch != computed_at_epoch {
                     return Err(Rejection::StaleBotReply);
@@ -311,6 +316,11 @@ mod tests {
         let late = Command::BotSays { text: "late".into(), meta: meta(), computed_at_epoch: computed_at };
         assert_eq!(run(&mut s, &mut log, late).unwrap_err(), Rejection::StaleBotReply);
         assert!(log.iter().all(|e| e.author != Author::Bot));
+        // What the bot would have said can still reach the agents, as a note the customer never sees.
+        run(&mut s, &mut log, Command::BotDraft { text: "late".into() }).unwrap();
+        let draft = log.last().unwrap();
+        assert!(draft.author == Author::Bot && !draft.visible_to_customer());
+        audit(&log).unwrap();
     }
 
     #[test]

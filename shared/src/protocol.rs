@@ -389,6 +389,24 @@ pub struct SiteSeed {
     pub accounts: Vec<AccountSeed>,
     #[serde(default)]
     pub limits: SiteLimits,
+    /// A language model that words the bot's answers; without one the knowledge base answers alone.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub model: Option<ModelSettings>,
+}
+
+/// An OpenAI-compatible chat-completions endpoint. Its key is the `LLM_API_KEY` secret.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ModelSettings {
+    /// Full URL of the chat-completions endpoint, e.g. `https://api.openai.com/v1/chat/completions`.
+    pub endpoint: String,
+    pub model: String,
+    /// How long to wait before answering from the knowledge base instead.
+    #[serde(default = "default_model_timeout_ms")]
+    pub timeout_ms: u64,
+}
+
+fn default_model_timeout_ms() -> u64 {
+    8_000
 }
 
 /// Per-site abuse limits.

@@ -4,6 +4,7 @@
 pub mod api;
 pub mod browser;
 pub mod host_page;
+pub mod model_stub;
 pub mod process;
 pub mod stack;
 pub mod wait;
@@ -11,6 +12,7 @@ pub mod wait;
 pub use api::{Api, Socket};
 pub use browser::{Browser, Page};
 pub use host_page::HostPage;
+pub use model_stub::{ModelStub, StubReply};
 pub use stack::Stack;
 pub use wait::{until, until_some};
 

@@ -248,7 +248,10 @@ impl ConversationModel {
                 };
                 (kind, text.clone(), bot.as_ref().map(bot_detail))
             }
-            EventBody::Note { text } => (EntryKind::Note, text.clone(), None),
+            EventBody::Note { text } => {
+                let draft = (event.author == Author::Bot).then(|| "Bot draft, not sent to the customer".to_string());
+                (EntryKind::Note, text.clone(), draft)
+            }
             EventBody::Mode { holder, reason, .. } => {
                 (EntryKind::Notice, self.mode_notice(&event.author, holder.as_ref(), *reason), None)
             }

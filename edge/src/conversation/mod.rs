@@ -5,6 +5,7 @@
 //! section: one order, one takeover winner, and no stale bot reply (guarantees 1, 3, 4).
 
 mod record;
+mod responder;
 mod sockets;
 mod store;
 
@@ -12,7 +13,7 @@ use std::cell::RefCell;
 use std::collections::HashMap;
 use std::rc::Rc;
 
-use baton_shared::server::bot::{self, KnowledgeBase};
+use baton_shared::server::bot::KnowledgeBase;
 use baton_shared::server::quota::{Bucket, Kind as RateKind};
 use baton_shared::text::{validate_client_id, validate_message_text};
 use baton_shared::{
@@ -30,18 +31,13 @@ use crate::ids;
 use crate::internal::{CONVERSATION_HEADER, Call, Caller, SITE_HEADER, site_stub, trusted, trusted_caller};
 use crate::site::Knowledge;
 use record::Record;
+use responder::Brain;
 use sockets::Attachment;
 use store::ConversationStore;
 
 /// How long the site's knowledge base is reused before it is fetched again.
 const KNOWLEDGE_TTL_MS: u64 = 60_000;
 const FALLBACK_BOT_NAME: &str = "Assistant";
-
-/// The site's bot name and indexed articles, as cached between messages.
-struct Brain {
-    bot_name: String,
-    knowledge: KnowledgeBase,
-}
 
 /// Body of the internal `/init` call made when a conversation starts.
 #[derive(Debug, Clone, Serialize, Deserialize)]
@@ -366,19 +362,26 @@ impl ConversationDO {
     /// state machine if a takeover (or any mode change) landed while it was being computed.
     async fn bot_turn(&self, record: &Record, text: &str, epoch: u64) {
         let brain = self.brain(record).await;
-        let reply = bot::respond(&brain.knowledge, &brain.bot_name, text);
-        let cmd = match reply.message() {
-            Some((text, meta)) => Command::BotSays { text, meta, computed_at_epoch: epoch },
-            None => Command::RequestHuman { reason: ModeReason::CustomerAsked },
+        let reply = responder::reply(&self.env, &brain, text).await;
+        let (cmd, draft) = match reply.message() {
+            Some((text, meta)) => (Command::BotSays { text: text.clone(), meta, computed_at_epoch: epoch }, Some(text)),
+            None => (Command::RequestHuman { reason: ModeReason::CustomerAsked }, None),
         };
-        match self.commit(cmd, &Caller::Customer, None, now_ms()) {
+        let committed = match self.commit(cmd, &Caller::Customer, None, now_ms()) {
+            // A takeover landed while the reply was computed: it must not be said, but the
+            // agents may use it, so it becomes a note only they see.
+            Err(e) if e.code == ErrorCode::StaleEpoch => match draft {
+                Some(text) => self.commit(Command::BotDraft { text }, &Caller::Customer, None, now_ms()),
+                None => Ok(Outcome::Unchanged { last_seq: 0 }),
+            },
+            other => other,
+        };
+        match committed {
             Ok(Outcome::Committed { event, record }) => {
                 sockets::broadcast(&self.state, &event);
                 self.push_summary(&record).await;
             }
             Ok(_) => {}
-            // A takeover landed while the reply was computed: it must not be said.
-            Err(e) if e.code == ErrorCode::StaleEpoch => {}
             Err(e) => worker::console_error!("bot reply in {}: {e}", record.conversation),
         }
     }
@@ -441,14 +444,18 @@ impl ConversationDO {
         }
         .await;
         match fetched {
-            Ok(Knowledge { bot_name, articles }) => {
-                let brain = Rc::new(Brain { bot_name, knowledge: KnowledgeBase::new(articles) });
+            Ok(Knowledge { bot_name, articles, model }) => {
+                let brain = Rc::new(Brain { bot_name, knowledge: KnowledgeBase::new(articles), model });
                 *self.brain.borrow_mut() = Some((now, brain.clone()));
                 brain
             }
             Err(e) => {
                 worker::console_error!("knowledge base for {}: {e}", record.site);
-                Rc::new(Brain { bot_name: self.bot_name(record), knowledge: KnowledgeBase::new(Vec::new()) })
+                Rc::new(Brain {
+                    bot_name: self.bot_name(record),
+                    knowledge: KnowledgeBase::new(Vec::new()),
+                    model: None,
+                })
             }
         }
     }

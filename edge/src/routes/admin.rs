@@ -68,5 +68,16 @@ fn validate(mut seed: SiteSeed) -> ApiResult<SiteSeed> {
             validate_avatar_url(avatar)?;
         }
     }
+    if let Some(model) = &mut seed.model {
+        model.endpoint = model.endpoint.trim().to_string();
+        let scheme_ok = model.endpoint.starts_with("https://") || model.endpoint.starts_with("http://");
+        if !scheme_ok || model.endpoint.len() > 2048 || model.endpoint.chars().any(char::is_whitespace) {
+            return Err(bad("model.endpoint must be an http(s) URL"));
+        }
+        model.model = name_field(&model.model, "model.model", 200)?;
+        if !(100..=60_000).contains(&model.timeout_ms) {
+            return Err(bad("model.timeout_ms must be between 100 and 60000"));
+        }
+    }
     Ok(seed)
 }

@@ -9,7 +9,7 @@ use baton_shared::server::password::{hash_password, verify_password};
 use baton_shared::server::quota::{LOGIN_FAILURES, WindowLimit, starts_per_minute};
 use baton_shared::{
     AccountRole, AgentInfo, ApiError, Article, ConversationSummary, DashboardClientFrame, DashboardFrame, ErrorCode,
-    LoginRequest, SiteInfo, SiteSeed, decode_dashboard_client_frame, encode,
+    LoginRequest, ModelSettings, SiteInfo, SiteSeed, decode_dashboard_client_frame, encode,
 };
 use serde::{Deserialize, Serialize};
 use worker::{
@@ -47,6 +47,8 @@ const LONGEST_WINDOW_MS: u64 = LOGIN_FAILURES.window_ms;
 pub struct Knowledge {
     pub bot_name: String,
     pub articles: Vec<Article>,
+    #[serde(default)]
+    pub model: Option<ModelSettings>,
 }
 
 #[durable_object]
@@ -181,7 +183,7 @@ impl SiteDO {
     async fn admit_start(&self, req: &mut Request) -> ApiResult<Response> {
         let body: StartAdmission = read_json(req).await?;
         let limit: WindowLimit = starts_per_minute(
-            self.store.limits().or_internal("reading the site's limits")?.conversations_per_visitor_per_minute,
+            self.store.settings().or_internal("reading the site's limits")?.limits.conversations_per_visitor_per_minute,
         );
         let key = format!("start:{}", body.visitor);
         let now = now_ms();
@@ -210,7 +212,8 @@ impl SiteDO {
     fn knowledge(&self) -> ApiResult<Response> {
         let info = self.info()?;
         let articles = self.store.articles().or_internal("reading articles")?;
-        Ok(ok_json(&Knowledge { bot_name: info.bot_name, articles }))
+        let model = self.store.settings().or_internal("reading the site's settings")?.model;
+        Ok(ok_json(&Knowledge { bot_name: info.bot_name, articles, model }))
     }
 
     /// Stores a conversation's summary and pushes it to every dashboard.

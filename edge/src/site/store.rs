@@ -4,8 +4,8 @@
 use std::collections::HashMap;
 
 use baton_shared::server::quota::Window;
-use baton_shared::{AccountRole, Article, ConversationSummary, SiteInfo, SiteLimits, SiteSeed};
-use serde::Deserialize;
+use baton_shared::{AccountRole, Article, ConversationSummary, ModelSettings, SiteInfo, SiteLimits, SiteSeed};
+use serde::{Deserialize, Serialize};
 use worker::{SqlStorage, SqlStorageValue};
 
 use super::SiteRecord;
@@ -46,8 +46,17 @@ struct ArticleRow {
 }
 
 #[derive(Deserialize)]
-struct LimitsRow {
-    limits: String,
+struct SettingsRow {
+    settings: String,
+}
+
+/// What a site is configured with beyond its public face.
+#[derive(Debug, Clone, Default, Serialize, Deserialize)]
+pub struct SiteSettings {
+    #[serde(default)]
+    pub limits: SiteLimits,
+    #[serde(default)]
+    pub model: Option<ModelSettings>,
 }
 
 #[derive(Deserialize)]
@@ -117,7 +126,7 @@ impl SiteStore {
             "CREATE TABLE IF NOT EXISTS summaries (
                 id TEXT PRIMARY KEY, last_seq INTEGER NOT NULL, updated_at INTEGER NOT NULL, summary TEXT NOT NULL)",
             "CREATE INDEX IF NOT EXISTS summaries_by_update ON summaries (updated_at)",
-            "CREATE TABLE IF NOT EXISTS limits (one INTEGER PRIMARY KEY CHECK (one = 1), limits TEXT NOT NULL)",
+            "CREATE TABLE IF NOT EXISTS settings (one INTEGER PRIMARY KEY CHECK (one = 1), settings TEXT NOT NULL)",
             "CREATE TABLE IF NOT EXISTS attempts (key TEXT PRIMARY KEY, start_ms INTEGER NOT NULL, count INTEGER NOT NULL)",
             "CREATE INDEX IF NOT EXISTS attempts_by_start ON attempts (start_ms)",
         ] {
@@ -152,9 +161,10 @@ impl SiteStore {
             "INSERT OR REPLACE INTO site (one, site, name, bot_name, greeting, allowed_origins) VALUES (1, ?, ?, ?, ?, ?)",
             vec![text(site), text(&seed.name), text(&seed.bot_name), text(&seed.greeting), text(&origins)],
         )?;
+        let settings = SiteSettings { limits: seed.limits, model: seed.model.clone() };
         self.sql.exec(
-            "INSERT OR REPLACE INTO limits (one, limits) VALUES (1, ?)",
-            vec![text(&serde_json::to_string(&seed.limits)?)],
+            "INSERT OR REPLACE INTO settings (one, settings) VALUES (1, ?)",
+            vec![text(&serde_json::to_string(&settings)?)],
         )?;
         self.sql.exec("DELETE FROM articles", None)?;
         for (position, article) in seed.articles.iter().enumerate() {
@@ -240,10 +250,10 @@ impl SiteStore {
         Ok(rows.into_iter().filter_map(|r| serde_json::from_str(&r.summary).ok()).collect())
     }
 
-    /// The site's abuse limits; defaults for a site seeded before limits existed.
-    pub fn limits(&self) -> worker::Result<SiteLimits> {
-        let rows: Vec<LimitsRow> = self.sql.exec("SELECT limits FROM limits WHERE one = 1", None)?.to_array()?;
-        Ok(rows.into_iter().next().and_then(|r| serde_json::from_str(&r.limits).ok()).unwrap_or_default())
+    /// The site's limits and model; defaults for a site seeded before settings existed.
+    pub fn settings(&self) -> worker::Result<SiteSettings> {
+        let rows: Vec<SettingsRow> = self.sql.exec("SELECT settings FROM settings WHERE one = 1", None)?.to_array()?;
+        Ok(rows.into_iter().next().and_then(|r| serde_json::from_str(&r.settings).ok()).unwrap_or_default())
     }
 
     /// The attempt window stored under `key` (`login:{email}`, `start:{address}`).

@@ -70,6 +70,10 @@ impl KnowledgeBase {
         let index = Index::new(&articles);
         KnowledgeBase { articles, index }
     }
+
+    pub fn article(&self, id: &str) -> Option<&Article> {
+        self.articles.iter().find(|a| a.id == id)
+    }
 }
 
 /// Decides the bot's reply to one customer message.

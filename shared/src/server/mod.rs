@@ -1,7 +1,8 @@
 //! Server-side pure logic: signed tokens, password hashing, admission limits, the
-//! knowledge-base bot.
+//! language-model wire format, the knowledge-base bot.
 
 pub mod bot;
+pub mod model;
 pub mod password;
 pub mod quota;
 pub mod token;

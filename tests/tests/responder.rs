@@ -1,0 +1,121 @@
+//! The bot with a language model behind it, against a stand-in chat-completions server: the
+//! real model client runs in workerd. A reply still being written when an agent takes over is
+//! never said (guarantee 3); a failing or slow model falls back to the knowledge base.
+
+use baton_e2e::{Api, ModelStub, Socket, Stack, StubReply};
+use baton_shared::machine::audit;
+use baton_shared::{Author, ClientFrame, Event, EventBody, Mode, ServerFrame};
+use serde_json::{Value, json};
+
+const QUESTION: &str = "How long does shipping take?";
+
+fn event_of(frame: &ServerFrame) -> Option<&Event> {
+    match frame {
+        ServerFrame::Event { event } => Some(event),
+        _ => None,
+    }
+}
+
+fn bot_text(event: &Event) -> Option<&str> {
+    match (&event.author, &event.body) {
+        (Author::Bot, EventBody::Text { text, .. }) => Some(text),
+        _ => None,
+    }
+}
+
+/// The demo site's articles and accounts, with a language model at `endpoint`.
+fn site_with_model(endpoint: &str, timeout_ms: u64) -> Value {
+    let demo = std::fs::read_to_string(baton_e2e::repo_root().join("demo/site.json"))
+        .unwrap_or_else(|e| panic!("cannot read demo/site.json: {e}"));
+    let mut seed: Value = serde_json::from_str(&demo).unwrap_or_else(|e| panic!("demo/site.json: {e}"));
+    seed["model"] = json!({ "endpoint": endpoint, "model": "stand-in", "timeout_ms": timeout_ms });
+    seed
+}
+
+async fn ask(api: &Api, site: &str) -> (Socket, String) {
+    let conv = api.start(site, None).await;
+    let (mut customer, _) = api.connect(site, &conv.conversation_id, &conv.token, 0).await;
+    customer.send(&ClientFrame::Send { client_id: "q".into(), text: QUESTION.into() }).await;
+    let answer = customer.next_matching("the bot's answer", |f| event_of(f).and_then(bot_text).is_some()).await;
+    let text = event_of(&answer).and_then(bot_text).unwrap_or_default().to_string();
+    (customer, text)
+}
+
+#[tokio::test]
+async fn a_reply_still_being_written_when_the_agent_takes_over_is_never_said() {
+    let stack = Stack::start().await;
+    let model = ModelStub::held(StubReply::Text("LATE: standard shipping takes 3-5 business days.".into())).await;
+    stack.seed_site("slow", &site_with_model(&model.url, 30_000)).await;
+    let api = Api::new(&stack.base);
+    let conv = api.start("slow", None).await;
+    let (mut customer, _) = api.connect("slow", &conv.conversation_id, &conv.token, 0).await;
+    let dana = api.login("slow", "dana@demo.test", "dana-demo-pass").await;
+    let (mut agent, _) = api.connect("slow", &conv.conversation_id, &dana.token, 0).await;
+
+    customer.send(&ClientFrame::Send { client_id: "q".into(), text: QUESTION.into() }).await;
+    // The bot is now waiting for the model: its reply is in flight.
+    model.wait_for_requests(1).await;
+    agent.send(&ClientFrame::TakeOver).await;
+    let takeover = agent
+        .next_matching("the takeover", |f| {
+            event_of(f).is_some_and(|e| matches!(e.body, EventBody::Mode { mode: Mode::Human, .. }))
+        })
+        .await;
+    let took_over_at = event_of(&takeover).map(|e| e.seq).unwrap_or_default();
+    model.release();
+
+    // The late reply reaches the agents as a draft note, and only them.
+    let draft = agent
+        .next_matching("the bot's draft", |f| {
+            event_of(f).is_some_and(|e| e.author == Author::Bot && matches!(e.body, EventBody::Note { .. }))
+        })
+        .await;
+    let draft = event_of(&draft).cloned().unwrap_or_else(|| unreachable!("matched an event"));
+    assert!(matches!(&draft.body, EventBody::Note { text } if text.starts_with("LATE:")), "{draft:?}");
+    customer.send(&ClientFrame::Ping).await;
+    customer.next_matching("pong", |f| matches!(f, ServerFrame::Pong)).await;
+    let said: Vec<&Event> = customer.seen.iter().filter_map(event_of).filter(|e| e.author == Author::Bot).collect();
+    assert!(said.is_empty(), "the customer got the bot's late reply: {said:?}");
+
+    let transcript = api.transcript("slow", &conv.conversation_id, &dana.token).await;
+    audit(&transcript.events).unwrap_or_else(|e| panic!("transcript breaks a guarantee: {e}"));
+    assert!(
+        transcript.events.iter().all(|e| bot_text(e).is_none()),
+        "a bot message is in the transcript after the takeover at seq {took_over_at}: {:?}",
+        transcript.events
+    );
+    let customer_view = api.transcript("slow", &conv.conversation_id, &conv.token).await;
+    assert!(customer_view.events.iter().all(|e| e.author != Author::Bot), "{:?}", customer_view.events);
+}
+
+#[tokio::test]
+async fn the_model_words_answers_and_the_knowledge_base_covers_for_it_when_it_fails() {
+    let stack = Stack::start().await;
+    let api = Api::new(&stack.base);
+
+    let model = ModelStub::start(StubReply::Text("MODEL: it takes 3-5 business days.".into())).await;
+    stack.seed_site("shop", &site_with_model(&model.url, 5_000)).await;
+    let (_, answer) = ask(&api, "shop").await;
+    assert_eq!(answer, "MODEL: it takes 3-5 business days.");
+    // The model was asked with the matching article and the customer's words.
+    let request: Value = serde_json::from_str(&model.wait_for_requests(1).await)
+        .unwrap_or_else(|e| panic!("the edge sent the model something that is not JSON: {e}"));
+    assert_eq!(request["model"], "stand-in");
+    let system = request["messages"][0]["content"].as_str().unwrap_or_default();
+    assert!(system.contains("Shipping times and costs"), "the article is not in the prompt: {system}");
+    assert_eq!(request["messages"][1]["content"], QUESTION);
+    let (_, kb_answer) = ask(&api, "demo").await;
+
+    // A model that errors or does not answer in time: the knowledge base answers, as without one.
+    let failing = ModelStub::start(StubReply::Status(500)).await;
+    stack.seed_site("shop", &site_with_model(&failing.url, 5_000)).await;
+    let (_, answer) = ask(&api, "shop").await;
+    assert_eq!(answer, kb_answer);
+    failing.wait_for_requests(1).await;
+
+    let silent = ModelStub::held(StubReply::Text("never sent".into())).await;
+    stack.seed_site("shop", &site_with_model(&silent.url, 300)).await;
+    let (_, answer) = ask(&api, "shop").await;
+    assert_eq!(answer, kb_answer);
+    silent.wait_for_requests(1).await;
+}
