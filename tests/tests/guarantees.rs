@@ -32,10 +32,13 @@ async fn resent_message_is_stored_once_and_acked_with_its_original_seq() {
     // The bot answers the first message; wait for it so nothing is in flight.
     customer.next_matching("bot answer", |f| event_of(f).is_some_and(|e| e.author == Author::Bot)).await;
 
-    // A retry on the same socket, and another after reconnecting, are both acked with the same seq.
-    customer.send(&send).await;
-    let again = customer.next_matching("second ack", |f| is_ack_for(f, "msg-1").is_some()).await;
-    assert_eq!(is_ack_for(&again, "msg-1"), Some(seq));
+    // Retries on the same socket (a client stuck resending), and another after reconnecting, are
+    // all acked with the same seq.
+    for attempt in 0..15 {
+        customer.send(&send).await;
+        let again = customer.next_matching("repeated ack", |f| is_ack_for(f, "msg-1").is_some()).await;
+        assert_eq!(is_ack_for(&again, "msg-1"), Some(seq), "resend {attempt}");
+    }
     customer.close().await;
     let (mut reconnected, _) = api.connect("demo", &conv.conversation_id, &conv.token, 0).await;
     reconnected.send(&send).await;
@@ -74,6 +77,23 @@ async fn reconnecting_client_receives_exactly_the_gap() {
     let seqs: Vec<u64> = events.iter().map(|e| e.seq).collect();
     assert_eq!(seqs, (3..=last).collect::<Vec<_>>(), "resume after seq 2 must return exactly the gap");
     assert_eq!(state.last_seq, last);
+
+    // From 0: everything. From a seq the conversation never reached: nothing, and the true state.
+    let (_, welcome) = api.connect("demo", &conv.conversation_id, &conv.token, 0).await;
+    let ServerFrame::Welcome { events, .. } = welcome else { panic!("no welcome") };
+    assert_eq!(events.iter().map(|e| e.seq).collect::<Vec<_>>(), (1..=last).collect::<Vec<_>>());
+    let (_, welcome) = api.connect("demo", &conv.conversation_id, &conv.token, last + 1_000).await;
+    let ServerFrame::Welcome { events, state, .. } = welcome else { panic!("no welcome") };
+    assert!(events.is_empty(), "a resume from the future got {events:?}");
+    assert_eq!(state.last_seq, last);
+
+    // A socket that vanishes without a close frame leaves the conversation working.
+    let (vanishing, _) = api.connect("demo", &conv.conversation_id, &conv.token, last).await;
+    drop(vanishing);
+    let (mut back, _) = api.connect("demo", &conv.conversation_id, &conv.token, last).await;
+    back.send(&ClientFrame::Send { client_id: "after".into(), text: "Still there?".into() }).await;
+    let ack = back.next_matching("ack after a vanished socket", |f| is_ack_for(f, "after").is_some()).await;
+    assert_eq!(is_ack_for(&ack, "after"), Some(last + 1));
 }
 
 /// A site with five agents, for the race.
