@@ -77,6 +77,8 @@ mod tests {
         assert_eq!(login_outcome(401, failed).unwrap_err(), "Email or password is incorrect");
         assert_eq!(login_outcome(401, "").unwrap_err(), "Email or password is incorrect.");
         assert!(login_outcome(502, "<html>").unwrap_err().contains("502"));
+        let locked = r#"{"code":"rate_limited","message":"Too many failed sign-ins for this account. Try again in 15 minutes.","retry_after_ms":900000}"#;
+        assert!(login_outcome(429, locked).unwrap_err().contains("15 minutes"));
         assert!(login_outcome(200, "{}").is_err());
         assert!(is_auth_error(ErrorCode::TokenExpired));
         assert!(!is_auth_error(ErrorCode::AlreadyHeld));

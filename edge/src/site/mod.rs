@@ -151,8 +151,9 @@ impl SiteDO {
         let window = self.store.attempts(&attempts_key).or_internal("reading sign-in attempts")?;
         LOGIN_FAILURES.check(window, now).map_err(|wait_ms| {
             let minutes = wait_ms.div_ceil(60_000);
+            let unit = if minutes == 1 { "minute" } else { "minutes" };
             ApiError::rate_limited(
-                format!("too many failed sign-ins for this account; try again in {minutes} minute(s)"),
+                format!("Too many failed sign-ins for this account. Try again in {minutes} {unit}."),
                 wait_ms,
             )
         })?;
@@ -190,7 +191,7 @@ impl SiteDO {
         let window = self.store.attempts(&key).or_internal("reading conversation starts")?;
         limit.check(window, now).map_err(|wait_ms| {
             ApiError::rate_limited(
-                format!("too many new conversations from this visitor; try again in {} s", wait_ms.div_ceil(1000)),
+                format!("Too many new conversations from this visitor. Try again in {} s.", wait_ms.div_ceil(1000)),
                 wait_ms,
             )
         })?;
