@@ -219,6 +219,16 @@ pub fn audit(events: &[Event]) -> Result<(), String> {
             return Err(format!("seq {}: epoch {} where {} was due", event.seq, event.epoch, expected_epoch));
         }
         match (&event.author, &event.body) {
+            (_, body) if state.mode == Mode::Closed && !matches!(body, EventBody::Rating { .. }) => {
+                return Err(format!("seq {}: {body:?} after the conversation closed", event.seq));
+            }
+            (_, EventBody::Mode { mode: Mode::Human, holder: None, .. }) => {
+                return Err(format!("seq {}: human mode without a holder", event.seq));
+            }
+            (author, EventBody::Mode { reason: ModeReason::HandedBack, .. }) if !matches!(author, Author::Agent(a) if state.holds(&a.id)) =>
+            {
+                return Err(format!("seq {}: handed back by {author:?}, who did not hold it", event.seq));
+            }
             (Author::Bot, EventBody::Text { .. }) if state.mode != Mode::Bot => {
                 return Err(format!("seq {}: the bot spoke in {:?} mode", event.seq, state.mode));
             }
@@ -257,6 +267,37 @@ mod tests {
             state.apply(event);
         }
         Ok(out)
+    }
+
+    #[test]
+    fn audit_refuses_events_after_close_holderless_takeovers_and_foreign_hand_backs() {
+        let mut s = ConversationState::default();
+        let mut log = Vec::new();
+        let dana = agent("a1", "Dana");
+        run(&mut s, &mut log, Command::TakeOver { agent: dana.clone() }).unwrap();
+        let mut foreign = log.clone();
+        let mut hand_back = s.decide(Command::HandBack { agent_id: "a1".into() }, 2, None).unwrap().unwrap();
+        hand_back.author = Author::Agent(agent("a2", "Sam"));
+        foreign.push(hand_back);
+        assert!(audit(&foreign).unwrap_err().contains("did not hold"));
+
+        let mut holderless = log.clone();
+        if let EventBody::Mode { holder, .. } = &mut holderless[0].body {
+            *holder = None;
+        }
+        assert!(audit(&holderless).unwrap_err().contains("without a holder"));
+
+        run(&mut s, &mut log, Command::Close).unwrap();
+        run(&mut s, &mut log, Command::Rate { score: 4 }).unwrap();
+        audit(&log).unwrap();
+        let mut late = log.clone();
+        let mut after = log[0].clone();
+        after.seq = 4;
+        after.body = EventBody::Text { text: "hello?".into(), bot: None };
+        after.author = Author::Customer;
+        after.epoch = s.epoch;
+        late.push(after);
+        assert!(audit(&late).unwrap_err().contains("after the conversation closed"));
     }
 
     #[test]

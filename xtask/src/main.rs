@@ -1,7 +1,8 @@
-//! Project automation: `cargo xtask setup | build | dev | test`.
+//! Project automation: `cargo xtask setup | build | dev | test | fuzz`.
 
 mod build;
 mod dev;
+mod fuzz;
 mod paths;
 mod process;
 mod secrets;
@@ -19,6 +20,7 @@ usage: cargo xtask <command>
   dev [--port P] [--persist-to DIR]
                                  setup, build, then serve Baton with the demo site on 127.0.0.1:P (default 8787)
   test                           setup, unit tests, build, end-to-end tests (wrangler dev + headless Chromium)
+  fuzz [--seconds N] [TARGET]    run each cargo-fuzz target in fuzz/ (or TARGET) for N s (default 60), nightly
 ";
 
 fn main() -> ExitCode {
@@ -28,6 +30,7 @@ fn main() -> ExitCode {
         Some("build") => tools::setup().and_then(|t| build::all(&t)),
         Some("dev") => dev::run(&args[1..]),
         Some("test") => test::run(&args[1..]),
+        Some("fuzz") => fuzz::run(&args[1..]),
         Some("-h" | "--help" | "help") | None => {
             print!("{USAGE}");
             return ExitCode::SUCCESS;

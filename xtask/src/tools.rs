@@ -12,6 +12,8 @@ use crate::process::{output, run, step};
 pub const WASM_BINDGEN: &str = "0.2.130";
 pub const WORKER_BUILD: &str = "0.8.7";
 pub const TRUNK: &str = "0.21.14";
+/// Installed by `cargo xtask fuzz` only, so `setup` does not spend a build on it.
+pub const CARGO_FUZZ: &str = "0.13.2";
 
 /// Paths of the installed tools, handed to the build steps.
 pub struct Tools {

@@ -365,6 +365,9 @@ impl ConversationDO {
         let reply = responder::reply(&self.env, &brain, text).await;
         let (cmd, draft) = match reply.message() {
             Some((text, meta)) => (Command::BotSays { text: text.clone(), meta, computed_at_epoch: epoch }, Some(text)),
+            // An escalation decided before another mode change is as stale as a reply would be;
+            // checked with no await before the commit below.
+            None if self.record().map(|r| r.state.epoch) != Ok(epoch) => return,
             None => (Command::RequestHuman { reason: ModeReason::CustomerAsked }, None),
         };
         let committed = match self.commit(cmd, &Caller::Customer, None, now_ms()) {

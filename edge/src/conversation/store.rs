@@ -206,21 +206,15 @@ impl ConversationStore {
 
     /// The last message anyone said to the conversation (notes, mode changes and ratings skipped).
     pub fn last_spoken(&self) -> worker::Result<Option<Event>> {
-        // Between two messages there are at most a few mode changes, notes and a rating.
-        const LOOKBACK: i64 = 64;
+        // Bodies are serde's internally tagged JSON, which always writes the tag first.
         let rows: Vec<EventRow> = self
             .sql
             .exec(
-                "SELECT seq, ts, epoch, author, body, client_id FROM events ORDER BY seq DESC LIMIT ?",
-                vec![SqlStorageValue::Integer(LOOKBACK)],
+                "SELECT seq, ts, epoch, author, body, client_id FROM events
+                 WHERE body LIKE '{\"type\":\"text\",%' ORDER BY seq DESC LIMIT 1",
+                None,
             )?
             .to_array()?;
-        for row in rows {
-            let event = row.into_event()?;
-            if matches!(event.body, EventBody::Text { .. }) {
-                return Ok(Some(event));
-            }
-        }
-        Ok(None)
+        rows.into_iter().next().map(EventRow::into_event).transpose()
     }
 }
