@@ -1,5 +1,6 @@
-//! Project automation: `cargo xtask setup | build | dev | test | fuzz`.
+//! Project automation: `cargo xtask setup | build | dev | test | fuzz | bench`.
 
+mod bench;
 mod build;
 mod dev;
 mod fuzz;
@@ -20,6 +21,8 @@ usage: cargo xtask <command>
   dev [--port P] [--persist-to DIR]
                                  setup, build, then serve Baton with the demo site on 127.0.0.1:P (default 8787)
   test                           setup, unit tests, build, end-to-end tests (wrangler dev + headless Chromium)
+  bench load [--conversations N] [--seconds S]
+                                 setup, build, then a load test over loopback (default 500 conversations, 60 s)
   fuzz [--seconds N] [TARGET]    run each cargo-fuzz target in fuzz/ (or TARGET) for N s (default 60), nightly
 ";
 
@@ -31,6 +34,7 @@ fn main() -> ExitCode {
         Some("dev") => dev::run(&args[1..]),
         Some("test") => test::run(&args[1..]),
         Some("fuzz") => fuzz::run(&args[1..]),
+        Some("bench") => bench::run(&args[1..]),
         Some("-h" | "--help" | "help") | None => {
             print!("{USAGE}");
             return ExitCode::SUCCESS;
