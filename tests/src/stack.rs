@@ -76,9 +76,18 @@ impl Stack {
 
     /// Stops workerd and starts it again on the same port and persisted state.
     pub async fn restart(&mut self) {
+        self.stop();
+        self.launch().await;
+    }
+
+    /// Stops workerd; `start_again` brings it back on the same port and state.
+    pub fn stop(&mut self) {
         if let Some(mut old) = self.wrangler.take() {
             old.stop();
         }
+    }
+
+    pub async fn start_again(&mut self) {
         self.launch().await;
     }
 

@@ -1,7 +1,7 @@
 //! Guarantee 5: transcript, mode, epoch and assignment survive a restart of `wrangler dev`
 //! on the same persisted state, and clients reconnect and continue.
 
-use baton_e2e::{Api, Stack};
+use baton_e2e::{Api, Browser, Stack};
 use baton_shared::machine::audit;
 use baton_shared::{Author, ClientFrame, EventBody, Mode, ServerFrame};
 
@@ -56,4 +56,52 @@ async fn conversation_survives_a_restart_mid_takeover() {
     let end = api.transcript("demo", &conv.conversation_id, &dana.token).await;
     assert_eq!(end.events.len(), before.events.len() + 1);
     audit(&end.events).unwrap_or_else(|e| panic!("transcript breaks a guarantee: {e}"));
+}
+
+#[tokio::test]
+async fn widget_and_console_say_they_are_reconnecting_and_carry_on_after_a_restart() {
+    let mut stack = Stack::start().await;
+    let browser = Browser::start().await;
+    let dana = browser.page().await;
+    dana.goto(&stack.url("/console/")).await;
+    dana.type_into("Email", "dana@demo.test").await;
+    dana.type_into("Password", "dana-demo-pass").await;
+    dana.click("button", "Sign in").await;
+
+    let customer = browser.page().await;
+    customer.goto(&stack.url("/demo")).await;
+    customer.click("button", "Open chat").await;
+    customer.type_into("Message", "Where is my order 1042?").await;
+    customer.click("button", "Send").await;
+    dana.find("button", "Visitor").await.click().await.unwrap_or_else(|e| panic!("open conversation: {e}"));
+    dana.click("button", "Take over").await;
+    customer.wait_for_text("log", "", "Dana joined the conversation").await;
+
+    stack.stop();
+    customer.wait_for_text("status", "", "Reconnecting").await;
+    dana.wait_for_page_text("Reconnecting").await;
+    // Written while the edge is down: it waits and goes out once the widget is back.
+    customer.type_into("Message", "Are you still there?").await;
+    customer.click("button", "Send").await;
+
+    stack.start_again().await;
+    dana.wait_for_page_text("Are you still there?").await;
+    dana.type_into("Reply", "Yes, still here with you.").await;
+    dana.click("button", "Send").await;
+    customer.wait_for_text("log", "", "Yes, still here with you.").await;
+    customer.find("heading", "Dana").await;
+
+    let api = Api::new(&stack.base);
+    let token = customer.eval("return localStorage.getItem('baton:demo');", vec![]).await;
+    let token = token.as_str().unwrap_or_else(|| panic!("no visitor token stored: {token}"));
+    let conversation = api.start("demo", Some(token)).await.conversation_id;
+    let transcript = api.transcript("demo", &conversation, token).await;
+    audit(&transcript.events).unwrap_or_else(|e| panic!("transcript breaks a guarantee: {e}"));
+    let said = |text: &str| {
+        transcript.events.iter().filter(|e| matches!(&e.body, EventBody::Text { text: t, .. } if t == text)).count()
+    };
+    assert_eq!(said("Are you still there?"), 1);
+    assert_eq!(said("Yes, still here with you."), 1);
+    customer.close().await;
+    dana.close().await;
 }
