@@ -1,6 +1,7 @@
 //! Project automation: `cargo xtask setup | build | dev | test | fuzz | bench`.
 
 mod bench;
+mod budget;
 mod build;
 mod dev;
 mod fuzz;
@@ -20,7 +21,7 @@ usage: cargo xtask <command>
   build                          build widget, console and edge (release) into dist/ and edge/build/
   dev [--port P] [--persist-to DIR]
                                  setup, build, then serve Baton with the demo site on 127.0.0.1:P (default 8787)
-  test                           setup, unit tests, build, end-to-end tests (wrangler dev + headless Chromium)
+  test                           setup, unit tests, build, widget size budgets, end-to-end tests (wrangler dev + Chromium)
   bench load [--conversations N] [--seconds S]
                                  setup, build, then a load test over loopback (default 500 conversations, 60 s)
   fuzz [--seconds N] [TARGET]    run each cargo-fuzz target in fuzz/ (or TARGET) for N s (default 60), nightly

@@ -4,7 +4,7 @@ use std::process::Command;
 
 use crate::paths::repo_root;
 use crate::process::{TestTotals, run_tests, step};
-use crate::{build, tools};
+use crate::{budget, build, tools};
 
 pub fn run_all(unit_only: bool) -> Result<(), String> {
     let tools = tools::setup()?;
@@ -17,6 +17,8 @@ pub fn run_all(unit_only: bool) -> Result<(), String> {
     )?;
     if !unit_only {
         build::all(&tools)?;
+        step("widget weight budgets");
+        budget::check_widget()?;
         step("end-to-end tests (wrangler dev + headless Chromium)");
         let e2e = run_tests(
             Command::new("cargo")
