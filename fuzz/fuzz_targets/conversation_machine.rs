@@ -170,7 +170,7 @@ impl World {
                 self.send(Caller::Customer, cmd, id.get());
             }
             Step::CustomerAsksForHuman { id } => {
-                let cmd = Command::RequestHuman { reason: ModeReason::CustomerAsked };
+                let cmd = Command::RequestHuman { reason: ModeReason::CustomerAsked, computed_at_epoch: None };
                 self.send(Caller::Customer, cmd, id.get());
             }
             Step::CustomerRates { id, score } => self.send(Caller::Customer, Command::Rate { score }, id.get()),
@@ -219,15 +219,17 @@ impl World {
                 }
             }
             Step::BotWantsHuman { turn } => {
-                // The edge escalates without an epoch check; the machine turns it into a no-op
-                // unless the bot holds the conversation.
-                if self.finish_turn(turn).is_some() {
-                    let cmd = Command::RequestHuman { reason: ModeReason::CustomerAsked };
+                // Like a reply, the escalation carries the epoch its turn started at.
+                if let Some(turn) = self.finish_turn(turn) {
+                    let cmd =
+                        Command::RequestHuman { reason: ModeReason::CustomerAsked, computed_at_epoch: Some(turn.epoch) };
                     self.commit(&Caller::Customer, cmd, None);
                 }
             }
             Step::BotEscalates => {
-                self.commit(&Caller::Customer, Command::RequestHuman { reason: ModeReason::BotEscalated }, None);
+                let cmd =
+                    Command::RequestHuman { reason: ModeReason::BotEscalated, computed_at_epoch: Some(self.state.epoch) };
+                self.commit(&Caller::Customer, cmd, None);
             }
             Step::BotSaysAt { delta } => {
                 self.bot_says(self.state.epoch.saturating_add_signed(i64::from(delta)));
@@ -335,6 +337,9 @@ impl World {
             _ if s.mode == Mode::Closed => Expect::Reject(Rejection::Closed),
             Command::CustomerSays { .. } | Command::AgentNote { .. } | Command::BotDraft { .. } | Command::Close => {
                 Expect::Commit
+            }
+            Command::RequestHuman { computed_at_epoch: Some(epoch), .. } if *epoch != s.epoch => {
+                Expect::Reject(Rejection::StaleBotReply)
             }
             Command::RequestHuman { .. } if s.mode == Mode::Bot => Expect::Commit,
             Command::RequestHuman { .. } => Expect::Unchanged,

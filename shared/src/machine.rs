@@ -24,9 +24,11 @@ pub enum Command {
     CustomerSays {
         text: String,
     },
-    /// Move to `Queued`, asked by the customer or decided by the bot.
+    /// Move to `Queued`, asked by the customer or decided by the bot. A bot's decision carries
+    /// the epoch it was computed at and goes stale, like a reply, if the mode changed since.
     RequestHuman {
         reason: ModeReason,
+        computed_at_epoch: Option<u64>,
     },
     TakeOver {
         agent: AgentInfo,
@@ -124,7 +126,10 @@ impl ConversationState {
         }
         let (author, body) = match cmd {
             Command::CustomerSays { text } => (Author::Customer, EventBody::Text { text, bot: None }),
-            Command::RequestHuman { reason } => {
+            Command::RequestHuman { reason, computed_at_epoch } => {
+                if computed_at_epoch.is_some_and(|epoch| epoch != self.epoch) {
+                    return Err(Rejection::StaleBotReply);
+                }
                 if self.mode != Mode::Bot {
                     return Ok(None);
                 }
@@ -306,7 +311,8 @@ mod tests {
         let dana = agent("a1", "Dana");
         run(&mut s, &mut log, Command::CustomerSays { text: "hi".into() }).unwrap();
         run(&mut s, &mut log, Command::BotSays { text: "hello".into(), meta: meta(), computed_at_epoch: 0 }).unwrap();
-        run(&mut s, &mut log, Command::RequestHuman { reason: ModeReason::CustomerAsked }).unwrap();
+        run(&mut s, &mut log, Command::RequestHuman { reason: ModeReason::CustomerAsked, computed_at_epoch: None })
+            .unwrap();
         assert_eq!((s.mode, s.epoch), (Mode::Queued, 1));
         run(&mut s, &mut log, Command::TakeOver { agent: dana.clone() }).unwrap();
         assert_eq!((s.mode, s.epoch, s.holder.clone()), (Mode::Human, 2, Some(dana.clone())));
@@ -357,6 +363,11 @@ mod tests {
         let late = Command::BotSays { text: "late".into(), meta: meta(), computed_at_epoch: computed_at };
         assert_eq!(run(&mut s, &mut log, late).unwrap_err(), Rejection::StaleBotReply);
         assert!(log.iter().all(|e| e.author != Author::Bot));
+        // Nor may an escalation decided back then move the conversation now that the bot has it again.
+        let escalation =
+            Command::RequestHuman { reason: ModeReason::CustomerAsked, computed_at_epoch: Some(computed_at) };
+        assert_eq!(run(&mut s, &mut log, escalation).unwrap_err(), Rejection::StaleBotReply);
+        assert_eq!(s.mode, Mode::Bot);
         // What the bot would have said can still reach the agents, as a note the customer never sees.
         run(&mut s, &mut log, Command::BotDraft { text: "late".into() }).unwrap();
         let draft = log.last().unwrap();
@@ -367,11 +378,16 @@ mod tests {
     #[test]
     fn bot_is_silent_while_queued() {
         let (mut s, mut log) = (ConversationState::default(), Vec::new());
-        run(&mut s, &mut log, Command::RequestHuman { reason: ModeReason::CustomerAsked }).unwrap();
+        run(&mut s, &mut log, Command::RequestHuman { reason: ModeReason::CustomerAsked, computed_at_epoch: None })
+            .unwrap();
         let reply = Command::BotSays { text: "x".into(), meta: meta(), computed_at_epoch: s.epoch };
         assert_eq!(run(&mut s, &mut log, reply).unwrap_err(), Rejection::StaleBotReply);
         // Asking twice is one request.
-        assert_eq!(run(&mut s, &mut log, Command::RequestHuman { reason: ModeReason::CustomerAsked }).unwrap(), None);
+        assert_eq!(
+            run(&mut s, &mut log, Command::RequestHuman { reason: ModeReason::CustomerAsked, computed_at_epoch: None })
+                .unwrap(),
+            None
+        );
     }
 
     #[test]

@@ -245,7 +245,7 @@ impl ConversationDO {
             }
             (ClientFrame::RequestHuman { client_id }, Caller::Customer) => {
                 validate_client_id(&client_id)?;
-                let cmd = Command::RequestHuman { reason: ModeReason::CustomerAsked };
+                let cmd = Command::RequestHuman { reason: ModeReason::CustomerAsked, computed_at_epoch: None };
                 self.run(ws, &caller, cmd, Some(client_id), now).await?;
             }
             (ClientFrame::Rate { client_id, score }, Caller::Customer) => {
@@ -365,14 +365,11 @@ impl ConversationDO {
         let reply = responder::reply(&self.env, &brain, text).await;
         let (cmd, draft) = match reply.message() {
             Some((text, meta)) => (Command::BotSays { text: text.clone(), meta, computed_at_epoch: epoch }, Some(text)),
-            // An escalation decided before another mode change is as stale as a reply would be;
-            // checked with no await before the commit below.
-            None if self.record().map(|r| r.state.epoch) != Ok(epoch) => return,
-            None => (Command::RequestHuman { reason: ModeReason::CustomerAsked }, None),
+            None => (Command::RequestHuman { reason: ModeReason::CustomerAsked, computed_at_epoch: Some(epoch) }, None),
         };
         let committed = match self.commit(cmd, &Caller::Customer, None, now_ms()) {
             // A takeover landed while the reply was computed: it must not be said, but the
-            // agents may use it, so it becomes a note only they see.
+            // agents may use it, so it becomes a note only they see. A stale escalation is dropped.
             Err(e) if e.code == ErrorCode::StaleEpoch => match draft {
                 Some(text) => self.commit(Command::BotDraft { text }, &Caller::Customer, None, now_ms()),
                 None => Ok(Outcome::Unchanged { last_seq: 0 }),
