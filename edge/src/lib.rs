@@ -11,6 +11,7 @@ mod internal;
 mod origin;
 mod routes;
 mod site;
+mod sql;
 
 use baton_shared::{ApiError, ErrorCode};
 use worker::{Context, Env, Method, Request, Response, event};

@@ -29,15 +29,19 @@ impl Api {
 
     /// POSTs JSON and returns status and body.
     pub async fn post(&self, path: &str, body: &Value) -> (u16, Value) {
-        let response = self
-            .http
+        let response = self.post_response(path, body).await;
+        let status = response.status().as_u16();
+        (status, response.json().await.unwrap_or(Value::Null))
+    }
+
+    /// POSTs JSON and returns the whole response, headers included.
+    pub async fn post_response(&self, path: &str, body: &Value) -> reqwest::Response {
+        self.http
             .post(format!("{}{path}", self.base))
             .json(body)
             .send()
             .await
-            .unwrap_or_else(|e| panic!("POST {path}: {e}"));
-        let status = response.status().as_u16();
-        (status, response.json().await.unwrap_or(Value::Null))
+            .unwrap_or_else(|e| panic!("POST {path}: {e}"))
     }
 
     pub async fn start(&self, site: &str, token: Option<&str>) -> StartResponse {
@@ -78,6 +82,22 @@ impl Api {
         socket.send(&ClientFrame::Hello { protocol: PROTOCOL_VERSION, last_seq }).await;
         let welcome = socket.next_matching("welcome", |f| matches!(f, ServerFrame::Welcome { .. })).await;
         (socket, welcome)
+    }
+}
+
+/// The transcript event a frame carries, if it is an `event` frame.
+pub fn event_of(frame: &ServerFrame) -> Option<&Event> {
+    match frame {
+        ServerFrame::Event { event } => Some(event),
+        _ => None,
+    }
+}
+
+/// The seq an `ack` for client id `id` names, if the frame is one.
+pub fn is_ack_for(frame: &ServerFrame, id: &str) -> Option<u64> {
+    match frame {
+        ServerFrame::Ack { client_id, seq } if client_id == id => Some(*seq),
+        _ => None,
     }
 }
 

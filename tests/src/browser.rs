@@ -125,6 +125,17 @@ impl Page {
         self.client.refresh().await.unwrap_or_else(|e| panic!("reload: {e}"));
     }
 
+    /// The visitor token the widget stored on this page's origin for `site`.
+    pub async fn visitor_token(&self, site: &str) -> String {
+        let key = format!("baton:{site}");
+        self.eval("return localStorage.getItem(arguments[0]) || ''", vec![Value::String(key.clone())])
+            .await
+            .as_str()
+            .map(str::to_string)
+            .filter(|t| !t.is_empty())
+            .unwrap_or_else(|| panic!("no visitor token under localStorage[{key:?}]"))
+    }
+
     pub async fn eval(&self, script: &str, args: Vec<Value>) -> Value {
         self.client.execute(script, args).await.unwrap_or_else(|e| panic!("script failed: {e}\n{script}"))
     }

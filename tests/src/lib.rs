@@ -9,7 +9,7 @@ pub mod process;
 pub mod stack;
 pub mod wait;
 
-pub use api::{Api, Socket};
+pub use api::{Api, Socket, event_of, is_ack_for};
 pub use browser::{Browser, Page};
 pub use host_page::HostPage;
 pub use model_stub::{ModelStub, StubReply};

@@ -93,8 +93,7 @@ async fn messages_cut_off_mid_send_or_written_offline_arrive_exactly_once() {
     wait_until_sent(&page, queued).await;
 
     // Stored exactly once each, in the order written.
-    let token = page.eval("return localStorage.getItem('baton:demo');", vec![]).await;
-    let token = token.as_str().unwrap_or_else(|| panic!("no visitor token stored: {token}"));
+    let token = &page.visitor_token("demo").await;
     let api = Api::new(&stack.base);
     let conversation = api.start("demo", Some(token)).await.conversation_id;
     let transcript = api.transcript("demo", &conversation, token).await;

@@ -1,22 +1,8 @@
 //! Guarantees 1–4 of DESIGN.md at the protocol level, over real WebSockets to workerd.
 
-use baton_e2e::{Api, Stack};
+use baton_e2e::{Api, Stack, event_of, is_ack_for};
 use baton_shared::machine::audit;
 use baton_shared::{AgentInfo, Author, ClientFrame, ErrorCode, EventBody, Mode, ServerFrame};
-
-fn event_of(frame: &ServerFrame) -> Option<&baton_shared::Event> {
-    match frame {
-        ServerFrame::Event { event } => Some(event),
-        _ => None,
-    }
-}
-
-fn is_ack_for(frame: &ServerFrame, id: &str) -> Option<u64> {
-    match frame {
-        ServerFrame::Ack { client_id, seq } if client_id == id => Some(*seq),
-        _ => None,
-    }
-}
 
 #[tokio::test]
 async fn resent_message_is_stored_once_and_acked_with_its_original_seq() {

@@ -10,13 +10,7 @@ use serde_json::{Value, json};
 
 /// Posts JSON; returns status, body and the `Retry-After` header.
 async fn post(api: &Api, path: &str, body: &Value) -> (u16, Value, Option<u64>) {
-    let response = api
-        .http
-        .post(format!("{}{path}", api.base))
-        .json(body)
-        .send()
-        .await
-        .unwrap_or_else(|e| panic!("POST {path}: {e}"));
+    let response = api.post_response(path, body).await;
     let status = response.status().as_u16();
     let retry_after = response.headers().get("retry-after").and_then(|v| v.to_str().ok()?.parse().ok());
     (status, response.json().await.unwrap_or(Value::Null), retry_after)

@@ -1,17 +1,10 @@
 //! Guarantee 6: who may do what. Only the holder speaks to the customer; tokens open only
 //! what they were issued for and only until they expire; unsafe avatars never reach a page.
 
-use baton_e2e::{Api, Socket, Stack};
+use baton_e2e::{Api, Socket, Stack, event_of};
 use baton_shared::server::token::{self, Claims};
 use baton_shared::{AccountRole, Author, ClientFrame, ErrorCode, EventBody, ServerFrame};
 use serde_json::json;
-
-fn event_of(frame: &ServerFrame) -> Option<&baton_shared::Event> {
-    match frame {
-        ServerFrame::Event { event } => Some(event),
-        _ => None,
-    }
-}
 
 #[tokio::test]
 async fn an_agent_who_does_not_hold_the_conversation_can_add_notes_but_not_messages() {

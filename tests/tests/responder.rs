@@ -2,19 +2,12 @@
 //! real model client runs in workerd. A reply still being written when an agent takes over is
 //! never said (guarantee 3); a failing or slow model falls back to the knowledge base.
 
-use baton_e2e::{Api, ModelStub, Socket, Stack, StubReply};
+use baton_e2e::{Api, ModelStub, Socket, Stack, StubReply, event_of};
 use baton_shared::machine::audit;
 use baton_shared::{Author, ClientFrame, Event, EventBody, Mode, ServerFrame};
 use serde_json::{Value, json};
 
 const QUESTION: &str = "How long does shipping take?";
-
-fn event_of(frame: &ServerFrame) -> Option<&Event> {
-    match frame {
-        ServerFrame::Event { event } => Some(event),
-        _ => None,
-    }
-}
 
 fn bot_text(event: &Event) -> Option<&str> {
     match (&event.author, &event.body) {

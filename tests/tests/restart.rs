@@ -92,8 +92,7 @@ async fn widget_and_console_say_they_are_reconnecting_and_carry_on_after_a_resta
     customer.find("heading", "Dana").await;
 
     let api = Api::new(&stack.base);
-    let token = customer.eval("return localStorage.getItem('baton:demo');", vec![]).await;
-    let token = token.as_str().unwrap_or_else(|| panic!("no visitor token stored: {token}"));
+    let token = &customer.visitor_token("demo").await;
     let conversation = api.start("demo", Some(token)).await.conversation_id;
     let transcript = api.transcript("demo", &conversation, token).await;
     audit(&transcript.events).unwrap_or_else(|e| panic!("transcript breaks a guarantee: {e}"));

@@ -72,7 +72,7 @@ async fn agent_takes_over_from_the_bot_and_hands_back() {
     // The transcript, as the edge stored it.
     let api = Api::new(&stack.base);
     let token = api.login("demo", "dana@demo.test", "dana-demo-pass").await.token;
-    let start = api.start("demo", Some(&visitor_token(&customer).await)).await;
+    let start = api.start("demo", Some(&customer.visitor_token("demo").await)).await;
     assert!(start.resumed, "the widget's token resumes its conversation");
     let transcript = api.transcript("demo", &start.conversation_id, &token).await;
     audit(&transcript.events).unwrap_or_else(|e| panic!("transcript breaks a guarantee: {e}"));
@@ -115,14 +115,4 @@ async fn agent_takes_over_from_the_bot_and_hands_back() {
     for page in [customer, dana, sam] {
         page.close().await;
     }
-}
-
-/// The visitor token the widget stored for the demo site.
-async fn visitor_token(page: &Page) -> String {
-    page.eval("return localStorage.getItem('baton:demo') || ''", vec![])
-        .await
-        .as_str()
-        .map(str::to_string)
-        .filter(|t| !t.is_empty())
-        .unwrap_or_else(|| panic!("no visitor token under localStorage['baton:demo']"))
 }

@@ -105,6 +105,17 @@ struct Outgoing {
     failed: bool,
 }
 
+impl Outgoing {
+    /// Neither confirmed nor given up on: it goes out again on every (re)connect.
+    fn waiting(&self) -> bool {
+        !self.acked && !self.failed
+    }
+
+    fn frame(&self) -> ClientFrame {
+        ClientFrame::Send { client_id: self.client_id.clone(), text: self.text.clone() }
+    }
+}
+
 /// Everything the widget shows: the conversation folded from frames, the customer's
 /// unconfirmed actions, and the panel's own state.
 #[derive(Debug, Clone, Default, PartialEq)]
@@ -295,13 +306,13 @@ impl Transcript {
     pub fn retry(&mut self, client_id: &str) -> Option<ClientFrame> {
         let o = self.outbox.iter_mut().find(|o| o.client_id == client_id && o.failed)?;
         o.failed = false;
-        Some(ClientFrame::Send { client_id: o.client_id.clone(), text: o.text.clone() })
+        Some(o.frame())
     }
 
     /// The message to send again after a rate-limit wait, if it is still waiting.
     pub fn pending(&self, client_id: &str) -> Option<ClientFrame> {
-        let o = self.outbox.iter().find(|o| o.client_id == client_id && !o.acked && !o.failed)?;
-        Some(ClientFrame::Send { client_id: o.client_id.clone(), text: o.text.clone() })
+        let o = self.outbox.iter().find(|o| o.client_id == client_id && o.waiting())?;
+        Some(o.frame())
     }
 
     pub fn request_human(&mut self, client_id: &str) {
@@ -319,12 +330,7 @@ impl Transcript {
     /// Everything the customer asked for that the conversation has not confirmed yet, in
     /// order; sent again after every (re)connect with the same client ids.
     pub fn unconfirmed(&self) -> Vec<ClientFrame> {
-        let mut frames: Vec<ClientFrame> = self
-            .outbox
-            .iter()
-            .filter(|o| !o.acked && !o.failed)
-            .map(|o| ClientFrame::Send { client_id: o.client_id.clone(), text: o.text.clone() })
-            .collect();
+        let mut frames: Vec<ClientFrame> = self.outbox.iter().filter(|o| o.waiting()).map(Outgoing::frame).collect();
         if let Some(id) = &self.human_request {
             frames.push(ClientFrame::RequestHuman { client_id: id.clone() });
         }

@@ -11,7 +11,7 @@ use std::time::{Duration, Instant};
 
 use crate::paths::{repo_root, tools_cache};
 use crate::process::{describe, output, run as run_command, step};
-use crate::tools::CARGO_FUZZ;
+use crate::tools::{CARGO_FUZZ, path_with_first};
 
 const DEFAULT_SECONDS: u64 = 60;
 /// An input that runs this long is a hang worth reporting, even on a machine busy with builds.
@@ -136,6 +136,19 @@ struct Summary {
 }
 
 impl Summary {
+    fn new(target: &str) -> Summary {
+        Summary {
+            target: target.to_string(),
+            runs: 0,
+            seconds: 0,
+            wall: Duration::ZERO,
+            new_inputs: 0,
+            corpus: 0,
+            artifacts: Vec::new(),
+            exit_failure: None,
+        }
+    }
+
     fn failed(&self) -> bool {
         !self.artifacts.is_empty() || self.exit_failure.is_some()
     }
@@ -218,7 +231,7 @@ fn fuzz_target(fuzz_dir: &Path, cargo_fuzz: &Path, target: &str, seconds: u64) -
     }
     // cargo finds `cargo-fuzz` on PATH; the toolchain is the one `+nightly` names, whatever the
     // stable toolchain running xtask left in the environment.
-    cmd.env("PATH", path_with(cargo_fuzz.parent()))
+    cmd.env("PATH", path_with_first(cargo_fuzz.parent()))
         .env_remove("RUSTUP_TOOLCHAIN")
         .env_remove("CARGO")
         .env_remove("RUSTC")
@@ -231,16 +244,7 @@ fn fuzz_target(fuzz_dir: &Path, cargo_fuzz: &Path, target: &str, seconds: u64) -
     println!("$ {}", describe(&cmd));
     let started = Instant::now();
     let mut child = cmd.spawn().map_err(|e| format!("could not start `{}`: {e}", describe(&cmd)))?;
-    let mut summary = Summary {
-        target: target.to_string(),
-        runs: 0,
-        seconds: 0,
-        wall: Duration::ZERO,
-        new_inputs: 0,
-        corpus: 0,
-        artifacts: Vec::new(),
-        exit_failure: None,
-    };
+    let mut summary = Summary::new(target);
     if let Some(stderr) = child.stderr.take() {
         for line in BufReader::new(stderr).lines().map_while(Result::ok) {
             if summary.read(&line) {
@@ -261,29 +265,12 @@ fn fuzz_target(fuzz_dir: &Path, cargo_fuzz: &Path, target: &str, seconds: u64) -
     Ok(summary)
 }
 
-fn path_with(dir: Option<&Path>) -> String {
-    let mut dirs: Vec<PathBuf> = dir.map(Path::to_path_buf).into_iter().collect();
-    if let Some(path) = std::env::var_os("PATH") {
-        dirs.extend(std::env::split_paths(&path));
-    }
-    std::env::join_paths(dirs).map(|p| p.to_string_lossy().into_owned()).unwrap_or_default()
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
 
     fn summary() -> Summary {
-        Summary {
-            target: "t".into(),
-            runs: 0,
-            seconds: 0,
-            wall: Duration::ZERO,
-            new_inputs: 0,
-            corpus: 0,
-            artifacts: Vec::new(),
-            exit_failure: None,
-        }
+        Summary::new("t")
     }
 
     #[test]

@@ -30,15 +30,17 @@ pub struct Tools {
 impl Tools {
     /// PATH with the pinned wasm-bindgen and wasm-opt first, as Trunk looks them up there.
     pub fn path_env(&self) -> String {
-        let mut dirs = vec![
-            self.wasm_bindgen.parent().map(Path::to_path_buf).unwrap_or_default(),
-            self.wasm_opt.parent().map(Path::to_path_buf).unwrap_or_default(),
-        ];
-        if let Some(path) = std::env::var_os("PATH") {
-            dirs.extend(std::env::split_paths(&path));
-        }
-        std::env::join_paths(dirs).map(|p| p.to_string_lossy().into_owned()).unwrap_or_default()
+        path_with_first([self.wasm_bindgen.parent(), self.wasm_opt.parent()].into_iter().flatten())
     }
+}
+
+/// PATH with `dirs` searched before the inherited entries.
+pub fn path_with_first<'a>(dirs: impl IntoIterator<Item = &'a Path>) -> String {
+    let mut all: Vec<PathBuf> = dirs.into_iter().map(Path::to_path_buf).collect();
+    if let Some(path) = std::env::var_os("PATH") {
+        all.extend(std::env::split_paths(&path));
+    }
+    std::env::join_paths(all).map(|p| p.to_string_lossy().into_owned()).unwrap_or_default()
 }
 
 struct CargoTool {

@@ -7,6 +7,8 @@ use baton_shared::{AgentInfo, Author, ConversationState, Event, EventBody, Mode,
 use serde::Deserialize;
 use worker::{SqlStorage, SqlStorageValue};
 
+use crate::sql::{int, text};
+
 use super::record::Record;
 
 pub struct ConversationStore {
@@ -43,15 +45,6 @@ struct EventRow {
 #[derive(Deserialize)]
 struct SeqRow {
     seq: u64,
-}
-
-fn text(value: &str) -> SqlStorageValue {
-    SqlStorageValue::String(value.to_string())
-}
-
-fn int(value: u64) -> SqlStorageValue {
-    // Seqs, epochs and millisecond timestamps stay far below 2^53.
-    SqlStorageValue::Integer(value as i64)
 }
 
 fn corrupt(what: &str) -> worker::Error {

@@ -8,6 +8,8 @@ use baton_shared::{AccountRole, Article, ConversationSummary, ModelSettings, Sit
 use serde::{Deserialize, Serialize};
 use worker::{SqlStorage, SqlStorageValue};
 
+use crate::sql::{int, text};
+
 use super::SiteRecord;
 
 /// Most conversations a dashboard snapshot lists (newest first).
@@ -95,15 +97,6 @@ pub fn parse_role(role: &str) -> Option<AccountRole> {
         "supervisor" => Some(AccountRole::Supervisor),
         _ => None,
     }
-}
-
-fn text(value: &str) -> SqlStorageValue {
-    SqlStorageValue::String(value.to_string())
-}
-
-fn int(value: u64) -> SqlStorageValue {
-    // Seqs and millisecond timestamps stay far below 2^53.
-    SqlStorageValue::Integer(value as i64)
 }
 
 impl SiteStore {
