@@ -27,6 +27,8 @@ pub enum ErrorCode {
     InvalidAvatar,
     LoginFailed,
     RateLimited,
+    InvalidArticle,
+    InvalidRules,
     Internal,
 }
 
@@ -55,6 +57,8 @@ impl ErrorCode {
             ErrorCode::InvalidAvatar => "invalid_avatar",
             ErrorCode::LoginFailed => "login_failed",
             ErrorCode::RateLimited => "rate_limited",
+            ErrorCode::InvalidArticle => "invalid_article",
+            ErrorCode::InvalidRules => "invalid_rules",
             ErrorCode::Internal => "internal",
         }
     }

@@ -4,6 +4,7 @@
 pub mod avatar;
 pub mod backoff;
 pub mod error;
+pub mod insight;
 pub mod limits;
 pub mod machine;
 pub mod origin;
@@ -14,5 +15,6 @@ pub mod text;
 pub mod server;
 
 pub use error::{ApiError, ErrorCode};
+pub use insight::*;
 pub use machine::{Command, ConversationState, Rejection};
 pub use protocol::*;

@@ -5,6 +5,7 @@
 use serde::{Deserialize, Serialize};
 
 use crate::error::{ApiError, ErrorCode};
+use crate::insight::{ComplianceIssue, Flag, Insight, Intent, SiteRules, VisitorAttributes};
 use crate::limits::{MAX_FRAME_BYTES, PROTOCOL_VERSION};
 
 /// Who holds the conversation right now.
@@ -182,6 +183,9 @@ pub enum ClientFrame {
     Send {
         client_id: String,
         text: String,
+        /// An agent confirms sending a draft the compliance check warned about; recorded.
+        #[serde(default, skip_serializing_if = "is_false")]
+        send_anyway: bool,
     },
     /// Agent-only private note.
     Note {
@@ -223,9 +227,23 @@ pub enum ServerFrame {
         state: ConversationView,
         events: Vec<Event>,
         bot_name: String,
+        /// Agents only: what the brain understood so far.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        insight: Option<Insight>,
     },
     Event {
         event: Event,
+    },
+    /// Agents only: the brain's latest view of the conversation (intent, sentiment, summary,
+    /// flags, co-pilot suggestions). Sent after every change; each replaces the previous one.
+    Insight {
+        insight: Insight,
+    },
+    /// Agents only: the draft with this client id was not sent; the agent may revise it or
+    /// resend it with `send_anyway`.
+    ComplianceWarning {
+        client_id: String,
+        issues: Vec<ComplianceIssue>,
     },
     /// The message with this client id is stored under `seq` (also for resends).
     Ack {
@@ -255,7 +273,7 @@ impl ServerFrame {
 }
 
 /// One row of the live dashboard.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct ConversationSummary {
     pub id: String,
     pub mode: Mode,
@@ -274,10 +292,18 @@ pub struct ConversationSummary {
     pub waiting_since: Option<u64>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub visitor_name: Option<String>,
+    /// Why agents should look, live; empty when nothing is wrong.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub flags: Vec<Flag>,
+    /// Rolling customer sentiment, -1.0–1.0.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub sentiment: Option<f32>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub intent: Option<Intent>,
 }
 
 /// Frames a site sends to console dashboards.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(tag = "type", rename_all = "snake_case")]
 pub enum DashboardFrame {
     Snapshot { conversations: Vec<ConversationSummary> },
@@ -304,6 +330,9 @@ pub struct VisitorInfo {
     pub page: Option<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub locale: Option<String>,
+    /// What the site passes about its visitor (`plan`, account id, ...), shown to agents.
+    #[serde(default, skip_serializing_if = "VisitorAttributes::is_empty")]
+    pub attributes: VisitorAttributes,
 }
 
 /// `POST /api/sites/{site}/conversations`: start a conversation, or resume the one `token` names.
@@ -351,6 +380,17 @@ pub struct LoginResponse {
     pub expires_at: u64,
 }
 
+/// `POST /api/sites/{site}/articles` and `PUT .../articles/{id}`: an article as a supervisor writes it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ArticleInput {
+    pub title: String,
+    pub body: String,
+    #[serde(default)]
+    pub tags: Vec<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub url: Option<String>,
+}
+
 /// A knowledge-base article the bot answers from.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Article {
@@ -375,7 +415,7 @@ pub struct AccountSeed {
 }
 
 /// `PUT /api/admin/sites/{site}` (admin secret): create or replace a site's configuration.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct SiteSeed {
     pub name: String,
     pub bot_name: String,
@@ -392,6 +432,9 @@ pub struct SiteSeed {
     /// A language model that words the bot's answers; without one the knowledge base answers alone.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub model: Option<ModelSettings>,
+    /// Escalation triggers, alert rules and the compliance check.
+    #[serde(default)]
+    pub rules: SiteRules,
 }
 
 /// An OpenAI-compatible chat-completions endpoint. Its key is the `LLM_API_KEY` secret.
@@ -557,4 +600,8 @@ mod tests {
         assert!(check_protocol(PROTOCOL_VERSION).is_ok());
         assert_eq!(check_protocol(99).unwrap_err().code, ErrorCode::ProtocolVersion);
     }
+}
+
+fn is_false(value: &bool) -> bool {
+    !*value
 }

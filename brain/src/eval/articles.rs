@@ -1,0 +1,1 @@
+//! Top-1 article accuracy on labelled question → article pairs.
