@@ -531,7 +531,7 @@ mod tests {
     fn client_frames_round_trip_with_snake_case_tags() {
         let frames = vec![
             ClientFrame::Hello { protocol: 1, last_seq: 7 },
-            ClientFrame::Send { client_id: "c1".into(), text: "hi".into() },
+            ClientFrame::Send { client_id: "c1".into(), text: "hi".into(), send_anyway: false },
             ClientFrame::Note { client_id: "n1".into(), text: "vip".into() },
             ClientFrame::Typing { on: true },
             ClientFrame::RequestHuman { client_id: "r1".into() },

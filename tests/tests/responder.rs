@@ -28,7 +28,7 @@ fn site_with_model(endpoint: &str, timeout_ms: u64) -> Value {
 async fn ask(api: &Api, site: &str) -> (Socket, String) {
     let conv = api.start(site, None).await;
     let (mut customer, _) = api.connect(site, &conv.conversation_id, &conv.token, 0).await;
-    customer.send(&ClientFrame::Send { client_id: "q".into(), text: QUESTION.into() }).await;
+    customer.send(&ClientFrame::Send { client_id: "q".into(), text: QUESTION.into(), send_anyway: false }).await;
     let answer = customer.next_matching("the bot's answer", |f| event_of(f).and_then(bot_text).is_some()).await;
     let text = event_of(&answer).and_then(bot_text).unwrap_or_default().to_string();
     (customer, text)
@@ -45,7 +45,7 @@ async fn a_reply_still_being_written_when_the_agent_takes_over_is_never_said() {
     let dana = api.login("slow", "dana@demo.test", "dana-demo-pass").await;
     let (mut agent, _) = api.connect("slow", &conv.conversation_id, &dana.token, 0).await;
 
-    customer.send(&ClientFrame::Send { client_id: "q".into(), text: QUESTION.into() }).await;
+    customer.send(&ClientFrame::Send { client_id: "q".into(), text: QUESTION.into(), send_anyway: false }).await;
     // The bot is now waiting for the model: its reply is in flight.
     model.wait_for_requests(1).await;
     agent.send(&ClientFrame::TakeOver).await;

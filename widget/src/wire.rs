@@ -23,6 +23,7 @@ pub fn decode_server_frame(raw: &str) -> Option<ServerFrame> {
             // One unreadable event must not cost the customer the whole history.
             events: v.arr("events")?.iter().filter_map(event).collect(),
             bot_name: v.str("bot_name").unwrap_or_default(),
+            insight: None,
         },
         "event" => ServerFrame::Event { event: event(v.get("event")?)? },
         "ack" => ServerFrame::Ack { client_id: v.str("client_id")?, seq: v.u64("seq")? },
@@ -231,6 +232,7 @@ mod tests {
                 state: ConversationView { mode: Mode::Human, epoch: 3, holder: Some(dana()), last_seq: 9 },
                 events: events(),
                 bot_name: "Baton Assistant".into(),
+                insight: None,
             },
             ServerFrame::Event { event: events().remove(4) },
             ServerFrame::Ack { client_id: "c-1".into(), seq: 42 },

@@ -138,7 +138,7 @@ impl ConversationModel {
                 }
                 self.alert = Some(message);
             }
-            ServerFrame::Pong => {}
+            ServerFrame::Pong | ServerFrame::Insight { .. } | ServerFrame::ComplianceWarning { .. } => {}
         }
         Vec::new()
     }
@@ -297,7 +297,7 @@ fn frame_for(o: &Outgoing) -> ClientFrame {
     if o.note {
         ClientFrame::Note { client_id: o.client_id.clone(), text: o.text.clone() }
     } else {
-        ClientFrame::Send { client_id: o.client_id.clone(), text: o.text.clone() }
+        ClientFrame::Send { client_id: o.client_id.clone(), text: o.text.clone(), send_anyway: false }
     }
 }
 
@@ -326,6 +326,7 @@ mod tests {
             state: ConversationView { mode, epoch: 0, holder, last_seq },
             events,
             bot_name: "Baton Assistant".into(),
+            insight: None,
         }
     }
 
@@ -385,7 +386,10 @@ mod tests {
 
         // Sent, acked, then broadcast back: shown once.
         let frame = m.compose("c-1".into(), "  Hi, Dana here  ", false).unwrap();
-        assert_eq!(frame, ClientFrame::Send { client_id: "c-1".into(), text: "Hi, Dana here".into() });
+        assert_eq!(
+            frame,
+            ClientFrame::Send { client_id: "c-1".into(), text: "Hi, Dana here".into(), send_anyway: false }
+        );
         assert_eq!(m.entries("Ada")[1].delivery, Delivery::Sending);
         m.receive(ServerFrame::Ack { client_id: "c-1".into(), seq: 2 });
         assert_eq!(m.entries("Ada")[1].delivery, Delivery::Stored);
@@ -485,7 +489,10 @@ mod tests {
             5,
             vec![ev(4, 1, Author::Customer, text("q"), None), ev(5, 1, dana, text("acked"), Some("c-1"))],
         ));
-        assert_eq!(resend, vec![ClientFrame::Send { client_id: "c-2".into(), text: "lost in flight".into() }]);
+        assert_eq!(
+            resend,
+            vec![ClientFrame::Send { client_id: "c-2".into(), text: "lost in flight".into(), send_anyway: false }]
+        );
         let keys: Vec<_> = m.entries("Ada").into_iter().map(|e| e.key).collect();
         assert_eq!(keys, ["e4", "e5", "oc-2"]);
     }

@@ -85,6 +85,9 @@ mod tests {
             updated_at,
             waiting_since,
             visitor_name: None,
+            flags: Vec::new(),
+            sentiment: None,
+            intent: None,
         }
     }
 

@@ -226,12 +226,12 @@ impl ConversationDO {
                 let holds = self.record()?.state.holder.is_some_and(|h| h.id == agent.id);
                 sockets::relay_typing(&self.state, attachment, Author::Agent(agent.clone()), on, holds);
             }
-            (ClientFrame::Send { client_id, text }, Caller::Customer) => {
+            (ClientFrame::Send { client_id, text, .. }, Caller::Customer) => {
                 validate_client_id(&client_id)?;
                 let text = validate_message_text(&text)?;
                 self.customer_says(ws, &caller, client_id, text, now).await?;
             }
-            (ClientFrame::Send { client_id, text }, Caller::Agent(agent)) => {
+            (ClientFrame::Send { client_id, text, .. }, Caller::Agent(agent)) => {
                 validate_client_id(&client_id)?;
                 let text = validate_message_text(&text)?;
                 let cmd = Command::AgentSays { agent: agent.clone(), text };
@@ -297,6 +297,7 @@ impl ConversationDO {
                 state: record.view(),
                 events,
                 bot_name: self.bot_name(&record),
+                insight: None,
             },
         );
         if !attachment.hello {

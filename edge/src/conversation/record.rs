@@ -68,6 +68,9 @@ impl Record {
             updated_at: self.updated_at,
             waiting_since: self.waiting_since,
             visitor_name: self.visitor.name.clone(),
+            flags: Vec::new(),
+            sentiment: None,
+            intent: None,
         }
     }
 }

@@ -356,7 +356,7 @@ impl<'a> Session<'a> {
     async fn resend(&mut self, client_id: &str) -> Result<(), End> {
         let Some(text) = self.conv.ledger().message(client_id).map(|m| m.text.clone()) else { return Ok(()) };
         bump(&self.world.counters.resends);
-        self.send(&ClientFrame::Send { client_id: client_id.to_string(), text }).await
+        self.send(&ClientFrame::Send { client_id: client_id.to_string(), text, send_anyway: false }).await
     }
 
     fn on_error(
@@ -415,7 +415,7 @@ impl<'a> Session<'a> {
         self.conv.ledger().record_sent(&client_id, side, &text, now);
         self.s.pending.push(client_id.clone());
         bump(&self.world.counters.sent);
-        self.send(&ClientFrame::Send { client_id, text }).await?;
+        self.send(&ClientFrame::Send { client_id, text, send_anyway: false }).await?;
         // The nastiest moment to lose a connection: the message may be stored, its ack not yet read.
         if phase == Phase::Run && self.s.rng.chance(self.world.options.drop_after_send) {
             bump(&self.world.counters.dropped_by_load);
