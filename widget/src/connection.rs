@@ -350,7 +350,7 @@ impl Chat {
         let client_id = new_client_id();
         self.model.update(|m| m.queue_message(&client_id, &text));
         self.typing_stopped();
-        self.deliver(ClientFrame::Send { client_id, text });
+        self.deliver(ClientFrame::Send { client_id, text, send_anyway: false });
         true
     }
 

@@ -112,7 +112,7 @@ impl Outgoing {
     }
 
     fn frame(&self) -> ClientFrame {
-        ClientFrame::Send { client_id: self.client_id.clone(), text: self.text.clone() }
+        ClientFrame::Send { client_id: self.client_id.clone(), text: self.text.clone(), send_anyway: false }
     }
 }
 
@@ -259,7 +259,8 @@ impl Transcript {
                 self.show_alert(friendly_error(code));
                 0
             }
-            ServerFrame::Pong => 0,
+            // Agent-only frames; a customer socket never receives them.
+            ServerFrame::Pong | ServerFrame::Insight { .. } | ServerFrame::ComplianceWarning { .. } => 0,
         }
     }
 
@@ -556,6 +557,7 @@ mod tests {
             state: s.view(),
             events,
             bot_name: "Baton Assistant".into(),
+            insight: None,
         }
     }
 
@@ -618,7 +620,10 @@ mod tests {
         let mut t = fresh();
         t.queue_message("c-1", "hello");
         assert_eq!(statuses(&t), vec![Status::Pending]);
-        assert_eq!(t.unconfirmed(), vec![ClientFrame::Send { client_id: "c-1".into(), text: "hello".into() }]);
+        assert_eq!(
+            t.unconfirmed(),
+            vec![ClientFrame::Send { client_id: "c-1".into(), text: "hello".into(), send_anyway: false }]
+        );
         t.apply(ServerFrame::Ack { client_id: "c-1".into(), seq: 1 });
         assert_eq!(statuses(&t), vec![Status::Sent]);
         assert!(t.unconfirmed().is_empty());
@@ -660,7 +665,10 @@ mod tests {
         let mut stored = text(1, Author::Customer, "one");
         stored.client_id = Some("a".into());
         t.apply(welcome(vec![stored]));
-        assert_eq!(t.unconfirmed(), vec![ClientFrame::Send { client_id: "b".into(), text: "two".into() }]);
+        assert_eq!(
+            t.unconfirmed(),
+            vec![ClientFrame::Send { client_id: "b".into(), text: "two".into(), send_anyway: false }]
+        );
     }
 
     #[test]
@@ -675,7 +683,10 @@ mod tests {
         });
         assert_eq!(statuses(&t), vec![Status::Pending]);
         assert!(t.alert().unwrap().0.contains("in a moment"));
-        assert_eq!(t.pending("c-1"), Some(ClientFrame::Send { client_id: "c-1".into(), text: "quick".into() }));
+        assert_eq!(
+            t.pending("c-1"),
+            Some(ClientFrame::Send { client_id: "c-1".into(), text: "quick".into(), send_anyway: false })
+        );
         t.apply(ServerFrame::Ack { client_id: "c-1".into(), seq: 1 });
         assert_eq!(t.pending("c-1"), None);
     }
@@ -693,7 +704,10 @@ mod tests {
         assert_eq!(statuses(&t), vec![Status::Failed]);
         assert!(t.unconfirmed().is_empty());
         assert!(t.alert().unwrap().0.contains("too quickly"));
-        assert_eq!(t.retry("c-1"), Some(ClientFrame::Send { client_id: "c-1".into(), text: "spam".into() }));
+        assert_eq!(
+            t.retry("c-1"),
+            Some(ClientFrame::Send { client_id: "c-1".into(), text: "spam".into(), send_anyway: false })
+        );
         assert_eq!(statuses(&t), vec![Status::Pending]);
     }
 

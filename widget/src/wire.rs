@@ -126,7 +126,7 @@ pub fn encode_client_frame(frame: &ClientFrame) -> String {
     let mut out = String::from("{\"type\":");
     let (ty, client_id, text) = match frame {
         ClientFrame::Hello { .. } => ("hello", None, None),
-        ClientFrame::Send { client_id, text } => ("send", Some(client_id), Some(text)),
+        ClientFrame::Send { client_id, text, .. } => ("send", Some(client_id), Some(text)),
         ClientFrame::Note { client_id, text } => ("note", Some(client_id), Some(text)),
         ClientFrame::Typing { .. } => ("typing", None, None),
         ClientFrame::RequestHuman { client_id } => ("request_human", Some(client_id), None),
@@ -309,7 +309,7 @@ mod tests {
     fn client_frames_encode_as_serde_does() {
         let frames = vec![
             ClientFrame::Hello { protocol: 1, last_seq: 77 },
-            ClientFrame::Send { client_id: "c-1".into(), text: "a \"quote\"\n<b>😀\u{1}".into() },
+            ClientFrame::Send { client_id: "c-1".into(), text: "a \"quote\"\n<b>😀\u{1}".into(), send_anyway: false },
             ClientFrame::Note { client_id: "n".into(), text: "t".into() },
             ClientFrame::Typing { on: true },
             ClientFrame::Typing { on: false },

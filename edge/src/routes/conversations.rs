@@ -2,7 +2,7 @@
 
 use baton_shared::limits::MAX_NAME_CHARS;
 use baton_shared::server::token::Claims;
-use baton_shared::{ApiError, ErrorCode, StartRequest, StartResponse, VisitorInfo};
+use baton_shared::{ApiError, ErrorCode, StartRequest, StartResponse, VisitorAttributes, VisitorInfo};
 use worker::{Env, Request, Response};
 
 use crate::auth;
@@ -17,6 +17,9 @@ use crate::site::StartAdmission;
 const MAX_EMAIL_BYTES: usize = 254;
 const MAX_PAGE_BYTES: usize = 2048;
 const MAX_LOCALE_BYTES: usize = 35;
+const MAX_ATTRIBUTES: usize = 20;
+const MAX_ATTRIBUTE_KEY_BYTES: usize = 40;
+const MAX_ATTRIBUTE_VALUE_CHARS: usize = 200;
 
 /// `POST /api/sites/{site}/conversations`: resumes the conversation a valid visitor token of
 /// this site names, or starts a new one that shows up on dashboards right away.
@@ -73,7 +76,35 @@ fn clean_visitor(visitor: VisitorInfo) -> ApiResult<VisitorInfo> {
         email: field(visitor.email, "email", |v| v.len() <= MAX_EMAIL_BYTES)?,
         page: field(visitor.page, "page", |v| v.len() <= MAX_PAGE_BYTES)?,
         locale: field(visitor.locale, "locale", |v| v.len() <= MAX_LOCALE_BYTES)?,
+        attributes: clean_attributes(visitor.attributes)?,
     })
+}
+
+/// At most `MAX_ATTRIBUTES` short keys (letters, digits, `_`, `-`) with short plain-text values.
+fn clean_attributes(attributes: VisitorAttributes) -> ApiResult<VisitorAttributes> {
+    if attributes.len() > MAX_ATTRIBUTES {
+        return Err(ApiError::new(ErrorCode::BadRequest, format!("at most {MAX_ATTRIBUTES} visitor attributes")));
+    }
+    let mut clean = VisitorAttributes::new();
+    for (key, value) in attributes {
+        let key = key.trim().to_string();
+        let value = value.trim().to_string();
+        let key_ok = !key.is_empty()
+            && key.len() <= MAX_ATTRIBUTE_KEY_BYTES
+            && key.chars().all(|c| c.is_ascii_alphanumeric() || c == '_' || c == '-');
+        if !key_ok || value.chars().count() > MAX_ATTRIBUTE_VALUE_CHARS || value.chars().any(char::is_control) {
+            return Err(ApiError::new(
+                ErrorCode::BadRequest,
+                format!(
+                    "visitor attribute {key:?} needs a short key of letters, digits, _ or - and a short plain value"
+                ),
+            ));
+        }
+        if !value.is_empty() {
+            clean.insert(key, value);
+        }
+    }
+    Ok(clean)
 }
 
 /// Who is calling about this conversation: its visitor or an agent of its site, from an
