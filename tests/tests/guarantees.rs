@@ -15,7 +15,6 @@ async fn resent_message_is_stored_once_and_acked_with_its_original_seq() {
         client_id: "msg-1".into(),
         text: "How long does shipping take?".into(),
         send_anyway: false,
-        send_anyway: false,
     };
     customer.send(&send).await;
     let first = customer.next_matching("ack of msg-1", |f| is_ack_for(f, "msg-1").is_some()).await;
@@ -82,13 +81,7 @@ async fn reconnecting_client_receives_exactly_the_gap() {
     let (vanishing, _) = api.connect("demo", &conv.conversation_id, &conv.token, last).await;
     drop(vanishing);
     let (mut back, _) = api.connect("demo", &conv.conversation_id, &conv.token, last).await;
-    back.send(&ClientFrame::Send {
-        client_id: "after".into(),
-        text: "Still there?".into(),
-        send_anyway: false,
-        send_anyway: false,
-    })
-    .await;
+    back.send(&ClientFrame::Send { client_id: "after".into(), text: "Still there?".into(), send_anyway: false }).await;
     let ack = back.next_matching("ack after a vanished socket", |f| is_ack_for(f, "after").is_some()).await;
     assert_eq!(is_ack_for(&ack, "after"), Some(last + 1));
 }
@@ -120,7 +113,6 @@ async fn five_agents_racing_for_one_conversation_leave_one_holder() {
         .send(&ClientFrame::Send {
             client_id: "q".into(),
             text: "I need help with an order".into(),
-            send_anyway: false,
             send_anyway: false,
         })
         .await;
@@ -197,7 +189,6 @@ async fn bot_stays_silent_while_a_human_holds_the_conversation() {
             client_id: "d1".into(),
             text: "Dana here, let me check.".into(),
             send_anyway: false,
-            send_anyway: false,
         })
         .await;
     customer.next_matching("Dana's reply", |f| event_of(f).is_some_and(|e| matches!(e.author, Author::Agent(_)))).await;
@@ -248,7 +239,6 @@ async fn a_message_racing_the_hand_back_is_answered_by_exactly_one_side() {
         let message = ClientFrame::Send {
             client_id: "m".into(),
             text: "How long does shipping take?".into(),
-            send_anyway: false,
             send_anyway: false,
         };
         let handed_back =

@@ -278,7 +278,10 @@ impl<'a> Session<'a> {
             ServerFrame::Error { code, message, client_id, retry_after_ms } => {
                 self.on_error(code, message, client_id, retry_after_ms)
             }
-            ServerFrame::Typing { .. } | ServerFrame::Pong => Ok(()),
+            ServerFrame::Typing { .. }
+            | ServerFrame::Pong
+            | ServerFrame::Insight { .. }
+            | ServerFrame::ComplianceWarning { .. } => Ok(()),
         }
     }
 
