@@ -12,3 +12,4 @@ pub mod knowledge;
 pub mod sentiment;
 pub mod summary;
 pub mod text;
+pub mod watch;
