@@ -72,6 +72,18 @@ impl Escalation {
         }
     }
 
+    /// What the bot tells the customer as it queues the conversation.
+    pub fn customer_message(&self, _customer_text: &str) -> String {
+        match self {
+            Escalation::AskedForPerson => "Of course. I'm bringing in a person from our team; they will see everything \
+                                           we've talked about."
+                .to_string(),
+            _ => "I'm bringing in a person from our team to help with this; they will see everything we've talked \
+                  about."
+                .to_string(),
+        }
+    }
+
     /// For the agents: why the bot stopped.
     pub fn explanation(&self) -> String {
         match self {

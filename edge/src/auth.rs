@@ -28,6 +28,17 @@ pub fn query_claims(req: &Request, env: &Env, now: u64) -> ApiResult<Claims> {
     verify(env, &token, now)
 }
 
+/// Verifies `Authorization: Bearer <token>` (REST calls from the console).
+pub fn bearer_claims(req: &Request, env: &Env, now: u64) -> ApiResult<Claims> {
+    let header = req.headers().get("authorization").ok().flatten().unwrap_or_default();
+    let token = header
+        .strip_prefix("Bearer ")
+        .map(str::trim)
+        .filter(|t| !t.is_empty())
+        .ok_or_else(|| ApiError::new(ErrorCode::Unauthorized, "a bearer token is required"))?;
+    verify(env, token, now)
+}
+
 pub fn verify(env: &Env, token: &str, now: u64) -> ApiResult<Claims> {
     token::verify(token, secret(env, TOKEN_SECRET)?.as_bytes(), now)
 }

@@ -67,11 +67,26 @@ async fn route(mut req: Request, env: &Env) -> Response {
             routes::conversations::transcript(&req, env, site, id).await
         }
         (Method::Get, ["api", "sites", site, "dashboard"]) => routes::site::dashboard(&req, env, site).await,
+        (Method::Get, ["api", "sites", site, "conversations", id, "visitor"]) => {
+            routes::conversations::visitor(&req, env, site, id).await
+        }
+        (Method::Get, ["api", "sites", site, "articles"]) => routes::knowledge::list(&req, env, site).await,
+        (Method::Post, ["api", "sites", site, "articles"]) => routes::knowledge::put(&mut req, env, site, None).await,
+        (Method::Put, ["api", "sites", site, "articles", id]) => {
+            routes::knowledge::put(&mut req, env, site, Some(id)).await
+        }
+        (Method::Delete, ["api", "sites", site, "articles", id]) => {
+            routes::knowledge::delete(&req, env, site, id).await
+        }
+        (Method::Get, ["api", "sites", site, "rules"]) => routes::knowledge::rules(&req, env, site).await,
+        (Method::Put, ["api", "sites", site, "rules"]) => routes::knowledge::put_rules(&mut req, env, site).await,
         (Method::Put, ["api", "admin", "sites", site]) => routes::admin::put_site(&mut req, env, site).await,
         (_, ["api", "health"])
         | (_, ["api", "sites", _])
         | (_, ["api", "sites", _, "conversations" | "login" | "dashboard"])
-        | (_, ["api", "sites", _, "conversations", _, "ws" | "transcript"])
+        | (_, ["api", "sites", _, "conversations", _, "ws" | "transcript" | "visitor"])
+        | (_, ["api", "sites", _, "articles" | "rules"])
+        | (_, ["api", "sites", _, "articles", _])
         | (_, ["api", "admin", "sites", _]) => {
             return http::json(405, &ApiError::new(ErrorCode::BadRequest, "method not allowed on this route"));
         }

@@ -3,6 +3,7 @@
 
 pub mod avatar;
 pub mod backoff;
+pub mod config;
 pub mod error;
 pub mod insight;
 pub mod limits;

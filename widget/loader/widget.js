@@ -1,4 +1,6 @@
 // Baton chat loader. Embed: <script src="https://HOST/widget.js" data-site="SITE" async></script>
+// Optional data-visitor-name, data-visitor-email and data-visitor-<attribute> tell agents who
+// the visitor is (e.g. data-visitor-plan="vip").
 // Finds its own tag, then, once the page has loaded and the browser is idle, mounts the widget
 // into a shadow root so neither page's CSS reaches the other. Any failure leaves no trace.
 (() => {
@@ -7,6 +9,9 @@
   if (!script || window.__batonChat) return;
   window.__batonChat = 1;
   const site = script.dataset.site;
+  const visitor = {};
+  for (const [k, v] of Object.entries(script.dataset))
+    if (k.length > 7 && k.startsWith("visitor")) visitor[k[7].toLowerCase() + k.slice(8)] = v;
   // The directory the loader was served from: the widget build lives beside it.
   const base = script.src.replace(/\/[^/]*$/, "");
 
@@ -19,7 +24,7 @@
     import(base + "/widget/baton_widget.js")
       .then(async (m) => {
         await m.default({ module_or_path: base + "/widget/baton_widget_bg.wasm" });
-        m.mount(root, site, base);
+        m.mount(root, site, base, JSON.stringify(visitor));
       })
       .catch(() => host.remove());
   };

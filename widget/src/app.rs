@@ -6,6 +6,7 @@ use leptos::prelude::*;
 use crate::connection::Chat;
 use crate::view::launcher::launcher;
 use crate::view::panel::panel;
+use baton_shared::VisitorInfo;
 
 /// Elements focus moves between when the panel opens and closes.
 #[derive(Clone, Copy)]
@@ -14,8 +15,9 @@ pub struct Focus {
     pub launcher: NodeRef<html::Button>,
 }
 
-pub fn app(site: String, base: String) -> impl IntoView {
-    let chat = Chat::new(site, base);
+/// `visitor` is what the embedding page said about its visitor (see the loader).
+pub fn app(site: String, base: String, visitor: VisitorInfo) -> impl IntoView {
+    let chat = Chat::new(site, base, visitor);
     chat.resume_if_returning();
     let focus = Focus { input: NodeRef::new(), launcher: NodeRef::new() };
     view! {

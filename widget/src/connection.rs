@@ -42,6 +42,8 @@ pub struct Chat {
 #[derive(Default)]
 struct Io {
     site: String,
+    /// What the embedding page said about its visitor.
+    known: VisitorInfo,
     base: String,
     token: Option<String>,
     conversation_id: Option<String>,
@@ -84,12 +86,12 @@ enum StartError {
 }
 
 impl Chat {
-    pub fn new(site: String, base: String) -> Chat {
+    pub fn new(site: String, base: String, known: VisitorInfo) -> Chat {
         let token = storage().and_then(|s| s.get_item(&token_key(&site)).ok().flatten());
         let base = base.trim_end_matches('/').to_string();
         let chat = Chat {
             model: RwSignal::new(Transcript::default()),
-            io: StoredValue::new_local(Io { site, base, token, ..Io::default() }),
+            io: StoredValue::new_local(Io { site, base, token, known, ..Io::default() }),
         };
         set_interval(move || chat.keepalive(), KEEPALIVE);
         let _ = window_event_listener(leptos::ev::online, move |_| chat.retry_now());
@@ -144,8 +146,9 @@ impl Chat {
         if self.link() != Link::Reconnecting {
             self.set_link(Link::Connecting);
         }
-        let (base, site, token) = self.io.with_value(|io| (io.base.clone(), io.site.clone(), io.token.clone()));
-        let request = StartRequest { token, visitor: visitor() };
+        let (base, site, token, known) =
+            self.io.with_value(|io| (io.base.clone(), io.site.clone(), io.token.clone(), io.known.clone()));
+        let request = StartRequest { token, visitor: visitor(known) };
         let outcome = post_start(&base, &site, &request).await;
         self.io.update_value(|io| io.starting = false);
         match outcome {
@@ -461,12 +464,12 @@ async fn post_start(base: &str, site: &str, request: &StartRequest) -> Result<St
     }
 }
 
-fn visitor() -> VisitorInfo {
+fn visitor(known: VisitorInfo) -> VisitorInfo {
     let window = web_sys::window();
     VisitorInfo {
         page: window.as_ref().and_then(|w| w.location().href().ok()),
         locale: window.and_then(|w| w.navigator().language()),
-        ..VisitorInfo::default()
+        ..known
     }
 }
 

@@ -18,7 +18,7 @@ const STYLE: &str = include_str!("style.css");
 
 /// Entry point called by the loader once the module is instantiated.
 #[wasm_bindgen]
-pub fn mount(root: web_sys::ShadowRoot, site: String, base: String) {
+pub fn mount(root: web_sys::ShadowRoot, site: String, base: String, visitor: String) {
     let Some(document) = root.owner_document() else {
         return;
     };
@@ -30,5 +30,6 @@ pub fn mount(root: web_sys::ShadowRoot, site: String, base: String) {
         return;
     }
     let container: web_sys::HtmlElement = container.unchecked_into();
-    leptos::mount::mount_to(container, move || view! { {app::app(site, base)} }).forget();
+    let visitor = wire::decode_visitor(&visitor);
+    leptos::mount::mount_to(container, move || view! { {app::app(site, base, visitor)} }).forget();
 }

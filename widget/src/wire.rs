@@ -4,7 +4,7 @@
 
 use baton_shared::{
     AgentInfo, Author, ClientFrame, ConversationView, ErrorCode, Event, EventBody, Mode, ModeReason, Role, ServerFrame,
-    SiteInfo, StartRequest, StartResponse,
+    SiteInfo, StartRequest, StartResponse, VisitorInfo,
 };
 
 use crate::json::{Json, parse, write_str};
@@ -166,22 +166,57 @@ pub fn encode_start_request(request: &StartRequest) -> String {
     out.push_str("\"visitor\":{");
     let v = &request.visitor;
     let fields = [("name", &v.name), ("email", &v.email), ("page", &v.page), ("locale", &v.locale)];
-    for (i, (key, value)) in fields.iter().filter_map(|(k, v)| Some((*k, v.as_ref()?))).enumerate() {
-        if i > 0 {
+    let mut first = true;
+    for (key, value) in fields.iter().filter_map(|(k, v)| Some((*k, v.as_ref()?))) {
+        write_entry(&mut out, &mut first, key, value);
+    }
+    if !v.attributes.is_empty() {
+        if !first {
             out.push(',');
         }
-        write_str(&mut out, key);
-        out.push(':');
-        write_str(&mut out, value);
+        out.push_str("\"attributes\":{");
+        let mut first = true;
+        for (key, value) in &v.attributes {
+            write_entry(&mut out, &mut first, key, value);
+        }
+        out.push('}');
     }
     out.push_str("}}");
     out
 }
 
+fn write_entry(out: &mut String, first: &mut bool, key: &str, value: &str) {
+    if !*first {
+        out.push(',');
+    }
+    *first = false;
+    write_str(out, key);
+    out.push(':');
+    write_str(out, value);
+}
+
+/// The loader's `data-visitor-*` attributes as JSON: `name` and `email` are fields, the rest
+/// are attributes for agents. Anything unreadable is simply not passed on.
+pub fn decode_visitor(raw: &str) -> VisitorInfo {
+    let mut visitor = VisitorInfo::default();
+    let Some(Json::Obj(entries)) = parse(raw) else { return visitor };
+    for (key, value) in entries {
+        let Json::Str(value) = value else { continue };
+        match key.as_str() {
+            "name" => visitor.name = Some(value),
+            "email" => visitor.email = Some(value),
+            _ => {
+                visitor.attributes.insert(key, value);
+            }
+        }
+    }
+    visitor
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
-    use baton_shared::{BotMeta, VisitorInfo, encode};
+    use baton_shared::{BotMeta, encode};
 
     fn dana() -> AgentInfo {
         AgentInfo { id: "a1".into(), name: "Dana \"D\" Rivera".into(), avatar: Some("https://x.test/a.png".into()) }
@@ -337,6 +372,21 @@ mod tests {
                     ..VisitorInfo::default()
                 },
             },
+            StartRequest {
+                token: None,
+                visitor: VisitorInfo {
+                    name: Some("Ana \"A\"".into()),
+                    attributes: [("plan".to_string(), "vip".to_string()), ("id".into(), "42".into())].into(),
+                    ..VisitorInfo::default()
+                },
+            },
+            StartRequest {
+                token: None,
+                visitor: VisitorInfo {
+                    attributes: [("plan".to_string(), "vip".to_string())].into(),
+                    ..VisitorInfo::default()
+                },
+            },
         ] {
             let ours = encode_start_request(&request);
             assert_eq!(serde_json::from_str::<StartRequest>(&ours).unwrap(), request, "{ours}");
@@ -354,5 +404,16 @@ mod tests {
         };
         assert_eq!(decode_start_response(&encode(&response)), Some(response));
         assert_eq!(decode_start_response(r#"{"code":"not_found","message":"x"}"#), None);
+    }
+
+    #[test]
+    fn the_loaders_visitor_data_becomes_fields_and_attributes() {
+        let v = decode_visitor(r#"{"name":"Ana","email":"ana@x.test","plan":"vip","accountId":"7","n":3}"#);
+        assert_eq!(v.name.as_deref(), Some("Ana"));
+        assert_eq!(v.email.as_deref(), Some("ana@x.test"));
+        assert_eq!(v.attributes.len(), 2, "{v:?}");
+        assert_eq!(v.attributes.get("plan").map(String::as_str), Some("vip"));
+        assert_eq!(decode_visitor("not json"), VisitorInfo::default());
+        assert_eq!(decode_visitor("{}"), VisitorInfo::default());
     }
 }

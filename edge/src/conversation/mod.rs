@@ -9,16 +9,19 @@ mod responder;
 mod sockets;
 mod store;
 
-use std::cell::RefCell;
+use std::cell::{Cell, RefCell};
 use std::collections::HashMap;
 use std::rc::Rc;
 
-use baton_shared::server::bot::KnowledgeBase;
+use baton_brain::answer::{self, BotReply};
+use baton_brain::knowledge::KnowledgeBase;
+use baton_brain::watch::{Escalation, Progress, Watch};
+use baton_brain::{compliance, copilot, summary};
 use baton_shared::server::quota::{Bucket, Kind as RateKind};
 use baton_shared::text::{validate_client_id, validate_message_text};
 use baton_shared::{
-    ApiError, Author, ClientFrame, Command, ErrorCode, Event, EventBody, Mode, ModeReason, Role, ServerFrame,
-    VisitorInfo, check_protocol, decode_client_frame,
+    AgentInfo, ApiError, Author, ClientFrame, Command, ErrorCode, Event, EventBody, Insight, Mode, ModeReason, Role,
+    ServerFrame, VisitorInfo, check_protocol, decode_client_frame,
 };
 use serde::{Deserialize, Serialize};
 use worker::{
@@ -64,6 +67,8 @@ pub struct ConversationDO {
     brain: RefCell<Option<(u64, Rc<Brain>)>>,
     /// Per socket and budget; forgotten on eviction, which only happens when sockets are idle.
     buckets: RefCell<HashMap<(String, RateKind), Bucket>>,
+    /// When the alert alarm was last set for, so each event does not set it again.
+    alarm_at: Cell<Option<u64>>,
 }
 
 impl DurableObject for ConversationDO {
@@ -72,7 +77,14 @@ impl DurableObject for ConversationDO {
         if let Err(e) = store.migrate() {
             worker::console_error!("conversation schema: {e}");
         }
-        ConversationDO { state, env, store, brain: RefCell::new(None), buckets: RefCell::new(HashMap::new()) }
+        ConversationDO {
+            state,
+            env,
+            store,
+            brain: RefCell::new(None),
+            buckets: RefCell::new(HashMap::new()),
+            alarm_at: Cell::new(None),
+        }
     }
 
     async fn fetch(&self, mut req: Request) -> worker::Result<Response> {
@@ -80,6 +92,7 @@ impl DurableObject for ConversationDO {
             (Method::Post, "/init") => self.init(&mut req).await,
             (Method::Get, "/ws") => self.open_socket(&req),
             (Method::Get, "/transcript") => self.transcript(&req),
+            (Method::Get, "/visitor") => self.record().map(|record| ok_json(&record.visitor)),
             _ => Err(ApiError::new(ErrorCode::NotFound, "no such conversation route")),
         };
         Ok(result.unwrap_or_else(|e| http::error(&e)))
@@ -132,6 +145,15 @@ impl DurableObject for ConversationDO {
     async fn websocket_error(&self, _ws: WebSocket, _error: worker::Error) -> worker::Result<()> {
         Ok(())
     }
+
+    /// Time-based alert rules ("unresolved after N minutes") are checked here.
+    async fn alarm(&self) -> worker::Result<Response> {
+        self.alarm_at.set(None);
+        if let Ok(record) = self.record() {
+            self.publish(&record, true).await;
+        }
+        Response::ok("checked")
+    }
 }
 
 fn frame_client_id(frame: &ClientFrame) -> Option<String> {
@@ -175,7 +197,7 @@ impl ConversationDO {
                 record
             }
         };
-        self.push_summary(&record).await;
+        self.publish(&record, false).await;
         Ok(ok_json(&serde_json::json!({ "ok": true })))
     }
 
@@ -231,11 +253,10 @@ impl ConversationDO {
                 let text = validate_message_text(&text)?;
                 self.customer_says(ws, &caller, client_id, text, now).await?;
             }
-            (ClientFrame::Send { client_id, text, .. }, Caller::Agent(agent)) => {
+            (ClientFrame::Send { client_id, text, send_anyway }, Caller::Agent(agent)) => {
                 validate_client_id(&client_id)?;
                 let text = validate_message_text(&text)?;
-                let cmd = Command::AgentSays { agent: agent.clone(), text };
-                self.run(ws, &caller, cmd, Some(client_id), now).await?;
+                self.agent_says(ws, &caller, agent, client_id, text, send_anyway, now).await?;
             }
             (ClientFrame::Note { client_id, text }, Caller::Agent(agent)) => {
                 validate_client_id(&client_id)?;
@@ -281,6 +302,10 @@ impl ConversationDO {
     /// then lets live events through. Synchronous, so no event slips between the gap and the stream.
     fn welcome(&self, ws: &WebSocket, attachment: &mut Attachment, last_seq: u64) -> ApiResult<()> {
         let record = self.record()?;
+        let insight = match attachment.role {
+            Role::Agent => self.store.insight().or_internal("reading the insight")?,
+            Role::Customer => None,
+        };
         let mut events = if last_seq >= record.state.last_seq {
             Vec::new()
         } else {
@@ -297,7 +322,7 @@ impl ConversationDO {
                 state: record.view(),
                 events,
                 bot_name: self.bot_name(&record),
-                insight: None,
+                insight,
             },
         );
         if !attachment.hello {
@@ -328,8 +353,46 @@ impl ConversationDO {
         }
         let Outcome::Committed { event, record } = outcome else { return Ok(None) };
         sockets::broadcast(&self.state, &event);
-        self.push_summary(&record).await;
+        match &event.body {
+            // The customer's words are analysed before the dashboards hear of them.
+            EventBody::Text { .. } if event.author == Author::Customer => {}
+            EventBody::Mode { .. } => self.publish(&record, true).await,
+            _ => self.publish(&record, false).await,
+        }
         Ok(Some((event, record)))
+    }
+
+    /// An agent's reply, checked against the site's compliance rules first. A warned draft is
+    /// not stored; sent anyway, it is stored with a private note saying what was overridden.
+    #[allow(clippy::too_many_arguments)]
+    async fn agent_says(
+        &self,
+        ws: &WebSocket,
+        caller: &Caller,
+        agent: &AgentInfo,
+        client_id: String,
+        text: String,
+        send_anyway: bool,
+        now: u64,
+    ) -> ApiResult<()> {
+        let record = self.record()?;
+        let brain = self.brain(&record).await;
+        let issues = compliance::check(&brain.rules.compliance, &text);
+        if !issues.is_empty() && !send_anyway {
+            sockets::send(ws, &ServerFrame::ComplianceWarning { client_id, issues });
+            return Ok(());
+        }
+        let cmd = Command::AgentSays { agent: agent.clone(), text };
+        let committed = self.run(ws, caller, cmd, Some(client_id), now).await?;
+        if committed.is_some() && !issues.is_empty() {
+            let reasons: Vec<&str> = issues.iter().map(|i| i.reason.as_str()).collect();
+            let note = format!("Sent despite a compliance warning: {}.", reasons.join("; "));
+            let cmd = Command::AgentNote { agent: agent.clone(), text: note };
+            if let Outcome::Committed { event, .. } = self.commit(cmd, caller, None, now_ms())? {
+                sockets::broadcast(&self.state, &event);
+            }
+        }
+        Ok(())
     }
 
     /// A customer message, then the bot's answer to it while the bot holds the conversation.
@@ -342,10 +405,26 @@ impl ConversationDO {
         now: u64,
     ) -> ApiResult<()> {
         let cmd = Command::CustomerSays { text: text.clone() };
-        if let Some((event, record)) = self.run(ws, caller, cmd, Some(client_id), now).await?
-            && record.state.mode == Mode::Bot
-        {
-            self.bot_turn(&record, &text, event.epoch).await;
+        let Some((event, record)) = self.run(ws, caller, cmd, Some(client_id), now).await? else { return Ok(()) };
+        let brain = self.brain(&record).await;
+        // Read, update and store the watch with no await in between, so two messages landing
+        // together cannot both start from the same old watch.
+        let mut watch = self.store.watch().or_internal("reading the watch")?;
+        let heard = watch.customer_said(&text, &brain.rules);
+        let turn = (record.state.mode == Mode::Bot).then(|| {
+            let reply = answer::respond(&brain.knowledge, &brain.bot_name, &text, heard.intent);
+            let escalation = watch.escalation(&brain.rules.escalation, &heard, confident(&reply));
+            if let Some(escalation) = &escalation {
+                watch.escalated_because = Some(escalation.explanation());
+            }
+            (reply, escalation)
+        });
+        self.store.save_watch(&watch).or_internal("storing the watch")?;
+        self.publish(&record, true).await;
+        match turn {
+            Some((_, Some(escalation))) => self.escalate(&record, &text, escalation, event.epoch).await,
+            Some((reply, None)) => self.bot_says(&record, &brain, reply, &text, event.epoch).await,
+            None => {}
         }
         Ok(())
     }
@@ -359,31 +438,75 @@ impl ConversationDO {
         })
     }
 
-    /// The bot answers a customer message committed under `epoch`. The reply is refused by the
-    /// state machine if a takeover (or any mode change) landed while it was being computed.
+    /// The bot answers a customer message committed under `epoch` (after a hand-back, the one
+    /// left unanswered), unless a trigger says a person should take it.
     async fn bot_turn(&self, record: &Record, text: &str, epoch: u64) {
         let brain = self.brain(record).await;
-        let reply = responder::reply(&self.env, &brain, text).await;
-        let (cmd, draft) = match reply.message() {
-            Some((text, meta)) => (Command::BotSays { text: text.clone(), meta, computed_at_epoch: epoch }, Some(text)),
-            None => (Command::RequestHuman { reason: ModeReason::CustomerAsked, computed_at_epoch: Some(epoch) }, None),
-        };
+        let intent = baton_brain::intent::classify(text);
+        let reply = answer::respond(&brain.knowledge, &brain.bot_name, text, intent);
+        self.bot_says(record, &brain, reply, text, epoch).await;
+    }
+
+    /// Says the brain's reply, worded by the site's model if it has one. The state machine
+    /// refuses it if a takeover (or any mode change) landed while it was being computed.
+    async fn bot_says(&self, record: &Record, brain: &Brain, reply: BotReply, text: &str, epoch: u64) {
+        let is_confident = confident(&reply);
+        let reply = responder::word(&self.env, brain, reply, text).await;
+        let (said, meta) = reply.message();
+        let confidence = matches!(reply, BotReply::Answer { .. } | BotReply::NotSure { .. }).then_some(meta.confidence);
+        let cmd = Command::BotSays { text: said.clone(), meta, computed_at_epoch: epoch };
         let committed = match self.commit(cmd, &Caller::Customer, None, now_ms()) {
-            // A takeover landed while the reply was computed: it must not be said, but the
-            // agents may use it, so it becomes a note only they see. A stale escalation is dropped.
-            Err(e) if e.code == ErrorCode::StaleEpoch => match draft {
-                Some(text) => self.commit(Command::BotDraft { text }, &Caller::Customer, None, now_ms()),
-                None => Ok(Outcome::Unchanged { last_seq: 0 }),
-            },
+            // It must not be said, but the agents may use it: a note only they see.
+            Err(e) if e.code == ErrorCode::StaleEpoch => {
+                self.commit(Command::BotDraft { text: said }, &Caller::Customer, None, now_ms())
+            }
             other => other,
         };
         match committed {
             Ok(Outcome::Committed { event, record }) => {
                 sockets::broadcast(&self.state, &event);
-                self.push_summary(&record).await;
+                if matches!(event.body, EventBody::Text { .. })
+                    && let Err(e) = self.note_bot_reply(confidence, is_confident)
+                {
+                    worker::console_error!("watch of {}: {e}", record.conversation);
+                }
+                self.publish(&record, true).await;
             }
             Ok(_) => {}
             Err(e) => worker::console_error!("bot reply in {}: {e}", record.conversation),
+        }
+    }
+
+    fn note_bot_reply(&self, confidence: Option<f32>, is_confident: bool) -> ApiResult<()> {
+        let mut watch = self.store.watch().or_internal("reading the watch")?;
+        watch.bot_replied(confidence, is_confident);
+        self.store.save_watch(&watch).or_internal("storing the watch")
+    }
+
+    /// A trigger fired: the bot tells the customer a person is coming and queues the
+    /// conversation. Both are refused if the mode moved on while the turn was computed.
+    async fn escalate(&self, record: &Record, text: &str, escalation: Escalation, epoch: u64) {
+        let said = Command::BotSays {
+            text: escalation.customer_message(text),
+            meta: baton_shared::BotMeta { confidence: 1.0, article_id: None, article_title: None },
+            computed_at_epoch: epoch,
+        };
+        let queue = Command::RequestHuman { reason: escalation.mode_reason(), computed_at_epoch: Some(epoch) };
+        for cmd in [said, queue] {
+            match self.commit(cmd, &Caller::Customer, None, now_ms()) {
+                Ok(Outcome::Committed { event, record }) => {
+                    sockets::broadcast(&self.state, &event);
+                    if matches!(event.body, EventBody::Mode { .. }) {
+                        self.publish(&record, true).await;
+                    }
+                }
+                Ok(_) => {}
+                Err(e) if e.code == ErrorCode::StaleEpoch => return,
+                Err(e) => {
+                    worker::console_error!("escalating {}: {e}", record.conversation);
+                    return;
+                }
+            }
         }
     }
 
@@ -445,8 +568,8 @@ impl ConversationDO {
         }
         .await;
         match fetched {
-            Ok(Knowledge { bot_name, articles, model }) => {
-                let brain = Rc::new(Brain { bot_name, knowledge: KnowledgeBase::new(articles), model });
+            Ok(Knowledge { bot_name, articles, model, rules }) => {
+                let brain = Rc::new(Brain { bot_name, knowledge: KnowledgeBase::new(articles), model, rules });
                 *self.brain.borrow_mut() = Some((now, brain.clone()));
                 brain
             }
@@ -456,16 +579,79 @@ impl ConversationDO {
                     bot_name: self.bot_name(record),
                     knowledge: KnowledgeBase::new(Vec::new()),
                     model: None,
+                    rules: Default::default(),
                 })
             }
         }
     }
 
+    /// Brings agents up to date after a change: re-applies the alert rules, and when `deep`
+    /// (the customer spoke, the bot replied, the mode changed) recomputes the insight agents
+    /// see (summary, co-pilot) and sends it to their sockets. Then updates the dashboards.
+    async fn publish(&self, record: &Record, deep: bool) {
+        let brain = self.brain(record).await;
+        let now = now_ms();
+        let progress = Progress { mode: record.state.mode, started_at: record.created_at, now };
+        let refreshed = (|| -> ApiResult<Watch> {
+            let mut watch = self.store.watch().or_internal("reading the watch")?;
+            let changed = watch.refresh_flags(&brain.rules.alerts, &record.visitor, &progress);
+            if changed {
+                self.store.save_watch(&watch).or_internal("storing the watch")?;
+            }
+            if deep || changed {
+                let insight = self.insight(record, &brain, &watch)?;
+                self.store.save_insight(&insight).or_internal("storing the insight")?;
+                sockets::send_to_agents(&self.state, &ServerFrame::Insight { insight });
+            }
+            Ok(watch)
+        })();
+        let watch = match refreshed {
+            Ok(watch) => watch,
+            Err(e) => {
+                worker::console_error!("insight of {}: {e}", record.conversation);
+                Watch::default()
+            }
+        };
+        if let Some(due) = watch.unresolved_due_at(&brain.rules.alerts, &progress)
+            && self.alarm_at.get() != Some(due)
+        {
+            match self.state.storage().set_alarm(due.saturating_sub(now) as i64).await {
+                Ok(()) => self.alarm_at.set(Some(due)),
+                Err(e) => worker::console_error!("unresolved alarm of {}: {e}", record.conversation),
+            }
+        }
+        self.push_summary(record, &watch).await;
+    }
+
+    /// What agents see beside the transcript.
+    fn insight(&self, record: &Record, brain: &Brain, watch: &Watch) -> ApiResult<Insight> {
+        let events = self.store.events_after(0).or_internal("reading the transcript")?;
+        let mut summary = summary::summarize(&events, &record.visitor);
+        if let Some(why) = watch.escalated_because.as_deref().filter(|_| record.state.mode != Mode::Bot) {
+            summary.push_str(&format!(" The bot queued it: {why}."));
+        }
+        let recent: Vec<&str> = watch.recent.iter().map(String::as_str).collect();
+        let (suggestions, articles) = copilot::suggest(&brain.knowledge, &recent);
+        let suggestions = if record.state.mode == Mode::Bot { Vec::new() } else { suggestions };
+        Ok(Insight {
+            intent: watch.intent,
+            sentiment: watch.mood(),
+            summary: summary.trim().to_string(),
+            flags: watch.flags.clone(),
+            suggestions,
+            articles,
+        })
+    }
+
     /// Tells the site how this conversation stands; dashboards update from it.
-    async fn push_summary(&self, record: &Record) {
+    async fn push_summary(&self, record: &Record, watch: &Watch) {
+        let mut row = record.summary();
+        row.flags = watch.flags.clone();
+        row.sentiment = watch.mood().map(|m| m.rolling);
+        row.intent = watch.intent;
         let pushed = async {
             let stub = site_stub(&self.env, &record.site)?;
-            let reply = Call::post("/summary", &record.summary()).site(&record.site).send(&stub).await?;
+            let reply = Call::post("/summary", &row).site(&record.site).send(&stub).await?;
             read_reply::<serde_json::Value>(reply, "pushing the summary").await
         }
         .await;
@@ -473,4 +659,9 @@ impl ConversationDO {
             worker::console_error!("summary of {}: {e}", record.conversation);
         }
     }
+}
+
+/// Whether a reply answers with confidence; "not sure" counts against the bot.
+fn confident(reply: &BotReply) -> bool {
+    matches!(reply, BotReply::Answer { .. } | BotReply::SmallTalk { .. })
 }

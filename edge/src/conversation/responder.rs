@@ -1,13 +1,14 @@
-//! The bot's answer to one customer message: the knowledge base decides what to say and
-//! whether a person is needed; a language model, when the site has one, words the answer
-//! from the matched article. Any model failure falls back to the knowledge base's own words.
+//! The bot's answer to one customer message: the brain decides what to say and whether a
+//! person is needed; a language model, when the site has one, words the answer from the
+//! matched article. Any model failure falls back to the knowledge base's own words.
 
 use std::pin::pin;
 use std::time::Duration;
 
-use baton_shared::ModelSettings;
-use baton_shared::server::bot::{self, BotReply, KnowledgeBase};
+use baton_brain::answer::BotReply;
+use baton_brain::knowledge::KnowledgeBase;
 use baton_shared::server::model::{chat_reply, chat_request};
+use baton_shared::{ModelSettings, SiteRules};
 use futures::future::{Either, select};
 use worker::wasm_bindgen::JsValue;
 use worker::{AbortController, Delay, Env, Fetch, Headers, Method, Request, RequestInit};
@@ -20,10 +21,11 @@ pub struct Brain {
     pub bot_name: String,
     pub knowledge: KnowledgeBase,
     pub model: Option<ModelSettings>,
+    pub rules: SiteRules,
 }
 
-pub async fn reply(env: &Env, brain: &Brain, message: &str) -> BotReply {
-    let decided = bot::respond(&brain.knowledge, &brain.bot_name, message);
+/// Has the site's language model word an article answer the brain `decided` on.
+pub async fn word(env: &Env, brain: &Brain, decided: BotReply, message: &str) -> BotReply {
     let (Some(settings), BotReply::Answer { confidence, article_id, article_title, .. }) = (&brain.model, &decided)
     else {
         return decided;

@@ -93,3 +93,11 @@ pub fn relay_typing(state: &State, from: &Attachment, author: Author, on: bool, 
         }
     }
 }
+
+/// Sends an agents-only frame (insight) to every agent socket that finished `hello`.
+pub fn send_to_agents(state: &State, frame: &ServerFrame) {
+    let frame = encode(frame);
+    for (ws, _) in ready(state, AGENT_TAG) {
+        let _ = ws.send_with_str(&frame);
+    }
+}

@@ -3,7 +3,8 @@
 //! `client_key` (sender identity + client id) is unique, so a resent message is found and
 //! acknowledged with its original seq instead of being stored twice.
 
-use baton_shared::{AgentInfo, Author, ConversationState, Event, EventBody, Mode, VisitorInfo};
+use baton_brain::watch::Watch;
+use baton_shared::{AgentInfo, Author, ConversationState, Event, EventBody, Insight, Mode, VisitorInfo};
 use serde::Deserialize;
 use worker::{SqlStorage, SqlStorageValue};
 
@@ -43,6 +44,16 @@ struct EventRow {
 }
 
 #[derive(Deserialize)]
+struct WatchRow {
+    watch: String,
+}
+
+#[derive(Deserialize)]
+struct InsightRow {
+    insight: String,
+}
+
+#[derive(Deserialize)]
 struct SeqRow {
     seq: u64,
 }
@@ -73,6 +84,8 @@ impl ConversationStore {
                 visitor TEXT NOT NULL, bot_name TEXT NOT NULL,
                 created_at INTEGER NOT NULL, updated_at INTEGER NOT NULL,
                 last_preview TEXT NOT NULL, last_author TEXT NOT NULL, waiting_since INTEGER)",
+            "CREATE TABLE IF NOT EXISTS brain (
+                one INTEGER PRIMARY KEY CHECK (one = 1), watch TEXT NOT NULL, insight TEXT NOT NULL)",
             "CREATE TABLE IF NOT EXISTS events (
                 seq INTEGER PRIMARY KEY, ts INTEGER NOT NULL, epoch INTEGER NOT NULL,
                 author TEXT NOT NULL, body TEXT NOT NULL, client_id TEXT, client_key TEXT UNIQUE)",
@@ -209,5 +222,36 @@ impl ConversationStore {
             )?
             .to_array()?;
         rows.into_iter().next().map(EventRow::into_event).transpose()
+    }
+
+    /// What the brain remembers; a fresh watch if nothing (or nothing readable) is stored, since
+    /// losing the mood history must not stop the conversation.
+    pub fn watch(&self) -> worker::Result<Watch> {
+        let rows: Vec<WatchRow> = self.sql.exec("SELECT watch FROM brain WHERE one = 1", None)?.to_array()?;
+        Ok(rows.first().and_then(|r| serde_json::from_str(&r.watch).ok()).unwrap_or_default())
+    }
+
+    /// The insight agents were last sent, for agents who connect later.
+    pub fn insight(&self) -> worker::Result<Option<Insight>> {
+        let rows: Vec<InsightRow> = self.sql.exec("SELECT insight FROM brain WHERE one = 1", None)?.to_array()?;
+        Ok(rows.first().and_then(|r| serde_json::from_str(&r.insight).ok()))
+    }
+
+    pub fn save_watch(&self, watch: &Watch) -> worker::Result<()> {
+        self.sql.exec(
+            "INSERT INTO brain (one, watch, insight) VALUES (1, ?, 'null')
+             ON CONFLICT (one) DO UPDATE SET watch = excluded.watch",
+            vec![text(&serde_json::to_string(watch)?)],
+        )?;
+        Ok(())
+    }
+
+    pub fn save_insight(&self, insight: &Insight) -> worker::Result<()> {
+        self.sql.exec(
+            "INSERT INTO brain (one, watch, insight) VALUES (1, '{}', ?)
+             ON CONFLICT (one) DO UPDATE SET insight = excluded.insight",
+            vec![text(&serde_json::to_string(insight)?)],
+        )?;
+        Ok(())
     }
 }

@@ -141,3 +141,21 @@ pub async fn transcript(req: &Request, env: &Env, site: &str, conversation: &str
         .await?;
     relay(reply, "transcript").await
 }
+
+/// `GET /api/sites/{site}/conversations/{id}/visitor` (agents, bearer token): what the visitor
+/// and the embedding page told us.
+pub async fn visitor(req: &Request, env: &Env, site: &str, conversation: &str) -> ApiResult<Response> {
+    ids::check_site(site)?;
+    ids::check_conversation(conversation)?;
+    let caller = auth::conversation_caller(auth::bearer_claims(req, env, now_ms())?, site, conversation)?;
+    if caller == Caller::Customer {
+        return Err(ApiError::new(ErrorCode::Forbidden, "only agents can see visitor details"));
+    }
+    check_caller(req, env, site, &caller).await?;
+    let reply = Call::get("/visitor")
+        .conversation(site, conversation)
+        .caller(&caller)
+        .send(&conversation_stub(env, site, conversation)?)
+        .await?;
+    relay(reply, "visitor").await
+}

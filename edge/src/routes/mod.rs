@@ -3,5 +3,6 @@
 pub mod admin;
 pub mod conversations;
 pub mod health;
+pub mod knowledge;
 pub mod login;
 pub mod site;

@@ -5,11 +5,12 @@ mod store;
 
 use std::cell::RefCell;
 
+use baton_shared::config::article_slug;
 use baton_shared::server::password::{hash_password, verify_password};
 use baton_shared::server::quota::{LOGIN_FAILURES, WindowLimit, starts_per_minute};
 use baton_shared::{
-    AccountRole, AgentInfo, ApiError, Article, ConversationSummary, DashboardClientFrame, DashboardFrame, ErrorCode,
-    LoginRequest, ModelSettings, SiteInfo, SiteSeed, decode_dashboard_client_frame, encode,
+    AccountRole, AgentInfo, ApiError, Article, ArticleInput, ConversationSummary, DashboardClientFrame, DashboardFrame,
+    ErrorCode, LoginRequest, ModelSettings, SiteInfo, SiteRules, SiteSeed, decode_dashboard_client_frame, encode,
 };
 use serde::{Deserialize, Serialize};
 use worker::{
@@ -49,6 +50,22 @@ pub struct Knowledge {
     pub articles: Vec<Article>,
     #[serde(default)]
     pub model: Option<ModelSettings>,
+    #[serde(default)]
+    pub rules: SiteRules,
+}
+
+/// Body of `/articles/put`: a new article (no id) or the replacement of an existing one.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct ArticlePut {
+    #[serde(default)]
+    pub id: Option<String>,
+    pub article: ArticleInput,
+}
+
+/// Body of `/articles/delete`.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct ArticleId {
+    pub id: String,
 }
 
 #[durable_object]
@@ -75,6 +92,11 @@ impl DurableObject for SiteDO {
             (Method::Post, "/login") => self.login(&mut req).await,
             (Method::Post, "/admit-start") => self.admit_start(&mut req).await,
             (Method::Get, "/knowledge") => self.knowledge(),
+            (Method::Get, "/articles") => self.store.articles().or_internal("reading articles").map(|a| ok_json(&a)),
+            (Method::Post, "/articles/put") => self.put_article(&mut req).await,
+            (Method::Post, "/articles/delete") => self.delete_article(&mut req).await,
+            (Method::Get, "/rules") => self.rules().map(|rules| ok_json(&rules)),
+            (Method::Post, "/rules") => self.put_rules(&mut req).await,
             (Method::Post, "/summary") => self.summary(&mut req).await,
             (Method::Get, "/dashboard") => self.dashboard(),
             _ => Err(ApiError::new(ErrorCode::NotFound, "no such site route")),
@@ -213,8 +235,52 @@ impl SiteDO {
     fn knowledge(&self) -> ApiResult<Response> {
         let info = self.info()?;
         let articles = self.store.articles().or_internal("reading articles")?;
-        let model = self.store.settings().or_internal("reading the site's settings")?.model;
-        Ok(ok_json(&Knowledge { bot_name: info.bot_name, articles, model }))
+        let settings = self.store.settings().or_internal("reading the site's settings")?;
+        Ok(ok_json(&Knowledge { bot_name: info.bot_name, articles, model: settings.model, rules: settings.rules }))
+    }
+
+    /// Stores an article the worker already validated; a new one gets a readable unused id.
+    async fn put_article(&self, req: &mut Request) -> ApiResult<Response> {
+        self.info()?;
+        let put: ArticlePut = read_json(req).await?;
+        let id = match put.id {
+            Some(id) if self.store.has_article(&id).or_internal("reading articles")? => id,
+            Some(_) => return Err(ApiError::new(ErrorCode::NotFound, "no such article")),
+            None => {
+                let slug = article_slug(&put.article.title);
+                let mut candidate = slug.clone();
+                let mut n = 2;
+                while self.store.has_article(&candidate).or_internal("reading articles")? {
+                    candidate = format!("{slug}-{n}");
+                    n += 1;
+                }
+                candidate
+            }
+        };
+        let article = self.store.put_article(&id, &put.article).or_internal("storing the article")?;
+        Ok(ok_json(&article))
+    }
+
+    async fn delete_article(&self, req: &mut Request) -> ApiResult<Response> {
+        let ArticleId { id } = read_json(req).await?;
+        if !self.store.delete_article(&id).or_internal("deleting the article")? {
+            return Err(ApiError::new(ErrorCode::NotFound, "no such article"));
+        }
+        Ok(ok_json(&serde_json::json!({ "ok": true })))
+    }
+
+    fn rules(&self) -> ApiResult<SiteRules> {
+        self.info()?;
+        Ok(self.store.settings().or_internal("reading the site's settings")?.rules)
+    }
+
+    async fn put_rules(&self, req: &mut Request) -> ApiResult<Response> {
+        self.info()?;
+        let rules: SiteRules = read_json(req).await?;
+        let mut settings = self.store.settings().or_internal("reading the site's settings")?;
+        settings.rules = rules;
+        self.store.save_settings(&settings).or_internal("storing the rules")?;
+        Ok(ok_json(&settings.rules))
     }
 
     /// Stores a conversation's summary and pushes it to every dashboard.

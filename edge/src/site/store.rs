@@ -4,7 +4,9 @@
 use std::collections::HashMap;
 
 use baton_shared::server::quota::Window;
-use baton_shared::{AccountRole, Article, ConversationSummary, ModelSettings, SiteInfo, SiteLimits, SiteSeed};
+use baton_shared::{
+    AccountRole, Article, ArticleInput, ConversationSummary, ModelSettings, SiteInfo, SiteLimits, SiteRules, SiteSeed,
+};
 use serde::{Deserialize, Serialize};
 use worker::{SqlStorage, SqlStorageValue};
 
@@ -59,6 +61,8 @@ pub struct SiteSettings {
     pub limits: SiteLimits,
     #[serde(default)]
     pub model: Option<ModelSettings>,
+    #[serde(default)]
+    pub rules: SiteRules,
 }
 
 #[derive(Deserialize)]
@@ -70,6 +74,11 @@ struct AttemptRow {
 #[derive(Deserialize)]
 struct SummaryRow {
     summary: String,
+}
+
+#[derive(Deserialize)]
+struct PositionRow {
+    position: i64,
 }
 
 #[derive(Deserialize)]
@@ -154,24 +163,11 @@ impl SiteStore {
             "INSERT OR REPLACE INTO site (one, site, name, bot_name, greeting, allowed_origins) VALUES (1, ?, ?, ?, ?, ?)",
             vec![text(site), text(&seed.name), text(&seed.bot_name), text(&seed.greeting), text(&origins)],
         )?;
-        let settings = SiteSettings { limits: seed.limits, model: seed.model.clone() };
-        self.sql.exec(
-            "INSERT OR REPLACE INTO settings (one, settings) VALUES (1, ?)",
-            vec![text(&serde_json::to_string(&settings)?)],
-        )?;
+        let settings = SiteSettings { limits: seed.limits, model: seed.model.clone(), rules: seed.rules.clone() };
+        self.save_settings(&settings)?;
         self.sql.exec("DELETE FROM articles", None)?;
         for (position, article) in seed.articles.iter().enumerate() {
-            self.sql.exec(
-                "INSERT INTO articles (position, id, title, body, tags, url) VALUES (?, ?, ?, ?, ?, ?)",
-                vec![
-                    int(position as u64),
-                    text(&article.id),
-                    text(&article.title),
-                    text(&article.body),
-                    text(&serde_json::to_string(&article.tags)?),
-                    article.url.clone().into(),
-                ],
-            )?;
+            self.insert_article(position as u64, article)?;
         }
         self.sql.exec("DELETE FROM accounts", None)?;
         for (account, prepared) in seed.accounts.iter().zip(accounts) {
@@ -209,6 +205,72 @@ impl SiteStore {
                 url: r.url,
             })
             .collect())
+    }
+
+    fn insert_article(&self, position: u64, article: &Article) -> worker::Result<()> {
+        self.sql.exec(
+            "INSERT INTO articles (position, id, title, body, tags, url) VALUES (?, ?, ?, ?, ?, ?)",
+            vec![
+                int(position),
+                text(&article.id),
+                text(&article.title),
+                text(&article.body),
+                text(&serde_json::to_string(&article.tags)?),
+                article.url.clone().into(),
+            ],
+        )?;
+        Ok(())
+    }
+
+    /// Adds an article at the end under `id`, or replaces the article with that id in place.
+    pub fn put_article(&self, id: &str, input: &ArticleInput) -> worker::Result<Article> {
+        let article = Article {
+            id: id.to_string(),
+            title: input.title.clone(),
+            body: input.body.clone(),
+            tags: input.tags.clone(),
+            url: input.url.clone(),
+        };
+        let updated: Vec<IdRow> = self
+            .sql
+            .exec(
+                "UPDATE articles SET title = ?, body = ?, tags = ? , url = ? WHERE id = ? RETURNING id",
+                vec![
+                    text(&article.title),
+                    text(&article.body),
+                    text(&serde_json::to_string(&article.tags)?),
+                    article.url.clone().into(),
+                    text(id),
+                ],
+            )?
+            .to_array()?;
+        if updated.is_empty() {
+            let rows: Vec<PositionRow> =
+                self.sql.exec("SELECT COALESCE(MAX(position) + 1, 0) AS position FROM articles", None)?.to_array()?;
+            let position = rows.first().map_or(0, |r| r.position.max(0) as u64);
+            self.insert_article(position, &article)?;
+        }
+        Ok(article)
+    }
+
+    pub fn has_article(&self, id: &str) -> worker::Result<bool> {
+        let rows: Vec<IdRow> = self.sql.exec("SELECT id FROM articles WHERE id = ?", vec![text(id)])?.to_array()?;
+        Ok(!rows.is_empty())
+    }
+
+    /// Says whether there was such an article.
+    pub fn delete_article(&self, id: &str) -> worker::Result<bool> {
+        let rows: Vec<IdRow> =
+            self.sql.exec("DELETE FROM articles WHERE id = ? RETURNING id", vec![text(id)])?.to_array()?;
+        Ok(!rows.is_empty())
+    }
+
+    pub fn save_settings(&self, settings: &SiteSettings) -> worker::Result<()> {
+        self.sql.exec(
+            "INSERT OR REPLACE INTO settings (one, settings) VALUES (1, ?)",
+            vec![text(&serde_json::to_string(settings)?)],
+        )?;
+        Ok(())
     }
 
     /// Stores a summary unless a newer one (higher seq) is already there; says whether it stored it.
