@@ -44,6 +44,34 @@ impl Api {
             .unwrap_or_else(|e| panic!("POST {path}: {e}"))
     }
 
+    /// Any REST call with an optional bearer token; returns status and JSON body.
+    pub async fn call(
+        &self,
+        method: reqwest::Method,
+        path: &str,
+        bearer: Option<&str>,
+        body: Option<&Value>,
+    ) -> (u16, Value) {
+        let mut request = self.http.request(method.clone(), format!("{}{path}", self.base));
+        if let Some(token) = bearer {
+            request = request.bearer_auth(token);
+        }
+        if let Some(body) = body {
+            request = request.json(body);
+        }
+        let response = request.send().await.unwrap_or_else(|e| panic!("{method} {path}: {e}"));
+        let status = response.status().as_u16();
+        (status, response.json().await.unwrap_or(Value::Null))
+    }
+
+    /// Starts a conversation as a page passing these visitor details would.
+    pub async fn start_as(&self, site: &str, visitor: Value) -> StartResponse {
+        let (status, body) =
+            self.post(&format!("/api/sites/{site}/conversations"), &json!({ "visitor": visitor })).await;
+        assert_eq!(status, 200, "start conversation: {body}");
+        serde_json::from_value(body).unwrap_or_else(|e| panic!("start response: {e}"))
+    }
+
     pub async fn start(&self, site: &str, token: Option<&str>) -> StartResponse {
         let (status, body) = self.post(&format!("/api/sites/{site}/conversations"), &json!({ "token": token })).await;
         assert_eq!(status, 200, "start conversation: {body}");
@@ -134,6 +162,17 @@ impl Socket {
 
     /// Next frame that matches, within the default deadline; keeps every frame in `seen`.
     pub async fn next_matching(&mut self, what: &str, pred: impl Fn(&ServerFrame) -> bool) -> ServerFrame {
+        let frame: ServerFrame = self.next_of(what, |f: &ServerFrame| pred(f)).await;
+        frame
+    }
+
+    /// Next frame of any frame type `T` (e.g. a dashboard frame) that matches. Only
+    /// conversation frames are kept in `seen`.
+    pub async fn next_of<T: serde::de::DeserializeOwned + std::fmt::Debug>(
+        &mut self,
+        what: &str,
+        pred: impl Fn(&T) -> bool,
+    ) -> T {
         let deadline = tokio::time::Instant::now() + Duration::from_secs(20);
         loop {
             let next = tokio::time::timeout_at(deadline, self.ws.next())
@@ -144,9 +183,10 @@ impl Socket {
                 other => panic!("socket ended while waiting for {what}: {other:?}"),
             };
             let Message::Text(text) = message else { continue };
-            let frame: ServerFrame =
-                serde_json::from_str(&text).unwrap_or_else(|e| panic!("undecodable server frame {text}: {e}"));
-            self.seen.push(frame.clone());
+            let frame: T = serde_json::from_str(&text).unwrap_or_else(|e| panic!("undecodable frame {text}: {e}"));
+            if let Ok(conversation_frame) = serde_json::from_str::<ServerFrame>(&text) {
+                self.seen.push(conversation_frame);
+            }
             if pred(&frame) {
                 return frame;
             }

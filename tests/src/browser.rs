@@ -30,6 +30,8 @@ const implicitRole = (el) => {
   if (/^h[1-6]$/.test(tag)) return 'heading';
   if (tag === 'ol' || tag === 'ul') return 'list';
   if (tag === 'a' && el.hasAttribute('href')) return 'link';
+  if (tag === 'section' && (el.hasAttribute('aria-label') || el.hasAttribute('aria-labelledby'))) return 'region';
+  if (tag === 'select') return 'combobox';
   if (tag === 'input') {
     const type = (el.getAttribute('type') || 'text').toLowerCase();
     if (['text', 'email', 'password', 'search', 'tel', 'url'].includes(type)) return 'textbox';
