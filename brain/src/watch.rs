@@ -12,7 +12,7 @@ use baton_shared::{
 };
 use serde::{Deserialize, Serialize};
 
-use crate::text::{fold, words};
+use crate::text::{Language, detect_language, fold, words};
 use crate::{intent, sentiment};
 
 /// Sentiment scores kept for the rolling mood; older ones weigh almost nothing anyway.
@@ -40,6 +40,10 @@ pub struct Watch {
     pub flags: Vec<Flag>,
     /// Why the bot queued the conversation, for the agent who picks it up.
     pub escalated_because: Option<String>,
+    /// The site's language model's briefing, written when the conversation was handed over.
+    pub model_summary: Option<String>,
+    /// The model's draft reply to the latest customer message, while an agent holds it.
+    pub model_suggestion: Option<String>,
 }
 
 /// What one customer message told us.
@@ -72,16 +76,42 @@ impl Escalation {
         }
     }
 
-    /// What the bot tells the customer as it queues the conversation.
-    pub fn customer_message(&self, _customer_text: &str) -> String {
-        match self {
-            Escalation::AskedForPerson => "Of course. I'm bringing in a person from our team; they will see everything \
-                                           we've talked about."
-                .to_string(),
-            _ => "I'm bringing in a person from our team to help with this; they will see everything we've talked \
-                  about."
-                .to_string(),
-        }
+    /// What the bot tells the customer as it queues the conversation, in their language.
+    pub fn customer_message(&self, customer_text: &str) -> String {
+        let asked = matches!(self, Escalation::AskedForPerson);
+        let text = match (detect_language(customer_text), asked) {
+            (Language::English, true) => {
+                "Of course. I'm bringing in a person from our team; they will see everything we've talked about."
+            }
+            (Language::English, false) => {
+                "I'm bringing in a person from our team to help with this; they will see everything we've talked about."
+            }
+            (Language::Spanish, true) => {
+                "Por supuesto. Te paso con una persona de nuestro equipo; verá todo lo que hemos hablado."
+            }
+            (Language::Spanish, false) => {
+                "Voy a pasarte con una persona de nuestro equipo para que te ayude; verá todo lo que hemos hablado."
+            }
+            (Language::French, true) => {
+                "Bien sûr. Je fais appel à une personne de notre équipe ; elle verra tout ce que nous avons échangé."
+            }
+            (Language::French, false) => {
+                "Je fais appel à une personne de notre équipe pour vous aider ; elle verra tout ce que nous avons échangé."
+            }
+            (Language::German, true) => {
+                "Gern. Ich hole eine Person aus unserem Team dazu; sie sieht alles, was wir besprochen haben."
+            }
+            (Language::German, false) => {
+                "Ich hole eine Person aus unserem Team dazu, die Ihnen hilft; sie sieht alles, was wir besprochen haben."
+            }
+            (Language::Portuguese, true) => {
+                "Claro. Vou chamar uma pessoa da nossa equipe; ela verá tudo o que conversamos."
+            }
+            (Language::Portuguese, false) => {
+                "Vou chamar uma pessoa da nossa equipe para ajudar; ela verá tudo o que conversamos."
+            }
+        };
+        text.to_string()
     }
 
     /// For the agents: why the bot stopped.
@@ -335,6 +365,16 @@ mod tests {
         watch.refresh_flags(&rules, &VisitorInfo::default(), &progress(Mode::Bot, 10));
         assert_eq!(watch.unresolved_due_at(&rules, &progress(Mode::Bot, 10)), None);
         assert_eq!(watch.unresolved_due_at(&rules, &progress(Mode::Human, 0)), None);
+    }
+
+    #[test]
+    fn the_customer_is_told_in_their_language() {
+        let es = Escalation::AskedForPerson.customer_message("quiero hablar con una persona");
+        assert!(es.starts_with("Por supuesto"), "{es}");
+        let de = Escalation::Looping.customer_message("Ich habe das schon gefragt, wo ist meine Bestellung?");
+        assert!(de.starts_with("Ich hole"), "{de}");
+        let en = Escalation::Looping.customer_message("where is my order");
+        assert!(en.starts_with("I'm bringing in"), "{en}");
     }
 
     #[test]

@@ -112,3 +112,57 @@ async fn the_model_words_answers_and_the_knowledge_base_covers_for_it_when_it_fa
     assert_eq!(answer, kb_answer);
     silent.wait_for_requests(1).await;
 }
+
+#[tokio::test]
+async fn the_model_briefs_the_agent_and_drafts_replies_after_takeover() {
+    let stack = Stack::start().await;
+    let api = Api::new(&stack.base);
+    let model = ModelStub::start(StubReply::Text("MODEL: the customer wants shipping times.".into())).await;
+    stack.seed_site("shop", &site_with_model(&model.url, 5_000)).await;
+    let (mut customer, _) = ask(&api, "shop").await;
+    customer
+        .send(&ClientFrame::Send {
+            client_id: "p".into(),
+            text: "I want to talk to a person".into(),
+            send_anyway: false,
+        })
+        .await;
+    customer
+        .next_matching("queued", |f| {
+            matches!(event_of(f).map(|e| &e.body), Some(EventBody::Mode { mode: Mode::Queued, .. }))
+        })
+        .await;
+
+    let conversation = match customer.seen.iter().find_map(|f| match f {
+        ServerFrame::Welcome { conversation_id, .. } => Some(conversation_id.clone()),
+        _ => None,
+    }) {
+        Some(id) => id,
+        None => panic!("no welcome seen"),
+    };
+    let dana = api.login("shop", "dana@demo.test", "dana-demo-pass").await;
+    let (mut agent, _) = api.connect("shop", &conversation, &dana.token, 0).await;
+    agent.send(&ClientFrame::TakeOver).await;
+    let briefed = agent
+        .next_matching(
+            "the model's briefing",
+            |f| matches!(f, ServerFrame::Insight { insight } if insight.summary.starts_with("MODEL:")),
+        )
+        .await;
+    let ServerFrame::Insight { insight } = briefed else { unreachable!("matched an insight") };
+    assert!(insight.summary.contains("the customer asked for a person"), "{}", insight.summary);
+    let asked: Vec<String> = model.requests();
+    assert!(asked.iter().any(|r| r.contains("brief a human support agent")), "no summary request: {asked:?}");
+
+    customer
+        .send(&ClientFrame::Send { client_id: "o".into(), text: "It's order 1042".into(), send_anyway: false })
+        .await;
+    let drafted = agent
+        .next_matching("the model's suggestion", |f| {
+            matches!(f, ServerFrame::Insight { insight }
+                if insight.suggestions.first().is_some_and(|s| s.text.starts_with("MODEL:")))
+        })
+        .await;
+    let ServerFrame::Insight { insight } = drafted else { unreachable!("matched an insight") };
+    assert!(insight.suggestions.len() >= 2, "the knowledge base's suggestions stay: {:?}", insight.suggestions);
+}

@@ -49,6 +49,19 @@ pub struct InitRequest {
     pub bot_name: String,
 }
 
+/// What a change means for the agents' view of the conversation.
+#[derive(Clone, Copy, PartialEq)]
+enum Change {
+    /// Nothing the brain reads (an agent's message, a note, a rating): flags only.
+    Minor,
+    /// The customer spoke.
+    Customer,
+    /// The bot replied.
+    Bot,
+    /// The mode changed (queued, taken over, handed back).
+    Mode,
+}
+
 /// What committing a command came to.
 enum Outcome {
     /// The event was stored; `record` is the state after it.
@@ -150,7 +163,7 @@ impl DurableObject for ConversationDO {
     async fn alarm(&self) -> worker::Result<Response> {
         self.alarm_at.set(None);
         if let Ok(record) = self.record() {
-            self.publish(&record, true).await;
+            self.publish(&record, Change::Minor).await;
         }
         Response::ok("checked")
     }
@@ -197,7 +210,7 @@ impl ConversationDO {
                 record
             }
         };
-        self.publish(&record, false).await;
+        self.publish(&record, Change::Minor).await;
         Ok(ok_json(&serde_json::json!({ "ok": true })))
     }
 
@@ -356,8 +369,8 @@ impl ConversationDO {
         match &event.body {
             // The customer's words are analysed before the dashboards hear of them.
             EventBody::Text { .. } if event.author == Author::Customer => {}
-            EventBody::Mode { .. } => self.publish(&record, true).await,
-            _ => self.publish(&record, false).await,
+            EventBody::Mode { .. } => self.publish(&record, Change::Mode).await,
+            _ => self.publish(&record, Change::Minor).await,
         }
         Ok(Some((event, record)))
     }
@@ -420,7 +433,7 @@ impl ConversationDO {
             (reply, escalation)
         });
         self.store.save_watch(&watch).or_internal("storing the watch")?;
-        self.publish(&record, true).await;
+        self.publish(&record, Change::Customer).await;
         match turn {
             Some((_, Some(escalation))) => self.escalate(&record, &text, escalation, event.epoch).await,
             Some((reply, None)) => self.bot_says(&record, &brain, reply, &text, event.epoch).await,
@@ -470,7 +483,7 @@ impl ConversationDO {
                 {
                     worker::console_error!("watch of {}: {e}", record.conversation);
                 }
-                self.publish(&record, true).await;
+                self.publish(&record, Change::Bot).await;
             }
             Ok(_) => {}
             Err(e) => worker::console_error!("bot reply in {}: {e}", record.conversation),
@@ -497,7 +510,7 @@ impl ConversationDO {
                 Ok(Outcome::Committed { event, record }) => {
                     sockets::broadcast(&self.state, &event);
                     if matches!(event.body, EventBody::Mode { .. }) {
-                        self.publish(&record, true).await;
+                        self.publish(&record, Change::Mode).await;
                     }
                 }
                 Ok(_) => {}
@@ -585,11 +598,14 @@ impl ConversationDO {
         }
     }
 
-    /// Brings agents up to date after a change: re-applies the alert rules, and when `deep`
-    /// (the customer spoke, the bot replied, the mode changed) recomputes the insight agents
-    /// see (summary, co-pilot) and sends it to their sockets. Then updates the dashboards.
-    async fn publish(&self, record: &Record, deep: bool) {
+    /// Brings agents up to date after a change: re-applies the alert rules, recomputes the
+    /// insight agents see (summary, co-pilot) unless the change was minor, and sends it to
+    /// their sockets. Then updates the dashboards.
+    async fn publish(&self, record: &Record, change: Change) {
         let brain = self.brain(record).await;
+        if brain.model.is_some() && change != Change::Minor {
+            self.ask_model(record, &brain, change).await;
+        }
         let now = now_ms();
         let progress = Progress { mode: record.state.mode, started_at: record.created_at, now };
         let refreshed = (|| -> ApiResult<Watch> {
@@ -598,7 +614,7 @@ impl ConversationDO {
             if changed {
                 self.store.save_watch(&watch).or_internal("storing the watch")?;
             }
-            if deep || changed {
+            if change != Change::Minor || changed {
                 let insight = self.insight(record, &brain, &watch)?;
                 self.store.save_insight(&insight).or_internal("storing the insight")?;
                 sockets::send_to_agents(&self.state, &ServerFrame::Insight { insight });
@@ -623,16 +639,66 @@ impl ConversationDO {
         self.push_summary(record, &watch).await;
     }
 
+    /// With a language model: a briefing when the conversation is handed over to people, and a
+    /// drafted reply to each customer message while an agent holds it. Failures leave the
+    /// knowledge base's own summary and suggestions in place.
+    async fn ask_model(&self, record: &Record, brain: &Brain, change: Change) {
+        let handover = change == Change::Mode && matches!(record.state.mode, Mode::Queued | Mode::Human);
+        let holder = record.state.holder.as_ref().filter(|_| change == Change::Customer);
+        if !handover && holder.is_none() {
+            return;
+        }
+        let Ok(events) = self.store.events_after(0) else { return };
+        let summary = match handover {
+            true => responder::summary(&self.env, brain, &events).await,
+            false => None,
+        };
+        let suggestion = match holder {
+            Some(agent) => {
+                let latest = self.store.watch().ok().and_then(|w| w.recent.last().cloned()).unwrap_or_default();
+                let hits = brain.knowledge.search(&latest, 3);
+                let articles: Vec<&baton_shared::Article> =
+                    hits.iter().filter_map(|h| brain.knowledge.articles().get(h.index)).collect();
+                responder::suggestion(&self.env, brain, &agent.name, &articles, &events).await
+            }
+            None => None,
+        };
+        // Re-read after the awaits: other messages may have updated the watch meanwhile.
+        let stored = (|| -> ApiResult<()> {
+            let mut watch = self.store.watch().or_internal("reading the watch")?;
+            if summary.is_some() {
+                watch.model_summary = summary;
+            }
+            if holder.is_some() {
+                watch.model_suggestion = suggestion;
+            }
+            self.store.save_watch(&watch).or_internal("storing the watch")
+        })();
+        if let Err(e) = stored {
+            worker::console_error!("model insight of {}: {e}", record.conversation);
+        }
+    }
+
     /// What agents see beside the transcript.
     fn insight(&self, record: &Record, brain: &Brain, watch: &Watch) -> ApiResult<Insight> {
         let events = self.store.events_after(0).or_internal("reading the transcript")?;
-        let mut summary = summary::summarize(&events, &record.visitor);
-        if let Some(why) = watch.escalated_because.as_deref().filter(|_| record.state.mode != Mode::Bot) {
+        let handed_over = record.state.mode != Mode::Bot;
+        let mut summary = match watch.model_summary.clone().filter(|_| handed_over) {
+            Some(briefing) => briefing,
+            None => summary::summarize(&events, &record.visitor),
+        };
+        if let Some(why) = watch.escalated_because.as_deref().filter(|_| handed_over) {
             summary.push_str(&format!(" The bot queued it: {why}."));
         }
         let recent: Vec<&str> = watch.recent.iter().map(String::as_str).collect();
-        let (suggestions, articles) = copilot::suggest(&brain.knowledge, &recent);
-        let suggestions = if record.state.mode == Mode::Bot { Vec::new() } else { suggestions };
+        let (mut suggestions, articles) = copilot::suggest(&brain.knowledge, &recent);
+        if let Some(text) = watch.model_suggestion.clone().filter(|_| record.state.mode == Mode::Human) {
+            suggestions.insert(0, baton_shared::Suggestion { text, article_id: None });
+            suggestions.truncate(3);
+        }
+        if !handed_over {
+            suggestions.clear();
+        }
         Ok(Insight {
             intent: watch.intent,
             sentiment: watch.mood(),

@@ -7,8 +7,9 @@ use std::time::Duration;
 
 use baton_brain::answer::BotReply;
 use baton_brain::knowledge::KnowledgeBase;
-use baton_shared::server::model::{chat_reply, chat_request};
-use baton_shared::{ModelSettings, SiteRules};
+use baton_shared::server::model::{chat_reply, chat_request, suggestion_request, summary_request};
+use baton_shared::{Article, ModelSettings, SiteRules};
+use baton_shared::{Author, Event, EventBody};
 use futures::future::{Either, select};
 use worker::wasm_bindgen::JsValue;
 use worker::{AbortController, Delay, Env, Fetch, Headers, Method, Request, RequestInit};
@@ -44,6 +45,52 @@ pub async fn word(env: &Env, brain: &Brain, decided: BotReply, message: &str) ->
             decided
         }
     }
+}
+
+/// The model's briefing for the agent taking over; `None` without a model or when it fails.
+pub async fn summary(env: &Env, brain: &Brain, events: &[Event]) -> Option<String> {
+    let settings = brain.model.as_ref()?;
+    let body = summary_request(settings, &transcript(brain, events));
+    answer_or_warn(settings, ask(env, settings, body).await)
+}
+
+/// One reply the model drafts for `agent_name` from the matching articles.
+pub async fn suggestion(
+    env: &Env,
+    brain: &Brain,
+    agent_name: &str,
+    articles: &[&Article],
+    events: &[Event],
+) -> Option<String> {
+    let settings = brain.model.as_ref()?;
+    let body = suggestion_request(settings, agent_name, articles, &transcript(brain, events));
+    answer_or_warn(settings, ask(env, settings, body).await)
+}
+
+fn answer_or_warn(settings: &ModelSettings, answer: Result<String, String>) -> Option<String> {
+    match answer {
+        Ok(text) if !text.trim().is_empty() => Some(text.trim().to_string()),
+        Ok(_) => None,
+        Err(why) => {
+            worker::console_warn!("language model at {}: {why}", settings.endpoint);
+            None
+        }
+    }
+}
+
+/// Who said what, for a prompt: visible messages only (no notes, no mode changes).
+fn transcript(brain: &Brain, events: &[Event]) -> Vec<(String, String)> {
+    events
+        .iter()
+        .filter_map(|e| match (&e.author, &e.body) {
+            (Author::Customer, EventBody::Text { text, .. }) => Some(("Customer".to_string(), text.clone())),
+            (Author::Bot, EventBody::Text { text, .. }) => Some((format!("{} (bot)", brain.bot_name), text.clone())),
+            (Author::Agent(agent), EventBody::Text { text, .. }) => {
+                Some((format!("{} (agent)", agent.name), text.clone()))
+            }
+            _ => None,
+        })
+        .collect()
 }
 
 async fn ask(env: &Env, settings: &ModelSettings, body: String) -> Result<String, String> {
