@@ -1,11 +1,15 @@
 //! REST calls to the same origin.
 
-use baton_shared::protocol::{LoginRequest, LoginResponse};
+use baton_shared::insight::SiteRules;
+use baton_shared::protocol::{Article, ArticleInput, LoginRequest, LoginResponse, VisitorInfo};
+use serde::Serialize;
+use serde::de::DeserializeOwned;
 use wasm_bindgen::{JsCast, JsValue};
 use wasm_bindgen_futures::JsFuture;
 use web_sys::{Headers, Request, RequestInit, Response};
 
-use crate::model::net::login_path;
+use crate::model::net::{article_path, articles_path, login_path, rules_path, visitor_path};
+use crate::model::rest::{RestError, read_reply};
 use crate::model::session::login_outcome;
 
 const UNREACHABLE: &str = "Could not reach the server. Check your connection and try again.";
@@ -19,15 +23,77 @@ pub async fn login(site: &str, email: &str, password: &str) -> Result<LoginRespo
 }
 
 async fn post_json(path: &str, body: &str) -> Result<(u16, String), JsValue> {
+    request("POST", path, None, Some(body)).await
+}
+
+/// One same-origin call: the status and body text of the answer, whatever the status.
+/// `Err` only when no answer came (offline, blocked).
+pub async fn request(
+    method: &str,
+    path: &str,
+    token: Option<&str>,
+    body: Option<&str>,
+) -> Result<(u16, String), JsValue> {
     let headers = Headers::new()?;
-    headers.set("content-type", "application/json")?;
+    if body.is_some() {
+        headers.set("content-type", "application/json")?;
+    }
+    if let Some(token) = token {
+        headers.set("authorization", &format!("Bearer {token}"))?;
+    }
     let init = RequestInit::new();
-    init.set_method("POST");
+    init.set_method(method);
     init.set_headers(&headers);
-    init.set_body(&JsValue::from_str(body));
+    if let Some(body) = body {
+        init.set_body(&JsValue::from_str(body));
+    }
     let request = Request::new_with_str_and_init(path, &init)?;
     let window = web_sys::window().ok_or_else(|| JsValue::from_str("no window"))?;
     let response: Response = JsFuture::from(window.fetch_with_request(&request)).await?.dyn_into()?;
     let text = JsFuture::from(response.text()?).await?.as_string().unwrap_or_default();
     Ok((response.status(), text))
+}
+
+/// An agent call whose answer is JSON of type `T`.
+async fn call<T: DeserializeOwned>(
+    method: &str,
+    path: &str,
+    token: &str,
+    body: Option<&impl Serialize>,
+) -> Result<T, RestError> {
+    let body = body.map(serde_json::to_string).transpose().map_err(|_| RestError::unreachable())?;
+    let (status, text) =
+        request(method, path, Some(token), body.as_deref()).await.map_err(|_| RestError::unreachable())?;
+    read_reply(status, &text)
+}
+
+/// No body to send; names the type `call` needs for `None`.
+const NO_BODY: Option<&()> = None;
+
+pub async fn list_articles(site: &str, token: &str) -> Result<Vec<Article>, RestError> {
+    call("GET", &articles_path(site), token, NO_BODY).await
+}
+
+pub async fn create_article(site: &str, token: &str, input: &ArticleInput) -> Result<Article, RestError> {
+    call("POST", &articles_path(site), token, Some(input)).await
+}
+
+pub async fn update_article(site: &str, token: &str, id: &str, input: &ArticleInput) -> Result<Article, RestError> {
+    call("PUT", &article_path(site, id), token, Some(input)).await
+}
+
+pub async fn delete_article(site: &str, token: &str, id: &str) -> Result<(), RestError> {
+    call::<serde_json::Value>("DELETE", &article_path(site, id), token, NO_BODY).await.map(|_| ())
+}
+
+pub async fn get_rules(site: &str, token: &str) -> Result<SiteRules, RestError> {
+    call("GET", &rules_path(site), token, NO_BODY).await
+}
+
+pub async fn put_rules(site: &str, token: &str, rules: &SiteRules) -> Result<SiteRules, RestError> {
+    call("PUT", &rules_path(site), token, Some(rules)).await
+}
+
+pub async fn visitor(site: &str, token: &str, conversation_id: &str) -> Result<VisitorInfo, RestError> {
+    call("GET", &visitor_path(site, conversation_id), token, NO_BODY).await
 }

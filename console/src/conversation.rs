@@ -138,6 +138,31 @@ impl ConversationLink {
         true
     }
 
+    /// "Send anyway" on a compliance warning: the held reply again under a new client id,
+    /// confirmed. Returns the text that went out.
+    pub fn send_anyway(&self) -> Option<String> {
+        let id = client_id(now_ms(), js_sys::Math::random());
+        let mut sent = None;
+        self.model.update(|m| {
+            let text = m.compliance.as_ref().map(|h| h.text.clone());
+            sent = m.send_anyway(id).zip(text);
+        });
+        let (frame, text) = sent?;
+        self.stop_typing();
+        self.send(&frame);
+        Some(text)
+    }
+
+    /// "Edit message": drops the warning; returns the held text for the reply box.
+    pub fn edit_held(&self) -> Option<String> {
+        let mut held = None;
+        self.model.maybe_update(|m| {
+            held = m.edit_held();
+            held.is_some()
+        });
+        held
+    }
+
     /// A keystroke in the reply box; only the holder's typing is shown to the customer.
     pub fn keystroke(&self) {
         if !self.model.with_untracked(ConversationModel::holds) {

@@ -6,12 +6,15 @@ use leptos::prelude::*;
 use crate::model::dashboard::DashboardModel;
 use crate::model::net::{dashboard_path, socket_url};
 use crate::model::session::is_auth_error;
+use crate::notify;
 use crate::socket::{Handlers, LinkStatus, LiveSocket};
 
 #[derive(Clone, Copy)]
 pub struct DashboardFeed {
     pub model: RwSignal<DashboardModel>,
     pub status: RwSignal<LinkStatus>,
+    /// "Alert me about new flags", remembered on this browser.
+    pub alerts_on: RwSignal<bool>,
 }
 
 impl DashboardFeed {
@@ -19,6 +22,7 @@ impl DashboardFeed {
     pub fn open(site: &str, token: &str, on_auth_failed: impl Fn() + 'static) -> DashboardFeed {
         let model = RwSignal::new(DashboardModel::default());
         let status = RwSignal::new(LinkStatus::Connecting);
+        let alerts_on = RwSignal::new(notify::enabled());
         let location = window().location();
         let url = socket_url(
             &location.protocol().unwrap_or_default(),
@@ -35,7 +39,16 @@ impl DashboardFeed {
                     return;
                 }
                 let mut refused = None;
-                model.update(|m| refused = m.apply(frame));
+                let mut alerts = Vec::new();
+                model.update(|m| {
+                    refused = m.apply(frame);
+                    // Taken even when alerts are off, so they never pile up.
+                    alerts = m.take_alerts();
+                });
+                if !alerts.is_empty() && alerts_on.get_untracked() {
+                    notify::chime();
+                    alerts.iter().for_each(notify::show);
+                }
                 if refused.is_some_and(|e| is_auth_error(e.code)) {
                     on_auth_failed();
                 }
@@ -45,6 +58,12 @@ impl DashboardFeed {
         let socket = LiveSocket::start(url, Some(encode(&DashboardClientFrame::Ping)), handlers);
         let socket = StoredValue::new_local(socket);
         on_cleanup(move || socket.with_value(LiveSocket::stop));
-        DashboardFeed { model, status }
+        DashboardFeed { model, status, alerts_on }
+    }
+
+    /// The agent ticked or unticked "Alert me about new flags".
+    pub fn set_alerts(&self, on: bool) {
+        notify::set_enabled(on);
+        self.alerts_on.set(on);
     }
 }

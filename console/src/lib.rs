@@ -1,5 +1,6 @@
-//! Baton agent console: live dashboard of a site's conversations, one-click takeover,
-//! reply and private notes, hand-back. The browser side is a thin Leptos shell around `model`.
+//! Baton agent console: live dashboard of a site's conversations with flags and alerts,
+//! one-click takeover, reply and private notes with the co-pilot beside them, hand-back; for
+//! supervisors the knowledge base and rules. The browser side is a thin Leptos shell around `model`.
 
 pub mod model;
 
@@ -9,6 +10,8 @@ mod api;
 mod conversation;
 #[cfg(target_arch = "wasm32")]
 mod dashboard;
+#[cfg(target_arch = "wasm32")]
+mod notify;
 #[cfg(target_arch = "wasm32")]
 mod session;
 #[cfg(target_arch = "wasm32")]

@@ -259,3 +259,50 @@ async fn supervisors_edit_the_knowledge_base_and_rules_and_the_bot_uses_them() {
     let ServerFrame::ComplianceWarning { issues, .. } = warning else { unreachable!("matched") };
     assert_eq!(issues.iter().map(|i| i.rule.as_str()).collect::<Vec<_>>(), vec!["banned_word"]);
 }
+
+#[tokio::test]
+async fn after_takeover_the_console_shows_context_co_pilot_and_the_compliance_warning() {
+    let stack = Stack::start().await;
+    let api = Api::new(&stack.base);
+    let start = api
+        .start_as("demo", json!({ "name": "Ana", "email": "ana@example.test", "attributes": { "plan": "vip" } }))
+        .await;
+    let (mut customer, _) = api.connect("demo", &start.conversation_id, &start.token, 0).await;
+    customer_says(&mut customer, "c-1", "How long does shipping take?", "answer", is_bot_text).await;
+    customer.send(&say("c-2", "That's too slow and annoying. I want to talk to a person")).await;
+    customer.next_matching("queued", |f| queued(f).is_some()).await;
+
+    let browser = Browser::start().await;
+    let dana = browser.page().await;
+    sign_in(&dana, &stack, "dana@demo.test", "dana-demo-pass").await;
+    dana.find("button", "Ana").await.click().await.unwrap_or_else(|e| panic!("open Ana's conversation: {e}"));
+    // The context is there before takeover, so Dana can decide to take it.
+    dana.wait_for_text("region", "Conversation context", "Asked for a person").await;
+    dana.click("button", "Take over").await;
+    let context = dana.wait_for_text("region", "Conversation context", "plan: vip").await;
+    for expected in ["Intent", "Sentiment", "Summary", "Ana", "ana@example.test", "How long does shipping take?"] {
+        assert!(context.contains(expected), "context lacks {expected:?}:\n{context}");
+    }
+    dana.wait_for_page_text("Confidence").await;
+
+    // A suggested reply goes into the box for editing, and is not sent.
+    dana.wait_for_text("region", "Co-pilot", "Relevant articles").await;
+    dana.click("button", "Insert suggestion 1").await;
+    let draft = dana.eval("return document.getElementById('reply')?.value ?? ''", vec![]).await;
+    assert!(draft.as_str().is_some_and(|d| d.len() > 20), "the suggestion was not inserted: {draft}");
+    let reply_box = dana.find_exact("textbox", "Reply").await;
+    reply_box.clear().await.unwrap_or_else(|e| panic!("clear the reply box: {e}"));
+
+    dana.type_into("Reply", "Your card 4242 4242 4242 4242 will be refunded.").await;
+    dana.click("button", "Send").await;
+    dana.wait_for_text("alert", "", "card number ending 4242").await;
+    dana.wait_for_text("alert", "", "Compliance warning").await;
+    dana.click("button", "Send anyway").await;
+    customer
+        .next_matching("the confirmed reply", |f| {
+            matches!(event_of(f).map(|e| &e.body), Some(EventBody::Text { text, .. }) if text.contains("will be refunded"))
+        })
+        .await;
+    dana.wait_for_page_text("Sent despite a compliance warning").await;
+    dana.close().await;
+}

@@ -1,9 +1,10 @@
-//! Project automation: `cargo xtask setup | build | dev | test | fuzz | bench`.
+//! Project automation: `cargo xtask setup | build | dev | test | fuzz | bench | eval`.
 
 mod bench;
 mod budget;
 mod build;
 mod dev;
+mod eval;
 mod fuzz;
 mod paths;
 mod process;
@@ -25,6 +26,7 @@ usage: cargo xtask <command>
   bench load [--conversations N] [--seconds S]
                                  setup, build, then a load test over loopback (default 500 conversations, 60 s)
   fuzz [--seconds N] [TARGET]    run each cargo-fuzz target in fuzz/ (or TARGET) for N s (default 60), nightly
+  eval                           score the bot brain on brain/eval/ (person requests, intents, sentiment, articles)
 ";
 
 fn main() -> ExitCode {
@@ -36,6 +38,7 @@ fn main() -> ExitCode {
         Some("test") => test::run(&args[1..]),
         Some("fuzz") => fuzz::run(&args[1..]),
         Some("bench") => bench::run(&args[1..]),
+        Some("eval") => eval::run(&args[1..]),
         Some("-h" | "--help" | "help") | None => {
             print!("{USAGE}");
             return ExitCode::SUCCESS;

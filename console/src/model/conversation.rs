@@ -1,6 +1,7 @@
 //! One conversation as an agent sees it: server frames folded into a transcript, the agent's
 //! own messages tracked from send to ack to stored event, and what the controls may do.
 
+use baton_shared::insight::{ComplianceIssue, Insight};
 use baton_shared::limits::PROTOCOL_VERSION;
 use baton_shared::machine::ConversationState;
 use baton_shared::protocol::{AgentInfo, Author, ClientFrame, Event, EventBody, Mode, ModeReason, ServerFrame};
@@ -19,6 +20,17 @@ pub struct Outgoing {
     pub seq: Option<u64>,
     /// The server refused it; it will not be resent.
     pub failed: Option<String>,
+    /// The agent confirmed it despite a compliance warning.
+    pub send_anyway: bool,
+}
+
+/// A reply the compliance check stopped: not stored, not resent, waiting for the agent to
+/// send it anyway or edit it.
+#[derive(Debug, Clone, PartialEq)]
+pub struct ComplianceHold {
+    pub client_id: String,
+    pub text: String,
+    pub issues: Vec<ComplianceIssue>,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -51,6 +63,8 @@ pub struct Entry {
     pub ts: Option<u64>,
     pub delivery: Delivery,
     pub mine: bool,
+    /// A bot draft written after a takeover, which the agent may reuse as a reply.
+    pub draft: bool,
 }
 
 #[derive(Debug, Clone, PartialEq)]
@@ -70,6 +84,9 @@ pub struct ConversationModel {
     pub alert: Option<String>,
     /// The server no longer accepts this console's token.
     pub auth_failed: bool,
+    /// The brain's latest view of the conversation.
+    pub insight: Option<Insight>,
+    pub compliance: Option<ComplianceHold>,
 }
 
 impl ConversationModel {
@@ -85,6 +102,8 @@ impl ConversationModel {
             typing: None,
             alert: None,
             auth_failed: false,
+            insight: None,
+            compliance: None,
         }
     }
 
@@ -96,8 +115,12 @@ impl ConversationModel {
     /// Folds a server frame in; returns frames to send back (unacked messages after a welcome).
     pub fn receive(&mut self, frame: ServerFrame) -> Vec<ClientFrame> {
         match frame {
-            ServerFrame::Welcome { state, events, bot_name, .. } => {
+            ServerFrame::Welcome { state, events, bot_name, insight, .. } => {
                 self.bot_name = bot_name;
+                // A welcome without one keeps what is shown; the next insight frame replaces it.
+                if insight.is_some() {
+                    self.insight = insight;
+                }
                 for event in events {
                     self.insert(event);
                 }
@@ -138,7 +161,9 @@ impl ConversationModel {
                 }
                 self.alert = Some(message);
             }
-            ServerFrame::Pong | ServerFrame::Insight { .. } | ServerFrame::ComplianceWarning { .. } => {}
+            ServerFrame::Insight { insight } => self.insight = Some(insight),
+            ServerFrame::ComplianceWarning { client_id, issues } => self.hold(client_id, issues),
+            ServerFrame::Pong => {}
         }
         Vec::new()
     }
@@ -168,11 +193,45 @@ impl ConversationModel {
     /// and is resent after a reconnect until acked.
     pub fn compose(&mut self, client_id: String, text: &str, note: bool) -> Result<ClientFrame, String> {
         let text = validate_message_text(text).map_err(|e| e.message)?;
-        let out = Outgoing { client_id, text, note, seq: None, failed: None };
+        if !note {
+            // A new reply supersedes one the compliance check stopped: the agent edited it.
+            self.compliance = None;
+        }
+        Ok(self.queue(Outgoing { client_id, text, note, seq: None, failed: None, send_anyway: false }))
+    }
+
+    fn queue(&mut self, out: Outgoing) -> ClientFrame {
         let frame = frame_for(&out);
         self.outgoing.push(out);
         self.alert = None;
-        Ok(frame)
+        frame
+    }
+
+    /// The server did not store this reply: stop tracking it (a reconnect must not resend it)
+    /// and keep its text for the agent's decision.
+    fn hold(&mut self, client_id: String, issues: Vec<ComplianceIssue>) {
+        let Some(at) = self.outgoing.iter().position(|o| o.client_id == client_id && !o.note) else { return };
+        let out = self.outgoing.remove(at);
+        self.compliance = Some(ComplianceHold { client_id, text: out.text, issues });
+    }
+
+    /// "Send anyway": the held text again, under a new client id, confirmed. The server stores
+    /// it and records the override.
+    pub fn send_anyway(&mut self, client_id: String) -> Option<ClientFrame> {
+        let held = self.compliance.take()?;
+        Some(self.queue(Outgoing {
+            client_id,
+            text: held.text,
+            note: false,
+            seq: None,
+            failed: None,
+            send_anyway: true,
+        }))
+    }
+
+    /// "Edit message": drops the warning and returns the held text for the reply box.
+    pub fn edit_held(&mut self) -> Option<String> {
+        self.compliance.take().map(|h| h.text)
     }
 
     pub fn holds(&self) -> bool {
@@ -227,6 +286,7 @@ impl ConversationModel {
                 (None, None) => Delivery::Sending,
             },
             mine: true,
+            draft: false,
         });
         stored.chain(pending).collect()
     }
@@ -269,6 +329,7 @@ impl ConversationModel {
             ts: Some(event.ts),
             delivery: Delivery::Stored,
             mine,
+            draft: event.author == Author::Bot && matches!(event.body, EventBody::Note { .. }),
         }
     }
 
@@ -297,7 +358,7 @@ fn frame_for(o: &Outgoing) -> ClientFrame {
     if o.note {
         ClientFrame::Note { client_id: o.client_id.clone(), text: o.text.clone() }
     } else {
-        ClientFrame::Send { client_id: o.client_id.clone(), text: o.text.clone(), send_anyway: false }
+        ClientFrame::Send { client_id: o.client_id.clone(), text: o.text.clone(), send_anyway: o.send_anyway }
     }
 }
 
@@ -320,13 +381,23 @@ mod tests {
     }
 
     fn welcome(mode: Mode, holder: Option<AgentInfo>, last_seq: u64, events: Vec<Event>) -> ServerFrame {
+        welcome_with(mode, holder, last_seq, events, None)
+    }
+
+    fn welcome_with(
+        mode: Mode,
+        holder: Option<AgentInfo>,
+        last_seq: u64,
+        events: Vec<Event>,
+        insight: Option<Insight>,
+    ) -> ServerFrame {
         ServerFrame::Welcome {
             conversation_id: "c1".into(),
             role: Role::Agent,
             state: ConversationView { mode, epoch: 0, holder, last_seq },
             events,
             bot_name: "Baton Assistant".into(),
-            insight: None,
+            insight,
         }
     }
 
@@ -507,6 +578,103 @@ mod tests {
         m.receive(ServerFrame::Event { event: ev(1, 0, Author::Customer, text("x"), None) });
         assert_eq!(m.typing, None);
         assert!(m.compose("c".into(), "   ", false).is_err());
+    }
+
+    fn holding_dana() -> ConversationModel {
+        let mut m = dana_console();
+        m.receive(welcome(Mode::Human, Some(agent("a1", "Dana")), 0, vec![]));
+        m
+    }
+
+    fn warning(client_id: &str) -> ServerFrame {
+        ServerFrame::ComplianceWarning {
+            client_id: client_id.into(),
+            issues: vec![
+                ComplianceIssue { rule: "card_number".into(), reason: "contains a card number ending 4242".into() },
+                ComplianceIssue { rule: "forbidden_promise".into(), reason: "promises \"guaranteed refund\"".into() },
+            ],
+        }
+    }
+
+    #[test]
+    fn a_compliance_warning_holds_the_reply_instead_of_resending_it() {
+        let mut m = holding_dana();
+        m.compose("c-1".into(), "Card 4242 4242 4242 4242, guaranteed refund", false).unwrap();
+        m.receive(warning("c-1"));
+        let held = m.compliance.clone().unwrap();
+        assert_eq!(held.text, "Card 4242 4242 4242 4242, guaranteed refund");
+        assert_eq!(held.issues.len(), 2);
+        assert!(m.entries("Ada").is_empty(), "the stopped reply is not shown as sending");
+        let resend = m.receive(welcome(Mode::Human, Some(agent("a1", "Dana")), 0, vec![]));
+        assert!(resend.is_empty(), "a reconnect must not resend what the check stopped");
+        assert!(m.compliance.is_some(), "the warning survives a reconnect");
+
+        // Unknown ids and notes are not held.
+        m.receive(warning("nope"));
+        assert_eq!(m.compliance.as_ref().map(|h| h.client_id.as_str()), Some("c-1"));
+    }
+
+    #[test]
+    fn send_anyway_resends_the_same_text_confirmed_under_a_new_id() {
+        let mut m = holding_dana();
+        m.compose("c-1".into(), "guaranteed refund", false).unwrap();
+        m.receive(warning("c-1"));
+        let frame = m.send_anyway("c-2".into()).unwrap();
+        assert_eq!(
+            frame,
+            ClientFrame::Send { client_id: "c-2".into(), text: "guaranteed refund".into(), send_anyway: true }
+        );
+        assert_eq!(m.compliance, None);
+        assert_eq!(m.send_anyway("c-3".into()), None, "nothing held, nothing sent");
+        assert_eq!(m.entries("Ada")[0].delivery, Delivery::Sending);
+        // Still confirmed when resent after a reconnect.
+        let resend = m.receive(welcome(Mode::Human, Some(agent("a1", "Dana")), 0, vec![]));
+        assert_eq!(resend, [frame]);
+        m.receive(ServerFrame::Ack { client_id: "c-2".into(), seq: 1 });
+        assert_eq!(m.entries("Ada")[0].delivery, Delivery::Stored);
+    }
+
+    #[test]
+    fn editing_or_sending_a_new_reply_dismisses_the_warning() {
+        let mut m = holding_dana();
+        m.compose("c-1".into(), "guaranteed refund", false).unwrap();
+        m.receive(warning("c-1"));
+        assert_eq!(m.edit_held().as_deref(), Some("guaranteed refund"));
+        assert_eq!((m.compliance.clone(), m.edit_held()), (None, None));
+
+        m.compose("c-2".into(), "we guarantee it", false).unwrap();
+        m.receive(warning("c-2"));
+        m.compose("n-1".into(), "checking with billing", true).unwrap();
+        assert!(m.compliance.is_some(), "a private note leaves the warning up");
+        m.receive(warning("n-1"));
+        assert_eq!(m.compliance.as_ref().map(|h| h.client_id.as_str()), Some("c-2"));
+        m.compose("c-3".into(), "We will refund you once the return arrives", false).unwrap();
+        assert_eq!(m.compliance, None);
+    }
+
+    #[test]
+    fn insights_replace_each_other_and_bot_drafts_can_be_reused() {
+        use baton_shared::insight::{Intent, Suggestion};
+        let mut m = dana_console();
+        let first = Insight { intent: Some(Intent::Refund), summary: "Wants a refund".into(), ..Insight::default() };
+        m.receive(welcome_with(Mode::Bot, None, 0, vec![], Some(first)));
+        assert_eq!(m.insight.as_ref().map(|i| i.summary.as_str()), Some("Wants a refund"));
+        m.receive(welcome(Mode::Bot, None, 0, vec![]));
+        assert!(m.insight.is_some(), "a welcome without an insight keeps the last one");
+        let second = Insight {
+            suggestions: vec![Suggestion { text: "I can help with that refund.".into(), article_id: None }],
+            ..Insight::default()
+        };
+        m.receive(ServerFrame::Insight { insight: second.clone() });
+        assert_eq!(m.insight, Some(second));
+
+        let draft = ev(1, 1, Author::Bot, EventBody::Note { text: "Returns take 30 days".into() }, None);
+        let note = ev(2, 1, Author::Agent(agent("a2", "Sam")), EventBody::Note { text: "vip".into() }, None);
+        m.receive(ServerFrame::Event { event: draft });
+        m.receive(ServerFrame::Event { event: note });
+        let entries = m.entries("Ada");
+        assert!(entries[0].draft && !entries[1].draft);
+        assert_eq!(entries[0].detail.as_deref(), Some("Bot draft, not sent to the customer"));
     }
 
     #[test]

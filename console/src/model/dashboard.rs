@@ -3,12 +3,17 @@
 use baton_shared::error::ApiError;
 use baton_shared::protocol::{ConversationSummary, DashboardFrame, Mode};
 
+use super::alerts::{FlagAlert, new_flags};
+use super::triage::{Filter, Sort, arrange};
+
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct DashboardModel {
     /// Active conversations in display order.
     rows: Vec<ConversationSummary>,
     /// True once a snapshot arrived on the current connection.
     pub loaded: bool,
+    /// Flags that appeared since the last `take_alerts`.
+    alerts: Vec<FlagAlert>,
 }
 
 impl DashboardModel {
@@ -20,11 +25,30 @@ impl DashboardModel {
         self.rows.iter().find(|r| r.id == id)
     }
 
+    /// Ids of the rows to show under this filter and sort.
+    pub fn visible_ids(&self, filter: Filter, sort: Sort) -> Vec<String> {
+        arrange(&self.rows, filter, sort).into_iter().map(|r| r.id.clone()).collect()
+    }
+
+    /// Flags raised since the last call; the caller alerts the agent if they opted in.
+    pub fn take_alerts(&mut self) -> Vec<FlagAlert> {
+        std::mem::take(&mut self.alerts)
+    }
+
     /// Folds one frame in; returns the server's complaint for `error` frames.
     pub fn apply(&mut self, frame: DashboardFrame) -> Option<ApiError> {
         match frame {
             DashboardFrame::Snapshot { conversations } => {
-                self.rows = conversations.into_iter().filter(|c| c.mode != Mode::Closed).collect();
+                let rows: Vec<_> = conversations.into_iter().filter(|c| c.mode != Mode::Closed).collect();
+                // The first snapshot is what was already there; a later one (after a reconnect)
+                // may carry flags raised while the link was down.
+                if self.loaded {
+                    for row in &rows {
+                        let alerts = new_flags(self.get(&row.id), row);
+                        self.alerts.extend(alerts);
+                    }
+                }
+                self.rows = rows;
                 self.loaded = true;
             }
             DashboardFrame::Upsert { conversation } => self.upsert(conversation),
@@ -42,9 +66,15 @@ impl DashboardModel {
             Some(i) if row.mode == Mode::Closed => {
                 self.rows.remove(i);
             }
-            Some(i) => self.rows[i] = row,
+            Some(i) => {
+                self.alerts.extend(new_flags(Some(&self.rows[i]), &row));
+                self.rows[i] = row;
+            }
             None if row.mode == Mode::Closed => {}
-            None => self.rows.push(row),
+            None => {
+                self.alerts.extend(new_flags(None, &row));
+                self.rows.push(row);
+            }
         }
     }
 
@@ -134,6 +164,41 @@ mod tests {
         closed.id = "b".into();
         m.apply(DashboardFrame::Upsert { conversation: closed });
         assert!(m.rows().is_empty());
+    }
+
+    #[test]
+    fn new_flags_alert_after_the_first_snapshot_only() {
+        use baton_shared::insight::{Flag, FlagKind};
+        let flag = |kind| Flag { kind, reason: "why".into(), raised_at: 1 };
+        let mut m = DashboardModel::default();
+        let mut a = row("a", Mode::Bot, 1, None);
+        a.flags = vec![flag(FlagKind::Vip)];
+        m.apply(DashboardFrame::Snapshot { conversations: vec![a.clone()] });
+        assert!(m.take_alerts().is_empty(), "the initial snapshot is not news");
+
+        a.flags.push(flag(FlagKind::Sentiment));
+        a.last_seq = 2;
+        m.apply(DashboardFrame::Upsert { conversation: a.clone() });
+        let mut stale = a.clone();
+        stale.last_seq = 1;
+        stale.flags = vec![flag(FlagKind::Topic)];
+        m.apply(DashboardFrame::Upsert { conversation: stale });
+        let mut b = row("b", Mode::Queued, 2, Some(2));
+        b.flags = vec![flag(FlagKind::AskedForPerson)];
+        m.apply(DashboardFrame::Upsert { conversation: b.clone() });
+        let kinds: Vec<_> = m.take_alerts().into_iter().map(|x| (x.conversation_id, x.flag.kind)).collect();
+        assert_eq!(kinds, [("a".to_string(), FlagKind::Sentiment), ("b".to_string(), FlagKind::AskedForPerson)]);
+        assert!(m.take_alerts().is_empty());
+
+        // After a reconnect the snapshot is compared with what was shown before.
+        b.flags.push(flag(FlagKind::Unresolved));
+        let mut c = row("c", Mode::Bot, 3, None);
+        c.flags = vec![flag(FlagKind::LowConfidence)];
+        m.apply(DashboardFrame::Snapshot { conversations: vec![a, b, c] });
+        let kinds: Vec<_> = m.take_alerts().into_iter().map(|x| x.flag.kind).collect();
+        assert_eq!(kinds, [FlagKind::Unresolved, FlagKind::LowConfidence]);
+        assert_eq!(m.visible_ids(Filter::Kind(FlagKind::Vip), Sort::LatestActivity), ["a"]);
+        assert_eq!(m.visible_ids(Filter::Flagged, Sort::MostFlags), ["b", "a", "c"]);
     }
 
     #[test]

@@ -1,5 +1,6 @@
-//! How values read on screen: wait times, visitor labels, mode names, bot confidence.
+//! How values read on screen: wait times, visitor labels, mode names, bot confidence, flags, sentiment.
 
+use baton_shared::insight::{Flag, Trend};
 use baton_shared::protocol::{BotMeta, ConversationSummary, Mode};
 
 /// A wait as it reads in a dense list: "42s", "5m 07s", "1h 02m".
@@ -43,15 +44,51 @@ pub fn mode_label(mode: Mode) -> &'static str {
     }
 }
 
-/// "Confidence 92% · Returns and refunds": what the bot based a reply on.
+/// A 0.0–1.0 confidence as a whole percentage; out-of-range or NaN values are clamped.
+pub fn percent(confidence: f32) -> u32 {
+    if confidence.is_nan() { 0 } else { (confidence.clamp(0.0, 1.0) * 100.0).round() as u32 }
+}
+
+/// "Confidence 92% · Article: Returns and refunds": what the bot based a reply on.
 pub fn bot_detail(meta: &BotMeta) -> String {
-    let pct = (meta.confidence.clamp(0.0, 1.0) * 100.0).round() as u32;
-    let mut out = format!("Confidence {pct}%");
+    let mut out = format!("Confidence {}%", percent(meta.confidence));
     if let Some(article) = meta.article_title.as_deref().or(meta.article_id.as_deref()) {
         out.push_str(" · Article: ");
         out.push_str(article);
     }
     out
+}
+
+/// "Asked for a person: customer typed \"agent\"": a flag as a chip reads it.
+pub fn flag_text(flag: &Flag) -> String {
+    format!("{}: {}", flag.kind.label(), flag.reason)
+}
+
+/// A sentiment score with two decimals and a real minus sign ("−0.62"); never "−0.00".
+pub fn score(value: f32) -> String {
+    let rounded = (value * 100.0).round() / 100.0;
+    if rounded < 0.0 { format!("\u{2212}{:.2}", -rounded) } else { format!("{:.2}", rounded.abs()) }
+}
+
+/// "Sentiment −0.62", as a dashboard row shows it.
+pub fn sentiment_label(value: f32) -> String {
+    format!("Sentiment {}", score(value))
+}
+
+pub fn trend_word(trend: Trend) -> &'static str {
+    match trend {
+        Trend::Improving => "improving",
+        Trend::Steady => "steady",
+        Trend::Worsening => "worsening",
+    }
+}
+
+pub fn trend_arrow(trend: Trend) -> &'static str {
+    match trend {
+        Trend::Improving => "\u{2191}",
+        Trend::Steady => "\u{2192}",
+        Trend::Worsening => "\u{2193}",
+    }
 }
 
 /// "14:05" for a server timestamp, given the viewer's offset from UTC in minutes (east positive).
@@ -88,6 +125,19 @@ mod tests {
         assert_eq!(bot_detail(&meta), "Confidence 100% · Article: Returns");
         let meta = BotMeta { confidence: 0.3, article_id: None, article_title: None };
         assert_eq!(bot_detail(&meta), "Confidence 30%");
+    }
+
+    #[test]
+    fn flags_and_sentiment_read_as_agents_expect() {
+        use baton_shared::insight::FlagKind;
+        let flag = Flag { kind: FlagKind::Vip, reason: "plan is vip".into(), raised_at: 0 };
+        assert_eq!(flag_text(&flag), "VIP: plan is vip");
+        assert_eq!(sentiment_label(-0.618), "Sentiment \u{2212}0.62");
+        assert_eq!(score(0.4), "0.40");
+        assert_eq!(score(-0.001), "0.00");
+        assert_eq!(score(-1.0), "\u{2212}1.00");
+        assert_eq!((trend_word(Trend::Worsening), trend_arrow(Trend::Improving)), ("worsening", "\u{2191}"));
+        assert_eq!((percent(f32::NAN), percent(0.824), percent(-2.0)), (0, 82, 0));
     }
 
     #[test]

@@ -77,6 +77,22 @@ pub fn login_path(site: &str) -> String {
     format!("/api/sites/{}/login", encode_component(site))
 }
 
+pub fn articles_path(site: &str) -> String {
+    format!("/api/sites/{}/articles", encode_component(site))
+}
+
+pub fn article_path(site: &str, article_id: &str) -> String {
+    format!("{}/{}", articles_path(site), encode_component(article_id))
+}
+
+pub fn rules_path(site: &str) -> String {
+    format!("/api/sites/{}/rules", encode_component(site))
+}
+
+pub fn visitor_path(site: &str, conversation_id: &str) -> String {
+    format!("/api/sites/{}/conversations/{}/visitor", encode_component(site), encode_component(conversation_id))
+}
+
 /// A fresh client id from the clock and a random number; fits `validate_client_id`.
 pub fn client_id(now_ms: u64, random: f64) -> String {
     let r = (random.clamp(0.0, 1.0) * 1e15) as u64;
@@ -125,6 +141,9 @@ mod tests {
             "wss://chat.example.com/api/sites/demo/conversations/c1/ws?token=t"
         );
         assert_eq!(login_path("demo"), "/api/sites/demo/login");
+        assert_eq!(article_path("demo", "a b/c"), "/api/sites/demo/articles/a%20b%2Fc");
+        assert_eq!(rules_path("demo"), "/api/sites/demo/rules");
+        assert_eq!(visitor_path("demo", "c1"), "/api/sites/demo/conversations/c1/visitor");
     }
 
     #[test]

@@ -1,16 +1,22 @@
 use leptos::ev::{KeyboardEvent, SubmitEvent};
-use leptos::html::Div;
+use leptos::html::{Div, Textarea};
 use leptos::prelude::*;
+use leptos::task::spawn_local;
 
+use crate::api;
 use crate::conversation::ConversationLink;
 use crate::model::conversation::{Delivery, Entry, EntryKind};
 use crate::model::dashboard::DashboardModel;
-use crate::model::format::{clock, mode_label, summary_visitor_label, visitor_label};
+use crate::model::format::{clock, mode_label, visitor_label};
 use crate::view::app::Auth;
 use crate::view::avatar::Avatar;
-use baton_shared::protocol::LoginResponse;
+use crate::view::compliance::ComplianceWarning;
+use crate::view::context::ContextPanel;
+use crate::view::copilot::CopilotPanel;
+use baton_shared::protocol::{LoginResponse, VisitorInfo};
 
-/// The selected conversation: header with holder and controls, transcript, reply box.
+/// The selected conversation: header with holder and controls, transcript, reply box, and
+/// beside them the context and co-pilot panels.
 #[component]
 pub fn ConversationPane(
     id: String,
@@ -19,13 +25,31 @@ pub fn ConversationPane(
     dashboard: ReadSignal<DashboardModel>,
     on_close: impl Fn() + Copy + Send + Sync + 'static,
 ) -> impl IntoView {
-    let link = ConversationLink::open(&auth.site.get_value(), &id, &login, move || auth.expired());
+    let site = auth.site.get_value();
+    let link = ConversationLink::open(&site, &id, &login, move || auth.expired());
     let model = link.model;
 
+    // Details the page passed about its visitor; until (or unless) they come, the dashboard
+    // row's name stands in. The socket notices a dead token, so failures here stay quiet.
+    let visitor_info = RwSignal::new(None::<VisitorInfo>);
+    {
+        let (token, id) = (login.token.clone(), id.clone());
+        spawn_local(async move {
+            if let Ok(info) = api::visitor(&site, &token, &id).await {
+                visitor_info.set(Some(info));
+            }
+        });
+    }
+    let row = {
+        let id = id.clone();
+        Memo::new(move |_| dashboard.with(|d| d.get(&id).cloned()))
+    };
     let visitor = {
         let id = id.clone();
         Memo::new(move |_| {
-            dashboard.with(|d| d.get(&id).map(summary_visitor_label)).unwrap_or_else(|| visitor_label(None, &id))
+            let given = visitor_info.with(|v| v.as_ref().and_then(|v| v.name.clone()));
+            let name = given.or_else(|| row.with(|r| r.as_ref().and_then(|r| r.visitor_name.clone())));
+            visitor_label(name.as_deref(), &id)
         })
     };
     let entries = Memo::new(move |_| model.with(|m| m.entries(&visitor.get())));
@@ -35,6 +59,46 @@ pub fn ConversationPane(
 
     let draft = RwSignal::new(String::new());
     let note = RwSignal::new(false);
+    let reply_box = NodeRef::<Textarea>::new();
+    let focus_reply = move || {
+        if let Some(el) = reply_box.get_untracked() {
+            let _ = el.focus();
+        }
+    };
+    // Co-pilot text and bot drafts go into the box as a reply to edit, never straight out.
+    let insert = move |text: String| {
+        note.set(false);
+        draft.set(text);
+        focus_reply();
+    };
+    // A reply the compliance check stopped comes back into the box, unless the agent is
+    // already writing something else (the warning still holds it for "Send anyway").
+    let held = Memo::new(move |_| model.with(|m| m.compliance.as_ref().map(|h| h.client_id.clone())));
+    Effect::new(move |_| {
+        if held.get().is_none() || !draft.get_untracked().trim().is_empty() {
+            return;
+        }
+        if let Some(text) = model.with_untracked(|m| m.compliance.as_ref().map(|h| h.text.clone())) {
+            note.set(false);
+            draft.set(text);
+        }
+    });
+    let send_anyway = move || {
+        if let Some(sent) = link.send_anyway()
+            && draft.get_untracked().trim() == sent
+        {
+            draft.set(String::new());
+        }
+    };
+    let edit_held = move || {
+        if let Some(text) = link.edit_held()
+            && draft.get_untracked().trim().is_empty()
+        {
+            note.set(false);
+            draft.set(text);
+        }
+        focus_reply();
+    };
     let send = move || {
         let text = draft.get_untracked();
         if text.trim().is_empty() {
@@ -115,51 +179,63 @@ pub fn ConversationPane(
                     }
                 })
             }}
-            <div class="transcript-scroll" node_ref=scroller on:scroll=on_scroll>
-                <ol class="transcript" aria-label="Transcript">
-                    <For
-                        each=move || entries.get()
-                        key=|e: &Entry| (e.key.clone(), delivery_key(&e.delivery))
-                        children=move |e: Entry| view! { <TranscriptEntry entry=e utc_offset=utc_offset /> }
-                    />
-                </ol>
-                {move || model.with(|m| !m.welcomed).then(|| view! { <p class="muted loading">"Loading transcript…"</p> })}
-            </div>
-            <p class="typing" aria-live="polite">{move || model.with(|m| m.typing_line(&visitor.get()))}</p>
-            <form class="composer" class:note-mode=move || note.get() on:submit=on_submit>
-                <label class="sr-only" for="reply">"Reply"</label>
-                <textarea
-                    id="reply"
-                    rows="3"
-                    placeholder=move || placeholder(note.get(), holds.get())
-                    prop:value=move || draft.get()
-                    on:input=move |ev| {
-                        draft.set(event_target_value(&ev));
-                        if !note.get_untracked() {
-                            link.keystroke();
-                        }
-                    }
-                    on:keydown=on_keydown
-                ></textarea>
-                <div class="composer-bar">
-                    <label class="note-toggle">
-                        <input
-                            type="checkbox"
-                            prop:checked=move || note.get()
-                            on:change=move |ev| {
-                                let on = event_target_checked(&ev);
-                                note.set(on);
-                                if on {
-                                    link.stop_typing();
+            <div class="conversation-body">
+                <div class="conversation-main">
+                    <div class="transcript-scroll" node_ref=scroller on:scroll=on_scroll>
+                        <ol class="transcript" aria-label="Transcript">
+                            <For
+                                each=move || entries.get()
+                                key=|e: &Entry| (e.key.clone(), delivery_key(&e.delivery))
+                                children=move |e: Entry| {
+                                    view! { <TranscriptEntry entry=e utc_offset=utc_offset on_use=insert /> }
+                                }
+                            />
+                        </ol>
+                        {move || model.with(|m| !m.welcomed).then(|| view! { <p class="muted loading">"Loading transcript…"</p> })}
+                    </div>
+                    <p class="typing" aria-live="polite">{move || model.with(|m| m.typing_line(&visitor.get()))}</p>
+                    <ComplianceWarning model=model on_send_anyway=send_anyway on_edit=edit_held />
+                    <form class="composer" class:note-mode=move || note.get() on:submit=on_submit>
+                        <label class="sr-only" for="reply">"Reply"</label>
+                        <textarea
+                            id="reply"
+                            node_ref=reply_box
+                            rows="3"
+                            placeholder=move || placeholder(note.get(), holds.get())
+                            prop:value=move || draft.get()
+                            on:input=move |ev| {
+                                draft.set(event_target_value(&ev));
+                                if !note.get_untracked() {
+                                    link.keystroke();
                                 }
                             }
-                        />
-                        "Private note"
-                    </label>
-                    <span class="hint muted">"Enter to send · Shift+Enter for a new line"</span>
-                    <button type="submit" class="primary">"Send"</button>
+                            on:keydown=on_keydown
+                        ></textarea>
+                        <div class="composer-bar">
+                            <label class="note-toggle">
+                                <input
+                                    type="checkbox"
+                                    prop:checked=move || note.get()
+                                    on:change=move |ev| {
+                                        let on = event_target_checked(&ev);
+                                        note.set(on);
+                                        if on {
+                                            link.stop_typing();
+                                        }
+                                    }
+                                />
+                                "Private note"
+                            </label>
+                            <span class="hint muted">"Enter to send · Shift+Enter for a new line"</span>
+                            <button type="submit" class="primary">"Send"</button>
+                        </div>
+                    </form>
                 </div>
-            </form>
+                <div class="side-column">
+                    <ContextPanel id=id.clone() model=model row=row visitor=visitor_info />
+                    <CopilotPanel model=model on_insert=insert />
+                </div>
+            </div>
         </section>
     }
 }
@@ -181,7 +257,11 @@ fn delivery_key(d: &Delivery) -> u8 {
 }
 
 #[component]
-fn TranscriptEntry(entry: Entry, utc_offset: i64) -> impl IntoView {
+fn TranscriptEntry(
+    entry: Entry,
+    utc_offset: i64,
+    on_use: impl Fn(String) + Copy + Send + Sync + 'static,
+) -> impl IntoView {
     let time = entry.ts.map(|ts| clock(ts, utc_offset));
     if entry.kind == EntryKind::Notice {
         return view! {
@@ -201,6 +281,7 @@ fn TranscriptEntry(entry: Entry, utc_offset: i64) -> impl IntoView {
     };
     let class = format!("entry entry-{kind}{}", if entry.mine { " mine" } else { "" });
     let show_avatar = matches!(entry.kind, EntryKind::Agent | EntryKind::Note);
+    let draft_text = entry.draft.then(|| entry.text.clone());
     let delivery = match entry.delivery {
         Delivery::Stored => None,
         Delivery::Sending => Some(view! { <span class="delivery">"Sending…"</span> }.into_any()),
@@ -217,6 +298,13 @@ fn TranscriptEntry(entry: Entry, utc_offset: i64) -> impl IntoView {
             </div>
             <div class="bubble">{entry.text}</div>
             {entry.detail.map(|d| view! { <div class="bot-meta">{d}</div> })}
+            {draft_text.map(|text| {
+                view! {
+                    <button type="button" class="small-button use-draft" on:click=move |_| on_use(text.clone())>
+                        "Use draft"
+                    </button>
+                }
+            })}
             {delivery}
         </li>
     }

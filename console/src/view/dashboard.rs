@@ -2,17 +2,33 @@ use baton_shared::protocol::{ConversationSummary, Mode};
 use leptos::prelude::*;
 
 use crate::dashboard::DashboardFeed;
-use crate::model::format::{format_wait, mode_label, summary_visitor_label};
+use crate::model::format::{flag_text, format_wait, mode_label, sentiment_label, summary_visitor_label};
+use crate::model::triage::{Filter, Sort};
+
+/// How the agent narrowed and ordered the list; kept by the workspace so it survives a visit
+/// to another page.
+#[derive(Clone, Copy)]
+pub struct Triage {
+    pub filter: RwSignal<Filter>,
+    pub sort: RwSignal<Sort>,
+}
+
+impl Triage {
+    pub fn new() -> Self {
+        Triage { filter: RwSignal::new(Filter::default()), sort: RwSignal::new(Sort::default()) }
+    }
+}
 
 /// Every active conversation of the site, waiting ones first, updated live.
 #[component]
 pub fn ConversationList(
     feed: DashboardFeed,
+    triage: Triage,
     selected: ReadSignal<Option<String>>,
     on_select: impl Fn(Option<String>) + Copy + Send + Sync + 'static,
     now: ReadSignal<u64>,
 ) -> impl IntoView {
-    let ids = Memo::new(move |_| feed.model.with(|m| m.rows().iter().map(|r| r.id.clone()).collect::<Vec<_>>()));
+    let ids = Memo::new(move |_| feed.model.with(|m| m.visible_ids(triage.filter.get(), triage.sort.get())));
     let counts = move || {
         feed.model.with(|m| {
             let waiting = m.waiting_count();
@@ -22,11 +38,53 @@ pub fn ConversationList(
     };
     view! {
         <div class="list-head">
-            <h2>"Conversations"</h2>
-            <span class="count">{counts}</span>
-            <span class=move || format!("link link-{:?}", feed.status.get()).to_lowercase() role="status">
-                {move || feed.status.get().label()}
-            </span>
+            <div class="list-title">
+                <h2>"Conversations"</h2>
+                <span class="count">{counts}</span>
+                <span class=move || format!("link link-{:?}", feed.status.get()).to_lowercase() role="status">
+                    {move || feed.status.get().label()}
+                </span>
+            </div>
+            <div class="list-tools">
+                <select
+                    aria-label="Filter conversations"
+                    on:change=move |ev| triage.filter.set(Filter::parse(&event_target_value(&ev)))
+                >
+                    {Filter::options()
+                        .into_iter()
+                        .map(|f| {
+                            view! {
+                                <option value=f.value() prop:selected=move || triage.filter.get() == f>
+                                    {f.label()}
+                                </option>
+                            }
+                        })
+                        .collect_view()}
+                </select>
+                <select
+                    aria-label="Sort conversations"
+                    on:change=move |ev| triage.sort.set(Sort::parse(&event_target_value(&ev)))
+                >
+                    {Sort::ALL
+                        .into_iter()
+                        .map(|s| {
+                            view! {
+                                <option value=s.value() prop:selected=move || triage.sort.get() == s>
+                                    {s.label()}
+                                </option>
+                            }
+                        })
+                        .collect_view()}
+                </select>
+                <label class="alert-toggle">
+                    <input
+                        type="checkbox"
+                        prop:checked=move || feed.alerts_on.get()
+                        on:change=move |ev| feed.set_alerts(event_target_checked(&ev))
+                    />
+                    "Alert me about new flags"
+                </label>
+            </div>
         </div>
         <ul class="conv-list">
             <For each=move || ids.get() key=|id| id.clone() let(id)>
@@ -36,9 +94,13 @@ pub fn ConversationList(
             </For>
         </ul>
         {move || {
-            let (loaded, empty) = feed.model.with(|m| (m.loaded, m.rows().is_empty()));
-            let text = if !loaded { "Loading conversations…" } else { "No active conversations right now." };
-            empty.then(|| view! { <p class="empty-list muted">{text}</p> })
+            let (loaded, total) = feed.model.with(|m| (m.loaded, m.rows().len()));
+            let text = match (loaded, total) {
+                (false, _) => "Loading conversations…",
+                (true, 0) => "No active conversations right now.",
+                (true, _) => "No conversations match this filter.",
+            };
+            ids.with(Vec::is_empty).then(|| view! { <p class="empty-list muted">{text}</p> })
         }}
     }
 }
@@ -60,6 +122,15 @@ fn ConversationRow(
         let since = row.with(|r| r.as_ref().and_then(|r| r.waiting_since))?;
         Some(format_wait(now.get().saturating_sub(since)))
     };
+    let insight = move || {
+        row.with(|r| {
+            let r = r.as_ref()?;
+            let parts: Vec<String> =
+                r.intent.map(|i| i.label().to_string()).into_iter().chain(r.sentiment.map(sentiment_label)).collect();
+            (!parts.is_empty()).then(|| parts.join(" · "))
+        })
+    };
+    let flags = move || row.with(|r| r.as_ref().map(|r| r.flags.clone()).unwrap_or_default());
     let is_selected = {
         let id = id.clone();
         move || selected.with(|s| s.as_deref() == Some(id.as_str()))
@@ -71,6 +142,7 @@ fn ConversationRow(
             class="row"
             class:selected=is_selected.clone()
             class:waiting=move || wait().is_some()
+            class:flagged=move || row.with(|r| r.as_ref().is_some_and(|r| !r.flags.is_empty()))
             aria-current=move || is_selected().then_some("true")
             on:click=move |_| on_select(Some(click_id.clone()))
         >
@@ -82,6 +154,23 @@ fn ConversationRow(
                 <span class="preview-author">{field(|r| author_prefix(&r.last_author))}</span>
                 {field(|r| r.last_preview.clone())}
             </span>
+            {move || insight().map(|text| view! { <span class="row-insight">{text}</span> })}
+            {move || {
+                let flags = flags();
+                (!flags.is_empty())
+                    .then(|| {
+                        view! {
+                            <span class="flags">
+                                {flags
+                                    .iter()
+                                    .map(|f| {
+                                        view! { <span class="flag" data-kind=f.kind.as_str()>{flag_text(f)}</span> }
+                                    })
+                                    .collect_view()}
+                            </span>
+                        }
+                    })
+            }}
             <span class="row-meta">
                 <span class="holder">
                     {field(|r| r.holder.as_ref().map_or("Unassigned".to_string(), |h| h.name.clone()))}

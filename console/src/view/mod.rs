@@ -2,7 +2,12 @@
 
 pub mod app;
 mod avatar;
+mod compliance;
+mod context;
 mod conversation;
+mod copilot;
 mod dashboard;
+mod knowledge;
+mod rules;
 mod sign_in;
 mod workspace;

@@ -8,19 +8,39 @@ use crate::session::now_ms;
 use crate::view::app::Auth;
 use crate::view::avatar::Avatar;
 use crate::view::conversation::ConversationPane;
-use crate::view::dashboard::ConversationList;
+use crate::view::dashboard::{ConversationList, Triage};
+use crate::view::knowledge::KnowledgeBase;
+use crate::view::rules::RulesPage;
 
-/// Signed-in layout: header, live conversation list, and the selected conversation.
+/// What the workspace shows; the supervisor pages are reachable by supervisors only.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Page {
+    Conversations,
+    KnowledgeBase,
+    Rules,
+}
+
+impl Page {
+    fn label(self) -> &'static str {
+        match self {
+            Page::Conversations => "Conversations",
+            Page::KnowledgeBase => "Knowledge base",
+            Page::Rules => "Rules",
+        }
+    }
+}
+
+/// Signed-in layout: header, live conversation list, and the selected conversation; for
+/// supervisors also the knowledge base and rules pages.
 #[component]
 pub fn Workspace(auth: Auth, login: LoginResponse) -> impl IntoView {
     let site = auth.site.get_value();
+    // The feed lives as long as the workspace, so flag alerts keep coming on every page.
     let feed = DashboardFeed::open(&site, &login.token, move || auth.expired());
+    let triage = Triage::new();
+    let page = RwSignal::new(Page::Conversations);
+    let supervisor = login.role == AccountRole::Supervisor;
     let selected = RwSignal::new(None::<String>);
-    let select = move |id: Option<String>| {
-        if selected.get_untracked() != id {
-            selected.set(id);
-        }
-    };
 
     // One clock for every wait-time cell.
     let now = RwSignal::new(now_ms());
@@ -47,6 +67,23 @@ pub fn Workspace(auth: Auth, login: LoginResponse) -> impl IntoView {
                     <span class="brand-name">"Baton"</span>
                     <span class="site-name">{login.with_value(|l| l.site.name.clone())}</span>
                 </div>
+                {supervisor.then(|| view! {
+                    <nav class="sections" aria-label="Sections">
+                        {[Page::Conversations, Page::KnowledgeBase, Page::Rules]
+                            .into_iter()
+                            .map(|p| view! {
+                                <button
+                                    type="button"
+                                    class="ghost"
+                                    aria-current=move || (page.get() == p).then_some("page")
+                                    on:click=move |_| page.set(p)
+                                >
+                                    {p.label()}
+                                </button>
+                            })
+                            .collect_view()}
+                    </nav>
+                })}
                 <div class="me">
                     <Avatar name=agent.name.clone() url=agent.avatar.clone() />
                     <span class="me-text">
@@ -56,32 +93,72 @@ pub fn Workspace(auth: Auth, login: LoginResponse) -> impl IntoView {
                     <button type="button" class="ghost" on:click=move |_| auth.sign_out(None)>"Sign out"</button>
                 </div>
             </header>
-            <div class="workspace">
-                <aside class="sidebar" aria-label="Conversations">
-                    <ConversationList feed=feed selected=selected.read_only() on_select=select now=now.read_only() />
-                </aside>
-                <main class="pane">
-                    {move || match selected.get() {
-                        Some(id) => view! {
-                            <ConversationPane
-                                id=id
-                                auth=auth
-                                login=login.get_value()
-                                dashboard=feed.model.read_only()
-                                on_close=move || select(None)
-                            />
-                        }
-                        .into_any(),
-                        None => view! {
-                            <div class="empty-pane">
-                                <p class="empty-title">"No conversation selected"</p>
-                                <p class="muted">"Pick a conversation from the list to read it, take over or reply."</p>
-                            </div>
-                        }
-                        .into_any(),
-                    }}
-                </main>
-            </div>
+            {move || match page.get() {
+                Page::KnowledgeBase => view! {
+                    <main class="page-main"><KnowledgeBase auth=auth login=login.get_value() /></main>
+                }
+                .into_any(),
+                Page::Rules => view! {
+                    <main class="page-main"><RulesPage auth=auth login=login.get_value() /></main>
+                }
+                .into_any(),
+                Page::Conversations => view! {
+                    <ConversationsPage
+                        auth=auth
+                        login=login
+                        feed=feed
+                        triage=triage
+                        selected=selected
+                        now=now.read_only()
+                    />
+                }
+                .into_any(),
+            }}
+        </div>
+    }
+}
+
+/// The live list beside the selected conversation.
+#[component]
+fn ConversationsPage(
+    auth: Auth,
+    login: StoredValue<LoginResponse>,
+    feed: DashboardFeed,
+    triage: Triage,
+    selected: RwSignal<Option<String>>,
+    now: ReadSignal<u64>,
+) -> impl IntoView {
+    let select = move |id: Option<String>| {
+        if selected.get_untracked() != id {
+            selected.set(id);
+        }
+    };
+    view! {
+        <div class="workspace">
+            <aside class="sidebar" aria-label="Conversations">
+                <ConversationList feed=feed triage=triage selected=selected.read_only() on_select=select now=now />
+            </aside>
+            <main class="pane">
+                {move || match selected.get() {
+                    Some(id) => view! {
+                        <ConversationPane
+                            id=id
+                            auth=auth
+                            login=login.get_value()
+                            dashboard=feed.model.read_only()
+                            on_close=move || select(None)
+                        />
+                    }
+                    .into_any(),
+                    None => view! {
+                        <div class="empty-pane">
+                            <p class="empty-title">"No conversation selected"</p>
+                            <p class="muted">"Pick a conversation from the list to read it, take over or reply."</p>
+                        </div>
+                    }
+                    .into_any(),
+                }}
+            </main>
         </div>
     }
 }

@@ -1,7 +1,6 @@
 //! Server-side pure logic: signed tokens, password hashing, admission limits, the
-//! language-model wire format, the knowledge-base bot.
+//! language-model wire format.
 
-pub mod bot;
 pub mod model;
 pub mod password;
 pub mod quota;

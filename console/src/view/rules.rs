@@ -1,0 +1,239 @@
+use baton_shared::protocol::LoginResponse;
+use leptos::ev::SubmitEvent;
+use leptos::prelude::*;
+use leptos::task::spawn_local;
+
+use crate::api;
+use crate::model::rest::RestError;
+use crate::model::rules::RulesForm;
+use crate::view::app::Auth;
+
+/// Supervisors' settings for escalation, alerts and the compliance check.
+#[component]
+pub fn RulesPage(auth: Auth, login: LoginResponse) -> impl IntoView {
+    let site = StoredValue::new(auth.site.get_value());
+    let token = StoredValue::new(login.token);
+    let form = RwSignal::new(None::<RulesForm>);
+    let busy = RwSignal::new(false);
+    let status = RwSignal::new(None::<String>);
+    let error = RwSignal::new(None::<String>);
+
+    let failed = move |e: RestError| {
+        if e.is_auth() {
+            auth.expired();
+        } else {
+            error.set(Some(e.message));
+        }
+    };
+    spawn_local(async move {
+        match api::get_rules(&site.get_value(), &token.get_value()).await {
+            Ok(rules) => form.set(Some(RulesForm::from_rules(&rules))),
+            Err(e) => failed(e),
+        }
+    });
+
+    let save = move |ev: SubmitEvent| {
+        ev.prevent_default();
+        if busy.get_untracked() {
+            return;
+        }
+        status.set(None);
+        error.set(None);
+        let Some(current) = form.get_untracked() else { return };
+        let rules = match current.to_rules() {
+            Ok(rules) => rules,
+            Err(why) => return error.set(Some(why)),
+        };
+        busy.set(true);
+        spawn_local(async move {
+            let saved = api::put_rules(&site.get_value(), &token.get_value(), &rules).await;
+            busy.set(false);
+            match saved {
+                Ok(rules) => {
+                    form.set(Some(RulesForm::from_rules(&rules)));
+                    status.set(Some("Rules saved".to_string()));
+                }
+                Err(e) => failed(e),
+            }
+        });
+    };
+
+    view! {
+        <div class="page rules">
+            <header class="page-head">
+                <h2>"Rules"</h2>
+                <p class="muted">
+                    "When the bot hands over, what agents are alerted about, and what replies must not contain."
+                </p>
+            </header>
+            {move || status.get().map(|s| view! { <p class="notice" role="status">{s}</p> })}
+            {move || error.get().map(|e| view! { <p class="error" role="alert">{e}</p> })}
+            {move || match form.with(Option::is_some) {
+                false => view! { <p class="muted">"Loading rules…"</p> }.into_any(),
+                true => view! { <RulesFields form=form busy=busy status=status on_submit=save /> }.into_any(),
+            }}
+        </div>
+    }
+}
+
+#[component]
+fn RulesFields(
+    form: RwSignal<Option<RulesForm>>,
+    busy: RwSignal<bool>,
+    status: RwSignal<Option<String>>,
+    on_submit: impl FnMut(SubmitEvent) + 'static,
+) -> impl IntoView {
+    let f = Fields { form, status };
+    view! {
+        <form class="rules-form" on:submit=on_submit>
+            <fieldset class="panel">
+                <legend>"Escalation"</legend>
+                <p class="muted small">"When the bot stops and queues the conversation for a person."</p>
+                {f.check("Escalate when the customer asks for a person", |r| &mut r.escalate_on_request)}
+                {f.field(
+                    "rules-streak",
+                    "Low-confidence answers in a row",
+                    "number",
+                    "0 turns it off",
+                    |r| &mut r.low_confidence_streak,
+                )}
+                {f.field(
+                    "rules-esc-sentiment",
+                    "Escalate below sentiment",
+                    "number",
+                    "From −1 to 1; empty turns it off",
+                    |r| &mut r.escalate_below_sentiment,
+                )}
+                {f.check("Escalate when the bot is looping", |r| &mut r.escalate_on_looping)}
+                {f.field(
+                    "rules-topics",
+                    "Sensitive topics",
+                    "text",
+                    "Comma-separated words that always need a person",
+                    |r| &mut r.sensitive_topics,
+                )}
+            </fieldset>
+            <fieldset class="panel">
+                <legend>"Alerts"</legend>
+                <p class="muted small">"Flags shown to agents on the dashboard; empty turns a rule off."</p>
+                {f.field(
+                    "rules-alert-sentiment",
+                    "Alert below sentiment",
+                    "number",
+                    "From −1 to 1",
+                    |r| &mut r.alert_below_sentiment,
+                )}
+                {f.field(
+                    "rules-vip-attribute",
+                    "VIP attribute",
+                    "text",
+                    "A visitor attribute, e.g. plan",
+                    |r| &mut r.vip_attribute,
+                )}
+                {f.field(
+                    "rules-vip-value",
+                    "VIP value",
+                    "text",
+                    "Its value for VIPs, e.g. enterprise",
+                    |r| &mut r.vip_value,
+                )}
+                {f.field("rules-keywords", "Topic keywords", "text", "Comma-separated", |r| &mut r.topic_keywords)}
+                {f.field(
+                    "rules-unresolved",
+                    "Unresolved after minutes",
+                    "number",
+                    "Open this long without an agent",
+                    |r| &mut r.unresolved_after_minutes,
+                )}
+                {f.field(
+                    "rules-confidence",
+                    "Alert below bot confidence",
+                    "number",
+                    "From 0 to 1, e.g. 0.35",
+                    |r| &mut r.alert_below_confidence,
+                )}
+                {f.check("Alert when the customer asks for a person", |r| &mut r.alert_on_request)}
+            </fieldset>
+            <fieldset class="panel">
+                <legend>"Compliance"</legend>
+                <p class="muted small">"Agents' replies are checked before they reach the customer."</p>
+                {f.check("Check card numbers", |r| &mut r.check_card_numbers)}
+                {f.check("Check personal data", |r| &mut r.check_personal_data)}
+                {f.field(
+                    "rules-promises",
+                    "Forbidden promises",
+                    "text",
+                    "Comma-separated phrases",
+                    |r| &mut r.forbidden_promises,
+                )}
+                {f.field("rules-banned", "Banned words", "text", "Comma-separated", |r| &mut r.banned_words)}
+            </fieldset>
+            <div class="form-actions">
+                <button type="submit" class="primary" disabled=move || busy.get()>"Save rules"</button>
+            </div>
+        </form>
+    }
+}
+
+/// Binds inputs to one field of the form each; any edit clears "Rules saved".
+#[derive(Clone, Copy)]
+struct Fields {
+    form: RwSignal<Option<RulesForm>>,
+    status: RwSignal<Option<String>>,
+}
+
+type Lens<T> = fn(&mut RulesForm) -> &mut T;
+
+impl Fields {
+    fn read<T: Clone>(self, lens: Lens<T>) -> Option<T> {
+        // The lens needs `&mut`; reading through a clone keeps the signal untouched.
+        self.form.with(|f| f.clone().map(|mut f| lens(&mut f).clone()))
+    }
+
+    fn write<T>(self, lens: Lens<T>, value: T) {
+        self.status.set(None);
+        self.form.update(|f| {
+            if let Some(f) = f {
+                *lens(f) = value;
+            }
+        });
+    }
+
+    fn field(
+        self,
+        id: &'static str,
+        label: &'static str,
+        kind: &'static str,
+        hint: &'static str,
+        lens: Lens<String>,
+    ) -> impl IntoView {
+        let hint_id = format!("{id}-hint");
+        view! {
+            <div class="field">
+                <label for=id>{label}</label>
+                <input
+                    id=id
+                    type=kind
+                    step=(kind == "number").then_some("any")
+                    aria-describedby=hint_id.clone()
+                    prop:value=move || self.read(lens).unwrap_or_default()
+                    on:input=move |ev| self.write(lens, event_target_value(&ev))
+                />
+                <span id=hint_id class="field-hint">{hint}</span>
+            </div>
+        }
+    }
+
+    fn check(self, label: &'static str, lens: Lens<bool>) -> impl IntoView {
+        view! {
+            <label class="check">
+                <input
+                    type="checkbox"
+                    prop:checked=move || self.read(lens).unwrap_or(false)
+                    on:change=move |ev| self.write(lens, event_target_checked(&ev))
+                />
+                {label}
+            </label>
+        }
+    }
+}
