@@ -10,9 +10,9 @@ use flate2::write::GzEncoder;
 use crate::paths::repo_root;
 
 /// What a host page loads before the launcher shows.
-const LOADER_GZIP_MAX: usize = 3 * 1024;
+pub const LOADER_GZIP_MAX: usize = 3 * 1024;
 /// Everything transferred once the chat is open: loader, JS glue and wasm (CSS is in the wasm).
-const OPEN_CHAT_GZIP_MAX: usize = 100 * 1024;
+pub const OPEN_CHAT_GZIP_MAX: usize = 100 * 1024;
 
 const LOADER: &str = "dist/widget.js";
 const OPEN_CHAT: [&str; 3] = ["dist/widget.js", "dist/widget/baton_widget.js", "dist/widget/baton_widget_bg.wasm"];

@@ -23,6 +23,9 @@ usage: cargo xtask <command>
   dev [--port P] [--persist-to DIR]
                                  setup, build, then serve Baton with the demo site on 127.0.0.1:P (default 8787)
   test                           setup, unit tests, build, widget size budgets, end-to-end tests (wrangler dev + Chromium)
+  bench [--quick] [--parts LIST] [--no-build]
+                                 setup, build, then measure the widget, host page, relay, takeover, bot and
+                                 dashboard fan-out against same-run baselines into BENCHMARKS.md and .json
   bench load [--conversations N] [--seconds S]
                                  setup, build, then a load test over loopback (default 500 conversations, 60 s)
   fuzz [--seconds N] [TARGET]    run each cargo-fuzz target in fuzz/ (or TARGET) for N s (default 60), nightly

@@ -14,6 +14,8 @@ pub const WORKER_BUILD: &str = "0.8.7";
 pub const TRUNK: &str = "0.21.14";
 /// Installed by `cargo xtask fuzz` only, so `setup` does not spend a build on it.
 pub const CARGO_FUZZ: &str = "0.13.2";
+/// Installed by `cargo xtask bench` only (the wasm's largest items for BENCHMARKS.md).
+pub const TWIGGY: &str = "0.8.0";
 
 /// Paths of the installed tools, handed to the build steps.
 pub struct Tools {
@@ -84,6 +86,11 @@ const CARGO_TOOLS: [CargoTool; 3] = [
     CargoTool { krate: "worker-build", binary: "worker-build", version: WORKER_BUILD, locked: true },
     CargoTool { krate: "trunk", binary: "trunk", version: TRUNK, locked: true },
 ];
+
+/// twiggy, the wasm code-size profiler, installed on first use like the tools `setup` installs.
+pub fn twiggy() -> Result<PathBuf, String> {
+    CargoTool { krate: "twiggy", binary: "twiggy", version: TWIGGY, locked: true }.ensure()
+}
 
 fn ensure_wasm_target() -> Result<(), String> {
     let installed = Command::new("rustup")

@@ -1,0 +1,189 @@
+//! Parts 1 and 2 of the report: what the widget weighs, and what it costs the page embedding it.
+
+use std::fmt::Write as _;
+
+use serde_json::Value;
+
+use super::{Format, bytes, get, ms, num, part, plain, ratio_of, times};
+
+pub(super) fn weight(f: &Value, out: &mut String) {
+    let _ = writeln!(out, "## 1. Widget weight\n");
+    let Some(w) = part(f, "weight", out) else { return };
+    let _ = writeln!(out, "| file | raw | gzip -9 | brotli -q 11 |");
+    let _ = writeln!(out, "|---|---|---|---|");
+    for asset in w["assets"].as_array().into_iter().flatten() {
+        let _ = writeln!(
+            out,
+            "| {} (`{}`) | {} | {} | {} |",
+            asset["name"].as_str().unwrap_or("?"),
+            asset["file"].as_str().unwrap_or("?"),
+            bytes(num(asset, "sizes.raw")),
+            bytes(num(asset, "sizes.gzip")),
+            bytes(num(asset, "sizes.brotli"))
+        );
+    }
+    let css = &w["css"];
+    let _ = writeln!(
+        out,
+        "| CSS (`{}`), inlined in the wasm{} | {} | {} | {} |",
+        css["file"].as_str().unwrap_or("?"),
+        if css["inlined_in_wasm"].as_bool() == Some(true) {
+            ", counted there, not fetched"
+        } else {
+            " (not found in it!)"
+        },
+        bytes(num(css, "sizes.raw")),
+        bytes(num(css, "sizes.gzip")),
+        bytes(num(css, "sizes.brotli"))
+    );
+    let _ = writeln!(out);
+    let before_load = get(f, "host.with_widget.requests_before_load");
+    let before_launcher = get(f, "host.with_widget.requests_before_launcher");
+    let _ = writeln!(out, "| transferred | gzip | brotli | budget (gzip) | share of budget |");
+    let _ = writeln!(out, "|---|---|---|---|---|");
+    let _ = writeln!(
+        out,
+        "| before the host page's load event: the loader | {} | {} | {} | {:.1} % |",
+        bytes(num(w, "loader.gzip")),
+        bytes(num(w, "loader.brotli")),
+        bytes(num(w, "budgets_gzip.loader")),
+        num(w, "percent_of_budget.loader").unwrap_or(0.0)
+    );
+    let _ = writeln!(
+        out,
+        "| before the launcher shows, and for an open chat: loader + glue + wasm | {} | {} | {} | {:.1} % |",
+        bytes(num(w, "open_chat.gzip")),
+        bytes(num(w, "open_chat.brotli")),
+        bytes(num(w, "budgets_gzip.open_chat")),
+        num(w, "percent_of_budget.open_chat").unwrap_or(0.0)
+    );
+    let _ = writeln!(out);
+    let list = |v: &Value| {
+        let paths: Vec<String> =
+            v.as_array().into_iter().flatten().filter_map(Value::as_str).map(|p| format!("`{p}`")).collect();
+        if paths.is_empty() { "none".to_string() } else { paths.join(", ") }
+    };
+    if before_load.is_array() {
+        let opened = get(f, "host.requests_with_chat_open");
+        let _ = writeln!(
+            out,
+            "Seen in Chromium (resource timing of the host page, requests to the widget's origin): before the load \
+             event: {}; before the launcher is visible: {}; once the visitor opened the chat: {}. The loader waits \
+             for the load event and an idle moment before it fetches the glue and the wasm, and the launcher is \
+             drawn by the wasm, so the host page pays only the loader until it has loaded, and the rest arrives \
+             before the launcher appears; opening the chat adds the start request (and the socket, which resource \
+             timing does not list), no code.\n",
+            list(before_load),
+            list(before_launcher),
+            if opened.is_array() { list(opened) } else { "not seen".to_string() }
+        );
+    }
+    let mut sections: Vec<(&str, f64)> = w["wasm_sections"]
+        .as_array()
+        .into_iter()
+        .flatten()
+        .filter_map(|s| Some((s["name"].as_str()?, num(s, "bytes")?)))
+        .collect();
+    sections.sort_by(|a, b| b.1.total_cmp(&a.1));
+    if !sections.is_empty() {
+        let listed: Vec<String> =
+            sections.iter().take(4).map(|(name, b)| format!("{name} {}", bytes(Some(*b)))).collect();
+        let _ = writeln!(out, "The wasm's largest sections: {}.\n", listed.join(", "));
+    }
+    let top = &w["wasm_top"];
+    let _ = writeln!(
+        out,
+        "Largest items of the wasm ({}, shallow size of the release build):\n",
+        top["tool"].as_str().unwrap_or("?")
+    );
+    let _ = writeln!(out, "| item | bytes | share of the wasm | what |");
+    let _ = writeln!(out, "|---|---|---|---|");
+    for item in top["items"].as_array().into_iter().flatten() {
+        let _ = writeln!(
+            out,
+            "| `{}` | {} | {:.1} % | {} |",
+            item["name"].as_str().unwrap_or("?"),
+            plain(num(item, "bytes")),
+            num(item, "percent").unwrap_or(0.0),
+            item["note"].as_str().map(|n| n.replace('|', "\\|")).unwrap_or_default()
+        );
+    }
+    let _ = writeln!(
+        out,
+        "\n**How it was measured.** The files `cargo xtask build` writes to `dist/`, compressed in memory with \
+         flate2 (gzip, level 9, as the budget check in `cargo xtask test` does) and the brotli crate (quality 11, \
+         window 22). The budgets are those of `xtask/src/budget.rs`. The CSS is `include_str!`'d into the wasm, \
+         found there byte for byte. The top list is twiggy's `top` of the optimised wasm; the release build keeps \
+         no function names (`strip`, `wasm-opt -Oz`), so functions are numbered and data segments are described \
+         by the strings they hold.\n"
+    );
+}
+
+pub(super) fn host(f: &Value, out: &mut String) {
+    let _ = writeln!(out, "## 2. Host-page impact\n");
+    let Some(h) = part(f, "host", out) else { return };
+    let rows: [(&str, &str, Format); 6] = [
+        ("load event (`loadEventEnd`)", "load_event_ms", ms),
+        ("first contentful paint", "first_contentful_paint_ms", ms),
+        ("total blocking time", "total_blocking_time_ms", ms),
+        ("long tasks (count)", "long_tasks", plain),
+        ("longest task", "longest_task_ms", ms),
+        ("launcher visible, after the load event", "launcher_after_load_ms", ms),
+    ];
+    let _ = writeln!(
+        out,
+        "| p50 (max) over {} loads each | without the widget | with the widget | ratio of p50 |",
+        plain(num(h, "with_widget.runs"))
+    );
+    let _ = writeln!(out, "|---|---|---|---|");
+    for (label, key, fmt) in rows {
+        let cell = |variant: &str| {
+            let (p50, max) = (num(h, &format!("{variant}.{key}.p50")), num(h, &format!("{variant}.{key}.max")));
+            if num(h, &format!("{variant}.{key}.count")) == Some(0.0) {
+                "–".to_string()
+            } else {
+                format!("{} ({})", fmt(p50), fmt(max))
+            }
+        };
+        let ratio = ratio_of(num(h, &format!("with_widget.{key}.p50")), num(h, &format!("without_widget.{key}.p50")));
+        let _ = writeln!(out, "| {label} | {} | {} | {} |", cell("without_widget"), cell("with_widget"), times(ratio));
+    }
+    let (with, without) = (num(h, "with_widget.load_event_ms.p50"), num(h, "without_widget.load_event_ms.p50"));
+    let load_ratio = num(h, "ratio.load_event_p50");
+    if load_ratio.is_some_and(|r| r <= 1.05) {
+        let _ = writeln!(
+            out,
+            "\nThe widget does not delay the load event: p50 {} with it against {} without ({}).\n",
+            ms(with),
+            ms(without),
+            times(load_ratio)
+        );
+    } else {
+        let _ = writeln!(
+            out,
+            "\n**The load event comes later with the widget**: p50 {} against {} without ({}, +{}). The loader is \
+             an `async` script, and a browser holds the load event until every async script in the page has run; \
+             the loader's own request took p50 {} here (another origin, served by `wrangler dev`). The glue and \
+             the wasm are fetched after the load event and do not count towards it, and the page paints and \
+             stays responsive meanwhile (first contentful paint and blocking time above). A nearby CDN shortens \
+             that wait; only a loader injected after the load event would remove it.\n",
+            ms(with),
+            ms(without),
+            times(load_ratio),
+            ms(with.zip(without).map(|(a, b)| a - b)),
+            ms(num(h, "with_widget.loader_request_ms.p50"))
+        );
+    }
+    let _ = writeln!(
+        out,
+        "**How it was measured.** The demo shop page (`demo/demo.html`), served by the test harness's `HostPage` \
+         on its own origin (`localhost:<port>`), once without any script tag and once with the one-line embed \
+         pointing at the stack (`127.0.0.1:<port>/widget.js`, another origin). Loads alternate without/with, each \
+         in a fresh headless Chromium profile (a first visit: nothing cached). A script first in `<head>` records \
+         long tasks (`PerformanceObserver`, type `longtask`, buffered), first contentful paint, `loadEventEnd` of \
+         the navigation entry, and, polling every animation frame after the load event, the first frame in which \
+         the launcher button inside the widget's shadow root has a box. Total blocking time sums, over long tasks \
+         starting between first contentful paint and {} ms after the load event, the time beyond 50 ms.\n",
+        plain(num(h, "window_after_load_ms"))
+    );
+}
