@@ -1,13 +1,12 @@
 //! The real stack: `wrangler dev` (workerd, Durable Objects with SQLite storage) serving the
 //! release build from `dist/` and `edge/build/`, with the demo site seeded.
 
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
-use std::time::Duration;
+use std::time::{Duration, Instant};
 
 use crate::process::{Guarded, free_port};
 use crate::repo_root;
-use crate::wait::until_some;
 
 pub struct Stack {
     pub base: String,
@@ -20,6 +19,42 @@ fn wrangler_bin() -> PathBuf {
     std::env::var_os("BATON_WRANGLER")
         .map(PathBuf::from)
         .unwrap_or_else(|| repo_root().join("node_modules/.bin/wrangler"))
+}
+
+/// `wrangler dev` on 127.0.0.1:`port` for the project in `dir`, with its Durable Object state in
+/// `persist_dir` and everything it prints in the file `log`.
+pub fn wrangler_dev(port: u16, dir: &Path, persist_dir: &Path, log: &Path) -> Result<Command, String> {
+    let out = std::fs::File::create(log).map_err(|e| format!("cannot create {}: {e}", log.display()))?;
+    let err = out.try_clone().map_err(|e| format!("cannot clone the log handle: {e}"))?;
+    let mut cmd = Command::new(wrangler_bin());
+    cmd.args(["dev", "--ip", "127.0.0.1", "--port", &port.to_string(), "--persist-to"])
+        .arg(persist_dir)
+        .arg("--show-interactive-dev-session=false")
+        .env("WRANGLER_SEND_METRICS", "false")
+        .env("CI", "true")
+        .current_dir(dir)
+        .stdin(Stdio::null())
+        .stdout(out)
+        .stderr(err);
+    Ok(cmd)
+}
+
+/// Waits until `url` answers with a success, or fails naming `log`. Fails at once if the
+/// process behind it died.
+pub async fn wait_until_answers(wrangler: &mut Guarded, url: &str, limit: Duration, log: &Path) -> Result<(), String> {
+    let client = reqwest::Client::new();
+    let deadline = Instant::now() + limit;
+    loop {
+        wrangler.assert_running();
+        let answer = client.get(url).timeout(Duration::from_secs(2)).send().await;
+        if answer.is_ok_and(|r| r.status().is_success()) {
+            return Ok(());
+        }
+        if Instant::now() >= deadline {
+            return Err(format!("wrangler dev did not answer {url} within {limit:?}; see {}", log.display()));
+        }
+        tokio::time::sleep(Duration::from_millis(200)).await;
+    }
 }
 
 pub fn dev_var(name: &str) -> String {
@@ -49,28 +84,11 @@ impl Stack {
     async fn launch(&mut self) {
         let log_dir = repo_root().join("target/e2e-logs");
         let _ = std::fs::create_dir_all(&log_dir);
-        let log = std::fs::File::create(log_dir.join(format!("wrangler-{}.log", self.port)))
-            .unwrap_or_else(|e| panic!("cannot create wrangler log: {e}"));
-        let err = log.try_clone().unwrap_or_else(|e| panic!("cannot clone log handle: {e}"));
-        let mut cmd = Command::new(wrangler_bin());
-        cmd.args(["dev", "--ip", "127.0.0.1", "--port", &self.port.to_string(), "--persist-to"])
-            .arg(&self.persist_dir)
-            .arg("--show-interactive-dev-session=false")
-            .env("WRANGLER_SEND_METRICS", "false")
-            .env("CI", "true")
-            .current_dir(repo_root())
-            .stdin(Stdio::null())
-            .stdout(log)
-            .stderr(err);
+        let log = log_dir.join(format!("wrangler-{}.log", self.port));
+        let mut cmd = wrangler_dev(self.port, &repo_root(), &self.persist_dir, &log).unwrap_or_else(|e| panic!("{e}"));
         let mut guard = Guarded::spawn("wrangler dev", &mut cmd);
-        let client = reqwest::Client::new();
         let health = format!("{}/api/health", self.base);
-        until_some("wrangler dev to answer /api/health", Duration::from_secs(90), || {
-            guard.assert_running();
-            let req = client.get(&health).timeout(Duration::from_secs(2)).send();
-            async move { req.await.ok().filter(|r| r.status().is_success()).map(|_| ()) }
-        })
-        .await;
+        wait_until_answers(&mut guard, &health, Duration::from_secs(90), &log).await.unwrap_or_else(|e| panic!("{e}"));
         self.wrangler = Some(guard);
     }
 

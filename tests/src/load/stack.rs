@@ -7,11 +7,11 @@
 //! Everything else (process group, port, health wait) is the harness's.
 
 use std::path::{Path, PathBuf};
-use std::process::{Command, Stdio};
 use std::time::Duration;
 
 use baton_e2e::process::{Guarded, free_port};
 use baton_e2e::repo_root;
+use baton_e2e::stack::{wait_until_answers, wrangler_dev};
 
 /// What wrangler dev needs: its config, the local secrets, the worker and the static assets.
 const SNAPSHOT: &[&str] = &["wrangler.toml", ".dev.vars", "edge/build", "dist"];
@@ -57,21 +57,7 @@ impl FrozenStack {
             copy_tree(&root.join(item), &dir.join(item))?;
         }
         let log = dir.join("wrangler.log");
-        let out = std::fs::File::create(&log).map_err(|e| format!("cannot create {}: {e}", log.display()))?;
-        let err = out.try_clone().map_err(|e| format!("cannot clone the log handle: {e}"))?;
-        let wrangler_bin = std::env::var_os("BATON_WRANGLER")
-            .map(PathBuf::from)
-            .unwrap_or_else(|| root.join("node_modules/.bin/wrangler"));
-        let mut cmd = Command::new(wrangler_bin);
-        cmd.args(["dev", "--ip", "127.0.0.1", "--port", &port.to_string(), "--persist-to"])
-            .arg(dir.join("state"))
-            .arg("--show-interactive-dev-session=false")
-            .env("WRANGLER_SEND_METRICS", "false")
-            .env("CI", "true")
-            .current_dir(&dir)
-            .stdin(Stdio::null())
-            .stdout(out)
-            .stderr(err);
+        let mut cmd = wrangler_dev(port, &dir, &dir.join("state"), &log)?;
         let mut stack = FrozenStack {
             base: format!("http://127.0.0.1:{port}"),
             dir,
@@ -83,23 +69,7 @@ impl FrozenStack {
     }
 
     async fn wait_healthy(&mut self) -> Result<(), String> {
-        let client = reqwest::Client::new();
-        let health = format!("{}/api/health", self.base);
-        let deadline = std::time::Instant::now() + HEALTH_LIMIT;
-        loop {
-            self.wrangler.assert_running();
-            let answer = client.get(&health).timeout(Duration::from_secs(2)).send().await;
-            if answer.is_ok_and(|r| r.status().is_success()) {
-                return Ok(());
-            }
-            if std::time::Instant::now() >= deadline {
-                return Err(format!(
-                    "wrangler dev did not answer {health} within {HEALTH_LIMIT:?}; see {}",
-                    self.log.display()
-                ));
-            }
-            tokio::time::sleep(Duration::from_millis(200)).await;
-        }
+        wait_until_answers(&mut self.wrangler, &format!("{}/api/health", self.base), HEALTH_LIMIT, &self.log).await
     }
 
     /// How often wrangler reloaded the worker after it was ready (it should not, serving a snapshot).
