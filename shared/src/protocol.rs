@@ -212,6 +212,11 @@ pub enum ClientFrame {
 }
 
 impl ClientFrame {
+    /// A plain message (`send_anyway` is only for confirming a compliance warning).
+    pub fn send(client_id: impl Into<String>, text: impl Into<String>) -> ClientFrame {
+        ClientFrame::Send { client_id: client_id.into(), text: text.into(), send_anyway: false }
+    }
+
     pub const TYPES: &'static [&'static str] =
         &["hello", "send", "note", "typing", "request_human", "take_over", "hand_back", "rate", "ping"];
 }
@@ -307,7 +312,8 @@ pub struct ConversationSummary {
 #[serde(tag = "type", rename_all = "snake_case")]
 pub enum DashboardFrame {
     Snapshot { conversations: Vec<ConversationSummary> },
-    Upsert { conversation: ConversationSummary },
+    // Boxed: a row with its flags is far larger than the other frames.
+    Upsert { conversation: Box<ConversationSummary> },
     Error { code: ErrorCode, message: String },
     Pong,
 }
@@ -523,6 +529,10 @@ pub fn encode<T: Serialize>(frame: &T) -> String {
         .unwrap_or_else(|_| r#"{"type":"error","code":"internal","message":"encoding failed"}"#.to_string())
 }
 
+fn is_false(value: &bool) -> bool {
+    !*value
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -600,8 +610,4 @@ mod tests {
         assert!(check_protocol(PROTOCOL_VERSION).is_ok());
         assert_eq!(check_protocol(99).unwrap_err().code, ErrorCode::ProtocolVersion);
     }
-}
-
-fn is_false(value: &bool) -> bool {
-    !*value
 }

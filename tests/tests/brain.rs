@@ -15,13 +15,9 @@ async fn sign_in(page: &Page, stack: &Stack, email: &str, password: &str) {
     page.find("button", "Sign out").await;
 }
 
-fn say(id: &str, text: &str) -> ClientFrame {
-    ClientFrame::Send { client_id: id.into(), text: text.into(), send_anyway: false }
-}
-
 /// Sends a customer message and waits for the frame after it that `until` picks.
 async fn customer_says(socket: &mut Socket, id: &str, text: &str, what: &str, until: impl Fn(&ServerFrame) -> bool) {
-    socket.send(&say(id, text)).await;
+    socket.send(&ClientFrame::send(id, text)).await;
     socket.next_matching(what, until).await;
 }
 
@@ -48,7 +44,7 @@ async fn asking_for_a_person_in_other_languages_queues_the_conversation() {
     ] {
         let start = api.start("demo", None).await;
         let (mut customer, _) = api.connect("demo", &start.conversation_id, &start.token, 0).await;
-        customer.send(&say("p-1", text)).await;
+        customer.send(&ClientFrame::send("p-1", text)).await;
         let frame = customer.next_matching(&format!("{lang}: queued"), |f| queued(f).is_some()).await;
         assert_eq!(queued(&frame), Some(ModeReason::CustomerAsked), "{lang}");
         let before: Vec<&ServerFrame> = customer.seen.iter().take_while(|f| queued(f).is_none()).collect();
@@ -84,7 +80,12 @@ async fn an_angry_customer_raises_a_sentiment_flag_on_the_dashboard_live() {
     dana.wait_for_page_text("Riley").await;
     assert!(!row_flag(&dana, &start.conversation_id, "sentiment").await, "a calm customer is not flagged");
 
-    customer.send(&say("m-2", "This is ridiculous. It's been two weeks, your service is terrible and useless!")).await;
+    customer
+        .send(&ClientFrame::send(
+            "m-2",
+            "This is ridiculous. It's been two weeks, your service is terrible and useless!",
+        ))
+        .await;
     until("a sentiment flag on Dana's dashboard", || row_flag(&dana, &start.conversation_id, "sentiment")).await;
     dana.find("combobox", "Filter conversations").await;
     dana.close().await;
@@ -144,7 +145,7 @@ async fn a_card_number_in_a_draft_gets_a_compliance_warning_and_an_override_is_r
     let dana = api.login("demo", "dana@demo.test", "dana-demo-pass").await;
     let mut agent = agent_holding(&api, &start.conversation_id, &dana.token).await;
 
-    agent.send(&say("d-1", "I see the card 4242 4242 4242 4242 was charged twice.")).await;
+    agent.send(&ClientFrame::send("d-1", "I see the card 4242 4242 4242 4242 was charged twice.")).await;
     let warning =
         agent.next_matching("compliance warning", |f| matches!(f, ServerFrame::ComplianceWarning { .. })).await;
     let ServerFrame::ComplianceWarning { client_id, issues } = warning else { unreachable!("matched") };
@@ -158,7 +159,7 @@ async fn a_card_number_in_a_draft_gets_a_compliance_warning_and_an_override_is_r
     );
 
     // A clean reply goes straight through; the flagged one only when Dana confirms.
-    agent.send(&say("d-2", "Sorry about that, I'm checking the payment now.")).await;
+    agent.send(&ClientFrame::send("d-2", "Sorry about that, I'm checking the payment now.")).await;
     agent.next_matching("ack of the clean reply", |f| is_ack_for(f, "d-2").is_some()).await;
     agent
         .send(&ClientFrame::Send {
@@ -216,7 +217,7 @@ async fn supervisors_edit_the_knowledge_base_and_rules_and_the_bot_uses_them() {
     // A new conversation's bot answers from it.
     let start = api.start("demo", None).await;
     let (mut customer, _) = api.connect("demo", &start.conversation_id, &start.token, 0).await;
-    customer.send(&say("k-1", "can I rent a kayak?")).await;
+    customer.send(&ClientFrame::send("k-1", "can I rent a kayak?")).await;
     let answer = customer.next_matching("kayak answer", is_bot_text).await;
     let bot = event_of(&answer).and_then(|e| match &e.body {
         EventBody::Text { bot, .. } => bot.clone(),
@@ -253,7 +254,7 @@ async fn supervisors_edit_the_knowledge_base_and_rules_and_the_bot_uses_them() {
     let (mut customer, _) = api.connect("demo", &start.conversation_id, &start.token, 0).await;
     customer_says(&mut customer, "b-1", "hello", "greeting", is_bot_text).await;
     let mut agent = agent_holding(&api, &start.conversation_id, &dana).await;
-    agent.send(&say("d-1", "That one is the cheap model.")).await;
+    agent.send(&ClientFrame::send("d-1", "That one is the cheap model.")).await;
     let warning =
         agent.next_matching("banned word warning", |f| matches!(f, ServerFrame::ComplianceWarning { .. })).await;
     let ServerFrame::ComplianceWarning { issues, .. } = warning else { unreachable!("matched") };
@@ -269,7 +270,7 @@ async fn after_takeover_the_console_shows_context_co_pilot_and_the_compliance_wa
         .await;
     let (mut customer, _) = api.connect("demo", &start.conversation_id, &start.token, 0).await;
     customer_says(&mut customer, "c-1", "How long does shipping take?", "answer", is_bot_text).await;
-    customer.send(&say("c-2", "That's too slow and annoying. I want to talk to a person")).await;
+    customer.send(&ClientFrame::send("c-2", "That's too slow and annoying. I want to talk to a person")).await;
     customer.next_matching("queued", |f| queued(f).is_some()).await;
 
     let browser = Browser::start().await;

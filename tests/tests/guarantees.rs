@@ -11,11 +11,7 @@ async fn resent_message_is_stored_once_and_acked_with_its_original_seq() {
     let conv = api.start("demo", None).await;
     let (mut customer, _) = api.connect("demo", &conv.conversation_id, &conv.token, 0).await;
 
-    let send = ClientFrame::Send {
-        client_id: "msg-1".into(),
-        text: "How long does shipping take?".into(),
-        send_anyway: false,
-    };
+    let send = ClientFrame::send("msg-1", "How long does shipping take?");
     customer.send(&send).await;
     let first = customer.next_matching("ack of msg-1", |f| is_ack_for(f, "msg-1").is_some()).await;
     let seq = is_ack_for(&first, "msg-1").unwrap_or_default();
@@ -53,7 +49,7 @@ async fn reconnecting_client_receives_exactly_the_gap() {
     let (mut customer, _) = api.connect("demo", &conv.conversation_id, &conv.token, 0).await;
     for (i, text) in ["What is your returns policy?", "And how do I reset my password?"].iter().enumerate() {
         let id = format!("gap-{i}");
-        customer.send(&ClientFrame::Send { client_id: id.clone(), text: text.to_string(), send_anyway: false }).await;
+        customer.send(&ClientFrame::send(id.clone(), text.to_string())).await;
         customer.next_matching("ack", |f| is_ack_for(f, &id).is_some()).await;
         customer.next_matching("bot answer", |f| event_of(f).is_some_and(|e| e.author == Author::Bot)).await;
     }
@@ -81,7 +77,7 @@ async fn reconnecting_client_receives_exactly_the_gap() {
     let (vanishing, _) = api.connect("demo", &conv.conversation_id, &conv.token, last).await;
     drop(vanishing);
     let (mut back, _) = api.connect("demo", &conv.conversation_id, &conv.token, last).await;
-    back.send(&ClientFrame::Send { client_id: "after".into(), text: "Still there?".into(), send_anyway: false }).await;
+    back.send(&ClientFrame::send("after", "Still there?")).await;
     let ack = back.next_matching("ack after a vanished socket", |f| is_ack_for(f, "after").is_some()).await;
     assert_eq!(is_ack_for(&ack, "after"), Some(last + 1));
 }
@@ -109,13 +105,7 @@ async fn five_agents_racing_for_one_conversation_leave_one_holder() {
     let api = Api::new(&stack.base);
     let conv = api.start("race", None).await;
     let (mut customer, _) = api.connect("race", &conv.conversation_id, &conv.token, 0).await;
-    customer
-        .send(&ClientFrame::Send {
-            client_id: "q".into(),
-            text: "I need help with an order".into(),
-            send_anyway: false,
-        })
-        .await;
+    customer.send(&ClientFrame::send("q", "I need help with an order")).await;
     customer.next_matching("ack", |f| is_ack_for(f, "q").is_some()).await;
 
     let mut sockets = Vec::new();
@@ -178,19 +168,13 @@ async fn bot_stays_silent_while_a_human_holds_the_conversation() {
     // Questions the bot could answer get no bot reply now; the agent sees them.
     for (i, text) in ["How long does shipping take?", "What is your returns policy?"].iter().enumerate() {
         let id = format!("h-{i}");
-        customer.send(&ClientFrame::Send { client_id: id.clone(), text: text.to_string(), send_anyway: false }).await;
+        customer.send(&ClientFrame::send(id.clone(), text.to_string())).await;
         customer.next_matching("ack", |f| is_ack_for(f, &id).is_some()).await;
         agent
             .next_matching("customer message", |f| event_of(f).is_some_and(|e| e.client_id.as_deref() == Some(&id)))
             .await;
     }
-    agent
-        .send(&ClientFrame::Send {
-            client_id: "d1".into(),
-            text: "Dana here, let me check.".into(),
-            send_anyway: false,
-        })
-        .await;
+    agent.send(&ClientFrame::send("d1", "Dana here, let me check.")).await;
     customer.next_matching("Dana's reply", |f| event_of(f).is_some_and(|e| matches!(e.author, Author::Agent(_)))).await;
     agent.send(&ClientFrame::HandBack).await;
     customer
@@ -236,11 +220,7 @@ async fn a_message_racing_the_hand_back_is_answered_by_exactly_one_side() {
         customer
             .next_matching("takeover", |f| event_of(f).is_some_and(|e| matches!(e.body, EventBody::Mode { .. })))
             .await;
-        let message = ClientFrame::Send {
-            client_id: "m".into(),
-            text: "How long does shipping take?".into(),
-            send_anyway: false,
-        };
+        let message = ClientFrame::send("m", "How long does shipping take?");
         let handed_back =
             |f: &ServerFrame| event_of(f).is_some_and(|e| matches!(e.body, EventBody::Mode { mode: Mode::Bot, .. }));
         match order {

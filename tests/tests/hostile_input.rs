@@ -43,9 +43,7 @@ async fn bad_frames_get_stable_error_codes_and_the_socket_keeps_working() {
         assert!(matches!(got, ServerFrame::Error { code: c, .. } if c == code), "{what}: {got:?}");
     }
     // Still open and working, and none of the bad frames left anything in the transcript.
-    socket
-        .send(&ClientFrame::Send { client_id: "ok".into(), text: "Do you ship abroad?".into(), send_anyway: false })
-        .await;
+    socket.send(&ClientFrame::send("ok", "Do you ship abroad?")).await;
     socket.next_matching("ack", |f| matches!(f, ServerFrame::Ack { client_id, .. } if client_id == "ok")).await;
     let transcript = api.transcript("demo", &conv.conversation_id, &conv.token).await;
     assert_eq!(transcript.events.first().map(|e| e.client_id.as_deref()), Some(Some("ok")));

@@ -29,9 +29,7 @@ async fn a_flooding_socket_is_told_when_to_retry_and_every_message_lands_once() 
 
     let ids: Vec<String> = (0..40).map(|i| format!("flood-{i}")).collect();
     for id in &ids {
-        customer
-            .send(&ClientFrame::Send { client_id: id.clone(), text: format!("message {id}"), send_anyway: false })
-            .await;
+        customer.send(&ClientFrame::send(id.clone(), format!("message {id}"))).await;
     }
     let mut waiting = BTreeSet::new();
     for id in &ids {
@@ -56,9 +54,7 @@ async fn a_flooding_socket_is_told_when_to_retry_and_every_message_lands_once() 
     // Resend every refused message under its own id, as the widget does, once the hint says so.
     let resend_all = async {
         while let Some(id) = waiting.iter().next().cloned() {
-            customer
-                .send(&ClientFrame::Send { client_id: id.clone(), text: format!("message {id}"), send_anyway: false })
-                .await;
+            customer.send(&ClientFrame::send(id.clone(), format!("message {id}"))).await;
             let answer = customer
                 .next_matching("answer to resend", |f| match f {
                     ServerFrame::Ack { client_id, .. } | ServerFrame::Error { client_id: Some(client_id), .. } => {

@@ -21,9 +21,7 @@ async fn an_agent_who_does_not_hold_the_conversation_can_add_notes_but_not_messa
         .next_matching("Dana's takeover", |f| event_of(f).is_some_and(|e| matches!(e.body, EventBody::Mode { .. })))
         .await;
 
-    sam_socket
-        .send(&ClientFrame::Send { client_id: "sam-1".into(), text: "Sam here!".into(), send_anyway: false })
-        .await;
+    sam_socket.send(&ClientFrame::send("sam-1", "Sam here!")).await;
     let refused = sam_socket
         .next_matching("refusal", |f| matches!(f, ServerFrame::Error { client_id: Some(id), .. } if id == "sam-1"))
         .await;
@@ -40,9 +38,7 @@ async fn an_agent_who_does_not_hold_the_conversation_can_add_notes_but_not_messa
         .await;
 
     // The customer's next event after the takeover is Dana's message: no note, nothing from Sam.
-    dana_socket
-        .send(&ClientFrame::Send { client_id: "dana-1".into(), text: "Dana here.".into(), send_anyway: false })
-        .await;
+    dana_socket.send(&ClientFrame::send("dana-1", "Dana here.")).await;
     customer
         .next_matching("Dana's message", |f| event_of(f).is_some_and(|e| matches!(e.author, Author::Agent(_))))
         .await;

@@ -28,7 +28,7 @@ fn site_with_model(endpoint: &str, timeout_ms: u64) -> Value {
 async fn ask(api: &Api, site: &str) -> (Socket, String) {
     let conv = api.start(site, None).await;
     let (mut customer, _) = api.connect(site, &conv.conversation_id, &conv.token, 0).await;
-    customer.send(&ClientFrame::Send { client_id: "q".into(), text: QUESTION.into(), send_anyway: false }).await;
+    customer.send(&ClientFrame::send("q", QUESTION)).await;
     let answer = customer.next_matching("the bot's answer", |f| event_of(f).and_then(bot_text).is_some()).await;
     let text = event_of(&answer).and_then(bot_text).unwrap_or_default().to_string();
     (customer, text)
@@ -45,7 +45,7 @@ async fn a_reply_still_being_written_when_the_agent_takes_over_is_never_said() {
     let dana = api.login("slow", "dana@demo.test", "dana-demo-pass").await;
     let (mut agent, _) = api.connect("slow", &conv.conversation_id, &dana.token, 0).await;
 
-    customer.send(&ClientFrame::Send { client_id: "q".into(), text: QUESTION.into(), send_anyway: false }).await;
+    customer.send(&ClientFrame::send("q", QUESTION)).await;
     // The bot is now waiting for the model: its reply is in flight.
     model.wait_for_requests(1).await;
     agent.send(&ClientFrame::TakeOver).await;
@@ -120,13 +120,7 @@ async fn the_model_briefs_the_agent_and_drafts_replies_after_takeover() {
     let model = ModelStub::start(StubReply::Text("MODEL: the customer wants shipping times.".into())).await;
     stack.seed_site("shop", &site_with_model(&model.url, 5_000)).await;
     let (mut customer, _) = ask(&api, "shop").await;
-    customer
-        .send(&ClientFrame::Send {
-            client_id: "p".into(),
-            text: "I want to talk to a person".into(),
-            send_anyway: false,
-        })
-        .await;
+    customer.send(&ClientFrame::send("p", "I want to talk to a person")).await;
     customer
         .next_matching("queued", |f| {
             matches!(event_of(f).map(|e| &e.body), Some(EventBody::Mode { mode: Mode::Queued, .. }))
@@ -154,9 +148,7 @@ async fn the_model_briefs_the_agent_and_drafts_replies_after_takeover() {
     let asked: Vec<String> = model.requests();
     assert!(asked.iter().any(|r| r.contains("brief a human support agent")), "no summary request: {asked:?}");
 
-    customer
-        .send(&ClientFrame::Send { client_id: "o".into(), text: "It's order 1042".into(), send_anyway: false })
-        .await;
+    customer.send(&ClientFrame::send("o", "It's order 1042")).await;
     let drafted = agent
         .next_matching("the model's suggestion", |f| {
             matches!(f, ServerFrame::Insight { insight }

@@ -13,13 +13,7 @@ async fn conversation_survives_a_restart_mid_takeover() {
     let dana = api.login("demo", "dana@demo.test", "dana-demo-pass").await;
 
     let (mut customer, _) = api.connect("demo", &conv.conversation_id, &conv.token, 0).await;
-    customer
-        .send(&ClientFrame::Send {
-            client_id: "before-1".into(),
-            text: "Where is my order?".into(),
-            send_anyway: false,
-        })
-        .await;
+    customer.send(&ClientFrame::send("before-1", "Where is my order?")).await;
     customer
         .next_matching("bot answer", |f| matches!(f, ServerFrame::Event { event } if event.author == Author::Bot))
         .await;
@@ -48,24 +42,12 @@ async fn conversation_survives_a_restart_mid_takeover() {
     let ServerFrame::Welcome { events, .. } = welcome else { panic!("no welcome") };
     assert!(events.is_empty(), "nothing happened while down, so the gap is empty: {events:?}");
     let (mut agent, _) = api.connect("demo", &conv.conversation_id, &dana.token, last).await;
-    customer
-        .send(&ClientFrame::Send {
-            client_id: "before-1".into(),
-            text: "Where is my order?".into(),
-            send_anyway: false,
-        })
-        .await;
+    customer.send(&ClientFrame::send("before-1", "Where is my order?")).await;
     let resend = customer.next_matching("ack of the resend", |f| matches!(f, ServerFrame::Ack { .. })).await;
     let original = before.events.iter().find(|e| e.client_id.as_deref() == Some("before-1")).map(|e| e.seq);
     assert!(matches!(resend, ServerFrame::Ack { seq, .. } if Some(seq) == original), "{resend:?}");
 
-    agent
-        .send(&ClientFrame::Send {
-            client_id: "after-1".into(),
-            text: "Dana here, still with you.".into(),
-            send_anyway: false,
-        })
-        .await;
+    agent.send(&ClientFrame::send("after-1", "Dana here, still with you.")).await;
     customer
         .next_matching("Dana's reply after restart", |f| {
             matches!(f, ServerFrame::Event { event } if matches!(&event.body, EventBody::Text { text, .. } if text == "Dana here, still with you."))

@@ -112,7 +112,7 @@ impl Outgoing {
     }
 
     fn frame(&self) -> ClientFrame {
-        ClientFrame::Send { client_id: self.client_id.clone(), text: self.text.clone(), send_anyway: false }
+        ClientFrame::send(self.client_id.clone(), self.text.clone())
     }
 }
 
@@ -620,10 +620,7 @@ mod tests {
         let mut t = fresh();
         t.queue_message("c-1", "hello");
         assert_eq!(statuses(&t), vec![Status::Pending]);
-        assert_eq!(
-            t.unconfirmed(),
-            vec![ClientFrame::Send { client_id: "c-1".into(), text: "hello".into(), send_anyway: false }]
-        );
+        assert_eq!(t.unconfirmed(), vec![ClientFrame::send("c-1", "hello")]);
         t.apply(ServerFrame::Ack { client_id: "c-1".into(), seq: 1 });
         assert_eq!(statuses(&t), vec![Status::Sent]);
         assert!(t.unconfirmed().is_empty());
@@ -665,10 +662,7 @@ mod tests {
         let mut stored = text(1, Author::Customer, "one");
         stored.client_id = Some("a".into());
         t.apply(welcome(vec![stored]));
-        assert_eq!(
-            t.unconfirmed(),
-            vec![ClientFrame::Send { client_id: "b".into(), text: "two".into(), send_anyway: false }]
-        );
+        assert_eq!(t.unconfirmed(), vec![ClientFrame::send("b", "two")]);
     }
 
     #[test]
@@ -683,10 +677,7 @@ mod tests {
         });
         assert_eq!(statuses(&t), vec![Status::Pending]);
         assert!(t.alert().unwrap().0.contains("in a moment"));
-        assert_eq!(
-            t.pending("c-1"),
-            Some(ClientFrame::Send { client_id: "c-1".into(), text: "quick".into(), send_anyway: false })
-        );
+        assert_eq!(t.pending("c-1"), Some(ClientFrame::send("c-1", "quick")));
         t.apply(ServerFrame::Ack { client_id: "c-1".into(), seq: 1 });
         assert_eq!(t.pending("c-1"), None);
     }
@@ -704,10 +695,7 @@ mod tests {
         assert_eq!(statuses(&t), vec![Status::Failed]);
         assert!(t.unconfirmed().is_empty());
         assert!(t.alert().unwrap().0.contains("too quickly"));
-        assert_eq!(
-            t.retry("c-1"),
-            Some(ClientFrame::Send { client_id: "c-1".into(), text: "spam".into(), send_anyway: false })
-        );
+        assert_eq!(t.retry("c-1"), Some(ClientFrame::send("c-1", "spam")));
         assert_eq!(statuses(&t), vec![Status::Pending]);
     }
 

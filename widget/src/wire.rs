@@ -344,7 +344,7 @@ mod tests {
     fn client_frames_encode_as_serde_does() {
         let frames = vec![
             ClientFrame::Hello { protocol: 1, last_seq: 77 },
-            ClientFrame::Send { client_id: "c-1".into(), text: "a \"quote\"\n<b>😀\u{1}".into(), send_anyway: false },
+            ClientFrame::send("c-1", "a \"quote\"\n<b>😀\u{1}"),
             ClientFrame::Note { client_id: "n".into(), text: "t".into() },
             ClientFrame::Typing { on: true },
             ClientFrame::Typing { on: false },

@@ -51,29 +51,13 @@ pub fn new_flags(old: Option<&ConversationSummary>, new: &ConversationSummary) -
 mod tests {
     use super::*;
     use baton_shared::insight::FlagKind;
-    use baton_shared::protocol::Mode;
 
     fn flag(kind: FlagKind, reason: &str) -> Flag {
         Flag { kind, reason: reason.into(), raised_at: 1 }
     }
 
     fn row(flags: Vec<Flag>) -> ConversationSummary {
-        ConversationSummary {
-            id: "conv_9f8e7d6c5b4a".into(),
-            mode: Mode::Bot,
-            epoch: 0,
-            holder: None,
-            last_preview: String::new(),
-            last_author: "customer".into(),
-            last_seq: 1,
-            started_at: 0,
-            updated_at: 0,
-            waiting_since: None,
-            visitor_name: None,
-            flags,
-            sentiment: None,
-            intent: None,
-        }
+        ConversationSummary { flags, ..crate::model::sample_row("conv_9f8e7d6c5b4a") }
     }
 
     #[test]

@@ -77,24 +77,14 @@ pub fn safe_link(url: Option<&str>) -> Option<&str> {
 mod tests {
     use super::*;
     use baton_shared::insight::{Flag, Intent, Sentiment};
-    use baton_shared::protocol::Mode;
 
     fn row() -> ConversationSummary {
         ConversationSummary {
-            id: "conv_abcdef123456".into(),
-            mode: Mode::Bot,
-            epoch: 0,
-            holder: None,
-            last_preview: String::new(),
-            last_author: "customer".into(),
-            last_seq: 1,
-            started_at: 0,
-            updated_at: 0,
-            waiting_since: None,
             visitor_name: Some("Ada".into()),
             flags: vec![Flag { kind: FlagKind::Topic, reason: "mentions broken".into(), raised_at: 0 }],
             sentiment: Some(-0.25),
             intent: Some(Intent::Refund),
+            ..crate::model::sample_row("conv_abcdef123456")
         }
     }
 

@@ -457,10 +457,7 @@ mod tests {
 
         // Sent, acked, then broadcast back: shown once.
         let frame = m.compose("c-1".into(), "  Hi, Dana here  ", false).unwrap();
-        assert_eq!(
-            frame,
-            ClientFrame::Send { client_id: "c-1".into(), text: "Hi, Dana here".into(), send_anyway: false }
-        );
+        assert_eq!(frame, ClientFrame::send("c-1", "Hi, Dana here"));
         assert_eq!(m.entries("Ada")[1].delivery, Delivery::Sending);
         m.receive(ServerFrame::Ack { client_id: "c-1".into(), seq: 2 });
         assert_eq!(m.entries("Ada")[1].delivery, Delivery::Stored);
@@ -560,10 +557,7 @@ mod tests {
             5,
             vec![ev(4, 1, Author::Customer, text("q"), None), ev(5, 1, dana, text("acked"), Some("c-1"))],
         ));
-        assert_eq!(
-            resend,
-            vec![ClientFrame::Send { client_id: "c-2".into(), text: "lost in flight".into(), send_anyway: false }]
-        );
+        assert_eq!(resend, vec![ClientFrame::send("c-2", "lost in flight")]);
         let keys: Vec<_> = m.entries("Ada").into_iter().map(|e| e.key).collect();
         assert_eq!(keys, ["e4", "e5", "oc-2"]);
     }

@@ -51,7 +51,7 @@ impl DashboardModel {
                 self.rows = rows;
                 self.loaded = true;
             }
-            DashboardFrame::Upsert { conversation } => self.upsert(conversation),
+            DashboardFrame::Upsert { conversation } => self.upsert(*conversation),
             DashboardFrame::Error { code, message } => return Some(ApiError::new(code, message)),
             DashboardFrame::Pong => return None,
         }
@@ -104,20 +104,11 @@ mod tests {
 
     fn row(id: &str, mode: Mode, updated_at: u64, waiting_since: Option<u64>) -> ConversationSummary {
         ConversationSummary {
-            id: id.into(),
             mode,
-            epoch: 0,
-            holder: None,
             last_preview: format!("last of {id}"),
-            last_author: "customer".into(),
-            last_seq: 1,
-            started_at: 0,
             updated_at,
             waiting_since,
-            visitor_name: None,
-            flags: Vec::new(),
-            sentiment: None,
-            intent: None,
+            ..crate::model::sample_row(id)
         }
     }
 
@@ -141,9 +132,9 @@ mod tests {
 
         let mut waiting = row("old", Mode::Human, 50, Some(45));
         waiting.last_seq = 2;
-        m.apply(DashboardFrame::Upsert { conversation: waiting });
-        m.apply(DashboardFrame::Upsert { conversation: row("fresh", Mode::Bot, 60, None) });
-        m.apply(DashboardFrame::Upsert { conversation: row("queued2", Mode::Queued, 61, Some(2)) });
+        m.apply(DashboardFrame::Upsert { conversation: Box::new(waiting) });
+        m.apply(DashboardFrame::Upsert { conversation: Box::new(row("fresh", Mode::Bot, 60, None)) });
+        m.apply(DashboardFrame::Upsert { conversation: Box::new(row("queued2", Mode::Queued, 61, Some(2))) });
         assert_eq!(ids(&m), ["queued2", "queued", "old", "fresh", "new"]);
         assert_eq!(m.waiting_count(), 2);
         assert_eq!(m.get("old").map(|r| r.mode), Some(Mode::Human));
@@ -155,14 +146,14 @@ mod tests {
         let mut current = row("a", Mode::Human, 10, None);
         current.last_seq = 9;
         m.apply(DashboardFrame::Snapshot { conversations: vec![current] });
-        m.apply(DashboardFrame::Upsert { conversation: row("a", Mode::Bot, 5, None) });
+        m.apply(DashboardFrame::Upsert { conversation: Box::new(row("a", Mode::Bot, 5, None)) });
         assert_eq!(m.get("a").map(|r| r.mode), Some(Mode::Human));
         let mut closed = row("a", Mode::Closed, 20, None);
         closed.last_seq = 10;
-        m.apply(DashboardFrame::Upsert { conversation: closed.clone() });
+        m.apply(DashboardFrame::Upsert { conversation: Box::new(closed.clone()) });
         assert!(m.rows().is_empty());
         closed.id = "b".into();
-        m.apply(DashboardFrame::Upsert { conversation: closed });
+        m.apply(DashboardFrame::Upsert { conversation: Box::new(closed) });
         assert!(m.rows().is_empty());
     }
 
@@ -178,14 +169,14 @@ mod tests {
 
         a.flags.push(flag(FlagKind::Sentiment));
         a.last_seq = 2;
-        m.apply(DashboardFrame::Upsert { conversation: a.clone() });
+        m.apply(DashboardFrame::Upsert { conversation: Box::new(a.clone()) });
         let mut stale = a.clone();
         stale.last_seq = 1;
         stale.flags = vec![flag(FlagKind::Topic)];
-        m.apply(DashboardFrame::Upsert { conversation: stale });
+        m.apply(DashboardFrame::Upsert { conversation: Box::new(stale) });
         let mut b = row("b", Mode::Queued, 2, Some(2));
         b.flags = vec![flag(FlagKind::AskedForPerson)];
-        m.apply(DashboardFrame::Upsert { conversation: b.clone() });
+        m.apply(DashboardFrame::Upsert { conversation: Box::new(b.clone()) });
         let kinds: Vec<_> = m.take_alerts().into_iter().map(|x| (x.conversation_id, x.flag.kind)).collect();
         assert_eq!(kinds, [("a".to_string(), FlagKind::Sentiment), ("b".to_string(), FlagKind::AskedForPerson)]);
         assert!(m.take_alerts().is_empty());

@@ -12,3 +12,24 @@ pub mod rules;
 pub mod session;
 pub mod triage;
 pub mod typing;
+
+/// A dashboard row for tests: a bot conversation with one customer message and nothing flagged.
+#[cfg(test)]
+pub(crate) fn sample_row(id: &str) -> baton_shared::ConversationSummary {
+    baton_shared::ConversationSummary {
+        id: id.into(),
+        mode: baton_shared::Mode::Bot,
+        epoch: 0,
+        holder: None,
+        last_preview: String::new(),
+        last_author: "customer".into(),
+        last_seq: 1,
+        started_at: 0,
+        updated_at: 0,
+        waiting_since: None,
+        visitor_name: None,
+        flags: Vec::new(),
+        sentiment: None,
+        intent: None,
+    }
+}

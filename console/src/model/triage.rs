@@ -118,24 +118,13 @@ pub fn arrange(rows: &[ConversationSummary], filter: Filter, sort: Sort) -> Vec<
 mod tests {
     use super::*;
     use baton_shared::insight::Flag;
-    use baton_shared::protocol::Mode;
 
     fn row(id: &str, kinds: &[FlagKind], waiting_since: Option<u64>, sentiment: Option<f32>) -> ConversationSummary {
         ConversationSummary {
-            id: id.into(),
-            mode: Mode::Bot,
-            epoch: 0,
-            holder: None,
-            last_preview: String::new(),
-            last_author: "customer".into(),
-            last_seq: 1,
-            started_at: 0,
-            updated_at: 0,
             waiting_since,
-            visitor_name: None,
             flags: kinds.iter().map(|&kind| Flag { kind, reason: "r".into(), raised_at: 0 }).collect(),
             sentiment,
-            intent: None,
+            ..crate::model::sample_row(id)
         }
     }
 

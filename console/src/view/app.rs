@@ -4,6 +4,7 @@ use baton_shared::protocol::LoginResponse;
 use leptos::prelude::*;
 
 use crate::model::net::site_from_query;
+use crate::model::rest::RestError;
 use crate::model::session::remaining_ms;
 use crate::session::{self, now_ms};
 use crate::view::sign_in::SignIn;
@@ -28,6 +29,15 @@ impl Auth {
     /// The server stopped accepting the token.
     pub fn expired(&self) {
         self.sign_out(Some(EXPIRED));
+    }
+
+    /// Shows a REST failure in `error`, except a dead token, which signs the agent out.
+    pub fn report(&self, e: RestError, error: RwSignal<Option<String>>) {
+        if e.is_auth() {
+            self.expired();
+        } else {
+            error.set(Some(e.message));
+        }
     }
 
     pub fn sign_out(&self, why: Option<&str>) {

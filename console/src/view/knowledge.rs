@@ -20,14 +20,7 @@ pub fn KnowledgeBase(auth: Auth, login: LoginResponse) -> impl IntoView {
     let status = RwSignal::new(None::<String>);
     let error = RwSignal::new(None::<String>);
 
-    // The server's words, except a dead token, which signs the supervisor out.
-    let failed = move |e: RestError| {
-        if e.is_auth() {
-            auth.expired();
-        } else {
-            error.set(Some(e.message));
-        }
-    };
+    let failed = move |e: RestError| auth.report(e, error);
     spawn_local(async move {
         match api::list_articles(&site.get_value(), &token.get_value()).await {
             Ok(list) => articles.set(Some(list)),

@@ -18,13 +18,7 @@ pub fn RulesPage(auth: Auth, login: LoginResponse) -> impl IntoView {
     let status = RwSignal::new(None::<String>);
     let error = RwSignal::new(None::<String>);
 
-    let failed = move |e: RestError| {
-        if e.is_auth() {
-            auth.expired();
-        } else {
-            error.set(Some(e.message));
-        }
-    };
+    let failed = move |e: RestError| auth.report(e, error);
     spawn_local(async move {
         match api::get_rules(&site.get_value(), &token.get_value()).await {
             Ok(rules) => form.set(Some(RulesForm::from_rules(&rules))),

@@ -287,7 +287,7 @@ impl SiteDO {
     async fn summary(&self, req: &mut Request) -> ApiResult<Response> {
         let summary: ConversationSummary = read_json(req).await?;
         if self.store.upsert_summary(&summary).or_internal("storing a summary")? {
-            let frame = encode(&DashboardFrame::Upsert { conversation: summary });
+            let frame = encode(&DashboardFrame::Upsert { conversation: Box::new(summary) });
             for ws in self.state.get_websockets_with_tag(DASHBOARD_TAG) {
                 // A socket that is closing cannot take the frame; its dashboard resyncs on reconnect.
                 let _ = ws.send_with_str(&frame);

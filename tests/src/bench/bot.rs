@@ -79,7 +79,7 @@ async fn measure(setup: &Setup<'_>, articles: usize, agent_token: &str) -> Resul
         follow_up_done(&mut agent).await;
         for m in 0..setup.messages {
             let question = QUESTIONS[(c + m) % QUESTIONS.len()];
-            let ask = ClientFrame::Send { client_id: format!("q{c}-{m}"), text: question.into(), send_anyway: false };
+            let ask = ClientFrame::send(format!("q{c}-{m}"), question);
             let started = Instant::now();
             customer.send(encode(&ask)).await?;
             let reply = wait_for(&mut customer, "the bot's reply", ANSWER_LIMIT, is_bot_text).await?;
@@ -87,8 +87,7 @@ async fn measure(setup: &Setup<'_>, articles: usize, agent_token: &str) -> Resul
             size.answers += 1;
             size.from_article += usize::from(article_of(&reply).is_some());
             let id = format!("p{c}-{m}");
-            let plain =
-                ClientFrame::Send { client_id: id.clone(), text: format!("Plain message {m}"), send_anyway: false };
+            let plain = ClientFrame::send(id.clone(), format!("Plain message {m}"));
             size.baseline.push(timed(&mut plain_customer, &mut agent, &plain, relayed(&id)).await?);
         }
         for ws in [customer, plain_customer, agent] {

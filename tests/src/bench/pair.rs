@@ -203,16 +203,8 @@ fn hear(kind: Kind, text: String) -> Heard {
 fn message(kind: Kind, side: Side, id: &str, n: u64) -> String {
     match (kind, side) {
         (Kind::Bare, _) => id.to_string(),
-        (Kind::Baton, Side::Customer) => encode(&ClientFrame::Send {
-            client_id: id.into(),
-            text: format!("Benchmark question {n}"),
-            send_anyway: false,
-        }),
-        (Kind::Baton, Side::Agent) => encode(&ClientFrame::Send {
-            client_id: id.into(),
-            text: format!("Benchmark answer {n}"),
-            send_anyway: false,
-        }),
+        (Kind::Baton, Side::Customer) => encode(&ClientFrame::send(id, format!("Benchmark question {n}"))),
+        (Kind::Baton, Side::Agent) => encode(&ClientFrame::send(id, format!("Benchmark answer {n}"))),
     }
 }
 

@@ -30,7 +30,7 @@ async fn one(target: &BatonTarget, i: usize) -> Result<(f64, f64), String> {
     wait_for(&mut agent, "the takeover", ANSWER_LIMIT, |f| is_mode(f, Mode::Human)).await?;
     follow_up_done(&mut agent).await;
     let id = format!("t{i}");
-    let hello = ClientFrame::Send { client_id: id.clone(), text: "Hi, I'm here to help.".into(), send_anyway: false };
+    let hello = ClientFrame::send(id.clone(), "Hi, I'm here to help.");
     let started = Instant::now();
     agent.send(encode(&hello)).await?;
     wait_for(&mut customer, "the agent's message", ANSWER_LIMIT, relayed(&id)).await?;

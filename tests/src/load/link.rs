@@ -21,7 +21,7 @@ pub struct Link {
 
 /// What the socket produced next.
 pub enum Incoming {
-    Frame(ServerFrame),
+    Frame(Box<ServerFrame>),
     /// A text frame that is not a `ServerFrame`.
     Undecodable(String),
     /// The server closed the socket, or the stream failed.
@@ -51,7 +51,7 @@ impl Link {
             match self.ws.next().await {
                 Some(Ok(Message::Text(text))) => {
                     return match serde_json::from_str::<ServerFrame>(text.as_str()) {
-                        Ok(frame) => Incoming::Frame(frame),
+                        Ok(frame) => Incoming::Frame(Box::new(frame)),
                         Err(e) => Incoming::Undecodable(format!("{e}: {:.200}", text.as_str())),
                     };
                 }

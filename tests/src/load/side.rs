@@ -250,7 +250,7 @@ impl<'a> Session<'a> {
         match incoming {
             Incoming::Frame(frame) => {
                 self.last_heard = Instant::now();
-                self.on_frame(frame).await
+                self.on_frame(*frame).await
             }
             Incoming::Undecodable(text) => {
                 self.world.counters.incidents.add("undecodable_frame", &text);
