@@ -99,6 +99,14 @@ pub async fn read_reply<T: DeserializeOwned>(mut response: Response, what: &str)
     }
 }
 
+/// Checks a reply whose body only matters when it is an error; a success is not read at all.
+pub async fn check_reply(response: Response, what: &str) -> ApiResult<()> {
+    match response.status_code() {
+        200..300 => Ok(()),
+        _ => read_reply::<serde_json::Value>(response, what).await.map(drop),
+    }
+}
+
 /// Rebuilds a Durable Object's JSON reply as a fresh response whose headers may be changed.
 pub async fn relay(mut response: Response, what: &str) -> ApiResult<Response> {
     let status = response.status_code();
@@ -148,7 +156,7 @@ pub async fn upgraded(response: Response, what: &str) -> ApiResult<Response> {
     if response.status_code() == 101 {
         return Ok(response);
     }
-    match read_reply::<serde_json::Value>(response, what).await {
+    match check_reply(response, what).await {
         Err(err) => Err(err),
         Ok(_) => Err(ApiError::new(ErrorCode::Internal, format!("{what} was not upgraded"))),
     }

@@ -4,6 +4,7 @@
 //! in between (SQLite calls are synchronous), so commands never interleave inside that
 //! section: one order, one takeover winner, and no stale bot reply (guarantees 1, 3, 4).
 
+mod brains;
 mod record;
 mod responder;
 mod sockets;
@@ -29,7 +30,7 @@ use worker::{
     durable_object, wasm_bindgen,
 };
 
-use crate::http::{self, ApiResult, OrInternal, now_ms, ok_json, read_json, read_reply};
+use crate::http::{self, ApiResult, OrInternal, check_reply, now_ms, ok_json, read_json, read_reply};
 use crate::ids;
 use crate::internal::{CONVERSATION_HEADER, Call, Caller, SITE_HEADER, site_stub, trusted, trusted_caller};
 use crate::site::Knowledge;
@@ -38,8 +39,6 @@ use responder::Brain;
 use sockets::Attachment;
 use store::ConversationStore;
 
-/// How long the site's knowledge base is reused before it is fetched again.
-const KNOWLEDGE_TTL_MS: u64 = 60_000;
 const FALLBACK_BOT_NAME: &str = "Assistant";
 
 /// Body of the internal `/init` call made when a conversation starts.
@@ -47,6 +46,10 @@ const FALLBACK_BOT_NAME: &str = "Assistant";
 pub struct InitRequest {
     pub visitor: VisitorInfo,
     pub bot_name: String,
+    /// The site's knowledge version when the conversation started: its bot answers from that
+    /// version or a newer one.
+    #[serde(default)]
+    pub knowledge_version: u64,
 }
 
 /// What a change means for the agents' view of the conversation.
@@ -77,7 +80,6 @@ pub struct ConversationDO {
     state: State,
     env: Env,
     store: ConversationStore,
-    brain: RefCell<Option<(u64, Rc<Brain>)>>,
     /// Per socket and budget; forgotten on eviction, which only happens when sockets are idle.
     buckets: RefCell<HashMap<(String, RateKind), Bucket>>,
     /// When the alert alarm was last set for, so each event does not set it again.
@@ -90,14 +92,7 @@ impl DurableObject for ConversationDO {
         if let Err(e) = store.migrate() {
             worker::console_error!("conversation schema: {e}");
         }
-        ConversationDO {
-            state,
-            env,
-            store,
-            brain: RefCell::new(None),
-            buckets: RefCell::new(HashMap::new()),
-            alarm_at: Cell::new(None),
-        }
+        ConversationDO { state, env, store, buckets: RefCell::new(HashMap::new()), alarm_at: Cell::new(None) }
     }
 
     async fn fetch(&self, mut req: Request) -> worker::Result<Response> {
@@ -210,6 +205,7 @@ impl ConversationDO {
                 record
             }
         };
+        self.brain_at_least(&record, init.knowledge_version).await;
         self.publish(&record, Change::Minor).await;
         Ok(ok_json(&serde_json::json!({ "ok": true })))
     }
@@ -433,11 +429,19 @@ impl ConversationDO {
             (reply, escalation)
         });
         self.store.save_watch(&watch).or_internal("storing the watch")?;
-        self.publish(&record, Change::Customer).await;
-        match turn {
+        // Without a language model the bot's turn follows at once, and what it publishes covers
+        // the customer's message too: one insight and one dashboard update per exchange.
+        let turn_follows_at_once = turn.is_some() && brain.model.is_none();
+        if !turn_follows_at_once {
+            self.publish(&record, Change::Customer).await;
+        }
+        let published = match turn {
             Some((_, Some(escalation))) => self.escalate(&record, &text, escalation, event.epoch).await,
             Some((reply, None)) => self.bot_says(&record, &brain, reply, &text, event.epoch).await,
-            None => {}
+            None => false,
+        };
+        if turn_follows_at_once && !published {
+            self.publish(&record, Change::Customer).await;
         }
         Ok(())
     }
@@ -462,7 +466,8 @@ impl ConversationDO {
 
     /// Says the brain's reply, worded by the site's model if it has one. The state machine
     /// refuses it if a takeover (or any mode change) landed while it was being computed.
-    async fn bot_says(&self, record: &Record, brain: &Brain, reply: BotReply, text: &str, epoch: u64) {
+    /// Says whether it published the conversation's new state.
+    async fn bot_says(&self, record: &Record, brain: &Brain, reply: BotReply, text: &str, epoch: u64) -> bool {
         let is_confident = confident(&reply);
         let reply = responder::word(&self.env, brain, reply, text).await;
         let (said, meta) = reply.message();
@@ -484,9 +489,13 @@ impl ConversationDO {
                     worker::console_error!("watch of {}: {e}", record.conversation);
                 }
                 self.publish(&record, Change::Bot).await;
+                true
             }
-            Ok(_) => {}
-            Err(e) => worker::console_error!("bot reply in {}: {e}", record.conversation),
+            Ok(_) => false,
+            Err(e) => {
+                worker::console_error!("bot reply in {}: {e}", record.conversation);
+                false
+            }
         }
     }
 
@@ -498,7 +507,8 @@ impl ConversationDO {
 
     /// A trigger fired: the bot tells the customer a person is coming and queues the
     /// conversation. Both are refused if the mode moved on while the turn was computed.
-    async fn escalate(&self, record: &Record, text: &str, escalation: Escalation, epoch: u64) {
+    /// Says whether it published the conversation's new state.
+    async fn escalate(&self, record: &Record, text: &str, escalation: Escalation, epoch: u64) -> bool {
         let said = Command::BotSays {
             text: escalation.customer_message(text),
             meta: baton_shared::BotMeta { confidence: 1.0, article_id: None, article_title: None },
@@ -511,16 +521,18 @@ impl ConversationDO {
                     sockets::broadcast(&self.state, &event);
                     if matches!(event.body, EventBody::Mode { .. }) {
                         self.publish(&record, Change::Mode).await;
+                        return true;
                     }
                 }
                 Ok(_) => {}
-                Err(e) if e.code == ErrorCode::StaleEpoch => return,
+                Err(e) if e.code == ErrorCode::StaleEpoch => return false,
                 Err(e) => {
                     worker::console_error!("escalating {}: {e}", record.conversation);
-                    return;
+                    return false;
                 }
             }
         }
+        false
     }
 
     /// `decide` → persist → `apply`, all synchronous.
@@ -559,7 +571,7 @@ impl ConversationDO {
     }
 
     fn bot_name(&self, record: &Record) -> String {
-        let cached = self.brain.borrow().as_ref().map(|(_, b)| b.bot_name.clone());
+        let cached = brains::any(&record.site).map(|b| b.bot_name.clone());
         [cached, Some(record.bot_name.clone())]
             .into_iter()
             .flatten()
@@ -567,13 +579,17 @@ impl ConversationDO {
             .unwrap_or_else(|| FALLBACK_BOT_NAME.to_string())
     }
 
-    /// The site's bot name and indexed articles, fetched and indexed once per short while.
+    /// The site's bot name and indexed articles, shared by the isolate's conversations.
     async fn brain(&self, record: &Record) -> Rc<Brain> {
+        self.brain_at_least(record, 0).await
+    }
+
+    /// The site's brain at `min_version` or newer, fetched and indexed if the shared copy is
+    /// older or expired.
+    async fn brain_at_least(&self, record: &Record, min_version: u64) -> Rc<Brain> {
         let now = now_ms();
-        if let Some((fetched_at, brain)) = self.brain.borrow().as_ref()
-            && now.saturating_sub(*fetched_at) < KNOWLEDGE_TTL_MS
-        {
-            return brain.clone();
+        if let Some(brain) = brains::fresh(&record.site, now, min_version) {
+            return brain;
         }
         let fetched = async {
             let reply = Call::get("/knowledge").site(&record.site).send(&site_stub(&self.env, &record.site)?).await?;
@@ -581,13 +597,16 @@ impl ConversationDO {
         }
         .await;
         match fetched {
-            Ok(Knowledge { bot_name, articles, model, rules }) => {
+            Ok(Knowledge { bot_name, articles, model, rules, version }) => {
                 let brain = Rc::new(Brain { bot_name, knowledge: KnowledgeBase::new(articles), model, rules });
-                *self.brain.borrow_mut() = Some((now, brain.clone()));
+                brains::keep(&record.site, now, version, brain.clone());
                 brain
             }
             Err(e) => {
                 worker::console_error!("knowledge base for {}: {e}", record.site);
+                if let Some(stale) = brains::any(&record.site) {
+                    return stale;
+                }
                 Rc::new(Brain {
                     bot_name: self.bot_name(record),
                     knowledge: KnowledgeBase::new(Vec::new()),
@@ -718,7 +737,7 @@ impl ConversationDO {
         let pushed = async {
             let stub = site_stub(&self.env, &record.site)?;
             let reply = Call::post("/summary", &row).site(&record.site).send(&stub).await?;
-            read_reply::<serde_json::Value>(reply, "pushing the summary").await
+            check_reply(reply, "pushing the summary").await
         }
         .await;
         if let Err(e) = pushed {

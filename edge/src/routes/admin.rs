@@ -8,7 +8,7 @@ use baton_shared::{ApiError, ErrorCode, SiteSeed};
 use worker::{Env, Request, Response};
 
 use crate::auth;
-use crate::http::{ApiResult, ok_json, read_json, read_reply};
+use crate::http::{ApiResult, check_reply, ok_json, read_json};
 use crate::ids;
 use crate::internal::{Call, site_stub};
 
@@ -21,7 +21,7 @@ pub async fn put_site(req: &mut Request, env: &Env, site: &str) -> ApiResult<Res
     let seed: SiteSeed = read_json(req).await?;
     let seed = validate(seed)?;
     let reply = Call::post("/seed", &seed).site(site).send(&site_stub(env, site)?).await?;
-    read_reply::<serde_json::Value>(reply, "seeding the site").await?;
+    check_reply(reply, "seeding the site").await?;
     Ok(ok_json(&serde_json::json!({ "ok": true })))
 }
 

@@ -7,12 +7,12 @@ use worker::{Env, Request, Response};
 
 use crate::auth;
 use crate::conversation::InitRequest;
-use crate::http::{ApiResult, OrInternal, decode_json, now_ms, ok_json, read_reply, relay, require_upgrade, upgraded};
+use crate::http::{ApiResult, OrInternal, check_reply, decode_json, now_ms, ok_json, relay, require_upgrade, upgraded};
 use crate::ids;
 use crate::internal::{Call, Caller, conversation_stub, site_stub};
 use crate::origin::check_caller;
 use crate::routes::site::check_embed;
-use crate::site::StartAdmission;
+use crate::site::{SiteRecord, StartAdmission};
 
 const MAX_EMAIL_BYTES: usize = 254;
 const MAX_PAGE_BYTES: usize = 2048;
@@ -24,7 +24,7 @@ const MAX_ATTRIBUTE_VALUE_CHARS: usize = 200;
 /// `POST /api/sites/{site}/conversations`: resumes the conversation a valid visitor token of
 /// this site names, or starts a new one that shows up on dashboards right away.
 pub async fn start(req: &mut Request, env: &Env, site: &str) -> ApiResult<Response> {
-    let site_info = check_embed(req, env, site).await?.info;
+    let SiteRecord { info: site_info, knowledge_version, .. } = check_embed(req, env, site).await?;
     let bytes = req.bytes().await.or_internal("reading the start request")?;
     let body: StartRequest =
         if bytes.iter().all(u8::is_ascii_whitespace) { StartRequest::default() } else { decode_json(&bytes)? };
@@ -42,15 +42,15 @@ pub async fn start(req: &mut Request, env: &Env, site: &str) -> ApiResult<Respon
 
     let admission = StartAdmission { visitor: visitor_address(req) };
     let reply = Call::post("/admit-start", &admission).site(site).send(&site_stub(env, site)?).await?;
-    read_reply::<serde_json::Value>(reply, "admitting the conversation").await?;
+    check_reply(reply, "admitting the conversation").await?;
 
     let conversation = ids::new_id();
-    let init = InitRequest { visitor, bot_name: site_info.bot_name.clone() };
+    let init = InitRequest { visitor, bot_name: site_info.bot_name.clone(), knowledge_version };
     let reply = Call::post("/init", &init)
         .conversation(site, &conversation)
         .send(&conversation_stub(env, site, &conversation)?)
         .await?;
-    read_reply::<serde_json::Value>(reply, "starting the conversation").await?;
+    check_reply(reply, "starting the conversation").await?;
     let token = auth::sign_visitor(env, site, &conversation, now)?;
     Ok(ok_json(&StartResponse { conversation_id: conversation, token, resumed: false, site: site_info }))
 }

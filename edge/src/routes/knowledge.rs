@@ -8,7 +8,7 @@ use baton_shared::{AccountRole, AgentInfo, ApiError, Article, ArticleInput, Erro
 use worker::{Env, Request, Response};
 
 use crate::auth;
-use crate::http::{ApiResult, json, now_ms, ok_json, read_json, read_reply};
+use crate::http::{ApiResult, check_reply, json, now_ms, ok_json, read_json, read_reply};
 use crate::ids;
 use crate::internal::{Call, site_stub};
 use crate::origin::{own_origin, request_origin};
@@ -51,7 +51,7 @@ pub async fn delete(req: &Request, env: &Env, site: &str, id: &str) -> ApiResult
     supervisor(req, env, site)?;
     let body = ArticleId { id: id.to_string() };
     let reply = Call::post("/articles/delete", &body).site(site).send(&site_stub(env, site)?).await?;
-    read_reply::<serde_json::Value>(reply, "deleting the article").await?;
+    check_reply(reply, "deleting the article").await?;
     Ok(ok_json(&serde_json::json!({ "ok": true })))
 }
 

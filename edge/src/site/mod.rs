@@ -52,6 +52,9 @@ pub struct Knowledge {
     pub model: Option<ModelSettings>,
     #[serde(default)]
     pub rules: SiteRules,
+    /// Changes whenever the articles, rules or model do; see [`SiteSettings::knowledge_version`].
+    #[serde(default)]
+    pub version: u64,
 }
 
 /// Body of `/articles/put`: a new article (no id) or the replacement of an existing one.
@@ -88,7 +91,7 @@ impl DurableObject for SiteDO {
     async fn fetch(&self, mut req: Request) -> worker::Result<Response> {
         let result = match (req.method(), req.path().as_str()) {
             (Method::Post, "/seed") => self.seed(&mut req).await,
-            (Method::Get, "/info") => self.record().map(|record| ok_json(&record)),
+            (Method::Get, "/info") => self.record_with_version().map(|record| ok_json(&record)),
             (Method::Post, "/login") => self.login(&mut req).await,
             (Method::Post, "/admit-start") => self.admit_start(&mut req).await,
             (Method::Get, "/knowledge") => self.knowledge(),
@@ -135,6 +138,9 @@ pub struct SiteRecord {
     pub info: SiteInfo,
     #[serde(default)]
     pub allowed_origins: Vec<String>,
+    /// The knowledge base's current version: a conversation starting now answers from it.
+    #[serde(default)]
+    pub knowledge_version: u64,
 }
 
 impl SiteDO {
@@ -143,6 +149,19 @@ impl SiteDO {
             .record()
             .or_internal("reading the site")?
             .ok_or_else(|| ApiError::new(ErrorCode::NotFound, "no such site"))
+    }
+
+    fn record_with_version(&self) -> ApiResult<SiteRecord> {
+        let mut record = self.record()?;
+        record.knowledge_version = self.store.settings().or_internal("reading the site's settings")?.knowledge_version;
+        Ok(record)
+    }
+
+    /// Marks the knowledge base changed, so new conversations do not answer from an older copy.
+    fn knowledge_changed(&self) -> ApiResult<()> {
+        let mut settings = self.store.settings().or_internal("reading the site's settings")?;
+        settings.touch_knowledge(now_ms());
+        self.store.save_settings(&settings).or_internal("storing the knowledge version")
     }
 
     fn info(&self) -> ApiResult<SiteInfo> {
@@ -158,7 +177,7 @@ impl SiteDO {
             let id = known_ids.get(&account.email).cloned().unwrap_or_else(ids::new_id);
             prepared.push(PreparedAccount { id, pw_hash: hash_password(&account.password, &ids::salt()?) });
         }
-        self.store.replace(&site, &seed, &prepared).or_internal("storing the site")?;
+        self.store.replace(&site, &seed, &prepared, now_ms()).or_internal("storing the site")?;
         Ok(ok_json(&serde_json::json!({ "ok": true })))
     }
 
@@ -236,7 +255,13 @@ impl SiteDO {
         let info = self.info()?;
         let articles = self.store.articles().or_internal("reading articles")?;
         let settings = self.store.settings().or_internal("reading the site's settings")?;
-        Ok(ok_json(&Knowledge { bot_name: info.bot_name, articles, model: settings.model, rules: settings.rules }))
+        Ok(ok_json(&Knowledge {
+            bot_name: info.bot_name,
+            articles,
+            model: settings.model,
+            rules: settings.rules,
+            version: settings.knowledge_version,
+        }))
     }
 
     /// Stores an article the worker already validated; a new one gets a readable unused id.
@@ -258,6 +283,7 @@ impl SiteDO {
             }
         };
         let article = self.store.put_article(&id, &put.article).or_internal("storing the article")?;
+        self.knowledge_changed()?;
         Ok(ok_json(&article))
     }
 
@@ -266,6 +292,7 @@ impl SiteDO {
         if !self.store.delete_article(&id).or_internal("deleting the article")? {
             return Err(ApiError::new(ErrorCode::NotFound, "no such article"));
         }
+        self.knowledge_changed()?;
         Ok(ok_json(&serde_json::json!({ "ok": true })))
     }
 
@@ -279,6 +306,7 @@ impl SiteDO {
         let rules: SiteRules = read_json(req).await?;
         let mut settings = self.store.settings().or_internal("reading the site's settings")?;
         settings.rules = rules;
+        settings.touch_knowledge(now_ms());
         self.store.save_settings(&settings).or_internal("storing the rules")?;
         Ok(ok_json(&settings.rules))
     }

@@ -63,6 +63,16 @@ pub struct SiteSettings {
     pub model: Option<ModelSettings>,
     #[serde(default)]
     pub rules: SiteRules,
+    /// When the articles, rules or model last changed (ms, and always increasing): conversations
+    /// share one indexed copy per site and compare versions to know if theirs is current.
+    #[serde(default)]
+    pub knowledge_version: u64,
+}
+
+impl SiteSettings {
+    pub fn touch_knowledge(&mut self, now: u64) {
+        self.knowledge_version = now.max(self.knowledge_version + 1);
+    }
 }
 
 #[derive(Deserialize)]
@@ -147,6 +157,8 @@ impl SiteStore {
             info: SiteInfo { id: r.site, name: r.name, bot_name: r.bot_name, greeting: r.greeting },
             // Written by `replace` from a Vec<String>; unreadable means nothing is allowed.
             allowed_origins: serde_json::from_str(&r.allowed_origins).unwrap_or_default(),
+            // Kept with the settings; the SiteDO adds it where it is needed.
+            knowledge_version: 0,
         }))
     }
 
@@ -157,13 +169,19 @@ impl SiteStore {
     }
 
     /// Replaces configuration, knowledge base and accounts. Synchronous, so it lands as one write.
-    pub fn replace(&self, site: &str, seed: &SiteSeed, accounts: &[PreparedAccount]) -> worker::Result<()> {
+    pub fn replace(&self, site: &str, seed: &SiteSeed, accounts: &[PreparedAccount], now: u64) -> worker::Result<()> {
         let origins = serde_json::to_string(&seed.allowed_origins)?;
         self.sql.exec(
             "INSERT OR REPLACE INTO site (one, site, name, bot_name, greeting, allowed_origins) VALUES (1, ?, ?, ?, ?, ?)",
             vec![text(site), text(&seed.name), text(&seed.bot_name), text(&seed.greeting), text(&origins)],
         )?;
-        let settings = SiteSettings { limits: seed.limits, model: seed.model.clone(), rules: seed.rules.clone() };
+        let mut settings = SiteSettings {
+            limits: seed.limits,
+            model: seed.model.clone(),
+            rules: seed.rules.clone(),
+            knowledge_version: self.settings()?.knowledge_version,
+        };
+        settings.touch_knowledge(now);
         self.save_settings(&settings)?;
         self.sql.exec("DELETE FROM articles", None)?;
         for (position, article) in seed.articles.iter().enumerate() {

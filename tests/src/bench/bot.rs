@@ -113,11 +113,18 @@ pub async fn run(setup: &Setup<'_>) -> Value {
         .await;
         match result {
             Ok(size) => {
+                // The site's first conversation fetches and indexes the articles; later ones share
+                // that index (one per site and isolate).
+                let first_start = size.start.first().copied();
+                let later_starts = size.start.get(1..).unwrap_or_default();
                 let (start, reply, baseline) =
-                    (Summary::of(&size.start), Summary::of(&size.reply), Summary::of(&size.baseline));
+                    (Summary::of(later_starts), Summary::of(&size.reply), Summary::of(&size.baseline));
                 println!(
-                    "bot: {articles} articles | reply p50 {:.1} ms | plain message p50 {:.1} ms | conversation start p50 {:.1} ms",
-                    reply.p50, baseline.p50, start.p50
+                    "bot: {articles} articles | reply p50 {:.1} ms | plain message p50 {:.1} ms | first conversation start {:.1} ms, later p50 {:.1} ms",
+                    reply.p50,
+                    baseline.p50,
+                    first_start.unwrap_or(f64::NAN),
+                    start.p50
                 );
                 sizes.push(json!({
                     "articles": articles,
@@ -125,6 +132,7 @@ pub async fn run(setup: &Setup<'_>) -> Value {
                     "reply_ms": reply.json(),
                     "plain_message_ms": baseline.json(),
                     "ratio": ratios(&reply, &baseline),
+                    "first_conversation_start_ms": first_start,
                     "conversation_start_ms": start.json(),
                     "answered_from_an_article": format!("{} of {}", size.from_article, size.answers),
                 }));

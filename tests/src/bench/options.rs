@@ -74,7 +74,7 @@ pub struct Plan {
 impl Plan {
     pub fn full() -> Plan {
         Plan {
-            host_runs: 5,
+            host_runs: 7,
             host_window: Duration::from_secs(4),
             takeover_conversations: 30,
             takeover_clicks: 3,

@@ -86,6 +86,17 @@ fn ratio_of(a: Option<f64>, b: Option<f64>) -> Option<f64> {
     }
 }
 
+/// A table's header and separator rows.
+fn head(out: &mut String, columns: &[&str]) {
+    let _ = writeln!(out, "| {} |\n|{}", columns.join(" | "), "---|".repeat(columns.len()));
+}
+
+/// One table row.
+fn row<S: AsRef<str>>(out: &mut String, cells: &[S]) {
+    let cells: Vec<&str> = cells.iter().map(AsRef::as_ref).collect();
+    let _ = writeln!(out, "| {} |", cells.join(" | "));
+}
+
 /// Percentiles of a summary as `p50 / p95 / p99`.
 fn pcts(v: &Value, path: &str, which: &[&str]) -> String {
     which.iter().map(|p| ms(num(v, &format!("{path}.{p}")))).collect::<Vec<_>>().join(" / ")
@@ -149,104 +160,136 @@ fn header(f: &Value, out: &mut String) {
 
 fn summary(f: &Value, out: &mut String) {
     let _ = writeln!(out, "## Summary\n");
-    let _ = writeln!(out, "| what | figure | baseline (same run) | ratio |");
-    let _ = writeln!(out, "|---|---|---|---|");
+    head(out, &["what", "figure", "baseline (same run)", "ratio"]);
     let w = &f["weight"];
     if w.is_object() && w["error"].is_null() {
-        let _ = writeln!(
-            out,
-            "| widget loader, gzip | {} | budget {} | {:.1} % of budget |",
-            bytes(num(w, "loader.gzip")),
-            bytes(num(w, "budgets_gzip.loader")),
-            num(w, "percent_of_budget.loader").unwrap_or(0.0)
-        );
-        let _ = writeln!(
-            out,
-            "| open chat (loader + glue + wasm), gzip | {} | budget {} | {:.1} % of budget |",
-            bytes(num(w, "open_chat.gzip")),
-            bytes(num(w, "budgets_gzip.open_chat")),
-            num(w, "percent_of_budget.open_chat").unwrap_or(0.0)
-        );
+        for (label, key) in [("widget loader, gzip", "loader"), ("open chat (loader + glue + wasm), gzip", "open_chat")]
+        {
+            row(
+                out,
+                &[
+                    label.to_string(),
+                    bytes(num(w, &format!("{key}.gzip"))),
+                    format!("budget {}", bytes(num(w, &format!("budgets_gzip.{key}")))),
+                    format!("{:.1} % of budget", num(w, &format!("percent_of_budget.{key}")).unwrap_or(0.0)),
+                ],
+            );
+        }
     }
     let h = &f["host"];
     if h["error"].is_null() && h.is_object() {
-        let _ = writeln!(
+        for (label, base) in [("first visit", ""), ("repeat visit", "repeat_visit.")] {
+            row(
+                out,
+                &[
+                    format!("host page load event, {label}, p50"),
+                    format!("{} with the widget", ms(num(h, &format!("{base}with_widget.load_event_ms.p50")))),
+                    format!("{} without", ms(num(h, &format!("{base}without_widget.load_event_ms.p50")))),
+                    times(num(h, &format!("{base}ratio.load_event_p50"))),
+                ],
+            );
+        }
+        row(
             out,
-            "| host page load event, p50 | {} with the widget | {} without | {} |",
-            ms(num(h, "with_widget.load_event_ms.p50")),
-            ms(num(h, "without_widget.load_event_ms.p50")),
-            times(num(h, "ratio.load_event_p50"))
-        );
-        let _ = writeln!(
-            out,
-            "| host page total blocking time, p50 | {} with the widget | {} without | +{} |",
-            ms(num(h, "with_widget.total_blocking_time_ms.p50")),
-            ms(num(h, "without_widget.total_blocking_time_ms.p50")),
-            ms(num(h, "delta_ms.total_blocking_time_p50"))
+            &[
+                "host page total blocking time, p50".to_string(),
+                format!("{} with the widget", ms(num(h, "with_widget.total_blocking_time_ms.p50"))),
+                format!("{} without", ms(num(h, "without_widget.total_blocking_time_ms.p50"))),
+                format!("+{}", ms(num(h, "delta_ms.total_blocking_time_p50"))),
+            ],
         );
     }
+    let p50_p99 = ["p50", "p99"];
     for level in get(f, "relay.levels").as_array().into_iter().flatten().filter(|l| l["error"].is_null()) {
-        let n = conversations(num(level, "conversations"));
-        let _ = writeln!(
+        row(
             out,
-            "| relay customer→agent, {n} open, p50 / p99 | {} | bare relay {} | {} |",
-            pcts(level, "baton.customer_to_agent_ms", &["p50", "p99"]),
-            pcts(level, "bare.customer_to_agent_ms", &["p50", "p99"]),
-            ratios(level, "ratio.customer_to_agent", &["p50", "p99"])
+            &[
+                format!("relay customer→agent, {} open, p50 / p99", conversations(num(level, "conversations"))),
+                pcts(level, "baton.customer_to_agent_ms", &p50_p99),
+                format!("bare relay {}", pcts(level, "bare.customer_to_agent_ms", &p50_p99)),
+                ratios(level, "ratio.customer_to_agent", &p50_p99),
+            ],
+        );
+        row(
+            out,
+            &[
+                format!("workerd CPU per relayed message, {}", conversations(num(level, "conversations"))),
+                ms(num(level, "baton.workerd_cpu_ms_per_message_net_of_idle")),
+                format!("bare relay {}", ms(num(level, "bare.workerd_cpu_ms_per_message_net_of_idle"))),
+                times(num(level, "ratio.workerd_cpu_per_message_net_of_idle")),
+            ],
         );
     }
     let t = &f["takeover"];
     if t.is_object() && t["error"].is_null() {
-        let _ = writeln!(
-            out,
-            "| takeover, protocol, p50 | {} | plain agent message {} | {} |",
-            ms(num(t, "protocol.takeover_ms.p50")),
-            ms(num(t, "protocol.plain_message_ms.p50")),
-            times(num(t, "protocol.ratio.p50"))
-        );
-        let _ = writeln!(
-            out,
-            "| takeover, click to notice in the widget, p50 | {} | agent reply click to widget {} | {} |",
-            ms(num(t, "browser.takeover_ms.p50")),
-            ms(num(t, "browser.plain_message_ms.p50")),
-            times(num(t, "browser.ratio.p50"))
-        );
+        for (label, key, baseline) in [
+            ("takeover, protocol, p50", "protocol", "plain agent message"),
+            ("takeover, click to notice in the widget, p50", "browser", "agent reply click to widget"),
+        ] {
+            row(
+                out,
+                &[
+                    label.to_string(),
+                    ms(num(t, &format!("{key}.takeover_ms.p50"))),
+                    format!("{baseline} {}", ms(num(t, &format!("{key}.plain_message_ms.p50")))),
+                    times(num(t, &format!("{key}.ratio.p50"))),
+                ],
+            );
+        }
     }
     if let Some(size) = get(f, "bot.sizes").as_array().and_then(|s| s.iter().rev().find(|s| s["error"].is_null())) {
-        let n = plain(num(size, "articles"));
-        let _ = writeln!(
+        row(
             out,
-            "| bot reply in workerd, {n} articles, p50 | {} | plain message {} | {} |",
-            ms(num(size, "reply_ms.p50")),
-            ms(num(size, "plain_message_ms.p50")),
-            times(num(size, "ratio.p50"))
+            &[
+                format!("bot reply in workerd, {} articles, p50", plain(num(size, "articles"))),
+                ms(num(size, "reply_ms.p50")),
+                format!("plain message {}", ms(num(size, "plain_message_ms.p50"))),
+                times(num(size, "ratio.p50")),
+            ],
         );
     }
-    if let (Some(first), Some(last)) = (
-        get(f, "bot_cpu.respond").as_array().and_then(|r| r.first()),
-        get(f, "bot_cpu.respond").as_array().and_then(|r| r.last()),
-    ) {
-        let _ = writeln!(
+    let respond = get(f, "bot_cpu.respond").as_array();
+    if let (Some(first), Some(last)) = (respond.and_then(|r| r.first()), respond.and_then(|r| r.last())) {
+        row(
             out,
-            "| bot CPU per message (native), {} articles | {} | {} articles: {} | {} |",
-            plain(num(last, "articles")),
-            us(num(last, "mean_us")),
-            plain(num(first, "articles")),
-            us(num(first, "mean_us")),
-            times(ratio_of(num(last, "mean_us"), num(first, "mean_us")))
+            &[
+                format!("bot CPU per message (native), {} articles", plain(num(last, "articles"))),
+                us(num(last, "mean_us")),
+                format!("{} articles: {}", plain(num(first, "articles")), us(num(first, "mean_us"))),
+                times(ratio_of(num(last, "mean_us"), num(first, "mean_us"))),
+            ],
+        );
+    }
+    let wake = get(f, "relay.wake_up");
+    if wake["error"].is_null() && wake.is_object() {
+        row(
+            out,
+            &[
+                format!("message to a conversation silent for {} s, until done, p50", plain(num(wake, "silence_s"))),
+                ms(num(wake, "baton.after_silence.done_ms.p50")),
+                format!("the next message {}", ms(num(wake, "baton.next_message.done_ms.p50"))),
+                times(num(wake, "baton.ratio_done.p50")),
+            ],
         );
     }
     if let Some(step) = get(f, "fanout.steps").as_array().and_then(|s| s.last()) {
-        let _ = writeln!(
+        row(
             out,
-            "| dashboard fan-out, {} conversations × 1 msg/s, {} consoles | {} msg/s sustained; delay p50 {} p99 {} | {} msg/s offered | {} |",
-            plain(num(step, "conversations")),
-            plain(num(step, "consoles")),
-            plain(num(step, "achieved_per_s")),
-            ms(num(step, "dashboard_delay_ms.p50")),
-            ms(num(step, "dashboard_delay_ms.p99")),
-            plain(num(step, "offered_per_s")),
-            times(ratio_of(num(step, "achieved_per_s"), num(step, "offered_per_s")))
+            &[
+                format!(
+                    "dashboard fan-out, {} conversations × 1 msg/s, {} consoles",
+                    plain(num(step, "conversations")),
+                    plain(num(step, "consoles"))
+                ),
+                format!(
+                    "{} msg/s sustained; delay p50 {} p99 {}",
+                    plain(num(step, "achieved_per_s")),
+                    ms(num(step, "dashboard_delay_ms.p50")),
+                    ms(num(step, "dashboard_delay_ms.p99"))
+                ),
+                format!("{} msg/s offered", plain(num(step, "offered_per_s"))),
+                times(ratio_of(num(step, "achieved_per_s"), num(step, "offered_per_s"))),
+            ],
         );
     }
     let _ = writeln!(out);

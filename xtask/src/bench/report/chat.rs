@@ -4,20 +4,26 @@ use std::fmt::Write as _;
 
 use serde_json::Value;
 
-use super::{conversations, get, ms, num, part, pcts, plain, ratios, short, times};
+use super::{Format, conversations, get, head, ms, num, part, pcts, plain, ratios, row, short, times};
 
 pub(super) fn relay(f: &Value, out: &mut String) {
     let _ = writeln!(out, "## 3. Relay latency\n");
     let Some(r) = part(f, "relay", out) else { return };
-    let _ = writeln!(
+    head(
         out,
-        "| conversations | direction | Baton p50 / p95 / p99 | bare relay p50 / p95 / p99 | Baton ÷ bare | samples (Baton, bare) |"
+        &[
+            "conversations",
+            "direction",
+            "Baton p50 / p95 / p99",
+            "bare relay p50 / p95 / p99",
+            "Baton ÷ bare",
+            "samples (Baton, bare)",
+        ],
     );
-    let _ = writeln!(out, "|---|---|---|---|---|---|");
     let levels = r["levels"].as_array().map_or(&[][..], Vec::as_slice);
     for level in levels {
         if let Some(e) = level["error"].as_str() {
-            let _ = writeln!(out, "| {} | – | {e} | | | |", plain(num(level, "conversations")));
+            row(out, &[plain(num(level, "conversations")).as_str(), "–", e, "", "", ""]);
             continue;
         }
         for (label, key, ratio_key) in [
@@ -25,39 +31,55 @@ pub(super) fn relay(f: &Value, out: &mut String) {
             ("agent → customer", "agent_to_customer_ms", "agent_to_customer"),
         ] {
             let p = ["p50", "p95", "p99"];
-            let _ = writeln!(
+            row(
                 out,
-                "| {} | {label} | {} | {} | {} | {}, {} |",
-                plain(num(level, "conversations")),
-                pcts(level, &format!("baton.{key}"), &p),
-                pcts(level, &format!("bare.{key}"), &p),
-                ratios(level, &format!("ratio.{ratio_key}"), &p),
-                plain(num(level, &format!("baton.{key}.count"))),
-                plain(num(level, &format!("bare.{key}.count")))
+                &[
+                    plain(num(level, "conversations")),
+                    label.to_string(),
+                    pcts(level, &format!("baton.{key}"), &p),
+                    pcts(level, &format!("bare.{key}"), &p),
+                    ratios(level, &format!("ratio.{ratio_key}"), &p),
+                    format!(
+                        "{}, {}",
+                        plain(num(level, &format!("baton.{key}.count"))),
+                        plain(num(level, &format!("bare.{key}.count")))
+                    ),
+                ],
             );
         }
     }
-    let _ = writeln!(
+    let _ = writeln!(out);
+    head(
         out,
-        "\n| conversations | messages/s (Baton, bare) | workerd busy with nothing sent (Baton, bare) | workerd CPU per message beyond that: Baton | bare | ratio | undelivered (Baton, bare) | error frames (Baton) |"
+        &[
+            "conversations",
+            "messages/s (Baton, bare)",
+            "workerd busy with nothing sent (Baton, bare)",
+            "workerd CPU per message beyond that: Baton",
+            "bare",
+            "ratio",
+            "undelivered (Baton, bare)",
+            "error frames (Baton)",
+        ],
     );
-    let _ = writeln!(out, "|---|---|---|---|---|---|---|---|");
-    let cores = |v: Option<f64>| v.map_or("–".into(), |c| format!("{:.1} %", c * 100.0));
+    let cores: Format = |v| v.map_or("–".into(), |c| format!("{:.1} %", c * 100.0));
     for level in levels.iter().filter(|l| l["error"].is_null()) {
-        let _ = writeln!(
+        let both = |key: &str, fmt: Format| {
+            format!("{}, {}", fmt(num(level, &format!("baton.{key}"))), fmt(num(level, &format!("bare.{key}"))))
+        };
+        let errors = level["baton"]["errors"].as_object().map_or(0, |e| e.values().filter_map(Value::as_u64).sum());
+        row(
             out,
-            "| {} | {}, {} | {}, {} | {} | {} | {} | {}, {} | {} |",
-            plain(num(level, "conversations")),
-            plain(num(level, "baton.rate_per_s")),
-            plain(num(level, "bare.rate_per_s")),
-            cores(num(level, "baton.workerd_idle_cores")),
-            cores(num(level, "bare.workerd_idle_cores")),
-            ms(num(level, "baton.workerd_cpu_ms_per_message_net_of_idle")),
-            ms(num(level, "bare.workerd_cpu_ms_per_message_net_of_idle")),
-            times(num(level, "ratio.workerd_cpu_per_message_net_of_idle")),
-            plain(num(level, "baton.undelivered")),
-            plain(num(level, "bare.undelivered")),
-            level["baton"]["errors"].as_object().map_or(0, |e| e.values().filter_map(Value::as_u64).sum::<u64>())
+            &[
+                plain(num(level, "conversations")),
+                both("rate_per_s", plain),
+                both("workerd_idle_cores", cores),
+                ms(num(level, "baton.workerd_cpu_ms_per_message_net_of_idle")),
+                ms(num(level, "bare.workerd_cpu_ms_per_message_net_of_idle")),
+                times(num(level, "ratio.workerd_cpu_per_message_net_of_idle")),
+                both("undelivered", plain),
+                errors.to_string(),
+            ],
         );
     }
     wake_up(&r["wake_up"], out);
@@ -112,29 +134,41 @@ fn wake_up(w: &Value, out: &mut String) {
         let _ = writeln!(out, "\nThe wake-up measurement did not run: {e}");
         return;
     }
-    let _ = writeln!(
-        out,
-        "\n| {} conversations each, silent for {} s, p50 / p95 | relayed: first message after the silence | \
-         relayed: the next message | ratio | until the server is done: first | next | ratio |",
+    let _ = writeln!(out);
+    let first_column = format!(
+        "{} conversations each, silent for {} s, p50 / p95",
         plain(num(w, "conversations")),
         plain(num(w, "silence_s"))
     );
-    let _ = writeln!(out, "|---|---|---|---|---|---|---|");
+    head(
+        out,
+        &[
+            first_column.as_str(),
+            "relayed: first message after the silence",
+            "relayed: the next message",
+            "ratio",
+            "until the server is done: first",
+            "next",
+            "ratio",
+        ],
+    );
     let p = ["p50", "p95"];
     for (label, key) in [("Baton", "baton"), ("bare relay", "bare")] {
         if let Some(e) = w[key]["error"].as_str() {
-            let _ = writeln!(out, "| {label} | {e} | | | | | |");
+            row(out, &[label, e, "", "", "", "", ""]);
             continue;
         }
-        let _ = writeln!(
+        row(
             out,
-            "| {label} | {} | {} | {} | {} | {} | {} |",
-            pcts(w, &format!("{key}.after_silence.relayed_ms"), &p),
-            pcts(w, &format!("{key}.next_message.relayed_ms"), &p),
-            ratios(w, &format!("{key}.ratio_relayed"), &p),
-            pcts(w, &format!("{key}.after_silence.done_ms"), &p),
-            pcts(w, &format!("{key}.next_message.done_ms"), &p),
-            ratios(w, &format!("{key}.ratio_done"), &p)
+            &[
+                label.to_string(),
+                pcts(w, &format!("{key}.after_silence.relayed_ms"), &p),
+                pcts(w, &format!("{key}.next_message.relayed_ms"), &p),
+                ratios(w, &format!("{key}.ratio_relayed"), &p),
+                pcts(w, &format!("{key}.after_silence.done_ms"), &p),
+                pcts(w, &format!("{key}.next_message.done_ms"), &p),
+                ratios(w, &format!("{key}.ratio_done"), &p),
+            ],
         );
     }
 }
@@ -168,8 +202,9 @@ fn relay_pace_note(levels: &[Value], wake: &Value, out: &mut String) {
          active cost no more per message (part 6's first rows). What differs is the pace: at this size each \
          conversation is silent for {}–{} s between its messages, against {}–{} s. workerd puts an object whose \
          sockets have been silent for about ten seconds to rest, and its in-memory state goes with it, so the \
-         next message pays for waking it; Baton's conversation then also reads and indexes the site's knowledge \
-         base again.{woken} Rarely-speaking conversations, the common case on a real site, pay this on most of \
+         next message pays for waking it: Baton's object is built again and reads its conversation back from \
+         SQLite (the site's indexed knowledge base is not lost with it; the isolate's conversations share one \
+         copy per site).{woken} Rarely-speaking conversations, the common case on a real site, pay this on most of \
          their messages.",
         plain(num(last, "conversations")),
         times(Some(c1 / c0)),
@@ -189,26 +224,25 @@ fn relay_pace_note(levels: &[Value], wake: &Value, out: &mut String) {
 pub(super) fn takeover(f: &Value, out: &mut String) {
     let _ = writeln!(out, "## 4. Takeover latency\n");
     let Some(t) = part(f, "takeover", out) else { return };
-    let _ = writeln!(
-        out,
-        "| path | takeover p50 / p95 | baseline: plain agent message p50 / p95 | ratio p50 / p95 | samples |"
-    );
-    let _ = writeln!(out, "|---|---|---|---|---|");
+    head(out, &["path", "takeover p50 / p95", "baseline: plain agent message p50 / p95", "ratio p50 / p95", "samples"]);
     for (label, key) in [
         ("protocol: `take_over` frame → customer's socket reads the mode change", "protocol"),
         ("browsers: click on \"Take over\" → widget shows \"… joined the conversation\"", "browser"),
     ] {
         if let Some(e) = t[key]["error"].as_str() {
-            let _ = writeln!(out, "| {label} | {e} | | | |");
+            row(out, &[label, e, "", "", ""]);
             continue;
         }
-        let _ = writeln!(
+        let p = ["p50", "p95"];
+        row(
             out,
-            "| {label} | {} | {} | {} | {} |",
-            pcts(t, &format!("{key}.takeover_ms"), &["p50", "p95"]),
-            pcts(t, &format!("{key}.plain_message_ms"), &["p50", "p95"]),
-            ratios(t, &format!("{key}.ratio"), &["p50", "p95"]),
-            plain(num(t, &format!("{key}.takeover_ms.count")))
+            &[
+                label.to_string(),
+                pcts(t, &format!("{key}.takeover_ms"), &p),
+                pcts(t, &format!("{key}.plain_message_ms"), &p),
+                ratios(t, &format!("{key}.ratio"), &p),
+                plain(num(t, &format!("{key}.takeover_ms.count"))),
+            ],
         );
     }
     let errors: Vec<&str> = ["protocol.errors", "browser.errors"]

@@ -4,7 +4,7 @@ use std::fmt::Write as _;
 
 use serde_json::Value;
 
-use super::{get, ms, num, part, pcts, plain, ratio_of, ratios, short, us};
+use super::{get, head, ms, num, part, pcts, plain, ratio_of, ratios, row, short, us};
 use crate::bench::growth;
 
 pub(super) fn bot(f: &Value, out: &mut String) {
@@ -15,11 +15,18 @@ pub(super) fn bot(f: &Value, out: &mut String) {
         let _ = writeln!(out, "_Not measured in this run._\n");
         return;
     }
-    let _ = writeln!(
+    head(
         out,
-        "| articles | CPU per message (native) | index build (native) | reply in workerd p50 / p95 | baseline: plain message p50 / p95 | reply ÷ plain p50 / p95 | conversation start (loads and indexes the articles) p50 |"
+        &[
+            "articles",
+            "CPU per message (native)",
+            "index build (native)",
+            "reply in workerd p50 / p95",
+            "baseline: plain message p50 / p95",
+            "reply ÷ plain p50 / p95",
+            "conversation start: the site's first (loads and indexes the articles) / later p50",
+        ],
     );
-    let _ = writeln!(out, "|---|---|---|---|---|---|---|");
     let mut sizes: Vec<f64> = Vec::new();
     for path in ["bot_cpu.respond", "bot.sizes"] {
         for row in get(f, path).as_array().into_iter().flatten() {
@@ -38,16 +45,22 @@ pub(super) fn bot(f: &Value, out: &mut String) {
     };
     for n in sizes {
         let (respond, build, reply) = (find("bot_cpu.respond", n), find("bot_cpu.build", n), find("bot.sizes", n));
-        let _ = writeln!(
+        let p = ["p50", "p95"];
+        row(
             out,
-            "| {} | {} | {} | {} | {} | {} | {} |",
-            plain(Some(n)),
-            us(num(&respond, "mean_us")),
-            us(num(&build, "mean_us")),
-            reply["error"].as_str().map_or_else(|| pcts(&reply, "reply_ms", &["p50", "p95"]), |e| e.to_string()),
-            pcts(&reply, "plain_message_ms", &["p50", "p95"]),
-            ratios(&reply, "ratio", &["p50", "p95"]),
-            ms(num(&reply, "conversation_start_ms.p50"))
+            &[
+                plain(Some(n)),
+                us(num(&respond, "mean_us")),
+                us(num(&build, "mean_us")),
+                reply["error"].as_str().map_or_else(|| pcts(&reply, "reply_ms", &p), str::to_string),
+                pcts(&reply, "plain_message_ms", &p),
+                ratios(&reply, "ratio", &p),
+                format!(
+                    "{} / {}",
+                    ms(num(&reply, "first_conversation_start_ms")),
+                    ms(num(&reply, "conversation_start_ms.p50"))
+                ),
+            ],
         );
     }
     if let Some(e) = cpu["error"].as_str() {
@@ -72,9 +85,11 @@ pub(super) fn bot(f: &Value, out: &mut String) {
          shop's and then the brain's synthetic help-centre articles (`knowledge::synthetic_articles`). In workerd: \
          a site per size seeded with the same articles and escalation turned off (so the bot answers every \
          message); conversations one after another, each asking {} questions in turn, from the customer's write \
-         to the customer's socket reading the bot's `event`. A conversation's object fetches the site's articles \
-         and builds their index when the conversation starts (and keeps it for a minute), so that cost shows in \
-         the start request (`POST /api/sites/{{site}}/conversations`), not in the replies. Baseline: after each \
+         to the customer's socket reading the bot's `event`. Conversations share one indexed copy of a site's \
+         articles per workerd isolate, kept for a minute and replaced as soon as the articles or rules change: \
+         the site's first conversation fetches the articles and builds the index when it starts, so that cost \
+         shows in its start request (`POST /api/sites/{{site}}/conversations`), and later conversations start \
+         without it. Baseline: after each \
          question, a plain customer message in a conversation an agent took over on the same site, to the agent's \
          socket. Replies quoted an article: {}.\n",
         plain(num(workerd, "messages_per_conversation")),
@@ -85,11 +100,21 @@ pub(super) fn bot(f: &Value, out: &mut String) {
 pub(super) fn fanout(f: &Value, out: &mut String) {
     let _ = writeln!(out, "## 6. Dashboard fan-out\n");
     let Some(d) = part(f, "fanout", out) else { return };
-    let _ = writeln!(
+    head(
         out,
-        "| conversations × 1 msg/s | consoles | offered msg/s | sustained msg/s | ack p50 / p99 | dashboard delay p50 / p99 | row updates missed | final rows behind | workerd CPU per message | CPU busy: workerd, bench client |"
+        &[
+            "conversations × 1 msg/s",
+            "consoles",
+            "offered msg/s",
+            "sustained msg/s",
+            "ack p50 / p99",
+            "dashboard delay p50 / p99",
+            "row updates missed",
+            "final rows behind",
+            "workerd CPU per message",
+            "CPU busy: workerd, bench client",
+        ],
     );
-    let _ = writeln!(out, "|---|---|---|---|---|---|---|---|---|---|");
     let subscribers: Vec<&Value> = d["subscribers"].as_array().into_iter().flatten().collect();
     // A step the subscriber series already measured is not listed twice.
     let steps = d["steps"].as_array().into_iter().flatten().filter(|s| !subscribers.contains(s));
@@ -99,21 +124,21 @@ pub(super) fn fanout(f: &Value, out: &mut String) {
             ratio_of(num(s, &format!("cpu.{key}")), num(s, "cpu.wall_s"))
                 .map_or("–".into(), |b| format!("{:.0} %", b * 100.0))
         };
-        let _ = writeln!(
+        let p = ["p50", "p99"];
+        row(
             out,
-            "| {} | {} | {} | {} | {} | {} | {} of {} | {} | {} | {}, {} |",
-            plain(num(s, "conversations")),
-            plain(num(s, "consoles")),
-            plain(num(s, "offered_per_s")),
-            plain(num(s, "achieved_per_s")),
-            pcts(s, "ack_ms", &["p50", "p99"]),
-            pcts(s, "dashboard_delay_ms", &["p50", "p99"]),
-            plain(num(s, "updates_missed")),
-            plain(num(s, "updates_expected")),
-            plain(num(s, "final_rows_wrong")),
-            ms(num(s, "workerd_cpu_ms_per_message")),
-            busy("workerd_cpu_s"),
-            busy("bench_client_cpu_s")
+            &[
+                plain(num(s, "conversations")),
+                plain(num(s, "consoles")),
+                plain(num(s, "offered_per_s")),
+                plain(num(s, "achieved_per_s")),
+                pcts(s, "ack_ms", &p),
+                pcts(s, "dashboard_delay_ms", &p),
+                format!("{} of {}", plain(num(s, "updates_missed")), plain(num(s, "updates_expected"))),
+                plain(num(s, "final_rows_wrong")),
+                ms(num(s, "workerd_cpu_ms_per_message")),
+                format!("{}, {}", busy("workerd_cpu_s"), busy("bench_client_cpu_s")),
+            ],
         );
     }
     if let Some(e) = d["error"].as_str() {
@@ -167,8 +192,7 @@ pub(super) fn growth_section(f: &Value, out: &mut String) {
         let _ = writeln!(out, "_Not enough sizes measured in this run._\n");
         return;
     }
-    let _ = writeln!(out, "| figure | by | at each size | growth exponent k (value ∝ size^k) | verdict |");
-    let _ = writeln!(out, "|---|---|---|---|---|");
+    head(out, &["figure", "by", "at each size", "growth exponent k (value ∝ size^k)", "verdict"]);
     for s in series {
         let unit = s["unit"].as_str().unwrap_or("");
         let points: Vec<String> = s["points"]
@@ -177,14 +201,15 @@ pub(super) fn growth_section(f: &Value, out: &mut String) {
             .flatten()
             .map(|p| format!("{}: {} {unit}", plain(num(p, "0")), short(num(p, "1"))))
             .collect();
-        let _ = writeln!(
+        row(
             out,
-            "| {} | {} | {} | {} | {} |",
-            s["what"].as_str().unwrap_or("?"),
-            s["size"].as_str().unwrap_or("?"),
-            points.join(", "),
-            num(s, "exponent").map_or("–".into(), |k| format!("{k:.2}")),
-            s["verdict"].as_str().unwrap_or("–")
+            &[
+                s["what"].as_str().unwrap_or("?").to_string(),
+                s["size"].as_str().unwrap_or("?").to_string(),
+                points.join(", "),
+                num(s, "exponent").map_or("–".into(), |k| format!("{k:.2}")),
+                s["verdict"].as_str().unwrap_or("–").to_string(),
+            ],
         );
     }
     let limit = &g["first_limit"];
