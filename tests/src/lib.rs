@@ -3,6 +3,7 @@
 
 pub mod api;
 pub mod browser;
+pub mod cli;
 pub mod host_page;
 pub mod model_stub;
 pub mod process;

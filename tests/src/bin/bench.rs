@@ -17,7 +17,7 @@ use std::time::{Duration, Instant};
 use futures::FutureExt;
 use serde_json::{Map, Value, json};
 
-use baton_e2e::{Browser, repo_root};
+use baton_e2e::{Browser, cli, repo_root};
 
 use crate::bench::options::{Options, Part};
 use crate::bench::pair::BatonTarget;
@@ -40,7 +40,7 @@ const PART_MARGIN: Duration = Duration::from_secs(30);
 /// Each part's own bound, in the order they run.
 fn part_limit(part: Part) -> Duration {
     Duration::from_secs(match part {
-        Part::Host => 120,
+        Part::Host => 240,
         Part::Takeover => 120,
         Part::Bot => 120,
         Part::Relay => 330,
@@ -49,24 +49,15 @@ fn part_limit(part: Part) -> Duration {
 }
 
 fn main() -> ExitCode {
-    let args: Vec<String> = std::env::args().skip(1).collect();
-    if args.iter().any(|a| a == "-h" || a == "--help") {
-        print!("{}", bench::options::USAGE);
-        return ExitCode::SUCCESS;
-    }
-    let options = match Options::parse(&args, repo_root().join("target/bench/bench.json")) {
+    let options = match cli::options(bench::options::USAGE, |args| {
+        Options::parse(args, repo_root().join("target/bench/bench.json"))
+    }) {
         Ok(options) => options,
-        Err(message) => {
-            eprintln!("{message}");
-            return ExitCode::from(2);
-        }
+        Err(code) => return code,
     };
-    let runtime = match tokio::runtime::Builder::new_multi_thread().enable_all().build() {
+    let runtime = match cli::runtime("bench") {
         Ok(runtime) => runtime,
-        Err(e) => {
-            eprintln!("bench: cannot start the async runtime: {e}");
-            return ExitCode::FAILURE;
-        }
+        Err(code) => return code,
     };
     let started = Instant::now();
     let figures = runtime.block_on(async {

@@ -11,7 +11,7 @@ mod load;
 use std::process::ExitCode;
 use std::time::Duration;
 
-use baton_e2e::repo_root;
+use baton_e2e::{cli, repo_root};
 
 use crate::load::options::Options;
 use crate::load::report::Report;
@@ -24,24 +24,15 @@ const SETUP_ALLOWANCE: Duration = Duration::from_secs(300);
 const FINISH_ALLOWANCE: Duration = Duration::from_secs(240);
 
 fn main() -> ExitCode {
-    let args: Vec<String> = std::env::args().skip(1).collect();
-    if args.iter().any(|a| a == "-h" || a == "--help") {
-        print!("{}", load::options::USAGE);
-        return ExitCode::SUCCESS;
-    }
-    let options = match Options::parse(&args, seed_from_time(), repo_root().join("target/bench/load.json")) {
+    let options = match cli::options(load::options::USAGE, |args| {
+        Options::parse(args, seed_from_time(), repo_root().join("target/bench/load.json"))
+    }) {
         Ok(options) => options,
-        Err(message) => {
-            eprintln!("{message}");
-            return ExitCode::from(2);
-        }
+        Err(code) => return code,
     };
-    let runtime = match tokio::runtime::Builder::new_multi_thread().enable_all().build() {
+    let runtime = match cli::runtime("load") {
         Ok(runtime) => runtime,
-        Err(e) => {
-            eprintln!("load: cannot start the async runtime: {e}");
-            return ExitCode::FAILURE;
-        }
+        Err(code) => return code,
     };
     // Nothing in the run may outlast this; when it is reached the run is dropped, which stops wrangler.
     let hard_deadline = SETUP_ALLOWANCE + options.run_for + options.drain_for + FINISH_ALLOWANCE;

@@ -145,9 +145,10 @@ pub(super) fn host(f: &Value, out: &mut String) {
          page has run, so the loader's own request is the one thing the widget adds before the load event (the \
          glue and the wasm come after it, see part 1).\n\n\
          - **First visit**: load event p50 {} with the widget against {} without ({}, {:+.1} ms). The loader's \
-         request took p50 {} (queued {}, connecting {}, waiting for the server {}, downloading {}): nearly all of \
-         it is `wrangler dev` answering while the freshly started browser keeps both cores of this machine busy \
-         (the same request from the bench client, with no browser running, took p50 {}). The page paints and stays \
+         request took p50 {} (queued {}, connecting {}, waiting for the server {}, downloading {}): it is mostly \
+         waiting, in the browser's queue and for `wrangler dev` to answer, while the freshly started browser keeps \
+         both cores of this machine busy (the same request from the bench client, with no browser running, took \
+         p50 {}). The page paints and stays \
          responsive meanwhile (first contentful paint and blocking time above).\n\
          - **Repeat visit** (the next page view, same profile): {} with against {} without ({}); the loader came \
          from the browser's cache in {} of {} loads. It may be reused for 5 minutes and then, for a day, while a \
