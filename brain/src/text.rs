@@ -9,13 +9,21 @@ use rust_stemmers::{Algorithm, Stemmer};
 /// Lowercased runs of Unicode alphanumerics. Apostrophes inside words are dropped
 /// ("don't" → "dont"), so contractions stay one word.
 pub fn words(text: &str) -> Vec<String> {
+    split_words(text, |_| false)
+}
+
+/// Splits `text` into lowercased alphanumeric runs. An apostrophe inside a word is dropped, or
+/// ends the word when `ends_at_apostrophe` says so of the letters before it.
+fn split_words(text: &str, ends_at_apostrophe: impl Fn(&str) -> bool) -> Vec<String> {
     let mut out = Vec::new();
     let mut current = String::new();
     for c in text.chars() {
         if c.is_alphanumeric() {
             current.extend(c.to_lowercase());
         } else if (c == '\'' || c == '’') && !current.is_empty() {
-            continue;
+            if ends_at_apostrophe(&current) {
+                out.push(std::mem::take(&mut current));
+            }
         } else if !current.is_empty() {
             out.push(std::mem::take(&mut current));
         }
@@ -68,23 +76,7 @@ pub fn near(typed: &str, known: &str) -> bool {
 /// Like `words`, but French and similar elisions are split ("l'adresse" → "l", "adresse") so the
 /// content word can be found; English contractions still stay one word ("don't" → "dont").
 pub fn search_words(text: &str) -> Vec<String> {
-    let mut out = Vec::new();
-    let mut current = String::new();
-    for c in text.chars() {
-        if c.is_alphanumeric() {
-            current.extend(c.to_lowercase());
-        } else if (c == '\'' || c == '’') && !current.is_empty() {
-            if ELISIONS.contains(&current.as_str()) {
-                out.push(std::mem::take(&mut current));
-            }
-        } else if !current.is_empty() {
-            out.push(std::mem::take(&mut current));
-        }
-    }
-    if !current.is_empty() {
-        out.push(current);
-    }
-    out
+    split_words(text, |before| ELISIONS.contains(&before))
 }
 
 /// Words that lose their vowel before another word in French (and the odd Italian or Portuguese
