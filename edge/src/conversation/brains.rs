@@ -22,6 +22,12 @@ struct Cached {
     brain: Rc<Brain>,
 }
 
+impl Cached {
+    fn unexpired(&self, now: u64) -> bool {
+        now.saturating_sub(self.fetched_at) < TTL_MS
+    }
+}
+
 thread_local! {
     // Workers run each isolate on one thread: this is per isolate, shared by its objects.
     static BRAINS: RefCell<HashMap<String, Cached>> = RefCell::new(HashMap::new());
@@ -30,10 +36,7 @@ thread_local! {
 /// The site's brain, if the cached one is fresh at `now` and at least `min_version`.
 pub fn fresh(site: &str, now: u64, min_version: u64) -> Option<Rc<Brain>> {
     BRAINS.with_borrow(|brains| {
-        brains
-            .get(site)
-            .filter(|c| now.saturating_sub(c.fetched_at) < TTL_MS && c.version >= min_version)
-            .map(|c| c.brain.clone())
+        brains.get(site).filter(|c| c.unexpired(now) && c.version >= min_version).map(|c| c.brain.clone())
     })
 }
 
@@ -46,7 +49,7 @@ pub fn any(site: &str) -> Option<Rc<Brain>> {
 /// the map holds only sites this isolate is serving.
 pub fn keep(site: &str, now: u64, version: u64, brain: Rc<Brain>) {
     BRAINS.with_borrow_mut(|brains| {
-        brains.retain(|_, c| now.saturating_sub(c.fetched_at) < TTL_MS);
+        brains.retain(|_, c| c.unexpired(now));
         if brains.get(site).is_some_and(|c| c.version > version) {
             return;
         }

@@ -21,7 +21,7 @@ use worker::{
 use crate::http::{self, ApiResult, OrInternal, now_ms, ok_json, read_json};
 use crate::ids;
 use crate::internal::{SITE_HEADER, trusted};
-use store::{PreparedAccount, SiteStore, parse_role};
+use store::{PreparedAccount, SiteSettings, SiteStore, parse_role};
 
 const DASHBOARD_TAG: &str = "dashboard";
 
@@ -91,7 +91,7 @@ impl DurableObject for SiteDO {
     async fn fetch(&self, mut req: Request) -> worker::Result<Response> {
         let result = match (req.method(), req.path().as_str()) {
             (Method::Post, "/seed") => self.seed(&mut req).await,
-            (Method::Get, "/info") => self.record_with_version().map(|record| ok_json(&record)),
+            (Method::Get, "/info") => self.record().map(|record| ok_json(&record)),
             (Method::Post, "/login") => self.login(&mut req).await,
             (Method::Post, "/admit-start") => self.admit_start(&mut req).await,
             (Method::Get, "/knowledge") => self.knowledge(),
@@ -151,17 +151,14 @@ impl SiteDO {
             .ok_or_else(|| ApiError::new(ErrorCode::NotFound, "no such site"))
     }
 
-    fn record_with_version(&self) -> ApiResult<SiteRecord> {
-        let mut record = self.record()?;
-        record.knowledge_version = self.store.settings().or_internal("reading the site's settings")?.knowledge_version;
-        Ok(record)
-    }
-
-    /// Marks the knowledge base changed, so new conversations do not answer from an older copy.
-    fn knowledge_changed(&self) -> ApiResult<()> {
+    /// Applies `edit` to the settings and marks the knowledge base changed, so new conversations
+    /// do not answer from an older copy. Every change to what the bot reads goes through here.
+    fn change_knowledge(&self, edit: impl FnOnce(&mut SiteSettings)) -> ApiResult<SiteSettings> {
         let mut settings = self.store.settings().or_internal("reading the site's settings")?;
+        edit(&mut settings);
         settings.touch_knowledge(now_ms());
-        self.store.save_settings(&settings).or_internal("storing the knowledge version")
+        self.store.save_settings(&settings).or_internal("storing the site's settings")?;
+        Ok(settings)
     }
 
     fn info(&self) -> ApiResult<SiteInfo> {
@@ -283,7 +280,7 @@ impl SiteDO {
             }
         };
         let article = self.store.put_article(&id, &put.article).or_internal("storing the article")?;
-        self.knowledge_changed()?;
+        self.change_knowledge(|_| {})?;
         Ok(ok_json(&article))
     }
 
@@ -292,7 +289,7 @@ impl SiteDO {
         if !self.store.delete_article(&id).or_internal("deleting the article")? {
             return Err(ApiError::new(ErrorCode::NotFound, "no such article"));
         }
-        self.knowledge_changed()?;
+        self.change_knowledge(|_| {})?;
         Ok(ok_json(&serde_json::json!({ "ok": true })))
     }
 
@@ -304,10 +301,7 @@ impl SiteDO {
     async fn put_rules(&self, req: &mut Request) -> ApiResult<Response> {
         self.info()?;
         let rules: SiteRules = read_json(req).await?;
-        let mut settings = self.store.settings().or_internal("reading the site's settings")?;
-        settings.rules = rules;
-        settings.touch_knowledge(now_ms());
-        self.store.save_settings(&settings).or_internal("storing the rules")?;
+        let settings = self.change_knowledge(|settings| settings.rules = rules)?;
         Ok(ok_json(&settings.rules))
     }
 

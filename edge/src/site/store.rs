@@ -147,18 +147,18 @@ impl SiteStore {
         Ok(())
     }
 
-    /// The site's public face and the origins allowed to embed its widget.
+    /// The site's public face, the origins allowed to embed its widget, and its knowledge version.
     pub fn record(&self) -> worker::Result<Option<SiteRecord>> {
         let rows: Vec<SiteRow> = self
             .sql
             .exec("SELECT site, name, bot_name, greeting, allowed_origins FROM site WHERE one = 1", None)?
             .to_array()?;
-        Ok(rows.into_iter().next().map(|r| SiteRecord {
+        let Some(r) = rows.into_iter().next() else { return Ok(None) };
+        Ok(Some(SiteRecord {
             info: SiteInfo { id: r.site, name: r.name, bot_name: r.bot_name, greeting: r.greeting },
             // Written by `replace` from a Vec<String>; unreadable means nothing is allowed.
             allowed_origins: serde_json::from_str(&r.allowed_origins).unwrap_or_default(),
-            // Kept with the settings; the SiteDO adds it where it is needed.
-            knowledge_version: 0,
+            knowledge_version: self.settings()?.knowledge_version,
         }))
     }
 
