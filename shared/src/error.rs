@@ -2,6 +2,38 @@
 
 use serde::{Deserialize, Serialize};
 
+/// Gives a fieldless wire enum `ALL`, `as_str`, `parse` and `Display` from one list of
+/// `Variant = "name"` pairs, the names being serde's encoding (every enum's tests check that).
+/// The list is also the `as_str` match, so the compiler refuses a variant left out of it:
+/// `ALL` holds every variant by construction.
+macro_rules! wire_names {
+    ($ty:ident { $($variant:ident = $name:literal),+ $(,)? }) => {
+        impl $ty {
+            /// Every variant.
+            pub const ALL: &'static [$ty] = &[$($ty::$variant),+];
+
+            /// The name on the wire.
+            pub const fn as_str(self) -> &'static str {
+                match self {
+                    $($ty::$variant => $name),+
+                }
+            }
+
+            /// The variant named `name` on the wire; `None` for a name this build does not know.
+            pub fn parse(name: &str) -> Option<$ty> {
+                $ty::ALL.iter().copied().find(|v| v.as_str() == name)
+            }
+        }
+
+        impl std::fmt::Display for $ty {
+            fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str(self.as_str())
+            }
+        }
+    };
+}
+pub(crate) use wire_names;
+
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum ErrorCode {
@@ -32,37 +64,35 @@ pub enum ErrorCode {
     Internal,
 }
 
-impl ErrorCode {
-    pub fn as_str(self) -> &'static str {
-        match self {
-            ErrorCode::BadRequest => "bad_request",
-            ErrorCode::MalformedJson => "malformed_json",
-            ErrorCode::UnknownType => "unknown_type",
-            ErrorCode::FrameTooLarge => "frame_too_large",
-            ErrorCode::TextTooLong => "text_too_long",
-            ErrorCode::EmptyText => "empty_text",
-            ErrorCode::InvalidClientId => "invalid_client_id",
-            ErrorCode::ProtocolVersion => "protocol_version",
-            ErrorCode::HelloRequired => "hello_required",
-            ErrorCode::Unauthorized => "unauthorized",
-            ErrorCode::TokenInvalid => "token_invalid",
-            ErrorCode::TokenExpired => "token_expired",
-            ErrorCode::Forbidden => "forbidden",
-            ErrorCode::NotFound => "not_found",
-            ErrorCode::AlreadyHeld => "already_held",
-            ErrorCode::NotHolder => "not_holder",
-            ErrorCode::StaleEpoch => "stale_epoch",
-            ErrorCode::ConversationClosed => "conversation_closed",
-            ErrorCode::InvalidRating => "invalid_rating",
-            ErrorCode::InvalidAvatar => "invalid_avatar",
-            ErrorCode::LoginFailed => "login_failed",
-            ErrorCode::RateLimited => "rate_limited",
-            ErrorCode::InvalidArticle => "invalid_article",
-            ErrorCode::InvalidRules => "invalid_rules",
-            ErrorCode::Internal => "internal",
-        }
-    }
+wire_names!(ErrorCode {
+    BadRequest = "bad_request",
+    MalformedJson = "malformed_json",
+    UnknownType = "unknown_type",
+    FrameTooLarge = "frame_too_large",
+    TextTooLong = "text_too_long",
+    EmptyText = "empty_text",
+    InvalidClientId = "invalid_client_id",
+    ProtocolVersion = "protocol_version",
+    HelloRequired = "hello_required",
+    Unauthorized = "unauthorized",
+    TokenInvalid = "token_invalid",
+    TokenExpired = "token_expired",
+    Forbidden = "forbidden",
+    NotFound = "not_found",
+    AlreadyHeld = "already_held",
+    NotHolder = "not_holder",
+    StaleEpoch = "stale_epoch",
+    ConversationClosed = "conversation_closed",
+    InvalidRating = "invalid_rating",
+    InvalidAvatar = "invalid_avatar",
+    LoginFailed = "login_failed",
+    RateLimited = "rate_limited",
+    InvalidArticle = "invalid_article",
+    InvalidRules = "invalid_rules",
+    Internal = "internal",
+});
 
+impl ErrorCode {
     /// HTTP status used when this code is returned by a REST endpoint.
     pub fn http_status(self) -> u16 {
         match self {
@@ -76,12 +106,6 @@ impl ErrorCode {
             ErrorCode::Internal => 500,
             _ => 400,
         }
-    }
-}
-
-impl std::fmt::Display for ErrorCode {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
     }
 }
 
@@ -113,3 +137,34 @@ impl std::fmt::Display for ApiError {
 }
 
 impl std::error::Error for ApiError {}
+
+/// Checks a `wire_names!` enum against serde: every name in `all` is the variant's serde
+/// encoding, parses back to it, and is used once.
+#[cfg(test)]
+pub(crate) fn assert_names_match_serde<T>(all: &[T], as_str: fn(T) -> &'static str, parse: fn(&str) -> Option<T>)
+where
+    T: Copy + PartialEq + std::fmt::Debug + Serialize + serde::de::DeserializeOwned,
+{
+    let mut seen = std::collections::HashSet::new();
+    for &v in all {
+        let name = as_str(v);
+        assert_eq!(serde_json::to_string(&v).unwrap(), format!("\"{name}\""), "{v:?}");
+        assert_eq!(serde_json::from_str::<T>(&format!("\"{name}\"")).unwrap(), v, "{name}");
+        assert_eq!(parse(name), Some(v), "{name}");
+        assert!(seen.insert(name), "{name} is listed twice");
+    }
+    assert_eq!(parse(""), None);
+    assert_eq!(parse("no_such_name"), None);
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn error_codes_are_named_as_serde_names_them() {
+        assert_names_match_serde(ErrorCode::ALL, ErrorCode::as_str, ErrorCode::parse);
+        assert_eq!(ErrorCode::RateLimited.to_string(), "rate_limited");
+        assert_eq!(ApiError::new(ErrorCode::NotFound, "x").to_string(), "not_found: x");
+    }
+}

@@ -4,7 +4,7 @@
 
 use serde::{Deserialize, Serialize};
 
-use crate::error::{ApiError, ErrorCode};
+use crate::error::{ApiError, ErrorCode, wire_names};
 use crate::insight::{ComplianceIssue, Flag, Insight, Intent, SiteRules, VisitorAttributes};
 use crate::limits::{MAX_FRAME_BYTES, PROTOCOL_VERSION};
 
@@ -23,26 +23,7 @@ pub enum Mode {
     Closed,
 }
 
-impl Mode {
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Mode::Bot => "bot",
-            Mode::Queued => "queued",
-            Mode::Human => "human",
-            Mode::Closed => "closed",
-        }
-    }
-
-    pub fn parse(s: &str) -> Option<Mode> {
-        match s {
-            "bot" => Some(Mode::Bot),
-            "queued" => Some(Mode::Queued),
-            "human" => Some(Mode::Human),
-            "closed" => Some(Mode::Closed),
-            _ => None,
-        }
-    }
-}
+wire_names!(Mode { Bot = "bot", Queued = "queued", Human = "human", Closed = "closed" });
 
 /// An agent as customers and colleagues see them.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -62,6 +43,8 @@ pub enum Role {
     Agent,
 }
 
+wire_names!(Role { Customer = "customer", Agent = "agent" });
+
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum AccountRole {
@@ -80,12 +63,30 @@ pub enum Author {
 }
 
 impl Author {
+    /// The `kind` tag, e.g. `"agent"`.
     pub fn kind(&self) -> &'static str {
-        match self {
-            Author::Customer => "customer",
-            Author::Bot => "bot",
-            Author::Agent(_) => "agent",
-            Author::System => "system",
+        AuthorKind::of(self).as_str()
+    }
+}
+
+/// The `kind` tags of `Author`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum AuthorKind {
+    Customer,
+    Bot,
+    Agent,
+    System,
+}
+
+wire_names!(AuthorKind { Customer = "customer", Bot = "bot", Agent = "agent", System = "system" });
+
+impl AuthorKind {
+    pub fn of(author: &Author) -> AuthorKind {
+        match author {
+            Author::Customer => AuthorKind::Customer,
+            Author::Bot => AuthorKind::Bot,
+            Author::Agent(_) => AuthorKind::Agent,
+            Author::System => AuthorKind::System,
         }
     }
 }
@@ -104,6 +105,14 @@ pub enum ModeReason {
     HandedBack,
     Closed,
 }
+
+wire_names!(ModeReason {
+    CustomerAsked = "customer_asked",
+    BotEscalated = "bot_escalated",
+    AgentTookOver = "agent_took_over",
+    HandedBack = "handed_back",
+    Closed = "closed",
+});
 
 /// The bot's own view of a reply it sent, kept for agents.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -136,6 +145,28 @@ pub enum EventBody {
     },
     /// The customer rated the conversation, 1–5.
     Rating { score: u8 },
+}
+
+/// The `type` tags of `EventBody`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum EventBodyType {
+    Text,
+    Note,
+    Mode,
+    Rating,
+}
+
+wire_names!(EventBodyType { Text = "text", Note = "note", Mode = "mode", Rating = "rating" });
+
+impl EventBodyType {
+    pub fn of(body: &EventBody) -> EventBodyType {
+        match body {
+            EventBody::Text { .. } => EventBodyType::Text,
+            EventBody::Note { .. } => EventBodyType::Note,
+            EventBody::Mode { .. } => EventBodyType::Mode,
+            EventBody::Rating { .. } => EventBodyType::Rating,
+        }
+    }
 }
 
 /// One transcript entry, numbered by the conversation in one strictly increasing order.
@@ -216,9 +247,48 @@ impl ClientFrame {
     pub fn send(client_id: impl Into<String>, text: impl Into<String>) -> ClientFrame {
         ClientFrame::Send { client_id: client_id.into(), text: text.into(), send_anyway: false }
     }
+}
 
-    pub const TYPES: &'static [&'static str] =
-        &["hello", "send", "note", "typing", "request_human", "take_over", "hand_back", "rate", "ping"];
+/// The `type` tags of `ClientFrame`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum ClientFrameType {
+    Hello,
+    Send,
+    Note,
+    Typing,
+    RequestHuman,
+    TakeOver,
+    HandBack,
+    Rate,
+    Ping,
+}
+
+wire_names!(ClientFrameType {
+    Hello = "hello",
+    Send = "send",
+    Note = "note",
+    Typing = "typing",
+    RequestHuman = "request_human",
+    TakeOver = "take_over",
+    HandBack = "hand_back",
+    Rate = "rate",
+    Ping = "ping",
+});
+
+impl ClientFrameType {
+    pub fn of(frame: &ClientFrame) -> ClientFrameType {
+        match frame {
+            ClientFrame::Hello { .. } => ClientFrameType::Hello,
+            ClientFrame::Send { .. } => ClientFrameType::Send,
+            ClientFrame::Note { .. } => ClientFrameType::Note,
+            ClientFrame::Typing { .. } => ClientFrameType::Typing,
+            ClientFrame::RequestHuman { .. } => ClientFrameType::RequestHuman,
+            ClientFrame::TakeOver => ClientFrameType::TakeOver,
+            ClientFrame::HandBack => ClientFrameType::HandBack,
+            ClientFrame::Rate { .. } => ClientFrameType::Rate,
+            ClientFrame::Ping => ClientFrameType::Ping,
+        }
+    }
 }
 
 /// Frames a conversation sends to its clients.
@@ -269,6 +339,45 @@ pub enum ServerFrame {
         retry_after_ms: Option<u64>,
     },
     Pong,
+}
+
+/// The `type` tags of `ServerFrame`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum ServerFrameType {
+    Welcome,
+    Event,
+    Insight,
+    ComplianceWarning,
+    Ack,
+    Typing,
+    Error,
+    Pong,
+}
+
+wire_names!(ServerFrameType {
+    Welcome = "welcome",
+    Event = "event",
+    Insight = "insight",
+    ComplianceWarning = "compliance_warning",
+    Ack = "ack",
+    Typing = "typing",
+    Error = "error",
+    Pong = "pong",
+});
+
+impl ServerFrameType {
+    pub fn of(frame: &ServerFrame) -> ServerFrameType {
+        match frame {
+            ServerFrame::Welcome { .. } => ServerFrameType::Welcome,
+            ServerFrame::Event { .. } => ServerFrameType::Event,
+            ServerFrame::Insight { .. } => ServerFrameType::Insight,
+            ServerFrame::ComplianceWarning { .. } => ServerFrameType::ComplianceWarning,
+            ServerFrame::Ack { .. } => ServerFrameType::Ack,
+            ServerFrame::Typing { .. } => ServerFrameType::Typing,
+            ServerFrame::Error { .. } => ServerFrameType::Error,
+            ServerFrame::Pong => ServerFrameType::Pong,
+        }
+    }
 }
 
 impl ServerFrame {
@@ -482,7 +591,7 @@ impl Default for SiteLimits {
 /// Why a frame could not be decoded.
 pub type DecodeError = ApiError;
 
-fn decode_tagged<T: serde::de::DeserializeOwned>(raw: &str, known: &[&str]) -> Result<T, DecodeError> {
+fn decode_tagged<T: serde::de::DeserializeOwned>(raw: &str, known: fn(&str) -> bool) -> Result<T, DecodeError> {
     if raw.len() > MAX_FRAME_BYTES {
         return Err(ApiError::new(
             ErrorCode::FrameTooLarge,
@@ -494,7 +603,7 @@ fn decode_tagged<T: serde::de::DeserializeOwned>(raw: &str, known: &[&str]) -> R
     let Some(ty) = value.get("type").and_then(|t| t.as_str()).map(str::to_owned) else {
         return Err(ApiError::new(ErrorCode::BadRequest, "frame has no string field \"type\""));
     };
-    if !known.contains(&ty.as_str()) {
+    if !known(&ty) {
         return Err(ApiError::new(ErrorCode::UnknownType, format!("unknown frame type {ty:?}")));
     }
     serde_json::from_value(value)
@@ -503,12 +612,12 @@ fn decode_tagged<T: serde::de::DeserializeOwned>(raw: &str, known: &[&str]) -> R
 
 /// Decodes a client frame, telling oversize, malformed, unknown and invalid frames apart.
 pub fn decode_client_frame(raw: &str) -> Result<ClientFrame, DecodeError> {
-    decode_tagged(raw, ClientFrame::TYPES)
+    decode_tagged(raw, |ty| ClientFrameType::parse(ty).is_some())
 }
 
 /// Decodes a dashboard client frame.
 pub fn decode_dashboard_client_frame(raw: &str) -> Result<DashboardClientFrame, DecodeError> {
-    decode_tagged(raw, &["ping"])
+    decode_tagged(raw, |ty| ty == "ping")
 }
 
 /// Checks the protocol version a client announced.
@@ -537,26 +646,143 @@ fn is_false(value: &bool) -> bool {
 mod tests {
     use super::*;
 
+    use crate::error::assert_names_match_serde;
+
+    fn dana() -> AgentInfo {
+        AgentInfo { id: "a1".into(), name: "Dana".into(), avatar: None }
+    }
+
+    // One value per tag. Each helper matches on the tag enum, so a new tag does not compile
+    // until it has a sample, and the tests below then check its name against serde.
+
+    fn sample_author(kind: AuthorKind) -> Author {
+        match kind {
+            AuthorKind::Customer => Author::Customer,
+            AuthorKind::Bot => Author::Bot,
+            AuthorKind::Agent => Author::Agent(dana()),
+            AuthorKind::System => Author::System,
+        }
+    }
+
+    fn sample_body(ty: EventBodyType) -> EventBody {
+        match ty {
+            EventBodyType::Text => EventBody::Text { text: "hi".into(), bot: None },
+            EventBodyType::Note => EventBody::Note { text: "vip".into() },
+            EventBodyType::Mode => {
+                EventBody::Mode { mode: Mode::Human, holder: Some(dana()), reason: ModeReason::AgentTookOver }
+            }
+            EventBodyType::Rating => EventBody::Rating { score: 5 },
+        }
+    }
+
+    fn sample_client_frame(ty: ClientFrameType) -> ClientFrame {
+        match ty {
+            ClientFrameType::Hello => ClientFrame::Hello { protocol: 1, last_seq: 7 },
+            ClientFrameType::Send => ClientFrame::send("c1", "hi"),
+            ClientFrameType::Note => ClientFrame::Note { client_id: "n1".into(), text: "vip".into() },
+            ClientFrameType::Typing => ClientFrame::Typing { on: true },
+            ClientFrameType::RequestHuman => ClientFrame::RequestHuman { client_id: "r1".into() },
+            ClientFrameType::TakeOver => ClientFrame::TakeOver,
+            ClientFrameType::HandBack => ClientFrame::HandBack,
+            ClientFrameType::Rate => ClientFrame::Rate { client_id: "s1".into(), score: 5 },
+            ClientFrameType::Ping => ClientFrame::Ping,
+        }
+    }
+
+    fn sample_event(seq: u64, author: Author, body: EventBody) -> Event {
+        Event { seq, ts: 1, epoch: 0, author, body, client_id: None }
+    }
+
+    fn sample_server_frame(ty: ServerFrameType) -> ServerFrame {
+        match ty {
+            ServerFrameType::Welcome => ServerFrame::Welcome {
+                conversation_id: "c".into(),
+                role: Role::Customer,
+                state: ConversationView { mode: Mode::Bot, epoch: 0, holder: None, last_seq: 1 },
+                events: vec![sample_event(1, Author::Bot, sample_body(EventBodyType::Text))],
+                bot_name: "Bot".into(),
+                insight: None,
+            },
+            ServerFrameType::Event => {
+                ServerFrame::Event { event: sample_event(2, Author::Customer, sample_body(EventBodyType::Rating)) }
+            }
+            ServerFrameType::Insight => ServerFrame::Insight { insight: Insight::default() },
+            ServerFrameType::ComplianceWarning => ServerFrame::ComplianceWarning {
+                client_id: "c1".into(),
+                issues: vec![ComplianceIssue { rule: "banned_word".into(), reason: "r".into() }],
+            },
+            ServerFrameType::Ack => ServerFrame::Ack { client_id: "c1".into(), seq: 3 },
+            ServerFrameType::Typing => ServerFrame::Typing { author: Author::Bot, on: true },
+            ServerFrameType::Error => ServerFrame::error(ApiError::new(ErrorCode::NotFound, "x"), None),
+            ServerFrameType::Pong => ServerFrame::Pong,
+        }
+    }
+
+    /// The `tag` field serde writes for `value`.
+    fn serde_tag(value: &impl Serialize, tag: &str) -> String {
+        let json = serde_json::to_value(value).unwrap();
+        json[tag].as_str().unwrap_or_else(|| panic!("no {tag} in {json}")).to_string()
+    }
+
+    /// Every tag in `all` has its own name, which parses back to it.
+    fn assert_tags<T: Copy + PartialEq + std::fmt::Debug>(
+        all: &[T],
+        as_str: fn(T) -> &'static str,
+        parse: fn(&str) -> Option<T>,
+    ) {
+        let mut seen = std::collections::HashSet::new();
+        for &t in all {
+            assert_eq!(parse(as_str(t)), Some(t));
+            assert!(seen.insert(as_str(t)), "{t:?} is named twice");
+        }
+        assert_eq!(parse("no_such_tag"), None);
+    }
+
+    #[test]
+    fn fieldless_enums_are_named_as_serde_names_them() {
+        assert_names_match_serde(Mode::ALL, Mode::as_str, Mode::parse);
+        assert_names_match_serde(Role::ALL, Role::as_str, Role::parse);
+        assert_names_match_serde(ModeReason::ALL, ModeReason::as_str, ModeReason::parse);
+        assert_eq!(Mode::Queued.to_string(), "queued");
+    }
+
+    #[test]
+    fn tags_are_named_as_serde_tags_them() {
+        assert_tags(AuthorKind::ALL, AuthorKind::as_str, AuthorKind::parse);
+        for &kind in AuthorKind::ALL {
+            let author = sample_author(kind);
+            assert_eq!(AuthorKind::of(&author), kind);
+            assert_eq!(serde_tag(&author, "kind"), kind.as_str());
+            assert_eq!(author.kind(), kind.as_str());
+        }
+        assert_tags(EventBodyType::ALL, EventBodyType::as_str, EventBodyType::parse);
+        for &ty in EventBodyType::ALL {
+            let body = sample_body(ty);
+            assert_eq!(EventBodyType::of(&body), ty);
+            assert_eq!(serde_tag(&body, "type"), ty.as_str());
+        }
+        assert_tags(ServerFrameType::ALL, ServerFrameType::as_str, ServerFrameType::parse);
+        for &ty in ServerFrameType::ALL {
+            let frame = sample_server_frame(ty);
+            assert_eq!(ServerFrameType::of(&frame), ty);
+            assert_eq!(serde_tag(&frame, "type"), ty.as_str());
+            assert_eq!(serde_json::from_str::<ServerFrame>(&encode(&frame)).unwrap(), frame);
+        }
+        assert_tags(ClientFrameType::ALL, ClientFrameType::as_str, ClientFrameType::parse);
+    }
+
     #[test]
     fn client_frames_round_trip_with_snake_case_tags() {
-        let frames = vec![
-            ClientFrame::Hello { protocol: 1, last_seq: 7 },
-            ClientFrame::Send { client_id: "c1".into(), text: "hi".into(), send_anyway: false },
-            ClientFrame::Note { client_id: "n1".into(), text: "vip".into() },
-            ClientFrame::Typing { on: true },
-            ClientFrame::RequestHuman { client_id: "r1".into() },
-            ClientFrame::TakeOver,
-            ClientFrame::HandBack,
-            ClientFrame::Rate { client_id: "s1".into(), score: 5 },
-            ClientFrame::Ping,
-        ];
-        for frame in frames {
+        for &ty in ClientFrameType::ALL {
+            let frame = sample_client_frame(ty);
+            assert_eq!(ClientFrameType::of(&frame), ty);
             let json = encode(&frame);
-            let ty = serde_json::from_str::<serde_json::Value>(&json).unwrap()["type"].as_str().unwrap().to_string();
-            assert!(ClientFrame::TYPES.contains(&ty.as_str()), "{ty} missing from TYPES");
+            assert_eq!(serde_tag(&frame, "type"), ty.as_str(), "{json}");
             assert_eq!(decode_client_frame(&json).unwrap(), frame);
         }
         assert_eq!(encode(&ClientFrame::TakeOver), r#"{"type":"take_over"}"#);
+        assert_eq!(decode_dashboard_client_frame(r#"{"type":"ping"}"#).unwrap(), DashboardClientFrame::Ping);
+        assert_eq!(decode_dashboard_client_frame(r#"{"type":"send"}"#).unwrap_err().code, ErrorCode::UnknownType);
     }
 
     #[test]

@@ -215,12 +215,21 @@ impl Chat {
 
     fn on_frame(self, raw: &str) {
         self.io.update_value(|io| io.last_heard = js_sys::Date::now());
-        let Some(frame) = wire::decode_server_frame(raw) else {
+        let incoming = wire::decode_server_frame(raw);
+        for warning in &incoming.warnings {
+            leptos::logging::warn!("{warning}");
+        }
+        let Some(frame) = &incoming.frame else {
+            if !incoming.skipped.is_empty() {
+                self.model.update(|m| {
+                    m.receive(incoming);
+                });
+            }
             return;
         };
         let welcome = matches!(frame, ServerFrame::Welcome { .. });
         let (typing, alert) = (matches!(frame, ServerFrame::Typing { .. }), matches!(frame, ServerFrame::Error { .. }));
-        let resend_later = match &frame {
+        let resend_later = match frame {
             ServerFrame::Error {
                 code: ErrorCode::RateLimited, client_id: Some(id), retry_after_ms: Some(ms), ..
             } => Some((id.clone(), *ms)),
@@ -228,7 +237,7 @@ impl Chat {
         };
         // The first welcome after a reload brings history, which is not "unread".
         let count_new = !welcome || self.io.with_value(|io| io.ever_online);
-        let fresh = self.model.try_update(|m| m.apply(frame)).unwrap_or(0);
+        let fresh = self.model.try_update(|m| m.receive(incoming)).unwrap_or(0);
         if count_new {
             self.model.update(|m| m.count_unread(fresh));
         }

@@ -3,40 +3,72 @@
 //! drift apart unnoticed.
 
 use baton_shared::{
-    AgentInfo, Author, ClientFrame, ConversationView, ErrorCode, Event, EventBody, Mode, ModeReason, Role, ServerFrame,
-    SiteInfo, StartRequest, StartResponse, VisitorInfo,
+    AgentInfo, Author, AuthorKind, ClientFrame, ClientFrameType, ConversationView, ErrorCode, Event, EventBody,
+    EventBodyType, Mode, ModeReason, Role, ServerFrame, ServerFrameType, SiteInfo, StartRequest, StartResponse,
+    VisitorInfo,
 };
 
 use crate::json::{Json, parse, write_str};
 
-/// A frame from the conversation; `None` for anything malformed or unknown (ignored).
-pub fn decode_server_frame(raw: &str) -> Option<ServerFrame> {
-    let v = parse(raw)?;
-    Some(match v.str("type")?.as_str() {
-        "welcome" => ServerFrame::Welcome {
+/// What one socket message carried.
+#[derive(Debug, Default, PartialEq)]
+pub struct Incoming {
+    /// `None` when there is nothing to apply: the frame was unreadable, or is for agents.
+    pub frame: Option<ServerFrame>,
+    /// Seqs of transcript events the widget cannot read (a newer server's event type, say).
+    /// They still count as seen (`Transcript::receive`), so a reconnect does not ask for them
+    /// again and again.
+    pub skipped: Vec<u64>,
+    /// What was not read, for the browser console: nothing is dropped silently.
+    pub warnings: Vec<String>,
+}
+
+/// Reads a frame from the conversation. Every name comes from the shared enums, and each
+/// tag is matched exhaustively, so a new one does not compile until the widget handles it.
+pub fn decode_server_frame(raw: &str) -> Incoming {
+    let mut incoming = Incoming::default();
+    match parse(raw).and_then(|v| server_frame(&v, &mut incoming)) {
+        Some(frame) => incoming.frame = frame,
+        None => {
+            // Nothing of it is applied, so none of its events counts as seen either.
+            incoming.skipped.clear();
+            incoming.warnings.push(format!("baton: unreadable frame ignored: {raw}"));
+        }
+    }
+    incoming
+}
+
+/// `None` for an unreadable frame; `Some(None)` for one with nothing to apply: a frame meant
+/// for agents, or an event the widget cannot read (noted in `incoming`).
+fn server_frame(v: &Json, incoming: &mut Incoming) -> Option<Option<ServerFrame>> {
+    Some(Some(match ServerFrameType::parse(&v.str("type")?)? {
+        ServerFrameType::Welcome => ServerFrame::Welcome {
             conversation_id: v.str("conversation_id")?,
-            role: match v.str("role")?.as_str() {
-                "agent" => Role::Agent,
-                _ => Role::Customer,
-            },
+            // The widget is always the customer; the role is only informative.
+            role: Role::parse(&v.str("role")?).unwrap_or(Role::Customer),
             state: view(v.get("state")?)?,
             // One unreadable event must not cost the customer the whole history.
-            events: v.arr("events")?.iter().filter_map(event).collect(),
+            events: v.arr("events")?.iter().filter_map(|e| event(e, incoming)).collect(),
             bot_name: v.str("bot_name").unwrap_or_default(),
             insight: None,
         },
-        "event" => ServerFrame::Event { event: event(v.get("event")?)? },
-        "ack" => ServerFrame::Ack { client_id: v.str("client_id")?, seq: v.u64("seq")? },
-        "typing" => ServerFrame::Typing { author: author(v.get("author")?)?, on: v.bool("on")? },
-        "error" => ServerFrame::Error {
-            code: error_code(&v.str("code")?),
+        ServerFrameType::Event => match event(v.get("event")?, incoming) {
+            Some(event) => ServerFrame::Event { event },
+            None => return Some(None),
+        },
+        ServerFrameType::Ack => ServerFrame::Ack { client_id: v.str("client_id")?, seq: v.u64("seq")? },
+        ServerFrameType::Typing => ServerFrame::Typing { author: author(v.get("author")?)?, on: v.bool("on")? },
+        // A code newer than this widget reads as internal ("something went wrong").
+        ServerFrameType::Error => ServerFrame::Error {
+            code: ErrorCode::parse(&v.str("code")?).unwrap_or(ErrorCode::Internal),
             message: v.str("message").unwrap_or_default(),
             client_id: v.str("client_id"),
             retry_after_ms: v.u64("retry_after_ms"),
         },
-        "pong" => ServerFrame::Pong,
-        _ => return None,
-    })
+        ServerFrameType::Pong => ServerFrame::Pong,
+        // Agents only; a customer socket never receives them.
+        ServerFrameType::Insight | ServerFrameType::ComplianceWarning => return Some(None),
+    }))
 }
 
 pub fn decode_start_response(raw: &str) -> Option<StartResponse> {
@@ -64,26 +96,31 @@ fn view(v: &Json) -> Option<ConversationView> {
     })
 }
 
+/// A transcript event, or `None` after noting in `incoming` that it was skipped.
+fn event(v: &Json, incoming: &mut Incoming) -> Option<Event> {
+    let read = read_event(v);
+    if read.is_none() {
+        let seq = v.u64("seq");
+        incoming.skipped.extend(seq);
+        let ty = v.get("body").and_then(|b| b.str("type")).unwrap_or_default();
+        let seq = seq.map_or_else(|| "?".to_string(), |s| s.to_string());
+        incoming.warnings.push(format!("baton: unreadable event {seq} ({ty}) skipped"));
+    }
+    read
+}
+
 /// Bot metadata (confidence, article) is for agents; the widget reads it as absent.
-fn event(v: &Json) -> Option<Event> {
+fn read_event(v: &Json) -> Option<Event> {
     let b = v.get("body")?;
-    let body = match b.str("type")?.as_str() {
-        "text" => EventBody::Text { text: b.str("text")?, bot: None },
-        "note" => EventBody::Note { text: b.str("text")? },
-        "mode" => EventBody::Mode {
+    let body = match EventBodyType::parse(&b.str("type")?)? {
+        EventBodyType::Text => EventBody::Text { text: b.str("text")?, bot: None },
+        EventBodyType::Note => EventBody::Note { text: b.str("text")? },
+        EventBodyType::Mode => EventBody::Mode {
             mode: Mode::parse(&b.str("mode")?)?,
             holder: b.get("holder").and_then(agent),
-            reason: match b.str("reason")?.as_str() {
-                "customer_asked" => ModeReason::CustomerAsked,
-                "bot_escalated" => ModeReason::BotEscalated,
-                "agent_took_over" => ModeReason::AgentTookOver,
-                "handed_back" => ModeReason::HandedBack,
-                "closed" => ModeReason::Closed,
-                _ => return None,
-            },
+            reason: ModeReason::parse(&b.str("reason")?)?,
         },
-        "rating" => EventBody::Rating { score: u8::try_from(b.u64("score")?).ok()? },
-        _ => return None,
+        EventBodyType::Rating => EventBody::Rating { score: u8::try_from(b.u64("score")?).ok()? },
     };
     Some(Event {
         seq: v.u64("seq")?,
@@ -96,12 +133,11 @@ fn event(v: &Json) -> Option<Event> {
 }
 
 fn author(v: &Json) -> Option<Author> {
-    Some(match v.str("kind")?.as_str() {
-        "customer" => Author::Customer,
-        "bot" => Author::Bot,
-        "system" => Author::System,
-        "agent" => Author::Agent(agent(v)?),
-        _ => return None,
+    Some(match AuthorKind::parse(&v.str("kind")?)? {
+        AuthorKind::Customer => Author::Customer,
+        AuthorKind::Bot => Author::Bot,
+        AuthorKind::System => Author::System,
+        AuthorKind::Agent => Author::Agent(agent(v)?),
     })
 }
 
@@ -109,33 +145,20 @@ fn agent(v: &Json) -> Option<AgentInfo> {
     Some(AgentInfo { id: v.str("id")?, name: v.str("name")?, avatar: v.str("avatar") })
 }
 
-/// Codes the widget words for the customer are told apart; every other one reads as internal.
-fn error_code(code: &str) -> ErrorCode {
-    match code {
-        "rate_limited" => ErrorCode::RateLimited,
-        "text_too_long" => ErrorCode::TextTooLong,
-        "frame_too_large" => ErrorCode::FrameTooLarge,
-        "empty_text" => ErrorCode::EmptyText,
-        "conversation_closed" => ErrorCode::ConversationClosed,
-        "invalid_rating" => ErrorCode::InvalidRating,
-        _ => ErrorCode::Internal,
-    }
-}
-
 pub fn encode_client_frame(frame: &ClientFrame) -> String {
     let mut out = String::from("{\"type\":");
-    let (ty, client_id, text) = match frame {
-        ClientFrame::Hello { .. } => ("hello", None, None),
-        ClientFrame::Send { client_id, text, .. } => ("send", Some(client_id), Some(text)),
-        ClientFrame::Note { client_id, text } => ("note", Some(client_id), Some(text)),
-        ClientFrame::Typing { .. } => ("typing", None, None),
-        ClientFrame::RequestHuman { client_id } => ("request_human", Some(client_id), None),
-        ClientFrame::TakeOver => ("take_over", None, None),
-        ClientFrame::HandBack => ("hand_back", None, None),
-        ClientFrame::Rate { client_id, .. } => ("rate", Some(client_id), None),
-        ClientFrame::Ping => ("ping", None, None),
+    write_str(&mut out, ClientFrameType::of(frame).as_str());
+    let (client_id, text) = match frame {
+        ClientFrame::Send { client_id, text, .. } | ClientFrame::Note { client_id, text } => {
+            (Some(client_id), Some(text))
+        }
+        ClientFrame::RequestHuman { client_id } | ClientFrame::Rate { client_id, .. } => (Some(client_id), None),
+        ClientFrame::Hello { .. }
+        | ClientFrame::Typing { .. }
+        | ClientFrame::TakeOver
+        | ClientFrame::HandBack
+        | ClientFrame::Ping => (None, None),
     };
-    write_str(&mut out, ty);
     if let Some(id) = client_id {
         out.push_str(",\"client_id\":");
         write_str(&mut out, id);
@@ -289,8 +312,15 @@ mod tests {
         ];
         for frame in frames {
             let raw = encode(&frame);
-            assert_eq!(decode_server_frame(&raw), Some(frame), "{raw}");
+            assert_eq!(decoded(&raw), Some(frame), "{raw}");
         }
+    }
+
+    /// The frame read from `raw`, which must have been read without complaint.
+    fn decoded(raw: &str) -> Option<ServerFrame> {
+        let incoming = decode_server_frame(raw);
+        assert_eq!((&incoming.skipped, &incoming.warnings), (&vec![], &vec![]), "{raw}");
+        incoming.frame
     }
 
     #[test]
@@ -300,34 +330,193 @@ mod tests {
             text: "x".into(),
             bot: Some(BotMeta { confidence: 0.75, article_id: Some("k1".into()), article_title: None }),
         };
-        let decoded = decode_server_frame(&encode(&ServerFrame::Event { event: event.clone() }));
+        let decoded_event = decoded(&encode(&ServerFrame::Event { event: event.clone() }));
         event.body = EventBody::Text { text: "x".into(), bot: None };
-        assert_eq!(decoded, Some(ServerFrame::Event { event }));
-        let raw = encode(&ServerFrame::Error {
-            code: ErrorCode::AlreadyHeld,
-            message: "m".into(),
-            client_id: None,
-            retry_after_ms: None,
-        });
-        assert!(matches!(decode_server_frame(&raw), Some(ServerFrame::Error { code: ErrorCode::Internal, .. })));
+        assert_eq!(decoded_event, Some(ServerFrame::Event { event }));
+        let raw = r#"{"type":"error","code":"newer_than_this_widget","message":"m"}"#;
+        assert!(matches!(decoded(raw), Some(ServerFrame::Error { code: ErrorCode::Internal, .. })));
     }
 
-    #[test]
-    fn every_code_the_customer_is_told_about_is_recognised() {
-        for code in [
-            ErrorCode::RateLimited,
-            ErrorCode::TextTooLong,
-            ErrorCode::FrameTooLarge,
-            ErrorCode::EmptyText,
-            ErrorCode::ConversationClosed,
-            ErrorCode::InvalidRating,
-        ] {
-            assert_eq!(error_code(code.as_str()), code);
+    // The shared enums' names, checked against serde here too, and every one read by the
+    // codec. The samples match on the tag enums, so a new tag does not compile until it is
+    // added here, and then fails these tests until the codec reads it.
+
+    /// Checks `$ty::ALL` against serde: each name is serde's and parses back.
+    macro_rules! assert_names_match_serde {
+        ($ty:ty) => {
+            for &v in <$ty>::ALL {
+                assert_eq!(serde_json::to_string(&v).unwrap(), format!("\"{}\"", v.as_str()), "{v:?}");
+                assert_eq!(<$ty>::parse(v.as_str()), Some(v));
+            }
+        };
+    }
+
+    /// The `tag` field serde writes for `value`.
+    fn serde_tag(json: &str, tag: &str) -> String {
+        serde_json::from_str::<serde_json::Value>(json).unwrap()[tag].as_str().unwrap().to_string()
+    }
+
+    fn sample_author(kind: AuthorKind) -> Author {
+        match kind {
+            AuthorKind::Customer => Author::Customer,
+            AuthorKind::Bot => Author::Bot,
+            AuthorKind::Agent => Author::Agent(dana()),
+            AuthorKind::System => Author::System,
+        }
+    }
+
+    fn sample_body(ty: EventBodyType) -> EventBody {
+        match ty {
+            EventBodyType::Text => EventBody::Text { text: "t".into(), bot: None },
+            EventBodyType::Note => EventBody::Note { text: "n".into() },
+            EventBodyType::Mode => {
+                EventBody::Mode { mode: Mode::Human, holder: Some(dana()), reason: ModeReason::AgentTookOver }
+            }
+            EventBodyType::Rating => EventBody::Rating { score: 3 },
+        }
+    }
+
+    fn event_frame(author: Author, body: EventBody) -> ServerFrame {
+        ServerFrame::Event { event: Event { seq: 4, ts: 5, epoch: 1, author, body, client_id: Some("c".into()) } }
+    }
+
+    /// What the codec must read, or `None` for frames a customer socket never receives.
+    fn sample_server_frame(ty: ServerFrameType) -> Option<ServerFrame> {
+        Some(match ty {
+            ServerFrameType::Welcome => ServerFrame::Welcome {
+                conversation_id: "c".into(),
+                role: Role::Customer,
+                state: ConversationView { mode: Mode::Bot, epoch: 0, holder: None, last_seq: 9 },
+                events: events(),
+                bot_name: "B".into(),
+                insight: None,
+            },
+            ServerFrameType::Event => event_frame(Author::Bot, sample_body(EventBodyType::Text)),
+            ServerFrameType::Ack => ServerFrame::Ack { client_id: "c".into(), seq: 1 },
+            ServerFrameType::Typing => ServerFrame::Typing { author: Author::Bot, on: true },
+            ServerFrameType::Error => ServerFrame::Error {
+                code: ErrorCode::RateLimited,
+                message: "m".into(),
+                client_id: None,
+                retry_after_ms: None,
+            },
+            ServerFrameType::Pong => ServerFrame::Pong,
+            ServerFrameType::Insight | ServerFrameType::ComplianceWarning => return None,
+        })
+    }
+
+    fn sample_client_frame(ty: ClientFrameType) -> ClientFrame {
+        match ty {
+            ClientFrameType::Hello => ClientFrame::Hello { protocol: 1, last_seq: 77 },
+            ClientFrameType::Send => ClientFrame::send("c-1", "a \"quote\"\n<b>😀\u{1}"),
+            ClientFrameType::Note => ClientFrame::Note { client_id: "n".into(), text: "t".into() },
+            ClientFrameType::Typing => ClientFrame::Typing { on: true },
+            ClientFrameType::RequestHuman => ClientFrame::RequestHuman { client_id: "r".into() },
+            ClientFrameType::TakeOver => ClientFrame::TakeOver,
+            ClientFrameType::HandBack => ClientFrame::HandBack,
+            ClientFrameType::Rate => ClientFrame::Rate { client_id: "s".into(), score: 5 },
+            ClientFrameType::Ping => ClientFrame::Ping,
         }
     }
 
     #[test]
-    fn junk_is_ignored() {
+    fn fieldless_names_match_serde() {
+        assert_names_match_serde!(Mode);
+        assert_names_match_serde!(ModeReason);
+        assert_names_match_serde!(Role);
+        assert_names_match_serde!(ErrorCode);
+    }
+
+    #[test]
+    fn every_server_frame_type_is_read() {
+        for &ty in ServerFrameType::ALL {
+            match sample_server_frame(ty) {
+                Some(frame) => {
+                    let raw = encode(&frame);
+                    assert_eq!(serde_tag(&raw, "type"), ty.as_str());
+                    assert_eq!(decoded(&raw), Some(frame), "{raw}");
+                }
+                None => {
+                    let raw = format!(r#"{{"type":"{}"}}"#, ty.as_str());
+                    assert_eq!(decode_server_frame(&raw), Incoming::default(), "{ty:?} is ignored on purpose");
+                }
+            }
+        }
+    }
+
+    #[test]
+    fn every_author_kind_body_type_mode_and_reason_is_read() {
+        for &kind in AuthorKind::ALL {
+            let frame = ServerFrame::Typing { author: sample_author(kind), on: true };
+            let raw = encode(&frame);
+            assert_eq!(serde_json::from_str::<serde_json::Value>(&raw).unwrap()["author"]["kind"], kind.as_str());
+            assert_eq!(decoded(&raw), Some(frame));
+        }
+        for &ty in EventBodyType::ALL {
+            let frame = event_frame(Author::Customer, sample_body(ty));
+            let raw = encode(&frame);
+            assert_eq!(serde_json::from_str::<serde_json::Value>(&raw).unwrap()["event"]["body"]["type"], ty.as_str());
+            assert_eq!(decoded(&raw), Some(frame));
+        }
+        for &mode in Mode::ALL {
+            for &reason in ModeReason::ALL {
+                let frame = event_frame(Author::System, EventBody::Mode { mode, holder: None, reason });
+                assert_eq!(decoded(&encode(&frame)), Some(frame));
+            }
+            let mut welcome = sample_server_frame(ServerFrameType::Welcome).unwrap();
+            if let ServerFrame::Welcome { state, .. } = &mut welcome {
+                state.mode = mode;
+            }
+            assert_eq!(decoded(&encode(&welcome)), Some(welcome));
+        }
+    }
+
+    #[test]
+    fn every_role_and_error_code_is_read() {
+        for &role in Role::ALL {
+            let mut welcome = sample_server_frame(ServerFrameType::Welcome).unwrap();
+            if let ServerFrame::Welcome { role: r, .. } = &mut welcome {
+                *r = role;
+            }
+            assert_eq!(decoded(&encode(&welcome)), Some(welcome));
+        }
+        for &code in ErrorCode::ALL {
+            let frame =
+                ServerFrame::Error { code, message: "m".into(), client_id: Some("c".into()), retry_after_ms: Some(5) };
+            assert_eq!(decoded(&encode(&frame)), Some(frame));
+        }
+    }
+
+    #[test]
+    fn an_unreadable_event_is_skipped_but_counted_and_reported() {
+        let raw = r#"{"type":"event","event":{"seq":12,"ts":1,"epoch":0,"author":{"kind":"bot"},"body":{"type":"poll","options":[]}}}"#;
+        let incoming = decode_server_frame(raw);
+        assert_eq!((&incoming.frame, &incoming.skipped), (&None, &vec![12]));
+        assert_eq!(incoming.warnings, ["baton: unreadable event 12 (poll) skipped"]);
+        let mut t = crate::transcript::Transcript::default();
+        t.set_conversation("conv-1");
+        t.receive(incoming);
+        assert_eq!(t.last_seq(), 12, "the next hello does not ask for it again");
+
+        // Inside a welcome, the readable events are kept and the unreadable ones counted.
+        let mut welcome = encode(&sample_server_frame(ServerFrameType::Welcome).unwrap());
+        welcome = welcome.replacen(r#""kind":"customer""#, r#""kind":"robot""#, 1);
+        let incoming = decode_server_frame(&welcome);
+        assert_eq!(incoming.skipped, [1]);
+        assert_eq!(incoming.warnings, ["baton: unreadable event 1 (text) skipped"]);
+        let Some(ServerFrame::Welcome { events: read, .. }) = &incoming.frame else { panic!("{incoming:?}") };
+        assert_eq!(read, &events()[1..]);
+        t.receive(incoming);
+        assert_eq!(t.last_seq(), 9);
+
+        // An event without a seq cannot be counted, but is still reported.
+        let incoming = decode_server_frame(r#"{"type":"event","event":{"body":{"type":"text","text":"x"}}}"#);
+        assert_eq!((&incoming.frame, &incoming.skipped), (&None, &vec![]));
+        assert_eq!(incoming.warnings, ["baton: unreadable event ? (text) skipped"]);
+    }
+
+    #[test]
+    fn junk_is_ignored_and_reported() {
         for raw in [
             "",
             "null",
@@ -335,27 +524,20 @@ mod tests {
             r#"{"type":"bogus"}"#,
             r#"{"type":"ack","client_id":"x"}"#,
             r#"{"type":"ack","client_id":"x","seq":-1}"#,
+            r#"{"type":"event"}"#,
         ] {
-            assert_eq!(decode_server_frame(raw), None, "{raw}");
+            let incoming = decode_server_frame(raw);
+            assert_eq!((incoming.frame, incoming.skipped), (None, vec![]), "{raw}");
+            assert_eq!(incoming.warnings, [format!("baton: unreadable frame ignored: {raw}")]);
         }
     }
 
     #[test]
     fn client_frames_encode_as_serde_does() {
-        let frames = vec![
-            ClientFrame::Hello { protocol: 1, last_seq: 77 },
-            ClientFrame::send("c-1", "a \"quote\"\n<b>😀\u{1}"),
-            ClientFrame::Note { client_id: "n".into(), text: "t".into() },
-            ClientFrame::Typing { on: true },
-            ClientFrame::Typing { on: false },
-            ClientFrame::RequestHuman { client_id: "r".into() },
-            ClientFrame::TakeOver,
-            ClientFrame::HandBack,
-            ClientFrame::Rate { client_id: "s".into(), score: 5 },
-            ClientFrame::Ping,
-        ];
-        for frame in frames {
+        let extra = [ClientFrame::Typing { on: false }];
+        for frame in ClientFrameType::ALL.iter().map(|&ty| sample_client_frame(ty)).chain(extra) {
             let ours = encode_client_frame(&frame);
+            assert_eq!(serde_tag(&ours, "type"), ClientFrameType::of(&frame).as_str());
             assert_eq!(baton_shared::decode_client_frame(&ours).unwrap(), frame, "{ours}");
         }
     }

@@ -1,4 +1,4 @@
-use baton_shared::protocol::{ConversationSummary, Mode};
+use baton_shared::protocol::{AuthorKind, ConversationSummary, Mode};
 use leptos::prelude::*;
 
 use crate::dashboard::DashboardFeed;
@@ -181,10 +181,11 @@ fn ConversationRow(
     }
 }
 
+/// `kind` is an `AuthorKind` name.
 fn author_prefix(kind: &str) -> String {
-    match kind {
-        "bot" => "Bot: ".to_string(),
-        "agent" => "Agent: ".to_string(),
-        _ => String::new(),
+    match AuthorKind::parse(kind) {
+        Some(AuthorKind::Bot) => "Bot: ".to_string(),
+        Some(AuthorKind::Agent) => "Agent: ".to_string(),
+        Some(AuthorKind::Customer | AuthorKind::System) | None => String::new(),
     }
 }
