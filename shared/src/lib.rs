@@ -3,6 +3,7 @@
 
 pub mod avatar;
 pub mod backoff;
+pub mod client;
 pub mod config;
 pub mod error;
 pub mod insight;

@@ -3,9 +3,12 @@
 //! widget shows is tested natively.
 
 use baton_shared::avatar::validate_avatar_url;
+use baton_shared::client::{Outgoing, SendState, Thread};
 use baton_shared::{
     AgentInfo, Author, ClientFrame, ErrorCode, Event, EventBody, Mode, ModeReason, ServerFrame, SiteInfo,
 };
+
+use crate::wire::Incoming;
 
 /// Who wrote a message, for styling.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -97,23 +100,9 @@ pub const CONNECTING_PERSON: &str = "Connecting you with a person…";
 pub const THANKS_FOR_RATING: &str = "Thanks for your feedback";
 pub const CONVERSATION_ENDED: &str = "This conversation has ended";
 
-#[derive(Debug, Clone, PartialEq)]
-struct Outgoing {
-    client_id: String,
-    text: String,
-    acked: bool,
-    failed: bool,
-}
-
-impl Outgoing {
-    /// Neither confirmed nor given up on: it goes out again on every (re)connect.
-    fn waiting(&self) -> bool {
-        !self.acked && !self.failed
-    }
-
-    fn frame(&self) -> ClientFrame {
-        ClientFrame::send(self.client_id.clone(), self.text.clone())
-    }
+/// A customer message still in the outbox, as its frame.
+fn send_frame(o: &Outgoing<String>) -> ClientFrame {
+    ClientFrame::send(o.client_id.clone(), o.payload.clone())
 }
 
 /// Everything the widget shows: the conversation folded from frames, the customer's
@@ -127,10 +116,8 @@ pub struct Transcript {
     conversation_id: String,
     bot_name: String,
     greeting: String,
-    /// Sorted by seq, without duplicates, whatever the arrival order.
-    events: Vec<Event>,
-    /// The customer's messages not yet seen in `events`, in the order typed.
-    outbox: Vec<Outgoing>,
+    /// The events customers see, and the customer's messages (their text) not yet among them.
+    thread: Thread<String>,
     mode: Mode,
     holder: Option<AgentInfo>,
     /// Seq the current mode comes from, so an older mode event never overrides a newer state.
@@ -158,13 +145,14 @@ impl Transcript {
             return;
         }
         if !self.conversation_id.is_empty() {
-            let outbox = std::mem::take(&mut self.outbox);
+            let mut thread = std::mem::take(&mut self.thread);
+            thread.start_over();
             *self = Transcript {
                 link: self.link,
                 open: self.open,
                 bot_name: std::mem::take(&mut self.bot_name),
                 greeting: std::mem::take(&mut self.greeting),
-                outbox: outbox.into_iter().filter(|o| !o.acked).collect(),
+                thread,
                 ..Transcript::default()
             };
         }
@@ -194,12 +182,25 @@ impl Transcript {
     }
 
     /// The highest seq seen, announced in `hello` so the conversation sends exactly the gap.
+    /// Events the widget could not read count: asking for them again would not help.
     pub fn last_seq(&self) -> u64 {
-        self.events.last().map_or(0, |e| e.seq)
+        self.thread.log.last_seq()
     }
 
     pub fn mode(&self) -> Mode {
         self.mode
+    }
+
+    /// Folds in what one socket message carried: its frame, then the events it held that the
+    /// widget cannot read, which count as seen (the caller logs `incoming.warnings`). Returns
+    /// how many new bot or agent messages it brought.
+    pub fn receive(&mut self, incoming: Incoming) -> usize {
+        // After the frame: a welcome to another conversation starts from an empty history.
+        let fresh = incoming.frame.map_or(0, |frame| self.apply(frame));
+        for seq in incoming.skipped {
+            self.thread.log.skip(seq);
+        }
+        fresh
     }
 
     /// Folds one frame in. Returns how many new bot or agent messages it brought.
@@ -220,11 +221,8 @@ impl Transcript {
             ServerFrame::Event { event } => usize::from(self.insert(event)),
             // Once the event itself has arrived, `insert` has already taken the message out of the
             // outbox; until then the ack marks it sent.
-            ServerFrame::Ack { client_id, .. } => {
-                if let Some(o) = self.outbox.iter_mut().find(|o| o.client_id == client_id) {
-                    o.acked = true;
-                    o.failed = false;
-                }
+            ServerFrame::Ack { client_id, seq } => {
+                self.thread.ack(&client_id, seq);
                 0
             }
             ServerFrame::Typing { author, on } => {
@@ -239,16 +237,14 @@ impl Transcript {
             }
             ServerFrame::Error {
                 code: ErrorCode::RateLimited, client_id: Some(id), retry_after_ms: Some(_), ..
-            } if self.outbox.iter().any(|o| o.client_id == id && !o.acked) => {
+            } if self.thread.outbox.get(&id).is_some_and(|o| !o.acked()) => {
                 // Still pending: the connection sends it again once the wait is over.
                 self.show_alert("You're sending messages quickly. Yours will go out in a moment.");
                 0
             }
             ServerFrame::Error { code, client_id, .. } => {
                 if let Some(id) = client_id.as_deref() {
-                    if let Some(o) = self.outbox.iter_mut().find(|o| o.client_id == id && !o.acked) {
-                        o.failed = true;
-                    }
+                    self.thread.outbox.fail(id);
                     if self.human_request.as_deref() == Some(id) {
                         self.human_request = None;
                     }
@@ -266,12 +262,8 @@ impl Transcript {
 
     /// Inserts a transcript event; false when it was already known or is not for customers.
     fn insert(&mut self, event: Event) -> bool {
-        let at = match self.events.binary_search_by_key(&event.seq, |e| e.seq) {
-            Err(at) if event.visible_to_customer() => at,
-            _ => return false,
-        };
-        if let Some(id) = &event.client_id {
-            self.outbox.retain(|o| &o.client_id != id);
+        if !event.visible_to_customer() || self.thread.log.contains(event.seq) {
+            return false;
         }
         let mut from_other_side = false;
         match (&event.author, &event.body) {
@@ -286,7 +278,8 @@ impl Transcript {
             }
             _ => {}
         }
-        self.events.insert(at, event);
+        // Also takes the customer's message this event stores out of the outbox.
+        self.thread.insert(event);
         from_other_side
     }
 
@@ -300,20 +293,18 @@ impl Transcript {
 
     /// Queues a message typed by the customer; it shows as pending until acknowledged.
     pub fn queue_message(&mut self, client_id: &str, text: &str) {
-        self.outbox.push(Outgoing { client_id: client_id.into(), text: text.into(), acked: false, failed: false });
+        self.thread.outbox.push(client_id.into(), text.into());
     }
 
     /// Marks a failed message pending again and returns the frame that resends it.
     pub fn retry(&mut self, client_id: &str) -> Option<ClientFrame> {
-        let o = self.outbox.iter_mut().find(|o| o.client_id == client_id && o.failed)?;
-        o.failed = false;
-        Some(o.frame())
+        let text = self.thread.outbox.retry(client_id)?;
+        Some(ClientFrame::send(client_id, text.clone()))
     }
 
     /// The message to send again after a rate-limit wait, if it is still waiting.
     pub fn pending(&self, client_id: &str) -> Option<ClientFrame> {
-        let o = self.outbox.iter().find(|o| o.client_id == client_id && o.waiting())?;
-        Some(o.frame())
+        self.thread.outbox.get(client_id).filter(|o| o.waiting()).map(send_frame)
     }
 
     pub fn request_human(&mut self, client_id: &str) {
@@ -331,7 +322,7 @@ impl Transcript {
     /// Everything the customer asked for that the conversation has not confirmed yet, in
     /// order; sent again after every (re)connect with the same client ids.
     pub fn unconfirmed(&self) -> Vec<ClientFrame> {
-        let mut frames: Vec<ClientFrame> = self.outbox.iter().filter(|o| o.waiting()).map(Outgoing::frame).collect();
+        let mut frames: Vec<ClientFrame> = self.thread.outbox.waiting().map(send_frame).collect();
         if let Some(id) = &self.human_request {
             frames.push(ClientFrame::RequestHuman { client_id: id.clone() });
         }
@@ -407,7 +398,8 @@ impl Transcript {
     /// Whether to ask for a rating: an agent handed the conversation back and no rating
     /// followed. The prompt stays at the end of the list until answered.
     pub fn wants_rating(&self) -> bool {
-        self.events
+        self.thread
+            .log
             .iter()
             .rev()
             .find_map(|e| match e.body {
@@ -421,16 +413,17 @@ impl Transcript {
     /// The message list: greeting, transcript in seq order with notices for mode changes, then
     /// the customer's messages not yet in the transcript.
     pub fn items(&self) -> Vec<Item> {
-        let mut list = List { items: Vec::with_capacity(self.events.len() + self.outbox.len() + 1), last: None };
+        let (log, outbox) = (&self.thread.log, &self.thread.outbox);
+        let mut list = List { items: Vec::with_capacity(log.len() + outbox.len() + 1), last: None };
         let bot = self.bot_label();
-        let greeted =
-            self.events.iter().find(|e| e.author == Author::Bot).is_some_and(
-                |e| matches!(&e.body, EventBody::Text { text, .. } if text.trim() == self.greeting.trim()),
-            );
+        let greeted = log
+            .iter()
+            .find(|e| e.author == Author::Bot)
+            .is_some_and(|e| matches!(&e.body, EventBody::Text { text, .. } if text.trim() == self.greeting.trim()));
         if !self.greeting.trim().is_empty() && !greeted {
             list.message(Who::Bot, &bot, &self.greeting, None, None);
         }
-        for e in &self.events {
+        for e in log.iter() {
             match (&e.author, &e.body) {
                 (Author::Customer, EventBody::Text { text, .. }) => {
                     list.message(Who::Customer, "You", text, Some(Status::Sent), e.client_id.clone())
@@ -461,13 +454,13 @@ impl Transcript {
                 (_, EventBody::Note { .. }) => {}
             }
         }
-        for o in &self.outbox {
-            let status = match (o.failed, o.acked) {
-                (true, _) => Status::Failed,
-                (false, true) => Status::Sent,
-                (false, false) => Status::Pending,
+        for o in outbox.iter() {
+            let status = match o.state() {
+                SendState::Failed => Status::Failed,
+                SendState::Acked(_) => Status::Sent,
+                SendState::Waiting => Status::Pending,
             };
-            list.message(Who::Customer, "You", &o.text, Some(status), Some(o.client_id.clone()));
+            list.message(Who::Customer, "You", &o.payload, Some(status), Some(o.client_id.clone()));
         }
         list.items
     }
@@ -848,6 +841,34 @@ mod tests {
         assert_eq!(t.unread(), 0);
         t.count_unread(1);
         assert_eq!(t.unread(), 0);
+    }
+
+    #[test]
+    fn unreadable_events_count_as_seen() {
+        let mut t = fresh();
+        t.apply(ServerFrame::Event { event: text(1, Author::Bot, "a") });
+        let skipped = |seqs: Vec<u64>| Incoming { frame: None, skipped: seqs, warnings: vec!["w".into()] };
+        assert_eq!(t.receive(skipped(vec![3])), 0);
+        assert_eq!(t.last_seq(), 3, "the reconnect's hello does not ask for seq 3 again");
+        assert_eq!(texts(&t)[1..], ["Baton Assistant: a"]);
+        // A readable event older than the skipped one still shows; the skip is not undone.
+        assert_eq!(
+            t.receive(Incoming {
+                frame: Some(ServerFrame::Event { event: text(2, Author::Bot, "b") }),
+                ..skipped(vec![])
+            }),
+            1
+        );
+        assert_eq!((t.last_seq(), texts(&t).len()), (3, 3));
+        // Skips inside a welcome to a new conversation belong to that conversation.
+        let mut frame = welcome(vec![text(1, Author::Customer, "new")]);
+        if let ServerFrame::Welcome { conversation_id, .. } = &mut frame {
+            *conversation_id = "c2".into();
+        }
+        t.receive(Incoming { frame: Some(frame), ..skipped(vec![2]) });
+        assert_eq!((t.last_seq(), texts(&t)[1..].to_vec()), (2, vec!["You: new".to_string()]));
+        t.set_conversation("c3");
+        assert_eq!(t.last_seq(), 0);
     }
 
     #[test]

@@ -1,6 +1,7 @@
 //! One conversation as an agent sees it: server frames folded into a transcript, the agent's
 //! own messages tracked from send to ack to stored event, and what the controls may do.
 
+use baton_shared::client::{SendState, Thread};
 use baton_shared::insight::{ComplianceIssue, Insight};
 use baton_shared::limits::PROTOCOL_VERSION;
 use baton_shared::machine::ConversationState;
@@ -10,18 +11,15 @@ use baton_shared::text::validate_message_text;
 use super::format::bot_detail;
 use super::session::is_auth_error;
 
-/// A message this console sent that is not yet in the transcript.
+/// What the console keeps of a reply or note it sent, until its stored event arrives.
 #[derive(Debug, Clone, PartialEq)]
-pub struct Outgoing {
-    pub client_id: String,
-    pub text: String,
-    pub note: bool,
-    /// Set by the ack; the event with this seq replaces the entry.
-    pub seq: Option<u64>,
-    /// The server refused it; it will not be resent.
-    pub failed: Option<String>,
+struct Composed {
+    text: String,
+    note: bool,
     /// The agent confirmed it despite a compliance warning.
-    pub send_anyway: bool,
+    send_anyway: bool,
+    /// Why the server refused it, once the outbox marks it failed.
+    refusal: String,
 }
 
 /// A reply the compliance check stopped: not stored, not resent, waiting for the agent to
@@ -75,9 +73,8 @@ pub struct ConversationModel {
     pub state: ConversationState,
     /// A `welcome` arrived at least once, so `state` is the server's.
     pub welcomed: bool,
-    /// Stored events, strictly increasing by seq.
-    events: Vec<Event>,
-    outgoing: Vec<Outgoing>,
+    /// Stored events in seq order, and this console's messages not yet among them.
+    thread: Thread<Composed>,
     /// Someone else typing right now.
     pub typing: Option<Author>,
     /// The last refusal or problem, for the alert region.
@@ -97,8 +94,7 @@ impl ConversationModel {
             bot_name: "Bot".into(),
             state: ConversationState::default(),
             welcomed: false,
-            events: Vec::new(),
-            outgoing: Vec::new(),
+            thread: Thread::default(),
             typing: None,
             alert: None,
             auth_failed: false,
@@ -109,7 +105,7 @@ impl ConversationModel {
 
     /// What to say first on every (re)connect: only the gap is sent back.
     pub fn hello(&self) -> ClientFrame {
-        ClientFrame::Hello { protocol: PROTOCOL_VERSION, last_seq: self.events.last().map_or(0, |e| e.seq) }
+        ClientFrame::Hello { protocol: PROTOCOL_VERSION, last_seq: self.thread.log.last_seq() }
     }
 
     /// Folds a server frame in; returns frames to send back (unacked messages after a welcome).
@@ -122,13 +118,13 @@ impl ConversationModel {
                     self.insight = insight;
                 }
                 for event in events {
-                    self.insert(event);
+                    self.thread.insert(event);
                 }
                 self.state = state.into();
                 self.welcomed = true;
                 self.typing = None;
                 // Resending under the same client id is safe: the server acks the original seq.
-                return self.outgoing.iter().filter(|o| o.seq.is_none() && o.failed.is_none()).map(frame_for).collect();
+                return self.thread.outbox.waiting().map(|o| frame_for(&o.client_id, &o.payload)).collect();
             }
             ServerFrame::Event { event } => {
                 if event.seq > self.state.last_seq {
@@ -137,16 +133,9 @@ impl ConversationModel {
                 if matches!(event.author, Author::Customer) && matches!(event.body, EventBody::Text { .. }) {
                     self.typing = None;
                 }
-                self.insert(event);
+                self.thread.insert(event);
             }
-            ServerFrame::Ack { client_id, seq } => {
-                let stored = self.has_seq(seq);
-                if stored {
-                    self.outgoing.retain(|o| o.client_id != client_id);
-                } else if let Some(o) = self.outgoing.iter_mut().find(|o| o.client_id == client_id) {
-                    o.seq = Some(seq);
-                }
-            }
+            ServerFrame::Ack { client_id, seq } => self.thread.ack(&client_id, seq),
             ServerFrame::Typing { author, on } => {
                 if !matches!(&author, Author::Agent(a) if a.id == self.me.id) {
                     self.typing = on.then_some(author);
@@ -156,8 +145,8 @@ impl ConversationModel {
                 if is_auth_error(code) {
                     self.auth_failed = true;
                 }
-                if let Some(o) = client_id.and_then(|id| self.outgoing.iter_mut().find(|o| o.client_id == id)) {
-                    o.failed = Some(message.clone());
+                if let Some(o) = client_id.and_then(|id| self.thread.outbox.fail(&id)) {
+                    o.refusal = message.clone();
                 }
                 self.alert = Some(message);
             }
@@ -173,22 +162,6 @@ impl ConversationModel {
         self.typing = None;
     }
 
-    fn has_seq(&self, seq: u64) -> bool {
-        self.events.binary_search_by_key(&seq, |e| e.seq).is_ok()
-    }
-
-    /// Adds a stored event once, in seq order, and retires the outgoing message it stores.
-    fn insert(&mut self, event: Event) {
-        let mine = matches!(&event.author, Author::Agent(a) if a.id == self.me.id);
-        if mine {
-            self.outgoing
-                .retain(|o| o.seq != Some(event.seq) && event.client_id.as_deref() != Some(o.client_id.as_str()));
-        }
-        if let Err(at) = self.events.binary_search_by_key(&event.seq, |e| e.seq) {
-            self.events.insert(at, event);
-        }
-    }
-
     /// Queues a reply or private note; the frame is to be sent now if the socket is open,
     /// and is resent after a reconnect until acked.
     pub fn compose(&mut self, client_id: String, text: &str, note: bool) -> Result<ClientFrame, String> {
@@ -197,12 +170,12 @@ impl ConversationModel {
             // A new reply supersedes one the compliance check stopped: the agent edited it.
             self.compliance = None;
         }
-        Ok(self.queue(Outgoing { client_id, text, note, seq: None, failed: None, send_anyway: false }))
+        Ok(self.queue(client_id, Composed { text, note, send_anyway: false, refusal: String::new() }))
     }
 
-    fn queue(&mut self, out: Outgoing) -> ClientFrame {
-        let frame = frame_for(&out);
-        self.outgoing.push(out);
+    fn queue(&mut self, client_id: String, composed: Composed) -> ClientFrame {
+        let frame = frame_for(&client_id, &composed);
+        self.thread.outbox.push(client_id, composed);
         self.alert = None;
         frame
     }
@@ -210,23 +183,19 @@ impl ConversationModel {
     /// The server did not store this reply: stop tracking it (a reconnect must not resend it)
     /// and keep its text for the agent's decision.
     fn hold(&mut self, client_id: String, issues: Vec<ComplianceIssue>) {
-        let Some(at) = self.outgoing.iter().position(|o| o.client_id == client_id && !o.note) else { return };
-        let out = self.outgoing.remove(at);
-        self.compliance = Some(ComplianceHold { client_id, text: out.text, issues });
+        if !self.thread.outbox.get(&client_id).is_some_and(|o| !o.payload.note) {
+            return;
+        }
+        let Some(reply) = self.thread.outbox.remove(&client_id) else { return };
+        self.compliance = Some(ComplianceHold { client_id, text: reply.text, issues });
     }
 
     /// "Send anyway": the held text again, under a new client id, confirmed. The server stores
     /// it and records the override.
     pub fn send_anyway(&mut self, client_id: String) -> Option<ClientFrame> {
         let held = self.compliance.take()?;
-        Some(self.queue(Outgoing {
-            client_id,
-            text: held.text,
-            note: false,
-            seq: None,
-            failed: None,
-            send_anyway: true,
-        }))
+        let confirmed = Composed { text: held.text, note: false, send_anyway: true, refusal: String::new() };
+        Some(self.queue(client_id, confirmed))
     }
 
     /// "Edit message": drops the warning and returns the held text for the reply box.
@@ -271,19 +240,20 @@ impl ConversationModel {
 
     /// The transcript: stored events in order, then this console's messages still in flight.
     pub fn entries(&self, visitor: &str) -> Vec<Entry> {
-        let stored = self.events.iter().map(|e| self.entry_for(e, visitor));
-        let pending = self.outgoing.iter().filter(|o| o.seq.is_none_or(|s| !self.has_seq(s))).map(|o| Entry {
+        let stored = self.thread.log.iter().map(|e| self.entry_for(e, visitor));
+        // An acked message whose event is here has already left the outbox.
+        let pending = self.thread.outbox.iter().map(|o| Entry {
             key: format!("o{}", o.client_id),
-            kind: if o.note { EntryKind::Note } else { EntryKind::Agent },
+            kind: if o.payload.note { EntryKind::Note } else { EntryKind::Agent },
             who: self.me.name.clone(),
             avatar: self.me.avatar.clone(),
-            text: o.text.clone(),
+            text: o.payload.text.clone(),
             detail: None,
             ts: None,
-            delivery: match (&o.failed, o.seq) {
-                (Some(why), _) => Delivery::Failed(why.clone()),
-                (None, Some(_)) => Delivery::Stored,
-                (None, None) => Delivery::Sending,
+            delivery: match o.state() {
+                SendState::Failed => Delivery::Failed(o.payload.refusal.clone()),
+                SendState::Acked(_) => Delivery::Stored,
+                SendState::Waiting => Delivery::Sending,
             },
             mine: true,
             draft: false,
@@ -354,11 +324,12 @@ impl ConversationModel {
     }
 }
 
-fn frame_for(o: &Outgoing) -> ClientFrame {
-    if o.note {
-        ClientFrame::Note { client_id: o.client_id.clone(), text: o.text.clone() }
+fn frame_for(client_id: &str, c: &Composed) -> ClientFrame {
+    let client_id = client_id.to_string();
+    if c.note {
+        ClientFrame::Note { client_id, text: c.text.clone() }
     } else {
-        ClientFrame::Send { client_id: o.client_id.clone(), text: o.text.clone(), send_anyway: o.send_anyway }
+        ClientFrame::Send { client_id, text: c.text.clone(), send_anyway: c.send_anyway }
     }
 }
 
