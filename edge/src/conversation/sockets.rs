@@ -7,7 +7,7 @@ use baton_shared::{AgentInfo, Author, Event, Role, ServerFrame, encode};
 use serde::{Deserialize, Serialize};
 use worker::{State, WebSocket};
 
-use crate::internal::Caller;
+use baton_engine::{Caller, Out};
 
 pub const CUSTOMER_TAG: &str = "customer";
 pub const AGENT_TAG: &str = "agent";
@@ -99,5 +99,26 @@ pub fn send_to_agents(state: &State, frame: &ServerFrame) {
     let frame = encode(frame);
     for (ws, _) in ready(state, AGENT_TAG) {
         let _ = ws.send_with_str(&frame);
+    }
+}
+
+/// Carries out the engine's deliveries, in order and without awaiting: `sender` is the socket
+/// the input came from, if any.
+pub fn deliver(state: &State, sender: Option<(&WebSocket, &Attachment)>, out: &[Out]) {
+    for item in out {
+        match item {
+            Out::ToSender(frame) => {
+                if let Some((ws, _)) = sender {
+                    send(ws, frame);
+                }
+            }
+            Out::Broadcast(event) => broadcast(state, event),
+            Out::ToAgents(frame) => send_to_agents(state, frame),
+            Out::Typing { author, on, customer_may_see } => {
+                if let Some((_, from)) = sender {
+                    relay_typing(state, from, author.clone(), *on, *customer_may_see);
+                }
+            }
+        }
     }
 }

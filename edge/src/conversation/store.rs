@@ -1,19 +1,30 @@
-//! The conversation object's SQLite tables: one state row and the transcript.
+//! The conversation object's SQLite tables: one state row, the transcript and the brain's
+//! memory; the engine's [`Store`] on Durable Object storage.
 //!
 //! `client_key` (sender identity + client id) is unique, so a resent message is found and
-//! acknowledged with its original seq instead of being stored twice.
+//! acknowledged with its original seq instead of being stored twice. `kind` is the event
+//! body's type, so queries select events by kind without reading their JSON.
 
 use baton_brain::watch::Watch;
+use baton_engine::{Record, Store, StoreError, StoreResult};
 use baton_shared::{AgentInfo, Author, ConversationState, Event, EventBody, Insight, Mode, VisitorInfo};
 use serde::Deserialize;
 use worker::{SqlStorage, SqlStorageValue};
 
 use crate::sql::{int, text};
 
-use super::record::Record;
-
 pub struct ConversationStore {
     sql: SqlStorage,
+}
+
+/// The `kind` column of an event.
+fn kind(body: &EventBody) -> &'static str {
+    match body {
+        EventBody::Text { .. } => "text",
+        EventBody::Note { .. } => "note",
+        EventBody::Mode { .. } => "mode",
+        EventBody::Rating { .. } => "rating",
+    }
 }
 
 #[derive(Deserialize)]
@@ -74,6 +85,50 @@ impl ConversationStore {
     pub fn new(sql: SqlStorage) -> ConversationStore {
         ConversationStore { sql }
     }
+}
+
+fn stored<T>(result: worker::Result<T>) -> StoreResult<T> {
+    result.map_err(|e| StoreError(e.to_string()))
+}
+
+impl Store for ConversationStore {
+    fn record(&self) -> StoreResult<Option<Record>> {
+        stored(self.load())
+    }
+    fn create(&self, record: &Record) -> StoreResult<()> {
+        stored(self.create(record))
+    }
+    fn save(&self, record: &Record) -> StoreResult<()> {
+        stored(self.save(record))
+    }
+    fn insert_event(&self, event: &Event, client_key: Option<&str>) -> StoreResult<()> {
+        stored(self.insert_event(event, client_key))
+    }
+    fn seq_of(&self, client_key: &str) -> StoreResult<Option<u64>> {
+        stored(self.seq_of(client_key))
+    }
+    fn events_after(&self, seq: u64) -> StoreResult<Vec<Event>> {
+        stored(self.events_after(seq))
+    }
+    fn last_spoken(&self) -> StoreResult<Option<Event>> {
+        stored(self.last_spoken())
+    }
+    fn watch(&self) -> StoreResult<Watch> {
+        stored(self.watch())
+    }
+    fn save_watch(&self, watch: &Watch) -> StoreResult<()> {
+        stored(self.save_watch(watch))
+    }
+    fn insight(&self) -> StoreResult<Option<Insight>> {
+        stored(self.insight())
+    }
+    fn save_insight(&self, insight: &Insight) -> StoreResult<()> {
+        stored(self.save_insight(insight))
+    }
+}
+
+/// The SQL behind each [`Store`] method.
+impl ConversationStore {
 
     pub fn migrate(&self) -> worker::Result<()> {
         for statement in [
@@ -88,15 +143,27 @@ impl ConversationStore {
                 one INTEGER PRIMARY KEY CHECK (one = 1), watch TEXT NOT NULL, insight TEXT NOT NULL)",
             "CREATE TABLE IF NOT EXISTS events (
                 seq INTEGER PRIMARY KEY, ts INTEGER NOT NULL, epoch INTEGER NOT NULL,
-                author TEXT NOT NULL, body TEXT NOT NULL, client_id TEXT, client_key TEXT UNIQUE)",
+                author TEXT NOT NULL, body TEXT NOT NULL, client_id TEXT, client_key TEXT UNIQUE,
+                kind TEXT NOT NULL DEFAULT '')",
         ] {
             self.sql.exec(statement, None)?;
         }
+        // Transcripts stored before events had a kind column get it, filled from their bodies.
+        #[derive(Deserialize)]
+        struct Column {
+            name: String,
+        }
+        let columns: Vec<Column> = self.sql.exec("PRAGMA table_info(events)", None)?.to_array()?;
+        if !columns.iter().any(|c| c.name == "kind") {
+            self.sql.exec("ALTER TABLE events ADD COLUMN kind TEXT NOT NULL DEFAULT ''", None)?;
+            self.sql.exec("UPDATE events SET kind = json_extract(body, '$.type')", None)?;
+        }
+        self.sql.exec("CREATE INDEX IF NOT EXISTS events_by_kind ON events (kind, seq)", None)?;
         Ok(())
     }
 
-    /// The conversation's record, or `None` if it was never started.
-    pub fn load(&self) -> worker::Result<Option<Record>> {
+    /// The conversation's record as stored, or `None` if it was never started.
+    fn load(&self) -> worker::Result<Option<Record>> {
         let rows: Vec<StateRow> = self.sql.exec("SELECT * FROM state WHERE one = 1", None)?.to_array()?;
         let Some(row) = rows.into_iter().next() else {
             return Ok(None);
@@ -105,7 +172,7 @@ impl ConversationStore {
             Some(json) => Some(serde_json::from_str(json).map_err(|_| corrupt("holder"))?),
             None => None,
         };
-        let mut record = Record {
+        let record = Record {
             site: row.site,
             conversation: row.conversation,
             state: ConversationState {
@@ -122,18 +189,10 @@ impl ConversationStore {
             last_author: row.last_author,
             waiting_since: row.waiting_since,
         };
-        // The event row is the truth: should the state row ever lag behind it, catch up.
-        let behind = self.events_after(record.state.last_seq)?;
-        if !behind.is_empty() {
-            for event in &behind {
-                record.apply(event);
-            }
-            self.save(&record)?;
-        }
         Ok(Some(record))
     }
 
-    pub fn create(&self, record: &Record) -> worker::Result<()> {
+    fn create(&self, record: &Record) -> worker::Result<()> {
         self.sql.exec(
             "INSERT OR IGNORE INTO state (one, site, conversation, mode, epoch, holder, last_seq, visitor, bot_name,
                 created_at, updated_at, last_preview, last_author, waiting_since)
@@ -151,7 +210,7 @@ impl ConversationStore {
         Ok(())
     }
 
-    pub fn save(&self, record: &Record) -> worker::Result<()> {
+    fn save(&self, record: &Record) -> worker::Result<()> {
         let holder = match &record.state.holder {
             Some(agent) => Some(serde_json::to_string(agent)?),
             None => None,
@@ -175,9 +234,10 @@ impl ConversationStore {
         Ok(())
     }
 
-    pub fn insert_event(&self, event: &Event, client_key: Option<&str>) -> worker::Result<()> {
+    fn insert_event(&self, event: &Event, client_key: Option<&str>) -> worker::Result<()> {
         self.sql.exec(
-            "INSERT INTO events (seq, ts, epoch, author, body, client_id, client_key) VALUES (?, ?, ?, ?, ?, ?, ?)",
+            "INSERT INTO events (seq, ts, epoch, author, body, client_id, client_key, kind)
+             VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
             vec![
                 int(event.seq),
                 int(event.ts),
@@ -186,20 +246,21 @@ impl ConversationStore {
                 text(&serde_json::to_string(&event.body)?),
                 event.client_id.clone().into(),
                 client_key.map(str::to_string).into(),
+                text(kind(&event.body)),
             ],
         )?;
         Ok(())
     }
 
     /// The seq a message with this client key was stored under, if it was.
-    pub fn seq_of(&self, client_key: &str) -> worker::Result<Option<u64>> {
+    fn seq_of(&self, client_key: &str) -> worker::Result<Option<u64>> {
         let rows: Vec<SeqRow> =
             self.sql.exec("SELECT seq FROM events WHERE client_key = ?", vec![text(client_key)])?.to_array()?;
         Ok(rows.first().map(|r| r.seq))
     }
 
     /// Every event with a seq above `seq`, in order.
-    pub fn events_after(&self, seq: u64) -> worker::Result<Vec<Event>> {
+    fn events_after(&self, seq: u64) -> worker::Result<Vec<Event>> {
         let rows: Vec<EventRow> = self
             .sql
             .exec(
@@ -211,13 +272,12 @@ impl ConversationStore {
     }
 
     /// The last message anyone said to the conversation (notes, mode changes and ratings skipped).
-    pub fn last_spoken(&self) -> worker::Result<Option<Event>> {
-        // Bodies are serde's internally tagged JSON, which always writes the tag first.
+    fn last_spoken(&self) -> worker::Result<Option<Event>> {
         let rows: Vec<EventRow> = self
             .sql
             .exec(
                 "SELECT seq, ts, epoch, author, body, client_id FROM events
-                 WHERE body LIKE '{\"type\":\"text\",%' ORDER BY seq DESC LIMIT 1",
+                 WHERE kind = 'text' ORDER BY seq DESC LIMIT 1",
                 None,
             )?
             .to_array()?;
@@ -226,18 +286,18 @@ impl ConversationStore {
 
     /// What the brain remembers; a fresh watch if nothing (or nothing readable) is stored, since
     /// losing the mood history must not stop the conversation.
-    pub fn watch(&self) -> worker::Result<Watch> {
+    fn watch(&self) -> worker::Result<Watch> {
         let rows: Vec<WatchRow> = self.sql.exec("SELECT watch FROM brain WHERE one = 1", None)?.to_array()?;
         Ok(rows.first().and_then(|r| serde_json::from_str(&r.watch).ok()).unwrap_or_default())
     }
 
     /// The insight agents were last sent, for agents who connect later.
-    pub fn insight(&self) -> worker::Result<Option<Insight>> {
+    fn insight(&self) -> worker::Result<Option<Insight>> {
         let rows: Vec<InsightRow> = self.sql.exec("SELECT insight FROM brain WHERE one = 1", None)?.to_array()?;
         Ok(rows.first().and_then(|r| serde_json::from_str(&r.insight).ok()))
     }
 
-    pub fn save_watch(&self, watch: &Watch) -> worker::Result<()> {
+    fn save_watch(&self, watch: &Watch) -> worker::Result<()> {
         self.sql.exec(
             "INSERT INTO brain (one, watch, insight) VALUES (1, ?, 'null')
              ON CONFLICT (one) DO UPDATE SET watch = excluded.watch",
@@ -246,7 +306,7 @@ impl ConversationStore {
         Ok(())
     }
 
-    pub fn save_insight(&self, insight: &Insight) -> worker::Result<()> {
+    fn save_insight(&self, insight: &Insight) -> worker::Result<()> {
         self.sql.exec(
             "INSERT INTO brain (one, watch, insight) VALUES (1, '{}', ?)
              ON CONFLICT (one) DO UPDATE SET insight = excluded.insight",

@@ -74,3 +74,51 @@ impl Record {
         }
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use baton_shared::{AgentInfo, Event, EventBody, Mode, ModeReason};
+
+    use super::*;
+
+    fn event(seq: u64, ts: u64, author: Author, body: EventBody) -> Event {
+        Event { seq, ts, epoch: 0, author, body, client_id: None }
+    }
+
+    fn text(text: &str) -> EventBody {
+        EventBody::Text { text: text.into(), bot: None }
+    }
+
+    #[test]
+    fn the_wait_starts_at_the_first_unanswered_customer_message_and_ends_with_any_answer() {
+        let mut record = Record::new("shop", "c1", VisitorInfo::default(), "Ava", 100);
+        record.apply(&event(1, 200, Author::Customer, text("hello?")));
+        record.apply(&event(2, 300, Author::Customer, text("anyone there?")));
+        assert_eq!(record.waiting_since, Some(200));
+        assert_eq!((record.last_preview.as_str(), record.last_author.as_str()), ("anyone there?", "customer"));
+        record.apply(&event(3, 400, Author::Bot, EventBody::Note { text: "draft".into() }));
+        assert_eq!(record.waiting_since, Some(200), "a note answers nobody");
+        assert_eq!(record.last_preview, "anyone there?", "notes are not previewed");
+        record.apply(&event(4, 500, Author::Bot, text("Hi!")));
+        assert_eq!(record.waiting_since, None);
+        assert_eq!(record.summary().last_seq, 4);
+    }
+
+    #[test]
+    fn time_never_runs_backwards_and_mode_changes_reach_the_summary() {
+        let mut record = Record::new("shop", "c1", VisitorInfo::default(), "Ava", 1_000);
+        let dana = AgentInfo { id: "a1".into(), name: "Dana".into(), avatar: None };
+        let mut takeover = event(
+            1,
+            900,
+            Author::Agent(dana.clone()),
+            EventBody::Mode { mode: Mode::Human, holder: Some(dana.clone()), reason: ModeReason::AgentTookOver },
+        );
+        takeover.epoch = 1;
+        record.apply(&takeover);
+        assert_eq!(record.updated_at, 1_000);
+        let row = record.summary();
+        assert_eq!((row.mode, row.epoch, row.holder), (Mode::Human, 1, Some(dana)));
+        assert!(row.flags.is_empty() && row.sentiment.is_none(), "the brain's part is added by the engine");
+    }
+}

@@ -1,0 +1,533 @@
+//! The engine of one conversation: frames in, commits through the store, effects out.
+//!
+//! Every command runs `decide` → store the event → `apply` → ack → announce, and what follows
+//! from it (the brain's memory, the bot's answer or an escalation) in the same call, so nothing
+//! interleaves (guarantees 1 to 4 of ARCHITECTURE.md).
+
+use baton_brain::answer::{self, BotReply};
+use baton_brain::compliance;
+use baton_brain::watch::{Escalation, Heard, Watch};
+use baton_shared::text::{validate_client_id, validate_message_text};
+use baton_shared::{
+    AgentInfo, ApiError, Author, BotMeta, ClientFrame, Command, ConversationView, ErrorCode, Event, EventBody, Mode,
+    ModeReason, Role, ServerFrame, VisitorInfo, check_protocol, decode_client_frame,
+};
+
+use crate::admission::{Admission, Admissions};
+use crate::brain::{Brain, FALLBACK_BOT_NAME};
+use crate::effects::{Effects, Out};
+use crate::failure::{Failure, Handled, OrFailed};
+use crate::model::{self, ModelAnswer, Purpose};
+use crate::publish::Changes;
+use crate::record::Record;
+use crate::store::Store;
+use crate::Caller;
+
+/// The socket an input arrived on, as the shell knows it from the socket's attachment.
+pub struct Socket<'a> {
+    /// Identifies the socket for its rate budgets.
+    pub id: &'a str,
+    pub caller: &'a Caller,
+    /// The socket said `hello` and receives live events.
+    pub greeted: bool,
+}
+
+/// A WebSocket message as it arrived.
+pub enum Incoming<'a> {
+    Text(&'a str),
+    Binary,
+}
+
+/// What committing a command came to.
+pub(crate) enum Outcome {
+    /// The event was stored; `record` is the state after it.
+    Committed { event: Event, record: Box<Record> },
+    /// A resend: this client id is already stored under `seq`.
+    Duplicate { seq: u64 },
+    /// Nothing to store (a second request for a person, a repeated takeover).
+    Unchanged { last_seq: u64 },
+}
+
+impl Outcome {
+    fn committed(self) -> Option<(Event, Box<Record>)> {
+        match self {
+            Outcome::Committed { event, record } => Some((event, record)),
+            _ => None,
+        }
+    }
+}
+
+/// One input being handled: the brain it is judged by, the time, what is due to be delivered
+/// and what changed for the agents' view (published once, at the end).
+pub(crate) struct Turn<'b> {
+    pub brain: &'b Brain,
+    pub now: u64,
+    pub fx: Effects,
+    pub changes: Changes,
+}
+
+pub struct Engine<S> {
+    pub(crate) store: S,
+    admissions: Admissions,
+    /// When the alert alarm was last set for, so each change does not set it again.
+    pub(crate) alarm_at: Option<u64>,
+}
+
+impl<S: Store> Engine<S> {
+    pub fn new(store: S) -> Self {
+        Engine { store, admissions: Admissions::default(), alarm_at: None }
+    }
+
+    pub fn store(&self) -> &S {
+        &self.store
+    }
+
+    // ---- inputs ----------------------------------------------------------------------------
+
+    /// The worker starts (or resumes) the conversation.
+    pub fn init(&mut self, brain: &Brain, site: &str, conversation: &str, visitor: VisitorInfo, now: u64) -> Effects {
+        let mut turn = Turn::new(brain, now);
+        let created = (|| -> Handled<()> {
+            if self.store.record().or_failed("loading the conversation")?.is_none() {
+                let record = Record::new(site, conversation, visitor, &brain.bot_name, now);
+                self.store.create(&record).or_failed("creating the conversation")?;
+            }
+            Ok(())
+        })();
+        match created {
+            Ok(()) => {
+                turn.changes.touched = true;
+                self.finish(turn, Ok(()), None)
+            }
+            Err(failure) => self.finish(turn, Err(failure), None),
+        }
+    }
+
+    /// A WebSocket message from `socket`.
+    pub fn receive(&mut self, brain: &Brain, socket: &Socket, message: Incoming, now: u64) -> Effects {
+        let frame = match message {
+            Incoming::Text(text) => decode_client_frame(text),
+            Incoming::Binary => {
+                Err(ApiError::new(ErrorCode::BadRequest, "binary frames are not supported; send JSON text"))
+            }
+        };
+        let mut turn = Turn::new(brain, now);
+        match self.admissions.admit(socket.id, &frame, now) {
+            Admission::Admit => {}
+            Admission::Drop => return turn.fx,
+            Admission::Refuse(err) => {
+                let client_id = frame.as_ref().ok().and_then(frame_client_id);
+                turn.fx.to_sender(ServerFrame::error(err, client_id));
+                return turn.fx;
+            }
+        }
+        let frame = match frame {
+            Ok(frame) => frame,
+            Err(err) => {
+                turn.fx.to_sender(ServerFrame::error(err, None));
+                return turn.fx;
+            }
+        };
+        let client_id = frame_client_id(&frame);
+        let result = self.frame(&mut turn, socket, frame);
+        self.finish(turn, result, client_id)
+    }
+
+    /// The alarm fired: time-based alert rules ("unresolved after N minutes") are due.
+    pub fn alarm(&mut self, brain: &Brain, now: u64) -> Effects {
+        self.alarm_at = None;
+        let mut turn = Turn::new(brain, now);
+        turn.changes.touched = true;
+        self.finish(turn, Ok(()), None)
+    }
+
+    /// The shell could not set the alarm the last effects asked for; the next change retries.
+    pub fn alarm_not_set(&mut self) {
+        self.alarm_at = None;
+    }
+
+    /// A language model call came back.
+    pub fn model_answered(&mut self, brain: &Brain, answer: ModelAnswer, now: u64) -> Effects {
+        let mut turn = Turn::new(brain, now);
+        let result = match answer.purpose {
+            Purpose::Word { decided, epoch } => {
+                let worded = match (model::usable(&answer.answer), &decided) {
+                    (Some(text), BotReply::Answer { confidence, article_id, article_title, .. }) => {
+                        BotReply::Answer {
+                            text,
+                            confidence: *confidence,
+                            article_id: article_id.clone(),
+                            article_title: article_title.clone(),
+                        }
+                    }
+                    _ => {
+                        if let Err(why) = &answer.answer {
+                            turn.fx.warn(format!("language model: {why}; answering from the knowledge base"));
+                        }
+                        decided.clone()
+                    }
+                };
+                self.bot_says(&mut turn, worded, confident(&decided), epoch)
+            }
+            Purpose::Briefing | Purpose::Draft => {
+                if let Err(why) = &answer.answer {
+                    turn.fx.warn(format!("language model: {why}"));
+                }
+                self.remember_model_insight(&mut turn, &answer.purpose, model::usable(&answer.answer))
+            }
+        };
+        self.finish(turn, result, None)
+    }
+
+    /// The conversation ends.
+    pub fn close(&mut self, brain: &Brain, now: u64) -> Effects {
+        let mut turn = Turn::new(brain, now);
+        let result = self.run(&mut turn, &Caller::Customer, Command::Close, None).map(|_| ());
+        self.finish(turn, result, None)
+    }
+
+    /// The socket closed.
+    pub fn socket_closed(&mut self, socket_id: &str) {
+        self.admissions.forget(socket_id);
+    }
+
+    // ---- reads -----------------------------------------------------------------------------
+
+    /// The conversation's record. The event log is the truth: should the stored record lag
+    /// behind it (a write cut short), it catches up here.
+    pub fn record(&self) -> Handled<Record> {
+        let mut record = self
+            .store
+            .record()
+            .or_failed("loading the conversation")?
+            .ok_or_else(|| ApiError::new(ErrorCode::NotFound, "no such conversation"))?;
+        let behind = self.store.events_after(record.state.last_seq).or_failed("reading the transcript")?;
+        if !behind.is_empty() {
+            for event in &behind {
+                record.apply(event);
+            }
+            self.store.save(&record).or_failed("storing the conversation state")?;
+        }
+        Ok(record)
+    }
+
+    /// The state and the events `caller` may see.
+    pub fn transcript(&self, caller: &Caller) -> Handled<(ConversationView, Vec<Event>)> {
+        let record = self.record()?;
+        let mut events = self.store.events_after(0).or_failed("reading the transcript")?;
+        if *caller == Caller::Customer {
+            events.retain(Event::visible_to_customer);
+        }
+        Ok((record.view(), events))
+    }
+
+    // ---- frames ----------------------------------------------------------------------------
+
+    fn frame(&mut self, turn: &mut Turn, socket: &Socket, frame: ClientFrame) -> Handled<()> {
+        let caller = socket.caller;
+        match frame {
+            ClientFrame::Ping => {
+                turn.fx.to_sender(ServerFrame::Pong);
+                return Ok(());
+            }
+            ClientFrame::Hello { protocol, last_seq } => {
+                check_protocol(protocol)?;
+                return self.welcome(turn, caller, last_seq);
+            }
+            _ if !socket.greeted => {
+                return Err(ApiError::new(ErrorCode::HelloRequired, "send hello before anything else").into());
+            }
+            _ => {}
+        }
+        match (frame, caller) {
+            (ClientFrame::Typing { on }, Caller::Customer) => {
+                turn.fx.out.push(Out::Typing { author: Author::Customer, on, customer_may_see: false });
+            }
+            (ClientFrame::Typing { on }, Caller::Agent(agent)) => {
+                let holds = self.record()?.state.holder.is_some_and(|h| h.id == agent.id);
+                turn.fx.out.push(Out::Typing { author: Author::Agent(agent.clone()), on, customer_may_see: holds });
+            }
+            (ClientFrame::Send { client_id, text, .. }, Caller::Customer) => {
+                validate_client_id(&client_id)?;
+                let text = validate_message_text(&text)?;
+                self.customer_says(turn, client_id, text)?;
+            }
+            (ClientFrame::Send { client_id, text, send_anyway }, Caller::Agent(agent)) => {
+                validate_client_id(&client_id)?;
+                let text = validate_message_text(&text)?;
+                self.agent_says(turn, agent, client_id, text, send_anyway)?;
+            }
+            (ClientFrame::Note { client_id, text }, Caller::Agent(agent)) => {
+                validate_client_id(&client_id)?;
+                let text = validate_message_text(&text)?;
+                self.run(turn, caller, Command::AgentNote { agent: agent.clone(), text }, Some(client_id))?;
+            }
+            (ClientFrame::RequestHuman { client_id }, Caller::Customer) => {
+                validate_client_id(&client_id)?;
+                let cmd = Command::RequestHuman { reason: ModeReason::CustomerAsked, computed_at_epoch: None };
+                self.run(turn, caller, cmd, Some(client_id))?;
+            }
+            (ClientFrame::Rate { client_id, score }, Caller::Customer) => {
+                validate_client_id(&client_id)?;
+                self.run(turn, caller, Command::Rate { score }, Some(client_id))?;
+            }
+            (ClientFrame::TakeOver, Caller::Agent(agent)) => {
+                self.run(turn, caller, Command::TakeOver { agent: agent.clone() }, None)?;
+            }
+            (ClientFrame::HandBack, Caller::Agent(agent)) => self.hand_back(turn, caller, agent)?,
+            (ClientFrame::Note { .. } | ClientFrame::TakeOver | ClientFrame::HandBack, Caller::Customer) => {
+                return Err(ApiError::new(ErrorCode::Forbidden, "only agents can do this").into());
+            }
+            (ClientFrame::RequestHuman { .. } | ClientFrame::Rate { .. }, Caller::Agent(_)) => {
+                return Err(ApiError::new(ErrorCode::Forbidden, "only the customer can do this").into());
+            }
+            (ClientFrame::Ping | ClientFrame::Hello { .. }, _) => {}
+        }
+        Ok(())
+    }
+
+    /// Answers `hello` with the state and exactly the events after `last_seq` this socket may
+    /// see; from then on the socket receives live events, so no event slips between the gap
+    /// and the stream.
+    fn welcome(&mut self, turn: &mut Turn, caller: &Caller, last_seq: u64) -> Handled<()> {
+        let record = self.record()?;
+        let role = match caller {
+            Caller::Customer => Role::Customer,
+            Caller::Agent(_) => Role::Agent,
+        };
+        let insight = match role {
+            Role::Agent => self.store.insight().or_failed("reading the insight")?,
+            Role::Customer => None,
+        };
+        let mut events = if last_seq >= record.state.last_seq {
+            Vec::new()
+        } else {
+            self.store.events_after(last_seq).or_failed("reading the gap")?
+        };
+        if role == Role::Customer {
+            events.retain(Event::visible_to_customer);
+        }
+        let bot_name = [&turn.brain.bot_name, &record.bot_name]
+            .into_iter()
+            .find(|name| !name.is_empty())
+            .map_or_else(|| FALLBACK_BOT_NAME.to_string(), |name| name.clone());
+        turn.fx.to_sender(ServerFrame::Welcome {
+            conversation_id: record.conversation.clone(),
+            role,
+            state: record.view(),
+            events,
+            bot_name,
+            insight,
+        });
+        turn.fx.greeted = true;
+        Ok(())
+    }
+
+    /// A customer message; while the bot holds the conversation, the bot's turn follows.
+    fn customer_says(&mut self, turn: &mut Turn, client_id: String, text: String) -> Handled<()> {
+        let cmd = Command::CustomerSays { text: text.clone() };
+        let Some((event, record)) = self.run(turn, &Caller::Customer, cmd, Some(client_id))?.committed() else {
+            return Ok(());
+        };
+        let mut watch = self.store.watch().or_failed("reading the watch")?;
+        let heard = watch.customer_said(&text, &turn.brain.rules);
+        if record.state.mode == Mode::Bot {
+            self.bot_turn(turn, &mut watch, &text, &heard, event.epoch)
+        } else {
+            self.store.save_watch(&watch).or_failed("storing the watch")
+        }
+    }
+
+    /// A hand-back; a customer message nobody answered yet is the bot's to answer. It is read
+    /// before the hand-back commits, in the same call: a message landing after it is in bot
+    /// mode and answered there, so each message gets exactly one answer.
+    fn hand_back(&mut self, turn: &mut Turn, caller: &Caller, agent: &AgentInfo) -> Handled<()> {
+        let waiting = self.waiting_customer_text()?;
+        let cmd = Command::HandBack { agent_id: agent.id.clone() };
+        let Some((event, _)) = self.run(turn, caller, cmd, None)?.committed() else { return Ok(()) };
+        let Some(text) = waiting else { return Ok(()) };
+        let mut watch = self.store.watch().or_failed("reading the watch")?;
+        let heard = watch.heard_last(&text, &turn.brain.rules);
+        self.bot_turn(turn, &mut watch, &text, &heard, event.epoch)
+    }
+
+    /// The bot's turn on a customer message, committed under `epoch`: an escalation if a
+    /// trigger says a person should take it, else its answer (worded by the site's model first,
+    /// if it has one and the answer quotes an article). The one path for every bot answer.
+    fn bot_turn(&mut self, turn: &mut Turn, watch: &mut Watch, text: &str, heard: &Heard, epoch: u64) -> Handled<()> {
+        let brain = turn.brain;
+        let reply = answer::respond(&brain.knowledge, &brain.bot_name, text, heard.intent);
+        let escalation = watch.escalation(&brain.rules.escalation, heard, confident(&reply));
+        if let Some(escalation) = &escalation {
+            watch.escalated_because = Some(escalation.explanation());
+        }
+        self.store.save_watch(watch).or_failed("storing the watch")?;
+        if let Some(escalation) = escalation {
+            return self.escalate(turn, text, escalation, epoch);
+        }
+        match model::word(brain, &reply, text, epoch) {
+            Some(call) => {
+                turn.fx.model_calls.push(call);
+                Ok(())
+            }
+            None => {
+                let is_confident = confident(&reply);
+                self.bot_says(turn, reply, is_confident, epoch)
+            }
+        }
+    }
+
+    /// Says the bot's reply. The state machine refuses it if a takeover (or any mode change)
+    /// landed since `epoch`; then it is kept as a note only agents see.
+    fn bot_says(&mut self, turn: &mut Turn, reply: BotReply, is_confident: bool, epoch: u64) -> Handled<()> {
+        let (said, meta) = reply.message();
+        let confidence = matches!(reply, BotReply::Answer { .. } | BotReply::NotSure { .. }).then_some(meta.confidence);
+        let cmd = Command::BotSays { text: said.clone(), meta, computed_at_epoch: epoch };
+        let outcome = match self.run(turn, &Caller::Customer, cmd, None) {
+            Err(failure) if failure.error.code == ErrorCode::StaleEpoch => {
+                self.run(turn, &Caller::Customer, Command::BotDraft { text: said }, None)?
+            }
+            other => other?,
+        };
+        if let Some((event, _)) = outcome.committed()
+            && matches!(event.body, EventBody::Text { .. })
+        {
+            let noted = (|| -> Handled<()> {
+                let mut watch = self.store.watch().or_failed("reading the watch")?;
+                watch.bot_replied(confidence, is_confident);
+                self.store.save_watch(&watch).or_failed("storing the watch")
+            })();
+            if let Err(failure) = noted {
+                turn.fx.warn(failure.detail.unwrap_or(failure.error.message));
+            }
+        }
+        Ok(())
+    }
+
+    /// A trigger fired: the bot tells the customer a person is coming and queues the
+    /// conversation. Both are refused if the mode moved on since `epoch`.
+    fn escalate(&mut self, turn: &mut Turn, text: &str, escalation: Escalation, epoch: u64) -> Handled<()> {
+        let said = Command::BotSays {
+            text: escalation.customer_message(text),
+            meta: BotMeta { confidence: 1.0, article_id: None, article_title: None },
+            computed_at_epoch: epoch,
+        };
+        let queue = Command::RequestHuman { reason: escalation.mode_reason(), computed_at_epoch: Some(epoch) };
+        for cmd in [said, queue] {
+            match self.run(turn, &Caller::Customer, cmd, None) {
+                Ok(_) => {}
+                Err(failure) if failure.error.code == ErrorCode::StaleEpoch => return Ok(()),
+                Err(failure) => return Err(failure),
+            }
+        }
+        Ok(())
+    }
+
+    /// An agent's reply, checked against the site's compliance rules first. A warned draft is
+    /// not stored; sent anyway, it is stored with a private note saying what was overridden.
+    fn agent_says(
+        &mut self,
+        turn: &mut Turn,
+        agent: &AgentInfo,
+        client_id: String,
+        text: String,
+        send_anyway: bool,
+    ) -> Handled<()> {
+        let issues = compliance::check(&turn.brain.rules.compliance, &text);
+        if !issues.is_empty() && !send_anyway {
+            turn.fx.to_sender(ServerFrame::ComplianceWarning { client_id, issues });
+            return Ok(());
+        }
+        let caller = Caller::Agent(agent.clone());
+        let cmd = Command::AgentSays { agent: agent.clone(), text };
+        let committed = self.run(turn, &caller, cmd, Some(client_id))?.committed().is_some();
+        if committed && !issues.is_empty() {
+            let reasons: Vec<&str> = issues.iter().map(|i| i.reason.as_str()).collect();
+            let text = format!("Sent despite a compliance warning: {}.", reasons.join("; "));
+            self.run(turn, &caller, Command::AgentNote { agent: agent.clone(), text }, None)?;
+        }
+        Ok(())
+    }
+
+    /// The customer's last message if nobody has answered it yet.
+    fn waiting_customer_text(&self) -> Handled<Option<String>> {
+        Ok(match self.store.last_spoken().or_failed("reading the last message")? {
+            Some(Event { author: Author::Customer, body: EventBody::Text { text, .. }, .. }) => Some(text),
+            _ => None,
+        })
+    }
+
+    // ---- commits ---------------------------------------------------------------------------
+
+    /// Commits a command, acks it to the sender if it carried a client id, and announces it.
+    fn run(&mut self, turn: &mut Turn, caller: &Caller, cmd: Command, client_id: Option<String>) -> Handled<Outcome> {
+        let outcome = self.commit(cmd, caller, client_id.clone(), turn.now)?;
+        if let Some(client_id) = client_id {
+            let seq = match &outcome {
+                Outcome::Committed { event, .. } => event.seq,
+                Outcome::Duplicate { seq } => *seq,
+                Outcome::Unchanged { last_seq } => *last_seq,
+            };
+            turn.fx.to_sender(ServerFrame::Ack { client_id, seq });
+        }
+        if let Outcome::Committed { event, .. } = &outcome {
+            turn.changes.saw(event);
+            turn.fx.broadcast(event.clone());
+        }
+        Ok(outcome)
+    }
+
+    /// `decide` → store → `apply`, with a resend answered from the store instead.
+    fn commit(&mut self, cmd: Command, caller: &Caller, client_id: Option<String>, now: u64) -> Handled<Outcome> {
+        let mut record = self.record()?;
+        let key = client_id.as_deref().map(|id| caller.client_key(id));
+        if let Some(key) = &key
+            && let Some(seq) = self.store.seq_of(key).or_failed("looking up a resend")?
+        {
+            return Ok(Outcome::Duplicate { seq });
+        }
+        // The clock may step back; seqs order the transcript, but timestamps should not run backwards.
+        let ts = now.max(record.updated_at);
+        let Some(event) = record.state.decide(cmd, ts, client_id).map_err(|r| Failure::from(r.to_api_error()))? else {
+            return Ok(Outcome::Unchanged { last_seq: record.state.last_seq });
+        };
+        self.store.insert_event(&event, key.as_deref()).or_failed("storing the event")?;
+        record.apply(&event);
+        self.store.save(&record).or_failed("storing the conversation state")?;
+        Ok(Outcome::Committed { event, record: Box::new(record) })
+    }
+
+    /// Publishes what the input changed, then reports its failure, if any, to the sender.
+    fn finish(&mut self, mut turn: Turn, result: Handled<()>, client_id: Option<String>) -> Effects {
+        self.publish(&mut turn);
+        if let Err(failure) = result {
+            if let Some(detail) = failure.detail {
+                turn.fx.warn(detail);
+            }
+            turn.fx.to_sender(ServerFrame::error(failure.error, client_id));
+        }
+        turn.fx
+    }
+}
+
+impl<'b> Turn<'b> {
+    fn new(brain: &'b Brain, now: u64) -> Self {
+        Turn { brain, now, fx: Effects::default(), changes: Changes::default() }
+    }
+}
+
+/// The client id a frame carries, for the error that answers it.
+fn frame_client_id(frame: &ClientFrame) -> Option<String> {
+    match frame {
+        ClientFrame::Send { client_id, .. }
+        | ClientFrame::Note { client_id, .. }
+        | ClientFrame::RequestHuman { client_id }
+        | ClientFrame::Rate { client_id, .. } => Some(client_id.clone()),
+        _ => None,
+    }
+}
+
+/// Whether a reply answers with confidence; "not sure" counts against the bot.
+fn confident(reply: &BotReply) -> bool {
+    matches!(reply, BotReply::Answer { .. } | BotReply::SmallTalk { .. })
+}

@@ -1,0 +1,304 @@
+//! The effects of each input, in order, on the memory store.
+
+use baton_shared::{Author, ClientFrame, ErrorCode, EventBody, Mode, ModeReason, ServerFrame};
+
+use crate::effects::Out;
+use crate::model::Purpose;
+use crate::testing::{Chat, agent, brain_with_shipping, error_code, model_settings};
+use crate::{Caller, Incoming, Socket, Store};
+
+fn send(id: &str, text: &str) -> ClientFrame {
+    ClientFrame::send(id, text)
+}
+
+fn texts(chat: &Chat) -> Vec<(Author, String)> {
+    chat.transcript()
+        .into_iter()
+        .filter_map(|e| match e.body {
+            EventBody::Text { text, .. } => Some((e.author, text)),
+            _ => None,
+        })
+        .collect()
+}
+
+#[test]
+fn a_question_gets_ack_message_answer_one_insight_and_one_row_in_that_order() {
+    let mut chat = Chat::new(brain_with_shipping(None));
+    let fx = chat.customer(send("m1", "How long does shipping take?"));
+    let kinds: Vec<&str> = fx
+        .out
+        .iter()
+        .map(|o| match o {
+            Out::ToSender(ServerFrame::Ack { .. }) => "ack",
+            Out::Broadcast(e) if e.author == Author::Customer => "message",
+            Out::Broadcast(e) if e.author == Author::Bot => "answer",
+            Out::ToAgents(ServerFrame::Insight { .. }) => "insight",
+            _ => "other",
+        })
+        .collect();
+    assert_eq!(kinds, ["ack", "message", "answer", "insight"]);
+    assert!(matches!(fx.sender_frames().next(), Some(ServerFrame::Ack { seq: 1, .. })));
+    let row = fx.dashboard.clone().expect("one dashboard row");
+    assert_eq!((row.last_seq, row.last_author.as_str()), (2, "bot"));
+    assert!(fx.model_calls.is_empty());
+    let answer = fx.events().nth(1).expect("the bot answered");
+    assert!(matches!(&answer.body, EventBody::Text { bot: Some(meta), .. } if meta.article_id.as_deref() == Some("shipping-times")));
+}
+
+#[test]
+fn a_resend_is_acked_with_its_seq_and_announces_nothing() {
+    let mut chat = Chat::new(brain_with_shipping(None));
+    chat.customer(send("m1", "hello there"));
+    let fx = chat.customer(send("m1", "hello there"));
+    assert_eq!(fx.out, vec![Out::ToSender(ServerFrame::Ack { client_id: "m1".into(), seq: 1 })]);
+    assert!(fx.dashboard.is_none());
+    assert_eq!(texts(&chat).len(), 2, "the message and its answer, once each");
+}
+
+#[test]
+fn frames_before_hello_are_refused_and_hello_greets_with_the_gap_the_socket_may_see() {
+    let mut chat = Chat::new(brain_with_shipping(None));
+    let socket = Socket { id: "s", caller: &Caller::Customer, greeted: false };
+    let frame = baton_shared::encode(&send("m1", "hi"));
+    let fx = chat.engine.receive(&chat.brain, &socket, Incoming::Text(&frame), 2_000);
+    assert_eq!(error_code(&fx), Some(ErrorCode::HelloRequired));
+    assert!(!fx.greeted);
+
+    let dana = agent("a1", "Dana");
+    chat.customer(send("m1", "hello"));
+    chat.agent(&dana, ClientFrame::Note { client_id: "n1".into(), text: "agents only".into() });
+    let fx = chat.hello(&Caller::Customer, 1);
+    assert!(fx.greeted);
+    let Some(ServerFrame::Welcome { events, insight, bot_name, .. }) = fx.sender_frames().next() else {
+        panic!("no welcome: {fx:?}")
+    };
+    assert_eq!(events.iter().map(|e| e.seq).collect::<Vec<_>>(), vec![2], "the gap, without the note");
+    assert!(insight.is_none(), "customers never see the insight");
+    assert_eq!(bot_name, "Ava");
+    let fx = chat.hello(&Caller::Agent(dana), 0);
+    let Some(ServerFrame::Welcome { events, insight, .. }) = fx.sender_frames().next() else { panic!() };
+    assert_eq!(events.len(), 3, "agents see the note");
+    assert!(insight.is_some());
+}
+
+#[test]
+fn one_takeover_wins_and_the_other_is_told_who_holds_it() {
+    let mut chat = Chat::new(brain_with_shipping(None));
+    let (dana, sam) = (agent("a1", "Dana"), agent("a2", "Sam"));
+    let won = chat.agent(&dana, ClientFrame::TakeOver);
+    assert!(matches!(won.events().next().map(|e| &e.body), Some(EventBody::Mode { mode: Mode::Human, .. })));
+    let lost = chat.agent(&sam, ClientFrame::TakeOver);
+    assert_eq!(error_code(&lost), Some(ErrorCode::AlreadyHeld));
+    assert!(lost.sender_frames().any(|f| matches!(f, ServerFrame::Error { message, .. } if message.contains("Dana"))));
+    assert_eq!(lost.events().count(), 0);
+    assert!(lost.dashboard.is_none());
+    assert_eq!(chat.state().holder, Some(dana));
+}
+
+#[test]
+fn an_agent_who_does_not_hold_it_cannot_speak_and_nothing_reaches_the_transcript() {
+    let mut chat = Chat::new(brain_with_shipping(None));
+    let (dana, sam) = (agent("a1", "Dana"), agent("a2", "Sam"));
+    chat.agent(&dana, ClientFrame::TakeOver);
+    let before = chat.transcript().len();
+    let fx = chat.agent(&sam, send("r1", "hi, Sam here"));
+    assert!(fx.sender_frames().any(|f| matches!(f, ServerFrame::Error { code: ErrorCode::NotHolder, client_id: Some(id), .. } if id == "r1")));
+    assert_eq!(chat.transcript().len(), before);
+    assert_eq!(error_code(&chat.customer(ClientFrame::TakeOver)), Some(ErrorCode::Forbidden));
+    assert_eq!(error_code(&chat.agent(&sam, ClientFrame::Rate { client_id: "x".into(), score: 5 })), Some(ErrorCode::Forbidden));
+}
+
+#[test]
+fn after_a_takeover_the_bot_is_silent_and_a_worded_answer_in_flight_becomes_a_draft() {
+    let mut chat = Chat::new(brain_with_shipping(Some(model_settings())));
+    let fx = chat.customer(send("m1", "How long does shipping take?"));
+    assert!(fx.dashboard.is_some() && fx.agent_frames().count() == 1, "row and insight do not wait for the model");
+    let [call] = fx.model_calls.as_slice() else { panic!("one model call: {fx:?}") };
+    assert!(matches!(call.purpose, Purpose::Word { epoch: 0, .. }));
+    chat.agent(&agent("a1", "Dana"), ClientFrame::TakeOver);
+
+    let fx = chat.engine.model_answered(&chat.brain, call.clone().answered(Ok("Two days.".into())), 9_000);
+    let [draft] = fx.events().collect::<Vec<_>>()[..] else { panic!("{fx:?}") };
+    assert!(matches!(&draft.body, EventBody::Note { text } if text == "Two days."));
+    assert!(!draft.visible_to_customer());
+    assert!(texts(&chat).iter().all(|(author, _)| *author != Author::Bot), "the bot never spoke");
+}
+
+#[test]
+fn a_worded_answer_is_said_and_a_failed_model_falls_back_to_the_article() {
+    let mut chat = Chat::new(brain_with_shipping(Some(model_settings())));
+    let call = chat.customer(send("m1", "How long does shipping take?")).model_calls.remove(0);
+    let fx = chat.engine.model_answered(&chat.brain, call.answered(Ok("  Two days.  ".into())), 9_000);
+    assert!(fx.dashboard.is_some());
+    assert_eq!(texts(&chat).last().map(|(_, t)| t.as_str()), Some("Two days."));
+
+    let call = chat.customer(send("m2", "and how much does express shipping cost")).model_calls.remove(0);
+    let fx = chat.engine.model_answered(&chat.brain, call.answered(Err("HTTP 500".into())), 9_100);
+    assert!(fx.warnings.iter().any(|w| w.contains("HTTP 500")));
+    assert!(texts(&chat).last().is_some_and(|(a, t)| *a == Author::Bot && t.contains("ship")));
+}
+
+#[test]
+fn a_hand_back_answers_the_waiting_message_once_through_the_same_escalation_checks() {
+    let mut chat = Chat::new(brain_with_shipping(None));
+    let dana = agent("a1", "Dana");
+    chat.agent(&dana, ClientFrame::TakeOver);
+    chat.customer(send("m1", "How long does shipping take?"));
+    let fx = chat.agent(&dana, ClientFrame::HandBack);
+    let bodies: Vec<_> = fx.events().map(|e| (e.author.kind(), matches!(e.body, EventBody::Mode { .. }))).collect();
+    assert_eq!(bodies, vec![("agent", true), ("bot", false)], "hand-back, then the bot's one answer");
+    assert_eq!(fx.agent_frames().count(), 1, "one insight for the whole input");
+
+    // A message asking for a person, left waiting: the bot's turn escalates as it would have.
+    chat.agent(&dana, ClientFrame::TakeOver);
+    chat.customer(send("m2", "I want to talk to a real person"));
+    let fx = chat.agent(&dana, ClientFrame::HandBack);
+    let last = fx.events().last().expect("events");
+    assert!(matches!(&last.body, EventBody::Mode { mode: Mode::Queued, reason: ModeReason::CustomerAsked, .. }));
+    assert_eq!(chat.state().mode, Mode::Queued);
+}
+
+#[test]
+fn an_escalation_tells_the_customer_then_queues_and_briefs_agents_after_the_first_insight() {
+    let mut chat = Chat::new(brain_with_shipping(Some(model_settings())));
+    let fx = chat.customer(send("m1", "I want to talk to a real person"));
+    let events: Vec<_> = fx.events().collect();
+    assert_eq!(events.len(), 3, "message, the bot's words, the queued mode: {events:?}");
+    assert!(matches!(events[1].body, EventBody::Text { .. }) && events[1].author == Author::Bot);
+    assert!(matches!(events[2].body, EventBody::Mode { mode: Mode::Queued, .. }));
+    let [call] = fx.model_calls.as_slice() else { panic!("a briefing: {fx:?}") };
+    assert_eq!(call.purpose, Purpose::Briefing);
+    let first = fx.agent_frames().next().cloned();
+
+    let fx = chat.engine.model_answered(&chat.brain, call.clone().answered(Ok("Wants a person.".into())), 9_000);
+    let Some(ServerFrame::Insight { insight }) = fx.agent_frames().next() else { panic!("second insight: {fx:?}") };
+    assert!(insight.summary.starts_with("Wants a person."));
+    assert_ne!(Some(ServerFrame::Insight { insight: insight.clone() }), first);
+    assert_eq!(chat.engine.store().insight().unwrap().as_ref(), Some(insight));
+}
+
+#[test]
+fn while_an_agent_holds_it_the_model_drafts_a_reply_shown_first() {
+    let mut chat = Chat::new(brain_with_shipping(Some(model_settings())));
+    let dana = agent("a1", "Dana");
+    chat.agent(&dana, ClientFrame::TakeOver);
+    let fx = chat.customer(send("m1", "How long does shipping take?"));
+    assert_eq!(fx.events().count(), 1, "the bot stays silent");
+    let call = fx.model_calls.iter().find(|c| c.purpose == Purpose::Draft).expect("a draft").clone();
+    assert!(call.body.contains("Dana"));
+    let fx = chat.engine.model_answered(&chat.brain, call.answered(Ok("It ships in two days.".into())), 9_000);
+    let Some(ServerFrame::Insight { insight }) = fx.agent_frames().next() else { panic!() };
+    assert_eq!(insight.suggestions[0].text, "It ships in two days.");
+}
+
+#[test]
+fn a_warned_reply_is_not_stored_and_one_sent_anyway_carries_a_note() {
+    let mut chat = Chat::new(brain_with_shipping(None));
+    let dana = agent("a1", "Dana");
+    chat.agent(&dana, ClientFrame::TakeOver);
+    let before = chat.transcript().len();
+    let risky = "We guarantee a refund tomorrow";
+    let fx = chat.agent(&dana, send("r1", risky));
+    assert!(matches!(fx.out.as_slice(), [Out::ToSender(ServerFrame::ComplianceWarning { client_id, .. })] if client_id == "r1"));
+    assert_eq!(chat.transcript().len(), before);
+    let anyway = ClientFrame::Send { client_id: "r1".into(), text: risky.into(), send_anyway: true };
+    let fx = chat.agent(&dana, anyway);
+    let bodies: Vec<_> = fx.events().map(|e| e.body.clone()).collect();
+    assert!(matches!(&bodies[..], [EventBody::Text { .. }, EventBody::Note { text }] if text.starts_with("Sent despite")));
+}
+
+#[test]
+fn typing_reaches_the_customer_only_from_the_holder() {
+    let mut chat = Chat::new(brain_with_shipping(None));
+    let (dana, sam) = (agent("a1", "Dana"), agent("a2", "Sam"));
+    chat.agent(&dana, ClientFrame::TakeOver);
+    let holder = chat.agent(&dana, ClientFrame::Typing { on: true });
+    assert!(matches!(holder.out.as_slice(), [Out::Typing { customer_may_see: true, .. }]));
+    let other = chat.agent(&sam, ClientFrame::Typing { on: true });
+    assert!(matches!(other.out.as_slice(), [Out::Typing { customer_may_see: false, .. }]));
+}
+
+#[test]
+fn a_flood_is_refused_with_its_wait_and_the_frame_named() {
+    let mut chat = Chat::new(brain_with_shipping(None));
+    let mut refused = None;
+    for n in 0..100 {
+        let fx = chat.send_on("s", &Caller::Customer, &ClientFrame::Rate { client_id: format!("r{n}"), score: 9 });
+        if let Some(ServerFrame::Error { code: ErrorCode::RateLimited, client_id, retry_after_ms, .. }) =
+            fx.sender_frames().next()
+        {
+            refused = Some((client_id.clone(), *retry_after_ms));
+            break;
+        }
+    }
+    let (client_id, wait) = refused.expect("the flood was refused");
+    assert!(client_id.is_some() && wait.is_some_and(|ms| ms > 0));
+}
+
+#[test]
+fn bad_frames_get_their_code_and_change_nothing() {
+    let mut chat = Chat::new(brain_with_shipping(None));
+    let socket = Socket { id: "s", caller: &Caller::Customer, greeted: true };
+    let fx = chat.engine.receive(&chat.brain, &socket, Incoming::Text("{not json"), 2_000);
+    assert_eq!(error_code(&fx), Some(ErrorCode::MalformedJson));
+    let fx = chat.engine.receive(&chat.brain, &socket, Incoming::Binary, 2_001);
+    assert_eq!(error_code(&fx), Some(ErrorCode::BadRequest));
+    assert!(chat.transcript().is_empty());
+}
+
+#[test]
+fn an_unreadable_memory_never_pushes_a_row_with_its_flags_wiped() {
+    let mut chat = Chat::new(brain_with_shipping(None));
+    chat.customer(send("m1", "this is broken and damaged, terrible"));
+    chat.engine.store().fail_watch.set(true);
+    let fx = chat.agent(&agent("a1", "Dana"), ClientFrame::TakeOver);
+    assert_eq!(fx.events().count(), 1, "the takeover itself stands");
+    assert!(fx.dashboard.is_none(), "no row rather than one without flags");
+    assert!(fx.warnings.iter().any(|w| w.contains("keeps its last row")));
+}
+
+#[test]
+fn the_memory_follows_transcript_order_for_messages_back_to_back() {
+    let mut chat = Chat::new(brain_with_shipping(Some(model_settings())));
+    chat.customer(send("m1", "How long does shipping take?"));
+    chat.customer(send("m2", "hello?"));
+    let watch = chat.engine.store().watch().unwrap();
+    assert_eq!(watch.recent, vec!["How long does shipping take?", "hello?"]);
+}
+
+#[test]
+fn the_record_catches_up_with_events_its_row_missed() {
+    let mut chat = Chat::new(brain_with_shipping(None));
+    chat.customer(send("m1", "hello"));
+    let stale = {
+        let mut record = chat.engine.record().unwrap();
+        record.state.last_seq = 0;
+        record.state.epoch = 0;
+        record
+    };
+    chat.engine.store().save(&stale).unwrap();
+    assert_eq!(chat.engine.record().unwrap().state.last_seq, 2);
+    assert_eq!(chat.engine.store().record().unwrap().unwrap().state.last_seq, 2, "and is stored again");
+}
+
+#[test]
+fn an_unresolved_rule_sets_the_alarm_once_and_the_alarm_raises_the_flag() {
+    let mut chat = Chat::new(brain_with_shipping(None));
+    let fx = chat.customer(send("m1", "hello"));
+    let due = 1_000 + 10 * 60_000;
+    assert_eq!(fx.alarm_at, None, "init already set it");
+    let fx = chat.engine.alarm(&chat.brain, due);
+    let row = fx.dashboard.clone().expect("a row");
+    assert!(row.flags.iter().any(|f| f.kind == baton_shared::FlagKind::Unresolved), "{row:?}");
+    assert!(fx.agent_frames().count() == 1, "the new flag reaches agents");
+}
+
+#[test]
+fn closing_ends_the_conversation_and_later_messages_are_refused() {
+    let mut chat = Chat::new(brain_with_shipping(None));
+    let fx = chat.engine.close(&chat.brain, 2_000);
+    assert!(matches!(fx.events().next().map(|e| &e.body), Some(EventBody::Mode { mode: Mode::Closed, .. })));
+    assert_eq!(error_code(&chat.customer(send("m1", "hello?"))), Some(ErrorCode::ConversationClosed));
+    let rated = chat.customer(ClientFrame::Rate { client_id: "r".into(), score: 5 });
+    assert!(rated.events().next().is_some(), "a rating still lands");
+}
