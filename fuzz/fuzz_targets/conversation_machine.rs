@@ -1,19 +1,29 @@
-//! Drives the conversation state machine the way the ConversationDO does (resend table,
-//! `decide` → persist → `apply`, bot turns that finish after other frames landed) and checks the
-//! guarantees after every step against a small independent model of who should hold the
-//! conversation.
+//! Drives the conversation engine itself, on its in-memory store, with random scripts of what
+//! sockets, the alarm and a language model can do (resends, takeover races, hand-backs, model
+//! answers arriving after the mode moved on, closes, hellos from any seq, garbage frames). After
+//! every step the effects and the stored transcript are checked against the guarantees and a
+//! small independent model of who should hold the conversation; `audit` checks the whole
+//! transcript at the end.
 
 #![no_main]
 
 use std::collections::{HashMap, HashSet};
 
 use arbitrary::Arbitrary;
-use baton_shared::machine::{Command, ConversationState, Rejection, audit};
-use baton_shared::protocol::{AgentInfo, Author, BotMeta, Event, EventBody, Mode, ModeReason};
+use baton_brain::knowledge::KnowledgeBase;
+use baton_engine::{Brain, Caller, Effects, Engine, Incoming, MemoryStore, ModelCall, Out, Purpose, Socket};
+use baton_shared::limits::PROTOCOL_VERSION;
+use baton_shared::machine::{ConversationState, Rejection, audit};
+use baton_shared::{
+    AgentInfo, Article, Author, ClientFrame, ErrorCode, Event, EventBody, Mode, ModelSettings, ServerFrame, SiteRules,
+    VisitorInfo, encode,
+};
 use libfuzzer_sys::fuzz_target;
 
-/// Longer scripts add nothing new and make replay-after-every-step quadratic.
-const MAX_STEPS: usize = 256;
+/// Longer scripts add nothing new and make the checks after every step quadratic.
+const MAX_STEPS: usize = 200;
+/// Each step is a second later: every socket's rate budget refills between steps.
+const STEP_MS: u64 = 1_000;
 
 #[derive(Arbitrary, Debug, Clone, Copy)]
 enum Agent {
@@ -26,19 +36,16 @@ enum Agent {
     Namesake,
 }
 
-// A's two names sit side by side so deduplicating holders by id works.
-const ROSTER: [Agent; 5] = [Agent::A, Agent::ARenamed, Agent::B, Agent::C, Agent::Namesake];
-
 impl Agent {
     fn info(self) -> AgentInfo {
-        let (id, name, avatar) = match self {
-            Agent::A => ("a1", "Dana", None),
-            Agent::B => ("a2", "Sam", None),
-            Agent::C => ("a3", "Lee", Some("https://example.com/lee.png")),
-            Agent::ARenamed => ("a1", "Dana R.", None),
-            Agent::Namesake => ("a4", "Dana", None),
+        let (id, name) = match self {
+            Agent::A => ("a1", "Dana"),
+            Agent::B => ("a2", "Sam"),
+            Agent::C => ("a3", "Lee"),
+            Agent::ARenamed => ("a1", "Dana R."),
+            Agent::Namesake => ("a4", "Dana"),
         };
-        AgentInfo { id: id.into(), name: name.into(), avatar: avatar.map(Into::into) }
+        AgentInfo { id: id.into(), name: name.into(), avatar: None }
     }
 }
 
@@ -52,361 +59,458 @@ impl ClientId {
     }
 }
 
-#[derive(Arbitrary, Debug)]
-enum Step {
-    /// The edge starts a bot turn at the message's epoch if the bot holds the conversation.
-    CustomerSends {
-        id: ClientId,
-    },
-    CustomerAsksForHuman {
-        id: ClientId,
-    },
-    CustomerRates {
-        id: ClientId,
-        score: u8,
-    },
-    TakeOver(Agent),
-    /// A committed hand-back starts a bot turn for the customer's message if nobody answered it.
-    HandBack(Agent),
-    AgentSends {
-        agent: Agent,
-        id: ClientId,
-    },
-    AgentNote {
-        agent: Agent,
-        id: ClientId,
-    },
-    /// A bot turn in flight finishes with an answer; if it went stale the edge keeps it as a draft.
-    BotAnswers {
-        turn: u8,
-    },
-    /// A bot turn in flight finishes with "the customer wants a person".
-    BotWantsHuman {
-        turn: u8,
-    },
-    BotEscalates,
-    /// A reply claiming an epoch near the current one, as a buggy or replayed bot turn would.
-    BotSaysAt {
-        delta: i8,
-    },
-    Close,
-    /// The same frame again, as a client does after a reconnect.
-    Resend {
-        nth: u8,
-    },
+/// What a customer writes, chosen to reach each path of the bot's turn.
+#[derive(Arbitrary, Debug, Clone, Copy)]
+enum Words {
+    /// Matches the article: answered at once, or worded by the model first.
+    Question,
+    /// Matches nothing: "not sure".
+    Chatter,
+    /// Asks for a person in words: the bot escalates.
+    WantsPerson,
+    /// Angry, for the sentiment rules and flags.
+    Angry,
 }
 
-#[derive(Debug, Clone)]
-enum Caller {
-    Customer,
-    Agent(AgentInfo),
+impl Words {
+    fn text(self) -> &'static str {
+        match self {
+            Words::Question => "How long does shipping take?",
+            Words::Chatter => "purple elephants dance",
+            Words::WantsPerson => "I want to talk to a real person",
+            Words::Angry => "this is terrible, broken and damaged, worst service",
+        }
+    }
+}
+
+#[derive(Arbitrary, Debug)]
+enum Step {
+    CustomerSends { id: ClientId, words: Words },
+    CustomerAsksForHuman { id: ClientId },
+    CustomerRates { id: ClientId, score: u8 },
+    CustomerTyping,
+    TakeOver(Agent),
+    HandBack(Agent),
+    AgentSends { agent: Agent, id: ClientId, risky: bool, anyway: bool },
+    AgentNote { agent: Agent, id: ClientId },
+    AgentTyping(Agent),
+    /// A model call in flight comes back, with an answer or a failure.
+    ModelAnswers { nth: u8, ok: bool },
+    /// A socket (re)connects and says hello from some seq.
+    Hello { agent: Option<Agent>, last_seq: u8 },
+    Alarm,
+    Close,
+    /// The same frame again, as a client does after a reconnect.
+    Resend { nth: u8 },
+    /// Anything at all on a socket.
+    Garbage { raw: String, agent: bool },
+}
+
+#[derive(Arbitrary, Debug)]
+struct Script {
+    with_model: bool,
+    steps: Vec<Step>,
 }
 
 /// A frame that carried a client id, kept so it can be resent verbatim.
 #[derive(Debug, Clone)]
 struct Sent {
     caller: Caller,
-    cmd: Command,
-    client_id: String,
+    frame: ClientFrame,
 }
 
-#[derive(Debug, PartialEq)]
-enum Outcome {
-    Committed(Event),
-    /// The resend table answered; `decide` never ran.
-    Duplicate(u64),
-    Unchanged,
-    Rejected(Rejection),
-}
-
+/// What the guarantees say a command must do.
 #[derive(Debug, PartialEq)]
 enum Expect {
     Commit,
     Unchanged,
-    Reject(Rejection),
+    Refuse(ErrorCode),
+    /// Decided by rules the model does not restate (the compliance check).
+    Any,
 }
 
-/// A bot turn: the epoch it started under and the customer message it answers.
-#[derive(Debug, Clone, Copy)]
-struct Turn {
-    epoch: u64,
-    answers: u64,
-}
-
-#[derive(Default)]
 struct World {
-    state: ConversationState,
-    events: Vec<Event>,
-    /// The edge's `client_key` → seq table; filled only when an event is stored.
+    engine: Engine<MemoryStore>,
+    brain: Brain,
+    now: u64,
+    /// The client key → seq table the guarantees promise: filled only when an event is stored.
     keys: HashMap<String, u64>,
     sent: Vec<Sent>,
-    /// Bot turns still being computed.
-    in_flight: Vec<Turn>,
+    /// Model calls in flight, with the customer message a wording call answers.
+    pending: Vec<(ModelCall, Option<u64>)>,
     /// Seqs of the customer messages the bot has answered.
     answered: HashSet<u64>,
     /// Who won the last takeover that has not been undone by a hand-back or close.
     winner: Option<AgentInfo>,
     mode_changes: u64,
-    ts: u64,
+    closed: bool,
 }
 
-fuzz_target!(|script: Vec<Step>| {
-    let mut world = World::default();
-    for step in script.into_iter().take(MAX_STEPS) {
-        world.ts += 1;
+fuzz_target!(|script: Script| {
+    let mut world = World::new(script.with_model);
+    for step in script.steps.into_iter().take(MAX_STEPS) {
+        world.now += STEP_MS;
         world.step(step);
         world.check();
     }
-    if let Err(e) = audit(&world.events) {
-        panic!("audit refused a transcript the machine produced: {e}\n{:#?}", world.events);
+    let events = world.events();
+    if let Err(e) = audit(&events) {
+        panic!("audit refused a transcript the engine produced: {e}\n{events:#?}");
     }
 });
 
+fn shipping() -> Article {
+    Article {
+        id: "shipping-times".into(),
+        title: "Shipping times".into(),
+        body: "Orders ship within two business days. Standard shipping takes 3 to 5 days.".into(),
+        tags: vec!["shipping".into(), "delivery".into()],
+        url: None,
+    }
+}
+
 impl World {
+    fn new(with_model: bool) -> World {
+        let model = with_model.then(|| ModelSettings {
+            endpoint: "https://model.test/v1/chat/completions".into(),
+            model: "stand-in".into(),
+            timeout_ms: 1,
+        });
+        let brain =
+            Brain { bot_name: "Ava".into(), knowledge: KnowledgeBase::new(vec![shipping()]), model, rules: SiteRules::default() };
+        let mut engine = Engine::new(MemoryStore::default());
+        let fx = engine.init(&brain, "shop", "c1", VisitorInfo::default(), 0);
+        assert!(fx.events().next().is_none() && fx.dashboard.is_some(), "{fx:?}");
+        World {
+            engine,
+            brain,
+            now: 0,
+            keys: HashMap::new(),
+            sent: Vec::new(),
+            pending: Vec::new(),
+            answered: HashSet::new(),
+            winner: None,
+            mode_changes: 0,
+            closed: false,
+        }
+    }
+
+    fn events(&self) -> Vec<Event> {
+        self.engine.store().events.borrow().clone()
+    }
+
+    fn state(&self) -> ConversationState {
+        ConversationState::replay(&self.events())
+    }
+
     fn step(&mut self, step: Step) {
         match step {
-            Step::CustomerSends { id } => {
-                let cmd = Command::CustomerSays { text: format!("message {}", self.ts) };
-                self.send(Caller::Customer, cmd, id.get());
+            Step::CustomerSends { id, words } => {
+                self.send(Caller::Customer, ClientFrame::send(id.get(), words.text()));
             }
             Step::CustomerAsksForHuman { id } => {
-                let cmd = Command::RequestHuman { reason: ModeReason::CustomerAsked, computed_at_epoch: None };
-                self.send(Caller::Customer, cmd, id.get());
+                self.send(Caller::Customer, ClientFrame::RequestHuman { client_id: id.get() });
             }
-            Step::CustomerRates { id, score } => self.send(Caller::Customer, Command::Rate { score }, id.get()),
+            Step::CustomerRates { id, score } => {
+                self.send(Caller::Customer, ClientFrame::Rate { client_id: id.get(), score });
+            }
+            Step::CustomerTyping => {
+                let fx = self.frame(&Caller::Customer, &encode(&ClientFrame::Typing { on: true }));
+                assert!(matches!(fx.out.as_slice(), [Out::Typing { customer_may_see: false, .. }] | []), "{fx:?}");
+            }
             Step::TakeOver(agent) => {
                 let agent = agent.info();
-                let out = self.commit(&Caller::Agent(agent.clone()), Command::TakeOver { agent: agent.clone() }, None);
-                if let Outcome::Rejected(Rejection::AlreadyHeld { holder }) = &out {
-                    let message = Rejection::AlreadyHeld { holder: holder.clone() }.to_api_error().message;
-                    assert!(message.contains(&holder.name), "{message:?} does not name {}", holder.name);
-                }
+                self.command(Caller::Agent(agent), ClientFrame::TakeOver, None);
             }
             Step::HandBack(agent) => {
                 let agent = agent.info();
-                // Read before the hand-back commits, as the edge does.
-                let waiting = self.waiting_customer_message();
-                let cmd = Command::HandBack { agent_id: agent.id.clone() };
-                if let (Outcome::Committed(event), Some(answers)) =
-                    (self.commit(&Caller::Agent(agent), cmd, None), waiting)
-                {
-                    self.in_flight.push(Turn { epoch: event.epoch, answers });
-                }
+                self.command(Caller::Agent(agent), ClientFrame::HandBack, None);
             }
-            Step::AgentSends { agent, id } => {
-                let agent = agent.info();
-                let cmd = Command::AgentSays { agent: agent.clone(), text: format!("reply {}", self.ts) };
-                self.send(Caller::Agent(agent), cmd, id.get());
+            Step::AgentSends { agent, id, risky, anyway } => {
+                let text = if risky { RISKY } else { "Happy to help with that" };
+                let frame = ClientFrame::Send { client_id: id.get(), text: text.into(), send_anyway: anyway };
+                self.send(Caller::Agent(agent.info()), frame);
             }
             Step::AgentNote { agent, id } => {
+                self.send(Caller::Agent(agent.info()), ClientFrame::Note { client_id: id.get(), text: "note".into() });
+            }
+            Step::AgentTyping(agent) => {
                 let agent = agent.info();
-                let cmd = Command::AgentNote { agent: agent.clone(), text: format!("note {}", self.ts) };
-                self.send(Caller::Agent(agent), cmd, id.get());
-            }
-            Step::BotAnswers { turn } => {
-                let Some(turn) = self.finish_turn(turn) else { return };
-                match self.bot_says(turn.epoch) {
-                    Outcome::Committed(_) => {
-                        assert!(self.answered.insert(turn.answers), "customer message {} answered twice", turn.answers)
-                    }
-                    Outcome::Rejected(Rejection::StaleBotReply) => {
-                        let cmd = Command::BotDraft { text: format!("draft {}", self.ts) };
-                        if let Outcome::Committed(draft) = self.commit(&Caller::Customer, cmd, None) {
-                            assert!(!draft.visible_to_customer(), "a stale reply reached the customer: {draft:?}");
-                        }
-                    }
-                    _ => {}
+                let holds = self.winner.as_ref().is_some_and(|w| w.id == agent.id);
+                let fx = self.frame(&Caller::Agent(agent), &encode(&ClientFrame::Typing { on: true }));
+                if let [Out::Typing { customer_may_see, .. }] = fx.out.as_slice() {
+                    assert_eq!(*customer_may_see, holds, "only the holder's typing reaches the customer");
                 }
             }
-            Step::BotWantsHuman { turn } => {
-                // Like a reply, the escalation carries the epoch its turn started at.
-                if let Some(turn) = self.finish_turn(turn) {
-                    let cmd =
-                        Command::RequestHuman { reason: ModeReason::CustomerAsked, computed_at_epoch: Some(turn.epoch) };
-                    self.commit(&Caller::Customer, cmd, None);
+            Step::ModelAnswers { nth, ok } => {
+                if self.pending.is_empty() {
+                    return;
+                }
+                let (call, answers) = self.pending.remove(usize::from(nth) % self.pending.len());
+                let reply = if ok { Ok("Worded by the model.".to_string()) } else { Err("HTTP 500".to_string()) };
+                let before = self.state();
+                let word_epoch = match &call.purpose {
+                    Purpose::Word { epoch, .. } => Some(*epoch),
+                    _ => None,
+                };
+                let fx = self.engine.model_answered(&self.brain, call.answered(reply), self.now);
+                let said = self.take_effects(&before, &fx, answers);
+                if let Some(epoch) = word_epoch {
+                    // Said only while the bot still holds the epoch it was asked under; else a draft.
+                    let current = before.mode == Mode::Bot && before.epoch == epoch;
+                    assert_eq!(said, current, "worded answer at epoch {epoch} in {before:?}");
                 }
             }
-            Step::BotEscalates => {
-                let cmd =
-                    Command::RequestHuman { reason: ModeReason::BotEscalated, computed_at_epoch: Some(self.state.epoch) };
-                self.commit(&Caller::Customer, cmd, None);
-            }
-            Step::BotSaysAt { delta } => {
-                self.bot_says(self.state.epoch.saturating_add_signed(i64::from(delta)));
+            Step::Hello { agent, last_seq } => self.hello(agent.map(Agent::info), u64::from(last_seq)),
+            Step::Alarm => {
+                let before = self.state();
+                let fx = self.engine.alarm(&self.brain, self.now);
+                assert!(fx.events().next().is_none(), "the alarm commits nothing: {fx:?}");
+                self.take_effects(&before, &fx, None);
             }
             Step::Close => {
-                self.commit(&Caller::Customer, Command::Close, None);
+                let before = self.state();
+                let fx = self.engine.close(&self.brain, self.now);
+                let expect = if before.mode == Mode::Closed { Expect::Refuse(ErrorCode::ConversationClosed) } else { Expect::Commit };
+                self.check_outcome(&before, &fx, &expect, "close");
+                self.take_effects(&before, &fx, None);
             }
             Step::Resend { nth } => {
                 if !self.sent.is_empty() {
                     let sent = self.sent[usize::from(nth) % self.sent.len()].clone();
-                    self.send(sent.caller, sent.cmd, sent.client_id);
+                    self.send(sent.caller, sent.frame);
                 }
+            }
+            Step::Garbage { raw, agent } => {
+                let caller = if agent { Caller::Agent(Agent::A.info()) } else { Caller::Customer };
+                if baton_shared::decode_client_frame(&raw).is_ok() {
+                    return; // a valid frame is some other step's business
+                }
+                let before = self.events().len();
+                let fx = self.frame(&caller, &raw);
+                assert!(fx.sender_frames().all(|f| matches!(f, ServerFrame::Error { .. })), "{fx:?}");
+                assert_eq!(self.events().len(), before, "a bad frame stored something");
             }
         }
     }
 
-    fn finish_turn(&mut self, turn: u8) -> Option<Turn> {
-        if self.in_flight.is_empty() {
-            return None;
+    /// A frame with a client id: a resend is acked with its original seq and stores nothing.
+    fn send(&mut self, caller: Caller, frame: ClientFrame) {
+        let client_id = client_id(&frame).to_string();
+        self.sent.push(Sent { caller: caller.clone(), frame: frame.clone() });
+        let key = caller.client_key(&client_id);
+        if let Some(&seq) = self.keys.get(&key) {
+            let before = self.events().len();
+            let fx = self.frame(&caller, &encode(&frame));
+            assert_eq!(self.events().len(), before, "a resend was stored twice");
+            if matches!(&frame, ClientFrame::Send { text, send_anyway: false, .. } if is_risky(text)) {
+                return; // warned before the resend table is read, and still stores nothing
+            }
+            assert_eq!(fx.out, vec![Out::ToSender(ServerFrame::Ack { client_id, seq })], "a resend of seq {seq}");
+            return;
         }
-        Some(self.in_flight.remove(usize::from(turn) % self.in_flight.len()))
+        self.command(caller, frame, Some(key));
     }
 
-    fn bot_says(&mut self, computed_at_epoch: u64) -> Outcome {
-        let meta = BotMeta { confidence: 0.5, article_id: None, article_title: None };
-        let cmd = Command::BotSays { text: format!("bot {}", self.ts), meta, computed_at_epoch };
-        let current = self.state.epoch;
-        let out = self.commit(&Caller::Customer, cmd, None);
-        if computed_at_epoch != current {
-            assert!(matches!(out, Outcome::Rejected(_)), "reply from epoch {computed_at_epoch} at {current}: {out:?}");
+    /// A frame that is one command: its outcome is checked against what the guarantees say.
+    fn command(&mut self, caller: Caller, frame: ClientFrame, key: Option<String>) {
+        let before = self.state();
+        let expect = self.expect(&caller, &frame, &before);
+        // A customer message the bot answers; after a hand-back, the one left waiting.
+        let waiting = self.waiting_customer_message();
+        let fx = self.frame(&caller, &encode(&frame));
+        self.check_outcome(&before, &fx, &expect, &format!("{frame:?} from {caller:?}"));
+        let first = fx.events().next().cloned();
+        if let (Some(key), Some(event)) = (key, &first)
+            && event.client_id.as_deref() == Some(client_id(&frame))
+        {
+            self.keys.insert(key, event.seq);
         }
-        out
+        let answers = match (&frame, &first) {
+            (ClientFrame::Send { .. }, Some(event)) if event.author == Author::Customer => Some(event.seq),
+            (ClientFrame::HandBack, Some(_)) => waiting,
+            _ => None,
+        };
+        let acks: Vec<&ServerFrame> = fx.sender_frames().filter(|f| matches!(f, ServerFrame::Ack { .. })).collect();
+        assert!(acks.len() <= 1, "one ack per frame: {fx:?}");
+        if let Some(ServerFrame::Ack { client_id: acked, seq }) = acks.first() {
+            assert_eq!(acked, client_id(&frame));
+            assert!(*seq <= self.events().len() as u64, "ack of seq {seq} beyond the transcript");
+            if let Some(event) = first.as_ref().filter(|e| e.client_id.is_some()) {
+                assert_eq!(*seq, event.seq, "the ack names the stored seq");
+            }
+        }
+        self.take_effects(&before, &fx, answers);
     }
 
-    /// The seq of the customer's last message if nothing was said after it (`last_spoken`).
+    fn frame(&mut self, caller: &Caller, raw: &str) -> Effects {
+        let id = match caller {
+            Caller::Customer => "customer".to_string(),
+            Caller::Agent(agent) => format!("agent-{}", agent.id),
+        };
+        let socket = Socket { id: &id, caller, greeted: true };
+        self.engine.receive(&self.brain, &socket, Incoming::Text(raw), self.now)
+    }
+
+    fn hello(&mut self, agent: Option<AgentInfo>, last_seq: u64) {
+        let caller = agent.map_or(Caller::Customer, Caller::Agent);
+        let socket = Socket { id: "fresh", caller: &caller, greeted: false };
+        let frame = encode(&ClientFrame::Hello { protocol: PROTOCOL_VERSION, last_seq });
+        let fx = self.engine.receive(&self.brain, &socket, Incoming::Text(&frame), self.now);
+        self.engine.socket_closed("fresh");
+        assert!(fx.greeted);
+        let Some(ServerFrame::Welcome { events, state, insight, .. }) = fx.sender_frames().next() else {
+            panic!("no welcome: {fx:?}")
+        };
+        let mut gap: Vec<Event> = self.events().into_iter().filter(|e| e.seq > last_seq).collect();
+        if caller == Caller::Customer {
+            gap.retain(Event::visible_to_customer);
+            assert!(insight.is_none(), "customers never see the insight");
+        }
+        assert_eq!(events, &gap, "hello from {last_seq} must bring exactly the gap");
+        assert_eq!(*state, self.state().view());
+    }
+
+    /// The customer's last message if nothing was said after it.
     fn waiting_customer_message(&self) -> Option<u64> {
-        let last = self.events.iter().rev().find(|e| matches!(e.body, EventBody::Text { .. }))?;
+        let events = self.events();
+        let last = events.iter().rev().find(|e| matches!(e.body, EventBody::Text { .. }))?;
         (last.author == Author::Customer).then_some(last.seq)
     }
 
-    /// A frame with a client id, as `ConversationDO::run` handles it.
-    fn send(&mut self, caller: Caller, cmd: Command, client_id: String) {
-        self.sent.push(Sent { caller: caller.clone(), cmd: cmd.clone(), client_id: client_id.clone() });
-        let is_message = matches!(cmd, Command::CustomerSays { .. });
-        if let Outcome::Committed(event) = self.commit(&caller, cmd, Some(client_id)) {
-            // `customer_says`: only a stored message in bot mode gets an answer.
-            if is_message && self.state.mode == Mode::Bot {
-                self.in_flight.push(Turn { epoch: event.epoch, answers: event.seq });
-            }
-        }
-    }
-
-    /// `ConversationDO::commit`, with every outcome checked against the model.
-    fn commit(&mut self, caller: &Caller, cmd: Command, client_id: Option<String>) -> Outcome {
-        let key = client_id.as_deref().map(|id| match caller {
-            Caller::Customer => format!("customer:{id}"),
-            Caller::Agent(agent) => format!("agent:{}:{id}", agent.id),
-        });
-        if let Some(&seq) = key.as_ref().and_then(|k| self.keys.get(k)) {
-            let stored = &self.events[usize::try_from(seq - 1).unwrap()];
-            assert_eq!(stored.client_id, client_id, "resend table points at seq {seq}: {stored:?}");
-            return Outcome::Duplicate(seq);
-        }
-
-        let before = self.state.clone();
-        let expected = self.expect(&cmd);
-        let out = match before.decide(cmd.clone(), self.ts, client_id.clone()) {
-            Err(rejection) => Outcome::Rejected(rejection),
-            Ok(None) => Outcome::Unchanged,
-            Ok(Some(event)) => Outcome::Committed(event),
-        };
-        let got = match &out {
-            Outcome::Committed(_) => Expect::Commit,
-            Outcome::Unchanged => Expect::Unchanged,
-            Outcome::Rejected(r) => Expect::Reject(r.clone()),
-            Outcome::Duplicate(_) => unreachable!(),
-        };
-        assert_eq!(got, expected, "{cmd:?} in {before:?} (takeover winner {:?})", self.winner);
-
-        if let Outcome::Committed(event) = &out {
-            self.check_event(&before, &cmd, event, client_id.as_deref());
-            self.events.push(event.clone());
-            if let Some(key) = key {
-                self.keys.insert(key, event.seq);
-            }
-            self.state.apply(event);
-            if let EventBody::Mode { mode, holder, .. } = &event.body {
-                self.mode_changes += 1;
-                self.winner = if *mode == Mode::Human { holder.clone() } else { None };
-                if let Command::TakeOver { agent } = &cmd {
-                    assert_eq!(self.state.holder.as_ref(), Some(agent), "the winning takeover must hold");
-                }
-            }
-        }
-        out
-    }
-
-    /// What the guarantees say `cmd` must do now, written from the rules rather than the code.
-    fn expect(&self, cmd: &Command) -> Expect {
-        let s = &self.state;
+    /// What the guarantees say `frame` from `caller` must do in `s`, written from the rules.
+    fn expect(&self, caller: &Caller, frame: &ClientFrame, s: &ConversationState) -> Expect {
         let held_by = |id: &str| self.winner.as_ref().is_some_and(|w| w.id == id);
-        match cmd {
-            Command::Rate { score } if !(1..=5).contains(score) => Expect::Reject(Rejection::InvalidRating),
-            Command::Rate { .. } => Expect::Commit,
-            _ if s.mode == Mode::Closed => Expect::Reject(Rejection::Closed),
-            Command::CustomerSays { .. } | Command::AgentNote { .. } | Command::BotDraft { .. } | Command::Close => {
-                Expect::Commit
+        let rejection = |r: Rejection| Expect::Refuse(r.to_api_error().code);
+        match (frame, caller) {
+            (ClientFrame::Rate { score, .. }, Caller::Customer) if !(1..=5).contains(score) => {
+                rejection(Rejection::InvalidRating)
             }
-            Command::RequestHuman { computed_at_epoch: Some(epoch), .. } if *epoch != s.epoch => {
-                Expect::Reject(Rejection::StaleBotReply)
+            (ClientFrame::Rate { .. }, Caller::Customer) => Expect::Commit,
+            (ClientFrame::TakeOver | ClientFrame::HandBack | ClientFrame::Note { .. }, Caller::Customer)
+            | (ClientFrame::RequestHuman { .. } | ClientFrame::Rate { .. }, Caller::Agent(_)) => {
+                Expect::Refuse(ErrorCode::Forbidden)
             }
-            Command::RequestHuman { .. } if s.mode == Mode::Bot => Expect::Commit,
-            Command::RequestHuman { .. } => Expect::Unchanged,
-            Command::TakeOver { agent } if held_by(&agent.id) => Expect::Unchanged,
-            Command::TakeOver { .. } => match &self.winner {
-                Some(holder) => Expect::Reject(Rejection::AlreadyHeld { holder: holder.clone() }),
+            // The compliance check answers a risky draft before anything else is decided.
+            (ClientFrame::Send { text, send_anyway: false, .. }, Caller::Agent(_)) if is_risky(text) => Expect::Any,
+            _ if s.mode == Mode::Closed => rejection(Rejection::Closed),
+            (ClientFrame::Send { .. }, Caller::Customer) | (ClientFrame::Note { .. }, Caller::Agent(_)) => Expect::Commit,
+            (ClientFrame::RequestHuman { .. }, _) if s.mode == Mode::Bot => Expect::Commit,
+            (ClientFrame::RequestHuman { .. }, _) => Expect::Unchanged,
+            (ClientFrame::TakeOver, Caller::Agent(agent)) if held_by(&agent.id) => Expect::Unchanged,
+            (ClientFrame::TakeOver, Caller::Agent(_)) => match &self.winner {
+                Some(holder) => rejection(Rejection::AlreadyHeld { holder: holder.clone() }),
                 None => Expect::Commit,
             },
-            Command::HandBack { agent_id } if held_by(agent_id) => Expect::Commit,
-            Command::AgentSays { agent, .. } if held_by(&agent.id) => Expect::Commit,
-            Command::HandBack { .. } | Command::AgentSays { .. } => {
-                Expect::Reject(Rejection::NotHolder { holder: self.winner.clone() })
+            (ClientFrame::HandBack, Caller::Agent(agent)) if held_by(&agent.id) => Expect::Commit,
+            (ClientFrame::Send { .. }, Caller::Agent(agent)) if held_by(&agent.id) => Expect::Any,
+            (ClientFrame::HandBack | ClientFrame::Send { .. }, Caller::Agent(_)) => {
+                rejection(Rejection::NotHolder { holder: self.winner.clone() })
             }
-            Command::BotSays { computed_at_epoch, .. } if s.mode == Mode::Bot && *computed_at_epoch == s.epoch => {
-                Expect::Commit
-            }
-            Command::BotSays { .. } => Expect::Reject(Rejection::StaleBotReply),
+            _ => Expect::Any,
         }
     }
 
-    fn check_event(&self, before: &ConversationState, cmd: &Command, event: &Event, client_id: Option<&str>) {
-        assert_eq!(event.seq, before.last_seq + 1, "{event:?}");
-        assert_eq!(event.ts, self.ts);
-        assert_eq!(event.client_id.as_deref(), client_id);
-        let is_mode = matches!(event.body, EventBody::Mode { .. });
-        assert_eq!(event.epoch, before.epoch + u64::from(is_mode), "{event:?} after {before:?}");
-        assert_eq!(event.visible_to_customer(), !matches!(event.body, EventBody::Note { .. }));
-        match (&event.author, &event.body) {
-            (Author::Bot, EventBody::Text { bot, .. }) => {
-                assert_eq!(before.mode, Mode::Bot, "the bot spoke in {:?}: {event:?}", before.mode);
-                assert!(bot.is_some(), "bot message without its metadata");
+    fn check_outcome(&self, before: &ConversationState, fx: &Effects, expect: &Expect, what: &str) {
+        let committed = fx.events().next().is_some();
+        let refused = fx.sender_frames().find_map(|f| match f {
+            ServerFrame::Error { code, message, .. } => Some((*code, message.clone())),
+            _ => None,
+        });
+        match expect {
+            Expect::Commit => assert!(committed && refused.is_none(), "{what} in {before:?} must commit: {fx:?}"),
+            Expect::Unchanged => assert!(!committed && refused.is_none(), "{what} in {before:?} changes nothing: {fx:?}"),
+            Expect::Refuse(code) => {
+                assert!(!committed, "{what} in {before:?} was refused yet committed: {fx:?}");
+                let (got, message) = refused.unwrap_or_else(|| panic!("{what} in {before:?} was not refused: {fx:?}"));
+                assert_eq!(got, *code, "{what} in {before:?}: {message}");
+                if got == ErrorCode::AlreadyHeld
+                    && let Some(holder) = &self.winner
+                {
+                    assert!(message.contains(&holder.name), "{message:?} does not name {}", holder.name);
+                }
             }
-            (Author::Agent(agent), EventBody::Text { .. }) => {
-                assert!(before.holds(&agent.id), "{} spoke without holding: {before:?}", agent.name)
-            }
-            (_, EventBody::Mode { mode: Mode::Human, holder, .. }) => {
-                assert!(holder.is_some(), "human mode without a holder: {event:?}");
-                assert_ne!(before.mode, Mode::Human, "takeover landed on a held conversation: {event:?}");
-            }
-            (_, EventBody::Rating { score }) => assert!((1..=5).contains(score)),
-            _ => {}
+            Expect::Any => {}
         }
-        if before.mode == Mode::Closed {
-            assert!(matches!(event.body, EventBody::Rating { .. }), "{cmd:?} committed after close: {event:?}");
+    }
+
+    /// Checks what one input announced against what it stored, and folds it into the model.
+    /// `answers` is the customer message a bot answer in these effects answers. Returns whether
+    /// the bot said something to the customer.
+    fn take_effects(&mut self, before: &ConversationState, fx: &Effects, answers: Option<u64>) -> bool {
+        let stored = self.events();
+        let new: Vec<&Event> = stored.iter().filter(|e| e.seq > before.last_seq).collect();
+        let announced: Vec<&Event> = fx.events().collect();
+        assert_eq!(new, announced, "every stored event is announced once, in order, and nothing else");
+        let mut state = before.clone();
+        let mut bot_said = false;
+        for event in new {
+            assert_eq!(event.seq, state.last_seq + 1);
+            assert!(event.ts <= self.now, "{event:?} is from the future");
+            match (&event.author, &event.body) {
+                (Author::Bot, EventBody::Text { .. }) => {
+                    assert_eq!(state.mode, Mode::Bot, "the bot spoke in {:?}: {event:?}", state.mode);
+                    let seq = answers.unwrap_or_else(|| panic!("a bot answer to no message: {event:?}"));
+                    assert!(self.answered.insert(seq), "customer message {seq} answered twice");
+                    bot_said = true;
+                }
+                (Author::Bot, EventBody::Note { .. }) => assert!(!event.visible_to_customer()),
+                (_, EventBody::Mode { mode, holder, .. }) => {
+                    self.mode_changes += 1;
+                    self.winner = if *mode == Mode::Human { holder.clone() } else { None };
+                    self.closed |= *mode == Mode::Closed;
+                }
+                _ => {}
+            }
+            state.apply(event);
         }
+        for call in &fx.model_calls {
+            assert!(self.brain.model.is_some(), "a model call without a model");
+            let tag = matches!(call.purpose, Purpose::Word { .. }).then_some(answers).flatten();
+            if matches!(call.purpose, Purpose::Word { .. }) {
+                assert!(tag.is_some(), "a wording call for no message");
+                assert!(!bot_said, "answered and worded at once");
+            }
+            self.pending.push((call.clone(), tag));
+        }
+        for frame in fx.agent_frames() {
+            assert!(matches!(frame, ServerFrame::Insight { .. }), "agents-only frames are insights: {frame:?}");
+        }
+        bot_said
     }
 
     /// Invariants that hold between any two steps.
     fn check(&self) {
-        let s = &self.state;
-        let n = u64::try_from(self.events.len()).unwrap();
-        assert_eq!(s.last_seq, n);
-        if let Some(last) = self.events.last() {
-            assert_eq!(last.seq, n);
-        }
+        let events = self.events();
+        let s = self.state();
+        let stored = self.engine.record().expect("the conversation exists");
+        assert_eq!(stored.state, s, "the record is the replay of the transcript");
+        assert_eq!(s.last_seq, events.len() as u64);
         assert_eq!(s.epoch, self.mode_changes, "the epoch moves exactly on mode changes");
-        assert_eq!(s.holder, self.winner, "holder is not the takeover winner in {s:?}");
+        assert_eq!(s.holder, self.winner, "the holder is not the takeover winner in {s:?}");
         assert_eq!(s.holder.is_some(), s.mode == Mode::Human, "holder and mode disagree: {s:?}");
-        let mut holders: Vec<String> =
-            ROSTER.map(Agent::info).into_iter().filter(|a| s.holds(&a.id)).map(|a| a.id).collect();
-        holders.dedup();
-        assert!(holders.len() <= 1, "more than one holder: {holders:?}");
-        for agent in ROSTER.map(Agent::info) {
-            assert_eq!(s.holds(&agent.id), self.winner.as_ref().is_some_and(|w| w.id == agent.id), "{s:?}");
+        assert_eq!(s.mode == Mode::Closed, self.closed);
+        assert_eq!(&ConversationState::from(s.view()), &s, "view round trip");
+        for (key, seq) in &self.keys {
+            let event = &events[(*seq - 1) as usize];
+            assert!(key.ends_with(&format!(":{}", event.client_id.as_deref().unwrap_or("?"))), "{key} → {event:?}");
         }
-        assert_eq!(&ConversationState::replay(&self.events), s, "replay differs from the live state");
-        assert_eq!(&ConversationState::from(s.view()), s, "view round trip");
-        assert!(self.in_flight.iter().all(|t| t.epoch <= s.epoch && t.answers <= s.last_seq));
+    }
+}
+
+/// A reply the default compliance rules warn about (a promise).
+const RISKY: &str = "We guarantee a refund tomorrow";
+
+fn is_risky(text: &str) -> bool {
+    text == RISKY
+}
+
+fn client_id(frame: &ClientFrame) -> &str {
+    match frame {
+        ClientFrame::Send { client_id, .. }
+        | ClientFrame::Note { client_id, .. }
+        | ClientFrame::RequestHuman { client_id }
+        | ClientFrame::Rate { client_id, .. } => client_id,
+        _ => "",
     }
 }

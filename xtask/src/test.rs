@@ -3,7 +3,7 @@
 use std::process::Command;
 
 use crate::paths::repo_root;
-use crate::process::{TestTotals, run_tests, step};
+use crate::process::{self, TestTotals, run_tests, step};
 use crate::{budget, build, tools};
 
 pub fn run_all(unit_only: bool) -> Result<(), String> {
@@ -15,6 +15,13 @@ pub fn run_all(unit_only: bool) -> Result<(), String> {
             .args(["--features", "baton-shared/server"])
             .current_dir(repo_root()),
     )?;
+    // The fuzz targets drive the engine and decode frames directly: a new command, frame or
+    // engine input that breaks them must fail here, not only in `cargo xtask fuzz`. Checking
+    // them on the stable toolchain is enough to compile every match and call.
+    step("fuzz targets compile");
+    process::run(Command::new("cargo")
+        .args(["check", "--manifest-path", "fuzz/Cargo.toml", "--bins"])
+        .current_dir(repo_root()))?;
     if !unit_only {
         build::all(&tools)?;
         step("widget weight budgets");
