@@ -19,11 +19,80 @@ pub const ROLE_HEADER: &str = "x-baton-role";
 pub const AGENT_HEADER: &str = "x-baton-agent";
 
 /// Who the worker vouches for on a conversation request.
-#[derive(Debug, Clone, PartialEq)]
-pub enum Caller {
-    Customer,
-    Agent(AgentInfo),
+pub use baton_engine::Caller;
+
+/// What one kind of Durable Object answers: each operation's method and path, named once so
+/// the caller and the object cannot disagree about a path string.
+pub trait Ops: Copy + Sized + 'static {
+    const ALL: &'static [Self];
+    fn method(self) -> Method;
+    fn path(self) -> &'static str;
+
+    /// The operation a request to the object asks for.
+    fn of(req: &Request) -> Option<Self> {
+        let (method, path) = (req.method(), req.path());
+        Self::ALL.iter().copied().find(|op| op.method() == method && op.path() == path)
+    }
 }
+
+/// Defines an object's operations as `Variant = (METHOD, "/path")`.
+macro_rules! ops {
+    ($(#[$doc:meta])* $ty:ident { $($(#[$vdoc:meta])* $variant:ident = ($method:ident, $path:literal)),+ $(,)? }) => {
+        $(#[$doc])*
+        #[derive(Debug, Clone, Copy, PartialEq, Eq)]
+        pub enum $ty {
+            $($(#[$vdoc])* $variant),+
+        }
+
+        impl Ops for $ty {
+            const ALL: &'static [$ty] = &[$($ty::$variant),+];
+
+            fn method(self) -> Method {
+                match self {
+                    $($ty::$variant => Method::$method),+
+                }
+            }
+
+            fn path(self) -> &'static str {
+                match self {
+                    $($ty::$variant => $path),+
+                }
+            }
+        }
+    };
+}
+
+ops!(
+    /// What the ConversationDO answers.
+    ConversationOp {
+        /// Start (or resume) the conversation: `InitRequest`.
+        Init = (Post, "/init"),
+        /// A WebSocket upgrade for the caller.
+        Socket = (Get, "/ws"),
+        Transcript = (Get, "/transcript"),
+        Visitor = (Get, "/visitor"),
+    }
+);
+
+ops!(
+    /// What the SiteDO answers.
+    SiteOp {
+        Seed = (Post, "/seed"),
+        Info = (Get, "/info"),
+        Login = (Post, "/login"),
+        AdmitStart = (Post, "/admit-start"),
+        Knowledge = (Get, "/knowledge"),
+        Articles = (Get, "/articles"),
+        PutArticle = (Post, "/articles/put"),
+        DeleteArticle = (Post, "/articles/delete"),
+        Rules = (Get, "/rules"),
+        PutRules = (Post, "/rules"),
+        /// A conversation's dashboard row.
+        Summary = (Post, "/summary"),
+        /// A WebSocket upgrade for an agent's dashboard.
+        Dashboard = (Get, "/dashboard"),
+    }
+);
 
 /// A request to a Durable Object, built from scratch.
 pub struct Call {
@@ -35,23 +104,17 @@ pub struct Call {
 }
 
 impl Call {
-    pub fn get(path: &'static str) -> Call {
-        Call { method: Method::Get, path, headers: Vec::new(), body: None, websocket: false }
+    /// A call of `op`; a `GET` to a socket operation is a WebSocket upgrade.
+    pub fn to(op: impl Ops + Into<Upgrade>) -> Call {
+        let websocket = matches!(op.into(), Upgrade::Yes);
+        Call { method: op.method(), path: op.path(), headers: Vec::new(), body: None, websocket }
     }
 
-    pub fn post<T: Serialize>(path: &'static str, body: &T) -> Call {
-        Call {
-            method: Method::Post,
-            path,
-            headers: vec![("content-type", "application/json".to_string())],
-            body: Some(baton_shared::encode(body)),
-            websocket: false,
-        }
-    }
-
-    /// A WebSocket upgrade: the object's response carries the socket.
-    pub fn websocket(path: &'static str) -> Call {
-        Call { websocket: true, ..Call::get(path) }
+    /// With a JSON body.
+    pub fn json<T: Serialize>(mut self, body: &T) -> Call {
+        self.headers.push(("content-type", "application/json".to_string()));
+        self.body = Some(baton_shared::encode(body));
+        self
     }
 
     pub fn header(mut self, name: &'static str, value: impl Into<String>) -> Call {
@@ -130,5 +193,41 @@ pub fn trusted_caller(req: &Request) -> ApiResult<Caller> {
             Ok(Caller::Agent(agent))
         }
         other => Err(ApiError::new(ErrorCode::BadRequest, format!("internal request has unknown role {other:?}"))),
+    }
+}
+
+/// Whether an operation opens a WebSocket (the object's response carries the socket).
+pub enum Upgrade {
+    Yes,
+    No,
+}
+
+impl From<ConversationOp> for Upgrade {
+    fn from(op: ConversationOp) -> Upgrade {
+        if op == ConversationOp::Socket { Upgrade::Yes } else { Upgrade::No }
+    }
+}
+
+impl From<SiteOp> for Upgrade {
+    fn from(op: SiteOp) -> Upgrade {
+        if op == SiteOp::Dashboard { Upgrade::Yes } else { Upgrade::No }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn every_operation_has_its_own_method_and_path() {
+        fn distinct<O: Ops>() {
+            let mut seen = std::collections::HashSet::new();
+            for op in O::ALL {
+                assert!(seen.insert((op.method().to_string(), op.path())), "{} is named twice", op.path());
+                assert!(op.path().starts_with('/'));
+            }
+        }
+        distinct::<ConversationOp>();
+        distinct::<SiteOp>();
     }
 }

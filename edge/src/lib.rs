@@ -36,63 +36,88 @@ enum Kind {
     Socket,
 }
 
+/// Every `/api/*` route, with the path segments it captures.
+enum Route<'a> {
+    Health,
+    Site(&'a str),
+    Conversations(&'a str),
+    Login(&'a str),
+    ConversationSocket(&'a str, &'a str),
+    Transcript(&'a str, &'a str),
+    Visitor(&'a str, &'a str),
+    Dashboard(&'a str),
+    Articles(&'a str),
+    Article(&'a str, &'a str),
+    Rules(&'a str),
+    AdminSite(&'a str),
+}
+
+impl<'a> Route<'a> {
+    /// The route table: each path once.
+    fn parse(segments: &[&'a str]) -> Option<Route<'a>> {
+        Some(match *segments {
+            ["api", "health"] => Route::Health,
+            ["api", "sites", site] => Route::Site(site),
+            ["api", "sites", site, "conversations"] => Route::Conversations(site),
+            ["api", "sites", site, "login"] => Route::Login(site),
+            ["api", "sites", site, "conversations", id, "ws"] => Route::ConversationSocket(site, id),
+            ["api", "sites", site, "conversations", id, "transcript"] => Route::Transcript(site, id),
+            ["api", "sites", site, "conversations", id, "visitor"] => Route::Visitor(site, id),
+            ["api", "sites", site, "dashboard"] => Route::Dashboard(site),
+            ["api", "sites", site, "articles"] => Route::Articles(site),
+            ["api", "sites", site, "articles", id] => Route::Article(site, id),
+            ["api", "sites", site, "rules"] => Route::Rules(site),
+            ["api", "admin", "sites", site] => Route::AdminSite(site),
+            _ => return None,
+        })
+    }
+
+    fn kind(&self) -> Kind {
+        match self {
+            Route::Site(_) | Route::Conversations(_) | Route::Transcript(..) => Kind::Cors,
+            Route::ConversationSocket(..) | Route::Dashboard(_) => Kind::Socket,
+            _ => Kind::Plain,
+        }
+    }
+
+    /// Runs the route's handler for `method`; `None` if the route has none for it.
+    async fn handle(self, method: Method, req: &mut Request, env: &Env) -> Option<ApiResult<Response>> {
+        use routes::{admin, conversations, health, knowledge, login, site};
+        Some(match (method, self) {
+            (Method::Get, Route::Health) => health::get(),
+            (Method::Get, Route::Site(s)) => site::info(req, env, s).await,
+            (Method::Post, Route::Conversations(s)) => conversations::start(req, env, s).await,
+            (Method::Post, Route::Login(s)) => login::login(req, env, s).await,
+            (Method::Get, Route::ConversationSocket(s, id)) => conversations::socket(req, env, s, id).await,
+            (Method::Get, Route::Transcript(s, id)) => conversations::transcript(req, env, s, id).await,
+            (Method::Get, Route::Visitor(s, id)) => conversations::visitor(req, env, s, id).await,
+            (Method::Get, Route::Dashboard(s)) => site::dashboard(req, env, s).await,
+            (Method::Get, Route::Articles(s)) => knowledge::list(req, env, s).await,
+            (Method::Post, Route::Articles(s)) => knowledge::put(req, env, s, None).await,
+            (Method::Put, Route::Article(s, id)) => knowledge::put(req, env, s, Some(id)).await,
+            (Method::Delete, Route::Article(s, id)) => knowledge::delete(req, env, s, id).await,
+            (Method::Get, Route::Rules(s)) => knowledge::rules(req, env, s).await,
+            (Method::Put, Route::Rules(s)) => knowledge::put_rules(req, env, s).await,
+            (Method::Put, Route::AdminSite(s)) => admin::put_site(req, env, s).await,
+            _ => return None,
+        })
+    }
+}
+
 async fn route(mut req: Request, env: &Env) -> Response {
     let path = req.path();
-    let segments: Vec<String> = path.trim_start_matches('/').split('/').map(str::to_string).collect();
-    let segments: Vec<&str> = segments.iter().map(String::as_str).collect();
+    let segments: Vec<&str> = path.trim_start_matches('/').split('/').collect();
     let method = req.method();
-
-    let kind = match segments.as_slice() {
-        ["api", "sites", _]
-        | ["api", "sites", _, "conversations"]
-        | ["api", "sites", _, "conversations", _, "transcript"] => Kind::Cors,
-        ["api", "sites", _, "conversations", _, "ws"] | ["api", "sites", _, "dashboard"] => Kind::Socket,
-        _ => Kind::Plain,
+    let Some(route) = Route::parse(&segments) else {
+        return http::error(&ApiError::new(ErrorCode::NotFound, format!("no route for {path}")));
     };
+    let kind = route.kind();
     if kind == Kind::Cors && method == Method::Options {
         return cors::preflight(&req);
     }
-
-    let result: ApiResult<Response> = match (method, segments.as_slice()) {
-        (Method::Get, ["api", "health"]) => routes::health::get(),
-        (Method::Get, ["api", "sites", site]) => routes::site::info(&req, env, site).await,
-        (Method::Post, ["api", "sites", site, "conversations"]) => {
-            routes::conversations::start(&mut req, env, site).await
-        }
-        (Method::Post, ["api", "sites", site, "login"]) => routes::login::login(&mut req, env, site).await,
-        (Method::Get, ["api", "sites", site, "conversations", id, "ws"]) => {
-            routes::conversations::socket(&req, env, site, id).await
-        }
-        (Method::Get, ["api", "sites", site, "conversations", id, "transcript"]) => {
-            routes::conversations::transcript(&req, env, site, id).await
-        }
-        (Method::Get, ["api", "sites", site, "dashboard"]) => routes::site::dashboard(&req, env, site).await,
-        (Method::Get, ["api", "sites", site, "conversations", id, "visitor"]) => {
-            routes::conversations::visitor(&req, env, site, id).await
-        }
-        (Method::Get, ["api", "sites", site, "articles"]) => routes::knowledge::list(&req, env, site).await,
-        (Method::Post, ["api", "sites", site, "articles"]) => routes::knowledge::put(&mut req, env, site, None).await,
-        (Method::Put, ["api", "sites", site, "articles", id]) => {
-            routes::knowledge::put(&mut req, env, site, Some(id)).await
-        }
-        (Method::Delete, ["api", "sites", site, "articles", id]) => {
-            routes::knowledge::delete(&req, env, site, id).await
-        }
-        (Method::Get, ["api", "sites", site, "rules"]) => routes::knowledge::rules(&req, env, site).await,
-        (Method::Put, ["api", "sites", site, "rules"]) => routes::knowledge::put_rules(&mut req, env, site).await,
-        (Method::Put, ["api", "admin", "sites", site]) => routes::admin::put_site(&mut req, env, site).await,
-        (_, ["api", "health"])
-        | (_, ["api", "sites", _])
-        | (_, ["api", "sites", _, "conversations" | "login" | "dashboard"])
-        | (_, ["api", "sites", _, "conversations", _, "ws" | "transcript" | "visitor"])
-        | (_, ["api", "sites", _, "articles" | "rules"])
-        | (_, ["api", "sites", _, "articles", _])
-        | (_, ["api", "admin", "sites", _]) => {
-            return http::json(405, &ApiError::new(ErrorCode::BadRequest, "method not allowed on this route"));
-        }
-        _ => Err(ApiError::new(ErrorCode::NotFound, format!("no route for {path}"))),
+    let Some(result) = route.handle(method, &mut req, env).await else {
+        return http::json(405, &ApiError::new(ErrorCode::BadRequest, "method not allowed on this route"));
     };
-
     match (result, kind) {
         (Ok(response), Kind::Cors) => cors::allow(&req, response),
         (Ok(response), _) => response,

@@ -10,7 +10,7 @@ use worker::{Env, Request, Response};
 use crate::auth;
 use crate::http::{ApiResult, check_reply, ok_json, read_json};
 use crate::ids;
-use crate::internal::{Call, site_stub};
+use crate::internal::{Call, SiteOp, site_stub};
 
 const MAX_GREETING_CHARS: usize = 500;
 const MIN_PASSWORD_CHARS: usize = 8;
@@ -20,7 +20,7 @@ pub async fn put_site(req: &mut Request, env: &Env, site: &str) -> ApiResult<Res
     ids::check_site(site)?;
     let seed: SiteSeed = read_json(req).await?;
     let seed = validate(seed)?;
-    let reply = Call::post("/seed", &seed).site(site).send(&site_stub(env, site)?).await?;
+    let reply = Call::to(SiteOp::Seed).json(&seed).site(site).send(&site_stub(env, site)?).await?;
     check_reply(reply, "seeding the site").await?;
     Ok(ok_json(&serde_json::json!({ "ok": true })))
 }

@@ -9,7 +9,7 @@ use crate::auth;
 use crate::conversation::InitRequest;
 use crate::http::{ApiResult, OrInternal, check_reply, decode_json, now_ms, ok_json, relay, require_upgrade, upgraded};
 use crate::ids;
-use crate::internal::{Call, Caller, conversation_stub, site_stub};
+use crate::internal::{Call, ConversationOp, SiteOp, Caller, conversation_stub, site_stub};
 use crate::origin::check_caller;
 use crate::routes::site::check_embed;
 use crate::site::{SiteRecord, StartAdmission};
@@ -41,12 +41,12 @@ pub async fn start(req: &mut Request, env: &Env, site: &str) -> ApiResult<Respon
     }
 
     let admission = StartAdmission { visitor: visitor_address(req) };
-    let reply = Call::post("/admit-start", &admission).site(site).send(&site_stub(env, site)?).await?;
+    let reply = Call::to(SiteOp::AdmitStart).json(&admission).site(site).send(&site_stub(env, site)?).await?;
     check_reply(reply, "admitting the conversation").await?;
 
     let conversation = ids::new_id();
     let init = InitRequest { visitor, bot_name: site_info.bot_name.clone(), knowledge_version };
-    let reply = Call::post("/init", &init)
+    let reply = Call::to(ConversationOp::Init).json(&init)
         .conversation(site, &conversation)
         .send(&conversation_stub(env, site, &conversation)?)
         .await?;
@@ -121,7 +121,7 @@ pub async fn socket(req: &Request, env: &Env, site: &str, conversation: &str) ->
     ids::check_conversation(conversation)?;
     require_upgrade(req)?;
     let caller = authorised_caller(req, env, site, conversation).await?;
-    let reply = Call::websocket("/ws")
+    let reply = Call::to(ConversationOp::Socket)
         .conversation(site, conversation)
         .caller(&caller)
         .send(&conversation_stub(env, site, conversation)?)
@@ -134,7 +134,7 @@ pub async fn transcript(req: &Request, env: &Env, site: &str, conversation: &str
     ids::check_site(site)?;
     ids::check_conversation(conversation)?;
     let caller = authorised_caller(req, env, site, conversation).await?;
-    let reply = Call::get("/transcript")
+    let reply = Call::to(ConversationOp::Transcript)
         .conversation(site, conversation)
         .caller(&caller)
         .send(&conversation_stub(env, site, conversation)?)
@@ -152,7 +152,7 @@ pub async fn visitor(req: &Request, env: &Env, site: &str, conversation: &str) -
         return Err(ApiError::new(ErrorCode::Forbidden, "only agents can see visitor details"));
     }
     check_caller(req, env, site, &caller).await?;
-    let reply = Call::get("/visitor")
+    let reply = Call::to(ConversationOp::Visitor)
         .conversation(site, conversation)
         .caller(&caller)
         .send(&conversation_stub(env, site, conversation)?)

@@ -10,7 +10,7 @@ use worker::{Env, Request, Response};
 use crate::auth;
 use crate::http::{ApiResult, check_reply, json, now_ms, ok_json, read_json, read_reply};
 use crate::ids;
-use crate::internal::{Call, site_stub};
+use crate::internal::{Call, SiteOp, site_stub};
 use crate::origin::{own_origin, request_origin};
 use crate::site::{ArticleId, ArticlePut};
 
@@ -31,7 +31,7 @@ fn supervisor(req: &Request, env: &Env, site: &str) -> ApiResult<()> {
 /// `GET /api/sites/{site}/articles`
 pub async fn list(req: &Request, env: &Env, site: &str) -> ApiResult<Response> {
     site_agent(req, env, site)?;
-    let reply = Call::get("/articles").site(site).send(&site_stub(env, site)?).await?;
+    let reply = Call::to(SiteOp::Articles).site(site).send(&site_stub(env, site)?).await?;
     Ok(ok_json(&read_reply::<Vec<Article>>(reply, "reading articles").await?))
 }
 
@@ -41,7 +41,7 @@ pub async fn put(req: &mut Request, env: &Env, site: &str, id: Option<&str>) -> 
     let input: ArticleInput = read_json(req).await?;
     let put = ArticlePut { id: id.map(str::to_string), article: validate_article(input)? };
     let created = put.id.is_none();
-    let reply = Call::post("/articles/put", &put).site(site).send(&site_stub(env, site)?).await?;
+    let reply = Call::to(SiteOp::PutArticle).json(&put).site(site).send(&site_stub(env, site)?).await?;
     let article: Article = read_reply(reply, "storing the article").await?;
     Ok(if created { json(201, &article) } else { ok_json(&article) })
 }
@@ -50,7 +50,7 @@ pub async fn put(req: &mut Request, env: &Env, site: &str, id: Option<&str>) -> 
 pub async fn delete(req: &Request, env: &Env, site: &str, id: &str) -> ApiResult<Response> {
     supervisor(req, env, site)?;
     let body = ArticleId { id: id.to_string() };
-    let reply = Call::post("/articles/delete", &body).site(site).send(&site_stub(env, site)?).await?;
+    let reply = Call::to(SiteOp::DeleteArticle).json(&body).site(site).send(&site_stub(env, site)?).await?;
     check_reply(reply, "deleting the article").await?;
     Ok(ok_json(&serde_json::json!({ "ok": true })))
 }
@@ -58,7 +58,7 @@ pub async fn delete(req: &Request, env: &Env, site: &str, id: &str) -> ApiResult
 /// `GET /api/sites/{site}/rules`
 pub async fn rules(req: &Request, env: &Env, site: &str) -> ApiResult<Response> {
     site_agent(req, env, site)?;
-    let reply = Call::get("/rules").site(site).send(&site_stub(env, site)?).await?;
+    let reply = Call::to(SiteOp::Rules).site(site).send(&site_stub(env, site)?).await?;
     Ok(ok_json(&read_reply::<SiteRules>(reply, "reading the rules").await?))
 }
 
@@ -66,6 +66,6 @@ pub async fn rules(req: &Request, env: &Env, site: &str) -> ApiResult<Response> 
 pub async fn put_rules(req: &mut Request, env: &Env, site: &str) -> ApiResult<Response> {
     supervisor(req, env, site)?;
     let rules = validate_rules(read_json(req).await?)?;
-    let reply = Call::post("/rules", &rules).site(site).send(&site_stub(env, site)?).await?;
+    let reply = Call::to(SiteOp::PutRules).json(&rules).site(site).send(&site_stub(env, site)?).await?;
     Ok(ok_json(&read_reply::<SiteRules>(reply, "storing the rules").await?))
 }

@@ -6,7 +6,7 @@ use worker::{Env, Request, Response};
 use crate::auth;
 use crate::http::{ApiResult, now_ms, ok_json, read_json, read_reply};
 use crate::ids;
-use crate::internal::{Call, site_stub};
+use crate::internal::{Call, SiteOp, site_stub};
 use crate::origin::{own_origin, request_origin};
 use crate::site::VerifiedAccount;
 
@@ -14,7 +14,7 @@ pub async fn login(req: &mut Request, env: &Env, site: &str) -> ApiResult<Respon
     ids::check_site(site)?;
     baton_shared::origin::check_same_origin(request_origin(req).as_deref(), &own_origin(req))?;
     let body: LoginRequest = read_json(req).await?;
-    let reply = Call::post("/login", &body).site(site).send(&site_stub(env, site)?).await?;
+    let reply = Call::to(SiteOp::Login).json(&body).site(site).send(&site_stub(env, site)?).await?;
     let VerifiedAccount { agent, role, site: info } = read_reply(reply, "login").await?;
     let (token, expires_at) = auth::sign_agent(env, site, agent.clone(), role, now_ms())?;
     Ok(ok_json(&LoginResponse { token, agent, role, site: info, expires_at }))

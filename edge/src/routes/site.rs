@@ -6,14 +6,14 @@ use worker::{Env, Request, Response};
 use crate::auth;
 use crate::http::{ApiResult, now_ms, ok_json, read_reply, require_upgrade, upgraded};
 use crate::ids;
-use crate::internal::{Call, Caller, site_stub};
+use crate::internal::{Call, SiteOp, Caller, site_stub};
 use crate::origin::{own_origin, request_origin};
 use crate::site::SiteRecord;
 
 /// A site's public face and embedding policy; `not_found` if it was never seeded.
 pub async fn site_record(env: &Env, site: &str) -> ApiResult<SiteRecord> {
     ids::check_site(site)?;
-    let reply = Call::get("/info").site(site).send(&site_stub(env, site)?).await?;
+    let reply = Call::to(SiteOp::Info).site(site).send(&site_stub(env, site)?).await?;
     read_reply(reply, "site info").await
 }
 
@@ -36,6 +36,6 @@ pub async fn dashboard(req: &Request, env: &Env, site: &str) -> ApiResult<Respon
     origin::check_same_origin(request_origin(req).as_deref(), &own_origin(req))?;
     let (agent, _role) = auth::site_agent(auth::query_claims(req, env, now_ms())?, site)?;
     let reply =
-        Call::websocket("/dashboard").site(site).caller(&Caller::Agent(agent)).send(&site_stub(env, site)?).await?;
+        Call::to(SiteOp::Dashboard).site(site).caller(&Caller::Agent(agent)).send(&site_stub(env, site)?).await?;
     upgraded(reply, "opening the dashboard socket").await
 }

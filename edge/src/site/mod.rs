@@ -14,13 +14,13 @@ use baton_shared::{
 };
 use serde::{Deserialize, Serialize};
 use worker::{
-    DurableObject, Env, Method, Request, Response, State, WebSocket, WebSocketIncomingMessage, WebSocketPair,
+    DurableObject, Env, Request, Response, State, WebSocket, WebSocketIncomingMessage, WebSocketPair,
     durable_object, wasm_bindgen,
 };
 
 use crate::http::{self, ApiResult, OrInternal, now_ms, ok_json, read_json};
 use crate::ids;
-use crate::internal::{SITE_HEADER, trusted};
+use crate::internal::{Ops, SITE_HEADER, SiteOp, trusted};
 use store::{PreparedAccount, SiteSettings, SiteStore, parse_role};
 
 const DASHBOARD_TAG: &str = "dashboard";
@@ -89,20 +89,20 @@ impl DurableObject for SiteDO {
     }
 
     async fn fetch(&self, mut req: Request) -> worker::Result<Response> {
-        let result = match (req.method(), req.path().as_str()) {
-            (Method::Post, "/seed") => self.seed(&mut req).await,
-            (Method::Get, "/info") => self.record().map(|record| ok_json(&record)),
-            (Method::Post, "/login") => self.login(&mut req).await,
-            (Method::Post, "/admit-start") => self.admit_start(&mut req).await,
-            (Method::Get, "/knowledge") => self.knowledge(),
-            (Method::Get, "/articles") => self.store.articles().or_internal("reading articles").map(|a| ok_json(&a)),
-            (Method::Post, "/articles/put") => self.put_article(&mut req).await,
-            (Method::Post, "/articles/delete") => self.delete_article(&mut req).await,
-            (Method::Get, "/rules") => self.rules().map(|rules| ok_json(&rules)),
-            (Method::Post, "/rules") => self.put_rules(&mut req).await,
-            (Method::Post, "/summary") => self.summary(&mut req).await,
-            (Method::Get, "/dashboard") => self.dashboard(),
-            _ => Err(ApiError::new(ErrorCode::NotFound, "no such site route")),
+        let result = match SiteOp::of(&req) {
+            Some(SiteOp::Seed) => self.seed(&mut req).await,
+            Some(SiteOp::Info) => self.record().map(|record| ok_json(&record)),
+            Some(SiteOp::Login) => self.login(&mut req).await,
+            Some(SiteOp::AdmitStart) => self.admit_start(&mut req).await,
+            Some(SiteOp::Knowledge) => self.knowledge(),
+            Some(SiteOp::Articles) => self.store.articles().or_internal("reading articles").map(|a| ok_json(&a)),
+            Some(SiteOp::PutArticle) => self.put_article(&mut req).await,
+            Some(SiteOp::DeleteArticle) => self.delete_article(&mut req).await,
+            Some(SiteOp::Rules) => self.rules().map(|rules| ok_json(&rules)),
+            Some(SiteOp::PutRules) => self.put_rules(&mut req).await,
+            Some(SiteOp::Summary) => self.summary(&mut req).await,
+            Some(SiteOp::Dashboard) => self.dashboard(),
+            None => Err(ApiError::new(ErrorCode::NotFound, "no such site route")),
         };
         Ok(result.unwrap_or_else(|e| http::error(&e)))
     }
