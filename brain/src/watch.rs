@@ -131,24 +131,30 @@ impl Escalation {
 impl Watch {
     /// Takes in a customer message.
     pub fn customer_said(&mut self, text: &str, rules: &SiteRules) -> Heard {
-        let earlier: Vec<&str> = self.recent.iter().map(String::as_str).collect();
-        let repeats = intent::repeats(&earlier, text);
-        let intent = intent::classify(text);
-        let score = sentiment::score(text);
+        let heard = hear(&self.recent, text, rules);
         let folded: Vec<String> = words(text).iter().map(|w| fold(w)).collect();
-        let sensitive = rules.escalation.sensitive_topics.iter().find(|t| mentions(&folded, t)).cloned();
         for keyword in &rules.alerts.topic_keywords {
             if mentions(&folded, keyword) {
                 self.topics.insert(keyword.clone());
             }
         }
-        push_capped(&mut self.scores, score, SCORES_KEPT);
+        push_capped(&mut self.scores, heard.sentiment, SCORES_KEPT);
         push_capped(&mut self.recent, text.to_string(), RECENT_KEPT);
-        self.intent = Some(intent);
-        if intent == Intent::HumanRequest {
+        self.intent = Some(heard.intent);
+        if heard.intent == Intent::HumanRequest {
             self.asked_for_person = true;
         }
-        Heard { intent, sentiment: score, repeats, sensitive }
+        heard
+    }
+
+    /// What the latest customer message, already taken in, told us: for a message the bot
+    /// answers later (after a hand-back), judged against the messages before it.
+    pub fn heard_last(&self, text: &str, rules: &SiteRules) -> Heard {
+        let earlier = match self.recent.split_last() {
+            Some((last, earlier)) if last == text => earlier,
+            _ => &self.recent[..],
+        };
+        hear(earlier, text, rules)
     }
 
     /// Takes in the bot's reply: `confident` when it answered from an article (or small talk)
@@ -256,6 +262,18 @@ impl Watch {
     }
 }
 
+/// What `text` says, judged against the customer's `earlier` messages; changes nothing.
+fn hear(earlier: &[String], text: &str, rules: &SiteRules) -> Heard {
+    let earlier: Vec<&str> = earlier.iter().map(String::as_str).collect();
+    let folded: Vec<String> = words(text).iter().map(|w| fold(w)).collect();
+    Heard {
+        intent: intent::classify(text),
+        sentiment: sentiment::score(text),
+        repeats: intent::repeats(&earlier, text),
+        sensitive: rules.escalation.sensitive_topics.iter().find(|t| mentions(&folded, t)).cloned(),
+    }
+}
+
 /// Where the conversation stands, for the rules that depend on mode and time.
 #[derive(Debug, Clone, Copy, PartialEq)]
 pub struct Progress {
@@ -296,6 +314,19 @@ mod tests {
         assert_eq!(heard.sensitive, None, "a different word is not the topic");
         watch.customer_said("the box was Damaged and it never arrived", &rules);
         assert_eq!(watch.topics.iter().cloned().collect::<Vec<_>>(), vec!["damaged", "never arrived"]);
+    }
+
+    #[test]
+    fn a_message_heard_again_is_judged_against_the_ones_before_it_and_changes_nothing() {
+        let rules = SiteRules::default();
+        let mut watch = Watch::default();
+        watch.customer_said("my parcel never arrived at the address", &rules);
+        let first = watch.customer_said("I want to talk to a person", &rules);
+        let before = watch.clone();
+        let again = watch.heard_last("I want to talk to a person", &rules);
+        assert_eq!(again, first, "not a repeat of itself");
+        assert_eq!(watch, before);
+        assert!(watch.heard_last("my parcel never arrived at the address", &rules).repeats, "a text not last is judged against all");
     }
 
     #[test]
