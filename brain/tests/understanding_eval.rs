@@ -1,25 +1,65 @@
-//! The understanding part of the evaluation set must keep its targets: asking for a person at
-//! 0.95 precision and recall, and intents and sentiment no worse than they are today.
+//! The understanding part of the evaluation. The target for asking for a person is 0.95
+//! precision and recall on the held-out set, the one no rule was tuned on. It is not met yet
+//! (`cargo xtask eval` reports the held-out figures and fails while it is not); here the
+//! held-out figures are held to the level measured when the set was frozen and the rules last
+//! changed, so a change that generalises worse fails, and the development set must meet the
+//! target. Intents and sentiment must stay no worse on the development set than they were when
+//! the sets were split.
+//!
+//! Failures print figures only, never held-out sentences: a held-out miss is reported, not
+//! tuned away.
 
-use std::path::Path;
+use std::path::{Path, PathBuf};
 
-use baton_brain::eval::{self, HUMAN_TARGET};
+use baton_brain::eval::{self, DEV, HELDOUT, HUMAN_TARGET, Labelled};
 
-/// What the rules reach on the set today (intents 0.982, sentiment 0.923 on 508 messages), less
-/// a small margin, so a change that makes them worse fails here instead of in the next report.
+/// What the rules reached on all 508 messages before the split (intents 0.982, sentiment
+/// 0.923), less a small margin: a change that makes the development figures worse fails here
+/// instead of in the next report. Held to the development set, which those rules were tuned on.
 const INTENT_FLOOR: f32 = 0.95;
 const SENTIMENT_FLOOR: f32 = 0.89;
 
-#[test]
-fn understanding_meets_its_targets() {
-    let path = Path::new(env!("CARGO_MANIFEST_DIR")).join("eval").join(eval::MESSAGES_FILE);
-    let messages = eval::load(&path).unwrap_or_else(|e| panic!("{e}"));
-    let report = eval::understand(&messages);
-    println!("{report}");
+fn messages(set: &str) -> Vec<Labelled> {
+    let path: PathBuf = Path::new(env!("CARGO_MANIFEST_DIR")).join("eval").join(set).join(eval::MESSAGES_FILE);
+    eval::load(&path).unwrap_or_else(|e| panic!("{e}"))
+}
 
+/// Held-out person-request precision and recall as measured (0.948 and 0.866), rounded down:
+/// a regression guard only. Never raised by changing rules after looking at held-out misses.
+const HELDOUT_PRECISION_FLOOR: f32 = 0.94;
+const HELDOUT_RECALL_FLOOR: f32 = 0.86;
+
+#[test]
+fn heldout_person_requests_do_not_regress() {
+    let report = eval::understand(&messages(HELDOUT));
     let human = report.overall.human;
-    assert!(human.precision() >= HUMAN_TARGET, "human-request precision {:.3}", human.precision());
-    assert!(human.recall() >= HUMAN_TARGET, "human-request recall {:.3}", human.recall());
+    let counts = format!(
+        "{} true, {} false alarms, {} missed of {} held-out messages",
+        human.true_positives, human.false_positives, human.false_negatives, report.overall.messages
+    );
+    println!("held-out person requests: precision {:.3}, recall {:.3} ({counts})", human.precision(), human.recall());
+    if human.precision() < HUMAN_TARGET || human.recall() < HUMAN_TARGET {
+        println!("held-out person requests are below the {HUMAN_TARGET} target");
+    }
+    assert!(
+        human.precision() >= HELDOUT_PRECISION_FLOOR,
+        "held-out precision {:.3} < {HELDOUT_PRECISION_FLOOR}: {counts}",
+        human.precision()
+    );
+    assert!(
+        human.recall() >= HELDOUT_RECALL_FLOOR,
+        "held-out recall {:.3} < {HELDOUT_RECALL_FLOOR}: {counts}",
+        human.recall()
+    );
+}
+
+#[test]
+fn dev_figures_hold() {
+    let report = eval::understand(&messages(DEV));
+    println!("{report}");
+    let human = report.overall.human;
+    assert!(human.precision() >= HUMAN_TARGET, "development precision {:.3}", human.precision());
+    assert!(human.recall() >= HUMAN_TARGET, "development recall {:.3}", human.recall());
     assert!(
         report.overall.intent_accuracy() >= INTENT_FLOOR,
         "intent accuracy {:.3}",
@@ -32,13 +72,17 @@ fn understanding_meets_its_targets() {
     );
 }
 
+/// Each set alone is big enough for its figures to mean something, in every language.
 #[test]
-fn the_set_is_big_and_varied_enough() {
-    let path = Path::new(env!("CARGO_MANIFEST_DIR")).join("eval").join(eval::MESSAGES_FILE);
-    let messages = eval::load(&path).unwrap_or_else(|e| panic!("{e}"));
-    assert!(messages.len() >= 320, "{} messages", messages.len());
-    assert!(messages.iter().filter(|m| m.human).count() >= 80);
-    for lang in ["en", "es", "fr", "de", "pt"] {
-        assert!(messages.iter().filter(|m| m.lang == lang).count() >= 40, "{lang}");
+fn each_set_is_big_and_varied_enough() {
+    for set in [DEV, HELDOUT] {
+        let messages = messages(set);
+        assert!(messages.len() >= 300, "{set}: {} messages", messages.len());
+        let asking = messages.iter().filter(|m| m.human).count();
+        assert!(asking >= 80, "{set}: {asking} requests for a person");
+        for lang in ["en", "es", "fr", "de", "pt"] {
+            let n = messages.iter().filter(|m| m.lang == lang).count();
+            assert!(n >= 40, "{set}: {n} messages in {lang}");
+        }
     }
 }

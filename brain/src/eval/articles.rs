@@ -1,6 +1,9 @@
-//! Top-1 article accuracy on labelled questions (`brain/eval/questions.jsonl`, one
-//! `{"q", "article", "lang"}` object a line) against a site seed's articles, with how well the
-//! confidence is calibrated.
+//! Top-1 article accuracy on labelled questions (`questions.jsonl` of each set in
+//! `brain/eval/`, one `{"q", "article", "lang"}` object a line) against a site seed's articles,
+//! with how well the confidence is calibrated.
+//!
+//! The calibration is fitted on the development set's questions only ([`fit`]), so the
+//! held-out set also measures whether the confidence holds on questions the fit never saw.
 
 use std::fmt;
 use std::path::Path;
@@ -73,6 +76,20 @@ impl ArticleReport {
     pub fn accuracy(&self) -> f32 {
         if self.pairs == 0 { 0.0 } else { self.top1_correct as f32 / self.pairs as f32 }
     }
+
+    /// Expected calibration error: the gap between mean confidence and observed accuracy per
+    /// bucket, weighted by the bucket's questions. One number to compare the set the
+    /// calibration was fitted on with the set it was not.
+    pub fn calibration_error(&self) -> f32 {
+        if self.pairs == 0 {
+            return 0.0;
+        }
+        let weighted = self
+            .calibration
+            .iter()
+            .fold(0.0, |sum, (confidence, accuracy, n)| sum + (confidence - accuracy).abs() * *n as f32);
+        weighted / self.pairs as f32
+    }
 }
 
 impl fmt::Display for ArticleReport {
@@ -95,11 +112,25 @@ impl fmt::Display for ArticleReport {
     }
 }
 
-#[derive(Deserialize)]
-struct Question {
-    q: String,
-    article: String,
-    lang: String,
+/// One line of `questions.jsonl`.
+#[derive(Debug, Clone, Deserialize)]
+pub struct Question {
+    pub q: String,
+    /// The id of the demo article that answers it.
+    pub article: String,
+    pub lang: String,
+}
+
+/// Reads a questions file; fails on an unreadable file or a malformed line, naming the line.
+/// The labels are checked against the articles by [`evaluate`] and [`fit`].
+pub fn questions(path: &Path) -> Result<Vec<Question>, String> {
+    let lines = std::fs::read_to_string(path).map_err(|e| format!("cannot read {}: {e}", path.display()))?;
+    lines
+        .lines()
+        .enumerate()
+        .filter(|(_, line)| !line.trim().is_empty())
+        .map(|(n, line)| serde_json::from_str(line).map_err(|e| format!("{}:{}: {e}", path.display(), n + 1)))
+        .collect()
 }
 
 #[derive(Deserialize)]
@@ -162,6 +193,8 @@ pub fn evaluate(questions_path: &Path, site_json_path: &Path) -> Result<ArticleR
 /// Fits the confidence's logistic weights to whether each question's best article is the
 /// labelled one (gradient descent on the log loss, lightly regularised so five weights on a
 /// few hundred questions stay sensible). The result is what `knowledge::CALIBRATION` holds.
+/// Give it the development set's questions only: fitted on the held-out set, the held-out
+/// calibration figures would flatter it.
 #[doc(hidden)]
 pub fn fit(questions_path: &Path, site_json_path: &Path) -> Result<Calibration, String> {
     let (knowledge, questions) = load(questions_path, site_json_path)?;
@@ -192,6 +225,11 @@ pub fn fit(questions_path: &Path, site_json_path: &Path) -> Result<Calibration, 
         for i in 0..5 {
             let l2 = if i == 0 { 0.0 } else { 0.001 * w[i] };
             w[i] -= 0.5 * (gradient[i] + l2);
+            // Feature weights stay non-negative (projected descent), so confidence never falls
+            // as the evidence for an article grows.
+            if i > 0 {
+                w[i] = w[i].max(0.0);
+            }
         }
     }
     Ok(Calibration {
@@ -209,16 +247,9 @@ fn load(questions_path: &Path, site_json_path: &Path) -> Result<(KnowledgeBase, 
     let site: Site = serde_json::from_str(&site).map_err(|e| format!("{}: {e}", site_json_path.display()))?;
     let knowledge = KnowledgeBase::new(site.articles);
 
-    let lines = std::fs::read_to_string(questions_path)
-        .map_err(|e| format!("cannot read {}: {e}", questions_path.display()))?;
-    let mut questions = Vec::new();
-    for (number, line) in lines.lines().enumerate().filter(|(_, l)| !l.trim().is_empty()) {
-        let at = || format!("{}:{}", questions_path.display(), number + 1);
-        let question: Question = serde_json::from_str(line).map_err(|e| format!("{}: {e}", at()))?;
-        if knowledge.article(&question.article).is_none() {
-            return Err(format!("{}: no article {:?}", at(), question.article));
-        }
-        questions.push(question);
+    let questions = questions(questions_path)?;
+    if let Some(unknown) = questions.iter().find(|q| knowledge.article(&q.article).is_none()) {
+        return Err(format!("{}: {:?}: no article {:?}", questions_path.display(), unknown.q, unknown.article));
     }
     Ok((knowledge, questions))
 }
@@ -305,12 +336,27 @@ mod tests {
         assert_eq!(evaluate(&q, &s).unwrap().accuracy(), 0.0);
     }
 
-    /// Prints the weights for `knowledge::CALIBRATION`: `cargo test -p baton-brain fit_calibration -- --ignored --nocapture`.
+    #[test]
+    fn calibration_error_weighs_each_bucket_by_its_questions() {
+        let report = ArticleReport {
+            pairs: 4,
+            top1_correct: 2,
+            by_language: Vec::new(),
+            misses: Vec::new(),
+            calibration: vec![(0.1, 0.0, 1), (0.9, 0.5, 3)],
+        };
+        assert!((report.calibration_error() - (0.1 + 0.4 * 3.0) / 4.0).abs() < 1e-6);
+        assert_eq!(ArticleReport { pairs: 0, calibration: Vec::new(), ..report }.calibration_error(), 0.0);
+    }
+
+    /// Prints the weights for `knowledge::CALIBRATION`, fitted on the development set only:
+    /// `cargo test -p baton-brain fit_calibration -- --ignored --nocapture`.
     #[test]
     #[ignore]
     fn fit_calibration() {
         let root = Path::new(env!("CARGO_MANIFEST_DIR"));
-        let fitted = fit(&root.join("eval/questions.jsonl"), &root.join("../demo/site.json")).unwrap();
+        let questions = root.join("eval").join(crate::eval::DEV).join(crate::eval::QUESTIONS_FILE);
+        let fitted = fit(&questions, &root.join("../demo/site.json")).unwrap();
         println!("{fitted:?}");
     }
 }

@@ -1,11 +1,18 @@
-//! The evaluation set's scorer: `cargo xtask eval` prints its report.
+//! The evaluation sets' scorer: `cargo xtask eval` prints its report. Built only with the
+//! `eval` feature: the worker never ships it.
 //!
-//! `messages.jsonl` holds labelled customer messages, one JSON object a line:
+//! `brain/eval/` holds two sets of the same shape. `dev/` is the development set: rules are
+//! tuned on it and the confidence calibration is fitted on it. `heldout/` is frozen and never
+//! tuned on, so its figures say how the brain does on sentences nobody wrote rules for; the
+//! targets apply to it, and the development figures are shown beside them.
+//!
+//! In each set `messages.jsonl` holds labelled customer messages, one JSON object a line:
 //! `{"text", "lang", "human", "intent", "sentiment"}`; the understanding part scores
 //! `human::asks_for_person`, `intent::classify` and `sentiment::score` on it. `questions.jsonl`
 //! is the article part's (see [`articles`]).
 
 pub mod articles;
+mod table;
 
 use std::fmt;
 use std::path::Path;
@@ -15,6 +22,10 @@ use serde::Deserialize;
 
 use crate::{human, intent, sentiment};
 
+/// The development set's directory under `brain/eval/`.
+pub const DEV: &str = "dev";
+/// The held-out set's directory under `brain/eval/`.
+pub const HELDOUT: &str = "heldout";
 pub const MESSAGES_FILE: &str = "messages.jsonl";
 pub const QUESTIONS_FILE: &str = "questions.jsonl";
 
@@ -285,7 +296,7 @@ impl fmt::Display for Understanding {
     }
 }
 
-/// Both parts of the evaluation.
+/// Both parts of the evaluation, on one set.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Report {
     pub understanding: Understanding,
@@ -307,23 +318,64 @@ impl Report {
     }
 }
 
+/// The set's figures in detail, with every miss: for the development set, whose misses are
+/// what rules get tuned on.
 impl fmt::Display for Report {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "{}\n{}", self.understanding, self.articles)?;
+        write!(f, "{}\n{}", self.understanding, self.articles)
+    }
+}
+
+/// Scores one set's messages and questions (the directory holding `messages.jsonl` and
+/// `questions.jsonl`), the questions against the site seed at `site_json`.
+pub fn run_set(set_dir: &Path, site_json: &Path) -> Result<Report, String> {
+    let messages = load(&set_dir.join(MESSAGES_FILE))?;
+    let understanding = understand(&messages);
+    let articles = articles::evaluate(&set_dir.join(QUESTIONS_FILE), site_json)?;
+    Ok(Report { understanding, articles })
+}
+
+/// Both sets, scored the same way.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Evaluation {
+    pub dev: Report,
+    pub heldout: Report,
+}
+
+impl Evaluation {
+    /// The held-out targets missed, one sentence each; empty when all are met. Only the
+    /// held-out set counts: the development set was tuned on, so meeting a target there proves
+    /// little.
+    pub fn missed_targets(&self) -> Vec<String> {
+        self.heldout.missed_targets()
+    }
+}
+
+/// The development set in detail, then both sets side by side, then the verdict. Held-out
+/// misses are counted but never listed, so nobody tunes a rule on a held-out sentence.
+impl fmt::Display for Evaluation {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        writeln!(f, "development set ({DEV}/), in detail:\n")?;
+        writeln!(f, "{}", self.dev)?;
+        write!(f, "{}", table::SideBySide { dev: &self.dev, heldout: &self.heldout })?;
+        match self.dev.missed_targets().as_slice() {
+            [] => writeln!(f, "\ndevelopment: all targets met (for information)")?,
+            missed => writeln!(f, "\ndevelopment: targets missed (for information): {}", missed.join("; "))?,
+        }
         match self.missed_targets().as_slice() {
-            [] => writeln!(f, "\nall targets met"),
-            missed => writeln!(f, "\ntargets missed: {}", missed.join("; ")),
+            [] => writeln!(f, "held-out: all targets met"),
+            missed => writeln!(f, "held-out: TARGETS MISSED: {}", missed.join("; ")),
         }
     }
 }
 
-/// Scores `eval_dir`'s messages and questions, the questions against the site seed at
-/// `site_json`.
-pub fn run(eval_dir: &Path, site_json: &Path) -> Result<Report, String> {
-    let messages = load(&eval_dir.join(MESSAGES_FILE))?;
-    let understanding = understand(&messages);
-    let articles = articles::evaluate(&eval_dir.join(QUESTIONS_FILE), site_json)?;
-    Ok(Report { understanding, articles })
+/// Scores both sets under `eval_dir` (`dev/` and `heldout/`), the questions against the site
+/// seed at `site_json`.
+pub fn run(eval_dir: &Path, site_json: &Path) -> Result<Evaluation, String> {
+    Ok(Evaluation {
+        dev: run_set(&eval_dir.join(DEV), site_json)?,
+        heldout: run_set(&eval_dir.join(HELDOUT), site_json)?,
+    })
 }
 
 #[cfg(test)]
@@ -368,6 +420,32 @@ mod tests {
         );
         assert_eq!(report.human_misses.len(), 1);
         assert_eq!(report.missed_targets().len(), 1);
+    }
+
+    #[test]
+    fn only_heldout_misses_fail_the_evaluation() {
+        let set = |human: bool| {
+            let json = serde_json::json!({"text": "can I talk to a real person", "lang": "en", "human": human, "intent": "human_request", "sentiment": "neutral"});
+            let articles = articles::ArticleReport {
+                pairs: 1,
+                top1_correct: 1,
+                by_language: vec![("en".into(), 1, 1)],
+                misses: Vec::new(),
+                calibration: Vec::new(),
+            };
+            Report { understanding: understand(&[serde_json::from_value(json).unwrap()]), articles }
+        };
+        let (right, wrong) = (set(true), set(false));
+        assert!(right.meets_targets() && !wrong.meets_targets());
+        let tuned_wrong = Evaluation { dev: wrong.clone(), heldout: right.clone() };
+        assert!(tuned_wrong.missed_targets().is_empty());
+        assert!(tuned_wrong.to_string().contains("held-out: all targets met"), "{tuned_wrong}");
+        let heldout_wrong = Evaluation { dev: right, heldout: wrong };
+        assert_eq!(heldout_wrong.missed_targets().len(), 1);
+        let shown = heldout_wrong.to_string();
+        assert!(shown.contains("held-out: TARGETS MISSED: human-request precision"), "{shown}");
+        // Held-out sentences are never listed; the development set's misses are.
+        assert!(!shown.contains("human-request misses"), "{shown}");
     }
 
     #[test]
