@@ -1,5 +1,5 @@
 //! CPU cost of the bot per knowledge base and per customer message, with 10, 100 and 1,000
-//! articles: the demo shop's articles first, then `knowledge::synthetic_articles`.
+//! articles: the demo shop's articles first, then `synthetic::synthetic_articles`.
 //!
 //! `cargo bench -p baton-brain --bench bot_cpu`. The `respond` cases run the whole message mix
 //! once per iteration; criterion's element throughput is messages per second.
@@ -7,7 +7,8 @@
 use std::time::Duration;
 
 use baton_brain::answer::respond;
-use baton_brain::knowledge::{KnowledgeBase, synthetic_articles};
+use baton_brain::knowledge::KnowledgeBase;
+use baton_brain::synthetic::synthetic_articles;
 use baton_shared::{Article, Intent};
 use criterion::{BatchSize, BenchmarkId, Criterion, Throughput, criterion_group, criterion_main};
 

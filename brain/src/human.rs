@@ -22,7 +22,8 @@ const STAFF: Role = 1 << 1;
 const ANYONE: Role = 1 << 2;
 /// "customer service", "support": a person only when the customer asks to be put through.
 const SERVICE: Role = 1 << 3;
-/// "real", "live", "humano": makes a neighbouring person word a request on its own.
+/// "real", "live", "humano", "available": makes a neighbouring person word a request on its own
+/// ("agente disponible" asks whether one is free to take the chat).
 const REAL: Role = 1 << 4;
 /// "talk", "speak", "connect", "call back".
 const CONTACT: Role = 1 << 5;
@@ -47,6 +48,15 @@ const CALLBACK: Role = 1 << 14;
 const ME: Role = 1 << 15;
 /// "bot", "robot", "Maschine": a person word next to one is a person instead of the bot.
 const BOT: Role = 1 << 16;
+/// "telefone", "Telefon": a way to reach a named person ("atendente por telefone"), but said of
+/// a service it asks about the service ("horário do atendimento por telefone").
+const PHONE: Role = 1 << 17;
+/// A contact verb's participle ("rappelé", "atendido", "verbunden"): a request only after a wish
+/// ("je souhaite être rappelé par un conseiller"), a report otherwise ("j'ai été rappelé").
+const PAST: Role = 1 << 18;
+/// A relative pronoun opening a clause ("who", "que", "der"): the clause goes on describing the
+/// person of the one before it ("ist da jemand, der mir helfen kann"), so it is read with it.
+const RELATIVE: Role = 1 << 19;
 
 /// Words a message may hold besides the person word and still be nothing but a request.
 const REQUEST_ONLY: Role = FILLER | PLEASE | REAL | SERVICE | CONTACT | HELP | WANT | THERE | LINK;
@@ -72,6 +82,14 @@ const THERE_REACH: usize = 3;
 type Table = &'static [(&'static str, Role)];
 
 const ENGLISH: Table = &[
+    ("=available", REAL),
+    ("=answer", HELP),
+    ("=respond", HELP),
+    ("=transferred", PAST),
+    ("=connected", PAST),
+    ("=contacted", PAST),
+    ("=who", RELATIVE),
+    ("=that", RELATIVE),
     ("person", PERSON),
     ("persons", PERSON),
     ("human", PERSON | REAL),
@@ -115,7 +133,7 @@ const ENGLISH: Table = &[
     ("=call", CONTACT | CALLBACK),
     ("=ring", CALLBACK),
     ("=phone", CONTACT | CALLBACK),
-    ("telephone", CONTACT),
+    ("telephone", PHONE),
     ("=touch", CONTACT),
     ("=deal", CONTACT),
     ("=through", CONTACT),
@@ -136,6 +154,8 @@ const ENGLISH: Table = &[
     ("=plz", PLEASE),
     ("=there", THERE),
     ("=any", THERE),
+    ("=is", FILLER),
+    ("=are", FILLER),
     ("=not", NOT),
     ("=no", NOT),
     ("=never", NOT),
@@ -163,6 +183,30 @@ const ENGLISH: Table = &[
 ];
 
 const SPANISH: Table = &[
+    ("=disponible", REAL),
+    ("=disponibles", REAL),
+    ("=llame", CALLBACK),
+    ("=ahi", THERE),
+    ("=alli", THERE),
+    ("=contacte", CONTACT),
+    ("=contacten", CONTACT),
+    ("=responder", HELP),
+    ("=responda", HELP),
+    ("=conteste", HELP),
+    ("=atendido", PAST),
+    ("=atendida", PAST),
+    ("=contactado", PAST),
+    ("=contactada", PAST),
+    ("=transferido", PAST),
+    ("=transferida", PAST),
+    ("=llamado", PAST),
+    ("=llamada", PAST),
+    ("=que", RELATIVE),
+    ("=quien", RELATIVE),
+    ("=pueda", FILLER),
+    ("=puede", FILLER),
+    ("=alguno", FILLER),
+    ("=algun", FILLER),
     ("persona", PERSON),
     ("personas", PERSON),
     ("humano", PERSON | REAL),
@@ -198,6 +242,10 @@ const SPANISH: Table = &[
     ("comunic*", CONTACT),
     ("contactar*", CONTACT),
     ("=pasame", CONTACT),
+    ("=ponme", CONTACT),
+    ("=pongame", CONTACT),
+    ("=ponerme", CONTACT),
+    ("=pongan", CONTACT),
     ("=pasarme", CONTACT),
     ("=pasar", CONTACT),
     ("=pasen", CONTACT),
@@ -219,7 +267,7 @@ const SPANISH: Table = &[
     ("=llamame", CALLBACK | ME),
     ("conversar", CONTACT),
     ("chatear", CONTACT),
-    ("telefono", CONTACT),
+    ("telefono", PHONE),
     ("ayud*", HELP),
     ("quiero", WANT),
     ("quisiera", WANT),
@@ -259,6 +307,25 @@ const SPANISH: Table = &[
 ];
 
 const FRENCH: Table = &[
+    ("=disponible", REAL),
+    ("=disponibles", REAL),
+    ("souhait*", WANT),
+    ("=repondre", HELP),
+    ("=repondez", HELP),
+    ("=rappele", PAST),
+    ("=rappelee", PAST),
+    ("=contacte", PAST),
+    ("=contactee", PAST),
+    ("=transfere", PAST),
+    ("=transferee", PAST),
+    ("=mis", PAST),
+    ("=qui", RELATIVE),
+    ("=que", RELATIVE),
+    ("=t", FILLER),
+    ("=etre", FILLER),
+    ("=par", FILLER),
+    ("=peut", FILLER),
+    ("=pourrait", FILLER),
     ("personne", PERSON),
     ("humain", PERSON | REAL),
     ("humaine", PERSON | REAL),
@@ -298,7 +365,7 @@ const FRENCH: Table = &[
     ("=rappeler", CONTACT | CALLBACK),
     ("=rappelez", CONTACT | CALLBACK),
     ("=rappelle", CONTACT | CALLBACK),
-    ("telephone", CONTACT),
+    ("telephone", PHONE),
     ("=appeler", CONTACT | CALLBACK),
     ("=appelez", CONTACT | CALLBACK),
     ("=chatter", CONTACT),
@@ -349,6 +416,21 @@ const FRENCH: Table = &[
 ];
 
 const GERMAN: Table = &[
+    ("verfugbar", REAL),
+    ("erreichbar", REAL),
+    ("=da", THERE),
+    ("=ist", FILLER),
+    ("=hier", FILLER),
+    ("=es", FILLER),
+    ("=antworten", HELP),
+    ("=verbunden", PAST),
+    ("zuruckgerufen", PAST),
+    ("=kontaktiert", PAST),
+    ("=weitergeleitet", PAST),
+    ("=dem", RELATIVE),
+    ("=der", RELATIVE),
+    ("=die", RELATIVE),
+    ("=den", RELATIVE),
     ("mensch", PERSON | REAL),
     ("menschen", PERSON | REAL),
     ("=person", PERSON),
@@ -395,7 +477,7 @@ const GERMAN: Table = &[
     ("=anruf", CONTACT),
     ("=rufen", CALLBACK),
     ("=ruf", CALLBACK),
-    ("telefon", CONTACT),
+    ("telefon", PHONE),
     ("=kontaktieren", CONTACT),
     ("=chatten", CONTACT),
     ("=schreiben", CONTACT),
@@ -452,6 +534,22 @@ const GERMAN: Table = &[
 ];
 
 const PORTUGUESE: Table = &[
+    ("disponivel", REAL),
+    ("disponiveis", REAL),
+    ("=ai", THERE),
+    ("=la", THERE),
+    ("=responder", HELP),
+    ("=responda", HELP),
+    ("=atendido", PAST),
+    ("=atendida", PAST),
+    ("=transferido", PAST),
+    ("=transferida", PAST),
+    ("=contatado", PAST),
+    ("=contatada", PAST),
+    ("=que", RELATIVE),
+    ("=possa", FILLER),
+    ("=pode", FILLER),
+    ("=algum", FILLER),
     ("pessoa", PERSON),
     ("pessoas", PERSON),
     ("humano", PERSON | REAL),
@@ -489,7 +587,7 @@ const PORTUGUESE: Table = &[
     ("=ligue", CONTACT | CALLBACK),
     ("=liguem", CALLBACK),
     ("=ligasse", CONTACT | CALLBACK),
-    ("telefone", CONTACT),
+    ("telefone", PHONE),
     ("=liga", CONTACT | CALLBACK),
     ("=chamar", CONTACT),
     ("=chama", CONTACT),
@@ -549,14 +647,42 @@ pub fn asks_for_person(text: &str) -> bool {
     LANGUAGES.iter().zip(indexes).any(|(table, index)| {
         let roles: Vec<Vec<Role>> =
             clauses.iter().map(|clause| clause.iter().map(|word| role(word, table, index)).collect()).collect();
+        let roles = join_relatives(roles);
         // "agent!", "a human, please": the whole message, not one clause of it, holds nothing but
         // one person and the asking. "die Person, die bestellt hat" is no request.
         let bare = roles.iter().flatten().filter(|&&r| r & (PERSON | STAFF) != 0 || r & REQUEST_ONLY == 0).count() == 1;
-        let message = Message { bare, bot: roles.iter().flatten().any(|r| r & BOT != 0) };
+        // "no bot, a person", "Mensch statt Bot bitte": a bot and a person contrasted in a plea;
+        // "are humans more patient than robots?" contrasts them in a question about them.
+        let plea = roles.iter().flatten().any(|r| r & (NOT | WANT | PLEASE) != 0);
+        let message = Message { bare, bot: plea && roles.iter().flatten().any(|r| r & BOT != 0) };
         roles
             .iter()
             .any(|clause| (0..clause.len()).any(|i| requested_at(clause, i, message) || called_back_at(clause, i)))
     })
+}
+
+/// The clauses with every relative clause read as part of the clause before it, when that one
+/// ends with its person: "gibt es einen Mitarbeiter, mit dem ich reden kann" is one request.
+/// The relative pronoun may follow a preposition ("mit dem", "con quien").
+fn joined_relative(previous: &[Role], clause: &[Role]) -> bool {
+    let ends_with_person = previous.last().is_some_and(|r| r & (PERSON | STAFF | ANYONE) != 0);
+    let relative = match clause {
+        [first, ..] if first & RELATIVE != 0 => true,
+        [first, second, ..] => first & FILLER != 0 && second & RELATIVE != 0,
+        _ => false,
+    };
+    ends_with_person && relative
+}
+
+fn join_relatives(roles: Vec<Vec<Role>>) -> Vec<Vec<Role>> {
+    let mut joined: Vec<Vec<Role>> = Vec::with_capacity(roles.len());
+    for clause in roles {
+        match joined.last_mut() {
+            Some(previous) if joined_relative(previous, &clause) => previous.extend(clause),
+            _ => joined.push(clause),
+        }
+    }
+    joined
 }
 
 /// The message as clauses of folded lowercase words, French elisions split ("m'aider" → "m",
@@ -688,16 +814,20 @@ fn requested_at(roles: &[Role], i: usize, message: Message) -> bool {
     let before = |reach: usize| i.saturating_sub(reach)..i;
     let after = |reach: usize| i + 1..(i + 1 + reach).min(roles.len());
 
-    // "real person", "agente humano", "pessoa de verdade"
-    let unmistakable =
-        named && ((i > 0 && has(i - 1, REAL)) || has(i + 1, REAL) || (has(i + 1, LINK) && has(i + 2, REAL)));
-    if unmistakable {
+    // "real person", "agente humano", "pessoa de verdade", "alguien real"
+    let real_next = (i > 0 && has(i - 1, REAL)) || has(i + 1, REAL) || (has(i + 1, LINK) && has(i + 2, REAL));
+    let unmistakable = real_next && (named || kind & ANYONE != 0);
+    if unmistakable || anyone_there(roles, i) {
         return true;
     }
 
-    let verb = if kind & ANYONE != 0 { CONTACT | HELP } else { CONTACT };
-    let contact =
-        before(VERB_BEFORE).chain(after(VERB_AFTER)).any(|j| has(j, verb) && !negated(roles, j.min(i), j.max(i)));
+    let mut verb = if kind & ANYONE != 0 { CONTACT | HELP } else { CONTACT };
+    if named {
+        verb |= PHONE;
+    }
+    let contact = before(VERB_BEFORE)
+        .chain(after(VERB_AFTER))
+        .any(|j| (has(j, verb) || wished_participle(roles, j)) && !negated(roles, j.min(i), j.max(i)));
     if contact {
         return true;
     }
@@ -709,8 +839,37 @@ fn requested_at(roles: &[Role], i: usize, message: Message) -> bool {
     let pleaded = before(PLEASE_REACH).chain(after(PLEASE_REACH)).any(|j| has(j, PLEASE));
     // "is there a person" may be about a tent's size and "is there an agent" about a pickup
     // point; "is there a human" is not.
-    let present = kind & REAL != 0 && before(THERE_REACH).any(|j| has(j, THERE));
+    let present = kind & REAL != 0 && (before(THERE_REACH).any(|j| has(j, THERE)) || there_across_fillers(roles, i));
     wanted || pleaded || present || message.bare || message.bot
+}
+
+/// "¿hay alguien ahí que me pueda ayudar?", "is anyone there who can help": someone asked for by
+/// asking whether anyone is there, with a plea for help anywhere after it (beyond the usual
+/// verb reach). "is anyone there?" alone checks the chat is alive, and "hay alguien que haya
+/// usado el código" asks about someone.
+fn anyone_there(roles: &[Role], i: usize) -> bool {
+    if roles[i] & ANYONE == 0 {
+        return false;
+    }
+    let near = i.saturating_sub(ANYONE_THERE_REACH)..(i + 1 + ANYONE_THERE_REACH).min(roles.len());
+    if !near.clone().any(|j| j != i && roles[j] & THERE != 0) {
+        return false;
+    }
+    (i + 1..roles.len()).any(|j| roles[j] & (HELP | CONTACT) != 0 && !negated(roles, i, j))
+}
+
+/// How far "there" may stand from "anyone": "is there anyone", "is anyone there", "ist da jemand".
+const ANYONE_THERE_REACH: usize = 2;
+
+/// Whether "there" stands before the word at `i` with only fillers between, however many:
+/// French asks "y a-t-il un humain ?".
+fn there_across_fillers(roles: &[Role], i: usize) -> bool {
+    roles[..i].iter().rev().find(|r| *r & FILLER == 0).is_some_and(|r| r & THERE != 0)
+}
+
+/// Whether the word at `j` is a contact verb's participle after a wish in the same clause.
+fn wished_participle(roles: &[Role], j: usize) -> bool {
+    roles[j] & PAST != 0 && (0..j).any(|w| roles[w] & WANT != 0 && !negated(roles, w, w))
 }
 
 /// Whether the word at `i` asks to be called: a callback verb with the customer as its object

@@ -5,11 +5,17 @@
 pub mod answer;
 pub mod compliance;
 pub mod copilot;
+/// The evaluation scorer, for `cargo xtask eval` and this crate's tests: never in the worker.
+#[cfg(feature = "eval")]
 pub mod eval;
+mod glossary;
 pub mod human;
 pub mod intent;
 pub mod knowledge;
 pub mod sentiment;
 pub mod summary;
+/// Synthetic articles for benchmarks: never in the worker.
+#[cfg(feature = "eval")]
+pub mod synthetic;
 pub mod text;
 pub mod watch;

@@ -106,7 +106,7 @@ pub async fn start(rest: &Rest, site: &str) -> Result<(String, String), String> 
 pub fn articles(n: usize) -> Result<Vec<Value>, String> {
     let demo = demo_articles()?;
     let mut articles: Vec<Value> = demo.as_array().into_iter().flatten().take(n).cloned().collect();
-    let synthetic = baton_brain::knowledge::synthetic_articles(n - articles.len());
+    let synthetic = baton_brain::synthetic::synthetic_articles(n - articles.len());
     for article in synthetic {
         articles.push(serde_json::to_value(article).map_err(|e| format!("a synthetic article: {e}"))?);
     }

@@ -82,7 +82,7 @@ pub(super) fn bot(f: &Value, out: &mut String) {
         "\n**How it was measured.** Native: the criterion benchmark `brain/benches/bot_cpu.rs` (`cargo bench -p \
          baton-brain --bench bot_cpu`, the workspace's release profile), mean time of `respond` over a fixed mix of \
          20 customer messages divided by 20, and of building the knowledge base's index; the articles are the demo \
-         shop's and then the brain's synthetic help-centre articles (`knowledge::synthetic_articles`). In workerd: \
+         shop's and then the brain's synthetic help-centre articles (`synthetic::synthetic_articles`). In workerd: \
          a site per size seeded with the same articles and escalation turned off (so the bot answers every \
          message); conversations one after another, each asking {} questions in turn, from the customer's write \
          to the customer's socket reading the bot's `event`. Conversations share one indexed copy of a site's \
