@@ -193,6 +193,27 @@ impl Socket {
         }
     }
 
+    /// A barrier: sends a ping and waits for its pong. When this returns, `seen` holds every
+    /// frame the edge sent this socket before the ping was handled, so nothing sent because of an
+    /// earlier frame from this socket, or sent together with something already received, is
+    /// still on the way.
+    ///
+    /// This relies on invariants of the ConversationDO (edge/src/conversation/mod.rs). If one
+    /// of them breaks, a test using this barrier can pass without seeing what it checks:
+    /// - it handles one socket's frames in order, and each frame up to its first `await` before
+    ///   the next one starts (the pong is sent with no `await` at all);
+    /// - it sends a command's ack and broadcasts its event with no `await` between the commit
+    ///   and the send (`run`, `commit` and SQLite are synchronous), and the events of one bot
+    ///   exchange (the bot's words, then the queued mode of an escalation) likewise;
+    /// - a WebSocket delivers a socket's frames in the order they were sent.
+    ///
+    /// So a frame whose handling awaits before it commits (an agent's `send` reads the site's
+    /// compliance rules first) is not covered: wait for its own ack or error instead.
+    pub async fn barrier(&mut self) {
+        self.send(&ClientFrame::Ping).await;
+        self.next_matching("pong (barrier)", |f| matches!(f, ServerFrame::Pong)).await;
+    }
+
     pub async fn close(mut self) {
         let _ = self.ws.close(None).await;
     }

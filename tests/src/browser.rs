@@ -7,6 +7,7 @@ use std::process::{Command, Stdio};
 use std::time::Duration;
 
 use fantoccini::elements::{Element, ElementRef};
+use fantoccini::error::CmdError;
 use fantoccini::{Client, ClientBuilder};
 use hyper_util::client::legacy::connect::HttpConnector;
 use serde_json::{Value, json};
@@ -67,6 +68,23 @@ for (const root of roots)
   }
 return null;
 "#;
+
+/// What WebDriver says when an element is simply not there: none matches, or the one found a
+/// moment ago has since been removed or re-rendered. A test waiting for an element keeps waiting.
+fn not_there(e: &CmdError) -> bool {
+    e.is_no_such_element() || e.is_stale_element_reference() || e.is_detached_shadow_root()
+}
+
+/// `Some` on success, `None` when the element is not there; any other failure (a crashed or
+/// unreachable browser, a script error, a lost session) panics at once with WebDriver's message,
+/// rather than reading as "not found yet" until a wait times out.
+fn present<T>(what: &str, result: Result<T, CmdError>) -> Option<T> {
+    match result {
+        Ok(value) => Some(value),
+        Err(e) if not_there(&e) => None,
+        Err(e) => panic!("WebDriver failed while {what}: {e} ({e:?})"),
+    }
+}
 
 /// A chromedriver process; each `page()` is a separate browser with its own profile.
 pub struct Browser {
@@ -142,10 +160,20 @@ impl Page {
         self.client.execute(script, args).await.unwrap_or_else(|e| panic!("script failed: {e}\n{script}"))
     }
 
+    /// The element, `None` if the page has none (yet); any other WebDriver failure (a crashed
+    /// browser, a script error) fails the test at once with its message.
     async fn try_find(&self, role: &str, name: &str, exact: bool) -> Option<Element> {
-        let found = self.client.execute(FIND_BY_ROLE, vec![json!(role), json!(name), json!(exact)]).await.ok()?;
-        let id = found.get(W3C_ELEMENT_KEY)?.as_str()?.to_string();
-        Some(Element::from_element_id(self.client.clone(), ElementRef::from(id)))
+        let what = format!("finding {role} named {name:?}");
+        let found =
+            present(&what, self.client.execute(FIND_BY_ROLE, vec![json!(role), json!(name), json!(exact)]).await)?;
+        if found.is_null() {
+            return None;
+        }
+        let id = found
+            .get(W3C_ELEMENT_KEY)
+            .and_then(Value::as_str)
+            .unwrap_or_else(|| panic!("{what}: the script returned {found}, not an element"));
+        Some(Element::from_element_id(self.client.clone(), ElementRef::from(id.to_string())))
     }
 
     /// Waits for a visible element with this role whose accessible name contains `name`.
@@ -175,13 +203,7 @@ impl Page {
 
     /// Visible text of the first element with this role (e.g. the `log` of messages).
     pub async fn text_of(&self, role: &str, name: &str) -> String {
-        let el = self.find(role, name).await;
-        self.client
-            .execute("return arguments[0].innerText", vec![serde_json::to_value(&el).unwrap_or(Value::Null)])
-            .await
-            .ok()
-            .and_then(|v| v.as_str().map(str::to_string))
-            .unwrap_or_default()
+        until_some(&format!("{role} named {name:?}"), DEFAULT_DEADLINE, || self.text_of_now(role, name)).await
     }
 
     /// Waits until the element's visible text contains `needle`; returns that text.
@@ -193,11 +215,15 @@ impl Page {
         .await
     }
 
+    /// The element's visible text, `None` if it is not there (or was replaced between finding
+    /// it and reading it); other WebDriver failures fail the test at once.
     async fn text_of_now(&self, role: &str, name: &str) -> Option<String> {
         let el = self.try_find(role, name, false).await?;
-        let value =
-            self.client.execute("return arguments[0].innerText", vec![serde_json::to_value(&el).ok()?]).await.ok()?;
-        value.as_str().map(str::to_string)
+        let what = format!("reading the text of {role} named {name:?}");
+        let arg = serde_json::to_value(&el).unwrap_or_else(|e| panic!("{what}: cannot pass the element: {e}"));
+        let value = present(&what, self.client.execute("return arguments[0].innerText", vec![arg]).await)?;
+        let text = value.as_str().unwrap_or_else(|| panic!("{what}: innerText is {value}, not a string"));
+        Some(text.to_string())
     }
 
     /// Whole visible text of the page including open shadow roots.

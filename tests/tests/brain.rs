@@ -2,7 +2,9 @@
 //! the dashboard, the context and co-pilot an agent gets after takeover, the compliance check,
 //! and supervisors editing the knowledge base and rules.
 
-use baton_e2e::{Api, Browser, Page, Socket, Stack, event_of, is_ack_for, until};
+use baton_e2e::wait::DEFAULT_DEADLINE;
+use baton_e2e::{Api, Browser, Page, Socket, Stack, event_of, is_ack_for, until, until_some};
+use baton_shared::text::preview;
 use baton_shared::{Author, ClientFrame, DashboardFrame, EventBody, FlagKind, Mode, ModeReason, ServerFrame};
 use reqwest::Method;
 use serde_json::json;
@@ -15,10 +17,16 @@ async fn sign_in(page: &Page, stack: &Stack, email: &str, password: &str) {
     page.find("button", "Sign out").await;
 }
 
-/// Sends a customer message and waits for the frame after it that `until` picks.
-async fn customer_says(socket: &mut Socket, id: &str, text: &str, what: &str, until: impl Fn(&ServerFrame) -> bool) {
+/// Sends a customer message and returns the frame after it that `until` picks.
+async fn customer_says(
+    socket: &mut Socket,
+    id: &str,
+    text: &str,
+    what: &str,
+    until: impl Fn(&ServerFrame) -> bool,
+) -> ServerFrame {
     socket.send(&ClientFrame::send(id, text)).await;
-    socket.next_matching(what, until).await;
+    socket.next_matching(what, until).await
 }
 
 fn is_bot_text(frame: &ServerFrame) -> bool {
@@ -55,7 +63,42 @@ async fn asking_for_a_person_in_other_languages_queues_the_conversation() {
     let start = api.start("demo", None).await;
     let (mut customer, _) = api.connect("demo", &start.conversation_id, &start.token, 0).await;
     customer_says(&mut customer, "q-1", "How long does shipping take?", "bot answer", is_bot_text).await;
-    assert!(customer.seen.iter().all(|f| queued(f).is_none()), "a shipping question must not queue");
+    // An escalation says its words first and queues right after them, so the bot's text alone
+    // does not end the exchange; the barrier does.
+    customer.barrier().await;
+    assert!(
+        customer.seen.iter().all(|f| queued(f).is_none()),
+        "a shipping question must not queue: {:?}",
+        customer.seen
+    );
+    let stored = api.transcript("demo", &start.conversation_id, &start.token).await;
+    assert_eq!(stored.state.mode, Mode::Bot, "a shipping question must not queue: {:?}", stored.events);
+    assert!(
+        stored.events.iter().all(|e| !matches!(e.body, EventBody::Mode { .. })),
+        "a shipping question must not change the mode: {:?}",
+        stored.events
+    );
+}
+
+/// What the dashboard row of the visitor named `visitor` shows, if there is one.
+#[derive(Debug, serde::Deserialize)]
+struct Row {
+    preview: String,
+    /// Intent and sentiment, once the conversation has been analysed.
+    insight: Option<String>,
+    /// The `data-kind` of each flag on the row.
+    flags: Vec<String>,
+}
+
+async fn row_of(page: &Page, visitor: &str) -> Option<Row> {
+    let script = r#"const row = [...document.querySelectorAll('button.row')]
+            .find(r => r.querySelector('.visitor')?.textContent.trim() === arguments[0]);
+        if (!row) return null;
+        return { preview: row.querySelector('.preview')?.textContent ?? '',
+                 insight: row.querySelector('.row-insight')?.textContent ?? null,
+                 flags: [...row.querySelectorAll('.flag')].map(f => f.dataset.kind) };"#;
+    let found = page.eval(script, vec![json!(visitor)]).await;
+    serde_json::from_value(found).unwrap_or_else(|e| panic!("the dashboard row of {visitor}: {e}"))
 }
 
 /// Whether the dashboard row for `conversation` shows a flag of this kind.
@@ -76,8 +119,21 @@ async fn an_angry_customer_raises_a_sentiment_flag_on_the_dashboard_live() {
     let api = Api::new(&stack.base);
     let start = api.start_as("demo", json!({ "name": "Riley" })).await;
     let (mut customer, _) = api.connect("demo", &start.conversation_id, &start.token, 0).await;
-    customer_says(&mut customer, "m-1", "Where is my order? I ordered a jacket", "answer", is_bot_text).await;
-    dana.wait_for_page_text("Riley").await;
+    let answer =
+        customer_says(&mut customer, "m-1", "Where is my order? I ordered a jacket", "answer", is_bot_text).await;
+    let answered = match event_of(&answer).map(|e| &e.body) {
+        Some(EventBody::Text { text, .. }) => format!("Bot: {}", preview(text)),
+        _ => unreachable!("matched a bot text"),
+    };
+    // The row update that shows the bot's answer and the message's sentiment is the one that
+    // carries the flags that message raised: only then can "not flagged" be read off the row.
+    let row = until_some("Riley's row with the bot's answer and the sentiment", DEFAULT_DEADLINE, || async {
+        row_of(&dana, "Riley")
+            .await
+            .filter(|row| row.preview == answered && row.insight.as_deref().is_some_and(|i| i.contains("Sentiment")))
+    })
+    .await;
+    assert!(row.flags.iter().all(|kind| kind != "sentiment"), "a calm customer is not flagged: {row:?}");
     assert!(!row_flag(&dana, &start.conversation_id, "sentiment").await, "a calm customer is not flagged");
 
     customer

@@ -1,6 +1,24 @@
 //! The one-line embed on a customer's site: another origin, hostile page CSS, a shadow root.
 
-use baton_e2e::{Browser, HostPage, Stack};
+use baton_e2e::{Browser, HostPage, Stack, until};
+use serde_json::json;
+
+/// The widget's base font size and text colour: `.bt{font:15px/1.45 …;color:var(--t)}` with
+/// `--t:#1d2230` in widget/src/style.css.
+const WIDGET_FONT_SIZE: &str = "15px";
+const WIDGET_TEXT_COLOR: &str = "rgb(29, 34, 48)";
+
+/// Whether a bot message in the widget's shadow root contains `arguments[0]`.
+const BOT_BUBBLE: &str = r#"const roots = [...document.querySelectorAll('*')].filter(e => e.shadowRoot).map(e => e.shadowRoot);
+    return roots.some(r => [...r.querySelectorAll('.msg.bot .bubble')].some(b => b.textContent.includes(arguments[0])));"#;
+
+/// Computed font size and colour of the widget's log and of the bot bubble containing `arguments[0]`.
+const WIDGET_STYLE: &str = r#"const roots = [...document.querySelectorAll('*')].filter(e => e.shadowRoot).map(e => e.shadowRoot);
+    const log = roots.map(r => r.querySelector('[role=log]')).find(Boolean);
+    const bubble = roots.flatMap(r => [...r.querySelectorAll('.msg.bot .bubble')])
+      .find(b => b.textContent.includes(arguments[0]));
+    const look = (el) => { if (!el) return null; const s = getComputedStyle(el); return { fontSize: s.fontSize, color: s.color }; };
+    return { log: look(log), bubble: look(bubble) };"#;
 
 #[tokio::test]
 async fn widget_embedded_on_another_origin_chats_with_the_bot() {
@@ -22,17 +40,23 @@ async fn widget_embedded_on_another_origin_chats_with_the_bot() {
     page.click("button", "Open chat").await;
     page.type_into("Message", "Can I pay with PayPal?").await;
     page.click("button", "Send").await;
-    page.wait_for_text("log", "", "PayPal").await;
-    page.wait_for_text("log", "", "Apple Pay").await;
+    // Only the bot's answer names Apple Pay; the customer's own words are not a reply.
+    until("the bot's answer naming Apple Pay", || async {
+        let found = page.eval(BOT_BUBBLE, vec![json!("Apple Pay")]).await;
+        found.as_bool().unwrap_or_else(|| panic!("the bot bubble probe returned {found}"))
+    })
+    .await;
 
-    let launcher_font = page
-        .eval(
-            r#"const roots = [...document.querySelectorAll('*')].filter(e => e.shadowRoot).map(e => e.shadowRoot);
-               const log = roots.map(r => r.querySelector('[role=log]')).find(Boolean);
-               return getComputedStyle(log).fontSize;"#,
-            vec![],
-        )
-        .await;
-    assert_ne!(launcher_font.as_str(), Some("40px"), "host CSS leaked into the widget");
+    // The widget's own type, not the host's 40px red: `.bt` in widget/src/style.css sets 15px
+    // and its text colour (`--t`), which the log and the bot's bubble inherit.
+    let style = page.eval(WIDGET_STYLE, vec![json!("Apple Pay")]).await;
+    assert_eq!(
+        style,
+        json!({
+            "log": { "fontSize": WIDGET_FONT_SIZE, "color": WIDGET_TEXT_COLOR },
+            "bubble": { "fontSize": WIDGET_FONT_SIZE, "color": WIDGET_TEXT_COLOR },
+        }),
+        "host CSS leaked into the widget, or the widget lost its own"
+    );
     page.close().await;
 }

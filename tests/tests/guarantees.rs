@@ -1,6 +1,6 @@
-//! Guarantees 1–4 of DESIGN.md at the protocol level, over real WebSockets to workerd.
+//! Guarantees 1–4 of ARCHITECTURE.md at the protocol level, over real WebSockets to workerd.
 
-use baton_e2e::{Api, Stack, event_of, is_ack_for};
+use baton_e2e::{Api, Socket, Stack, event_of, is_ack_for};
 use baton_shared::machine::audit;
 use baton_shared::{AgentInfo, Author, ClientFrame, ErrorCode, EventBody, Mode, ServerFrame};
 
@@ -114,15 +114,14 @@ async fn five_agents_racing_for_one_conversation_leave_one_holder() {
         let (socket, _) = api.connect("race", &conv.conversation_id, &login.token, 0).await;
         sockets.push((login.agent, socket));
     }
-    // Fire every takeover before reading any answer; a ping after each marks where that
-    // socket's own outcome must have arrived (a socket's frames are handled in order).
+    // Fire every takeover before reading any answer; a barrier after each marks where that
+    // socket's own outcome must have arrived (a takeover commits and answers with no await).
     for (_, socket) in sockets.iter_mut() {
         socket.send(&ClientFrame::TakeOver).await;
-        socket.send(&ClientFrame::Ping).await;
     }
     let mut refused = Vec::new();
     for (agent, socket) in sockets.iter_mut() {
-        socket.next_matching("pong", |f| matches!(f, ServerFrame::Pong)).await;
+        socket.barrier().await;
         let error = socket.seen.iter().find_map(|f| match f {
             ServerFrame::Error { code, message, .. } => Some((*code, message.clone())),
             _ => None,
@@ -176,12 +175,51 @@ async fn bot_stays_silent_while_a_human_holds_the_conversation() {
     }
     agent.send(&ClientFrame::send("d1", "Dana here, let me check.")).await;
     customer.next_matching("Dana's reply", |f| event_of(f).is_some_and(|e| matches!(e.author, Author::Agent(_)))).await;
+
+    // An agent who does not hold it cannot speak: Sam while Dana holds it, and Dana herself
+    // once she has handed it back. Each is refused as `not_holder`, and nothing they said is
+    // stored or reaches the customer.
+    let sam = api.login("demo", "sam@demo.test", "sam-demo-pass").await;
+    let (mut sam_socket, _) = api.connect("demo", &conv.conversation_id, &sam.token, 0).await;
+    const SAM_SAYS: &str = "Sam here, I'll take it from here.";
+    sam_socket.send(&ClientFrame::send("s1", SAM_SAYS)).await;
+    let (code, message) = refusal_of(&mut sam_socket, "s1").await;
+    assert_eq!(code, ErrorCode::NotHolder, "Sam, who does not hold it, was told {message:?}");
+    assert!(message.contains("Dana"), "Sam was told {message:?}, not who holds it");
+
     agent.send(&ClientFrame::HandBack).await;
     customer
         .next_matching("hand-back", |f| {
             event_of(f).is_some_and(|e| matches!(e.body, EventBody::Mode { mode: Mode::Bot, .. }))
         })
         .await;
+    const DANA_AFTER: &str = "Dana again, after handing it back.";
+    agent.send(&ClientFrame::send("d2", DANA_AFTER)).await;
+    let (code, message) = refusal_of(&mut agent, "d2").await;
+    assert_eq!(code, ErrorCode::NotHolder, "Dana, after the hand-back, was told {message:?}");
+
+    // A customer socket cannot take over.
+    customer.send(&ClientFrame::TakeOver).await;
+    let refused = customer.next_matching("refusal", |f| matches!(f, ServerFrame::Error { .. })).await;
+    assert!(matches!(refused, ServerFrame::Error { code: ErrorCode::Forbidden, .. }), "{refused:?}");
+
+    // Anything stored would have been broadcast before the refusal was sent (no await between
+    // a commit and its broadcast), so after the barrier the customer has seen all there is.
+    customer.barrier().await;
+    let refused_texts = [SAM_SAYS, DANA_AFTER];
+    let leaked: Vec<&baton_shared::Event> = customer
+        .seen
+        .iter()
+        .filter_map(event_of)
+        .filter(|e| matches!(&e.body, EventBody::Text { text, .. } if refused_texts.contains(&text.as_str())))
+        .collect();
+    assert!(leaked.is_empty(), "the customer got what a non-holder said: {leaked:?}");
+    let refused_ids = ["s1", "d2"];
+    for socket in [&sam_socket, &agent] {
+        let acked: Vec<&ServerFrame> =
+            socket.seen.iter().filter(|f| refused_ids.iter().any(|id| is_ack_for(f, id).is_some())).collect();
+        assert!(acked.is_empty(), "a refused message was acked: {acked:?}");
+    }
 
     let transcript = api.transcript("demo", &conv.conversation_id, &dana.token).await;
     audit(&transcript.events).unwrap_or_else(|e| panic!("transcript breaks a guarantee: {e}"));
@@ -190,13 +228,34 @@ async fn bot_stays_silent_while_a_human_holds_the_conversation() {
         "the bot spoke while Dana held the conversation: {:?}",
         transcript.events
     );
-    // A customer socket cannot take over, and an agent who does not hold it cannot speak.
-    customer.send(&ClientFrame::TakeOver).await;
-    let refused = customer.next_matching("refusal", |f| matches!(f, ServerFrame::Error { .. })).await;
-    assert!(
-        matches!(refused, ServerFrame::Error { code: ErrorCode::Forbidden | ErrorCode::Unauthorized, .. }),
-        "{refused:?}"
-    );
+    let stored: Vec<&baton_shared::Event> = transcript
+        .events
+        .iter()
+        .filter(|e| {
+            refused_ids.contains(&e.client_id.as_deref().unwrap_or_default())
+                || matches!(&e.body, EventBody::Text { text, .. } if refused_texts.contains(&text.as_str()))
+        })
+        .collect();
+    assert!(stored.is_empty(), "what a non-holder said was stored: {stored:?}");
+    let agent_texts = transcript
+        .events
+        .iter()
+        .filter(|e| matches!(e.author, Author::Agent(_)) && matches!(e.body, EventBody::Text { .. }));
+    assert_eq!(agent_texts.count(), 1, "only Dana's reply while she held it: {:?}", transcript.events);
+}
+
+/// The error a socket gets for the frame with `client_id`, as code and message.
+async fn refusal_of(socket: &mut Socket, client_id: &str) -> (ErrorCode, String) {
+    let frame = socket
+        .next_matching(&format!("the refusal of {client_id}"), |f| {
+            matches!(f, ServerFrame::Error { client_id: Some(id), .. } if id == client_id)
+                || is_ack_for(f, client_id).is_some()
+        })
+        .await;
+    match frame {
+        ServerFrame::Error { code, message, .. } => (code, message),
+        other => panic!("{client_id} was accepted, not refused: {other:?}"),
+    }
 }
 
 /// How a customer message and a hand-back reach the edge.
@@ -244,9 +303,8 @@ async fn a_message_racing_the_hand_back_is_answered_by_exactly_one_side() {
             })
             .await;
         let answer_seq = event_of(&answer).map(|e| e.seq).unwrap_or_default();
-        // Anything after the answer has been committed by the time the customer's ping returns.
-        customer.send(&ClientFrame::Ping).await;
-        customer.next_matching("pong", |f| matches!(f, ServerFrame::Pong)).await;
+        // Anything after the answer has been committed by the time the customer's barrier returns.
+        customer.barrier().await;
 
         let transcript = api.transcript("demo", &conv.conversation_id, &conv.token).await;
         audit(&transcript.events).unwrap_or_else(|e| panic!("{order:?}: transcript breaks a guarantee: {e}"));

@@ -65,8 +65,7 @@ async fn a_reply_still_being_written_when_the_agent_takes_over_is_never_said() {
         .await;
     let draft = event_of(&draft).cloned().unwrap_or_else(|| unreachable!("matched an event"));
     assert!(matches!(&draft.body, EventBody::Note { text } if text.starts_with("LATE:")), "{draft:?}");
-    customer.send(&ClientFrame::Ping).await;
-    customer.next_matching("pong", |f| matches!(f, ServerFrame::Pong)).await;
+    customer.barrier().await;
     let said: Vec<&Event> = customer.seen.iter().filter_map(event_of).filter(|e| e.author == Author::Bot).collect();
     assert!(said.is_empty(), "the customer got the bot's late reply: {said:?}");
 
