@@ -216,29 +216,26 @@ impl Chat {
     fn on_frame(self, raw: &str) {
         self.io.update_value(|io| io.last_heard = js_sys::Date::now());
         let incoming = wire::decode_server_frame(raw);
-        for warning in &incoming.warnings {
-            leptos::logging::warn!("{warning}");
+        if incoming.unreadable {
+            leptos::logging::warn!("baton: ignored what this widget cannot read: {raw}");
         }
-        let Some(frame) = &incoming.frame else {
-            if !incoming.skipped.is_empty() {
-                self.model.update(|m| {
-                    m.receive(incoming);
-                });
-            }
-            return;
-        };
-        let welcome = matches!(frame, ServerFrame::Welcome { .. });
-        let (typing, alert) = (matches!(frame, ServerFrame::Typing { .. }), matches!(frame, ServerFrame::Error { .. }));
+        let frame = incoming.frame.as_ref();
+        let welcome = matches!(frame, Some(ServerFrame::Welcome { .. }));
+        let typing = matches!(frame, Some(ServerFrame::Typing { .. }));
+        let alert = matches!(frame, Some(ServerFrame::Error { .. }));
         let resend_later = match frame {
-            ServerFrame::Error {
+            Some(ServerFrame::Error {
                 code: ErrorCode::RateLimited, client_id: Some(id), retry_after_ms: Some(ms), ..
-            } => Some((id.clone(), *ms)),
+            }) => Some((id.clone(), *ms)),
             _ => None,
         };
+        if frame.is_none() && incoming.skipped.is_empty() {
+            return;
+        }
         // The first welcome after a reload brings history, which is not "unread".
         let count_new = !welcome || self.io.with_value(|io| io.ever_online);
         let fresh = self.model.try_update(|m| m.receive(incoming)).unwrap_or(0);
-        if count_new {
+        if count_new && fresh > 0 {
             self.model.update(|m| m.count_unread(fresh));
         }
         if welcome {

@@ -192,7 +192,7 @@ impl Transcript {
     }
 
     /// Folds in what one socket message carried: its frame, then the events it held that the
-    /// widget cannot read, which count as seen (the caller logs `incoming.warnings`). Returns
+    /// widget cannot read, which count as seen (the caller reports them to the console). Returns
     /// how many new bot or agent messages it brought.
     pub fn receive(&mut self, incoming: Incoming) -> usize {
         // After the frame: a welcome to another conversation starts from an empty history.
@@ -847,7 +847,7 @@ mod tests {
     fn unreadable_events_count_as_seen() {
         let mut t = fresh();
         t.apply(ServerFrame::Event { event: text(1, Author::Bot, "a") });
-        let skipped = |seqs: Vec<u64>| Incoming { frame: None, skipped: seqs, warnings: vec!["w".into()] };
+        let skipped = |seqs: Vec<u64>| Incoming { frame: None, skipped: seqs, unreadable: true };
         assert_eq!(t.receive(skipped(vec![3])), 0);
         assert_eq!(t.last_seq(), 3, "the reconnect's hello does not ask for seq 3 again");
         assert_eq!(texts(&t)[1..], ["Baton Assistant: a"]);
