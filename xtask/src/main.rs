@@ -29,7 +29,7 @@ usage: cargo xtask <command>
   bench load [--conversations N] [--seconds S]
                                  setup, build, then a load test over loopback (default 500 conversations, 60 s)
   fuzz [--seconds N] [TARGET]    run each cargo-fuzz target in fuzz/ (or TARGET) for N s (default 60), nightly
-  eval                           score the bot brain on brain/eval/ (person requests, intents, sentiment, articles)
+  eval [--dev]                   score the bot brain: the development set, and beside it the held-out set the targets apply to
 ";
 
 fn main() -> ExitCode {
