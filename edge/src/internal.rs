@@ -23,8 +23,10 @@ pub use baton_engine::Caller;
 
 /// What one kind of Durable Object answers: each operation's method and path, named once so
 /// the caller and the object cannot disagree about a path string.
-pub trait Ops: Copy + Sized + 'static {
+pub trait Ops: Copy + PartialEq + Sized + 'static {
     const ALL: &'static [Self];
+    /// The operation that opens a WebSocket (the object's response carries the socket).
+    const SOCKET: Self;
     fn method(self) -> Method;
     fn path(self) -> &'static str;
 
@@ -35,9 +37,9 @@ pub trait Ops: Copy + Sized + 'static {
     }
 }
 
-/// Defines an object's operations as `Variant = (METHOD, "/path")`.
+/// Defines an object's operations as `Variant = (METHOD, "/path")`, naming its socket one.
 macro_rules! ops {
-    ($(#[$doc:meta])* $ty:ident { $($(#[$vdoc:meta])* $variant:ident = ($method:ident, $path:literal)),+ $(,)? }) => {
+    ($(#[$doc:meta])* $ty:ident socket $socket:ident { $($(#[$vdoc:meta])* $variant:ident = ($method:ident, $path:literal)),+ $(,)? }) => {
         $(#[$doc])*
         #[derive(Debug, Clone, Copy, PartialEq, Eq)]
         pub enum $ty {
@@ -46,6 +48,7 @@ macro_rules! ops {
 
         impl Ops for $ty {
             const ALL: &'static [$ty] = &[$($ty::$variant),+];
+            const SOCKET: $ty = $ty::$socket;
 
             fn method(self) -> Method {
                 match self {
@@ -64,7 +67,7 @@ macro_rules! ops {
 
 ops!(
     /// What the ConversationDO answers.
-    ConversationOp {
+    ConversationOp socket Socket {
         /// Start (or resume) the conversation: `InitRequest`.
         Init = (Post, "/init"),
         /// A WebSocket upgrade for the caller.
@@ -76,7 +79,7 @@ ops!(
 
 ops!(
     /// What the SiteDO answers.
-    SiteOp {
+    SiteOp socket Dashboard {
         Seed = (Post, "/seed"),
         Info = (Get, "/info"),
         Login = (Post, "/login"),
@@ -104,9 +107,9 @@ pub struct Call {
 }
 
 impl Call {
-    /// A call of `op`; a `GET` to a socket operation is a WebSocket upgrade.
-    pub fn to(op: impl Ops + Into<Upgrade>) -> Call {
-        let websocket = matches!(op.into(), Upgrade::Yes);
+    /// A call of `op`; the socket operation is a WebSocket upgrade.
+    pub fn to<O: Ops>(op: O) -> Call {
+        let websocket = op == O::SOCKET;
         Call { method: op.method(), path: op.path(), headers: Vec::new(), body: None, websocket }
     }
 
@@ -196,23 +199,6 @@ pub fn trusted_caller(req: &Request) -> ApiResult<Caller> {
     }
 }
 
-/// Whether an operation opens a WebSocket (the object's response carries the socket).
-pub enum Upgrade {
-    Yes,
-    No,
-}
-
-impl From<ConversationOp> for Upgrade {
-    fn from(op: ConversationOp) -> Upgrade {
-        if op == ConversationOp::Socket { Upgrade::Yes } else { Upgrade::No }
-    }
-}
-
-impl From<SiteOp> for Upgrade {
-    fn from(op: SiteOp) -> Upgrade {
-        if op == SiteOp::Dashboard { Upgrade::Yes } else { Upgrade::No }
-    }
-}
 
 #[cfg(test)]
 mod tests {

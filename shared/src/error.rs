@@ -20,8 +20,12 @@ macro_rules! wire_names {
             }
 
             /// The variant named `name` on the wire; `None` for a name this build does not know.
+            /// A match rather than a search of `ALL`: smaller code in the widget.
             pub fn parse(name: &str) -> Option<$ty> {
-                $ty::ALL.iter().copied().find(|v| v.as_str() == name)
+                match name {
+                    $($name => Some($ty::$variant),)+
+                    _ => None,
+                }
             }
         }
 

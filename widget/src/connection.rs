@@ -229,7 +229,7 @@ impl Chat {
             }) => Some((id.clone(), *ms)),
             _ => None,
         };
-        if frame.is_none() && incoming.skipped.is_empty() {
+        if frame.is_none() && incoming.skipped.is_none() {
             return;
         }
         // The first welcome after a reload brings history, which is not "unread".

@@ -197,7 +197,7 @@ impl Transcript {
     pub fn receive(&mut self, incoming: Incoming) -> usize {
         // After the frame: a welcome to another conversation starts from an empty history.
         let fresh = incoming.frame.map_or(0, |frame| self.apply(frame));
-        for seq in incoming.skipped {
+        if let Some(seq) = incoming.skipped {
             self.thread.log.skip(seq);
         }
         fresh
@@ -847,15 +847,15 @@ mod tests {
     fn unreadable_events_count_as_seen() {
         let mut t = fresh();
         t.apply(ServerFrame::Event { event: text(1, Author::Bot, "a") });
-        let skipped = |seqs: Vec<u64>| Incoming { frame: None, skipped: seqs, unreadable: true };
-        assert_eq!(t.receive(skipped(vec![3])), 0);
+        let skipped = |seq: Option<u64>| Incoming { frame: None, skipped: seq, unreadable: true };
+        assert_eq!(t.receive(skipped(Some(3))), 0);
         assert_eq!(t.last_seq(), 3, "the reconnect's hello does not ask for seq 3 again");
         assert_eq!(texts(&t)[1..], ["Baton Assistant: a"]);
         // A readable event older than the skipped one still shows; the skip is not undone.
         assert_eq!(
             t.receive(Incoming {
                 frame: Some(ServerFrame::Event { event: text(2, Author::Bot, "b") }),
-                ..skipped(vec![])
+                ..skipped(None)
             }),
             1
         );
@@ -865,7 +865,7 @@ mod tests {
         if let ServerFrame::Welcome { conversation_id, .. } = &mut frame {
             *conversation_id = "c2".into();
         }
-        t.receive(Incoming { frame: Some(frame), ..skipped(vec![2]) });
+        t.receive(Incoming { frame: Some(frame), ..skipped(Some(2)) });
         assert_eq!((t.last_seq(), texts(&t)[1..].to_vec()), (2, vec!["You: new".to_string()]));
         t.set_conversation("c3");
         assert_eq!(t.last_seq(), 0);

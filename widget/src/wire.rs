@@ -15,10 +15,10 @@ use crate::json::{Json, parse, write_str};
 pub struct Incoming {
     /// `None` when there is nothing to apply: the frame was unreadable, or is for agents.
     pub frame: Option<ServerFrame>,
-    /// Seqs of transcript events the widget cannot read (a newer server's event type, say).
-    /// They still count as seen (`Transcript::receive`), so a reconnect does not ask for them
-    /// again and again.
-    pub skipped: Vec<u64>,
+    /// The highest seq of a transcript event the widget cannot read (a newer server's event
+    /// type, say). It still counts as seen (`Transcript::receive`), so a reconnect does not ask
+    /// for it again and again; only the highest matters for that.
+    pub skipped: Option<u64>,
     /// Something in it could not be read (the frame, or an event in it): the caller reports the
     /// raw frame to the browser console, so nothing is dropped silently.
     pub unreadable: bool,
@@ -32,7 +32,7 @@ pub fn decode_server_frame(raw: &str) -> Incoming {
         Some(frame) => incoming.frame = frame,
         None => {
             // Nothing of it is applied, so none of its events counts as seen either.
-            incoming.skipped.clear();
+            incoming.skipped = None;
             incoming.unreadable = true;
         }
     }
@@ -61,7 +61,7 @@ fn server_frame(v: &Json, incoming: &mut Incoming) -> Option<Option<ServerFrame>
         ServerFrameType::Typing => ServerFrame::Typing { author: author(v.get("author")?)?, on: v.bool("on")? },
         // A code newer than this widget reads as internal ("something went wrong").
         ServerFrameType::Error => ServerFrame::Error {
-            code: ErrorCode::parse(&v.str("code")?).unwrap_or(ErrorCode::Internal),
+            code: worded_code(&v.str("code")?),
             message: v.str("message").unwrap_or_default(),
             client_id: v.str("client_id"),
             retry_after_ms: v.u64("retry_after_ms"),
@@ -70,6 +70,21 @@ fn server_frame(v: &Json, incoming: &mut Incoming) -> Option<Option<ServerFrame>
         // Agents only; a customer socket never receives them.
         ServerFrameType::Insight | ServerFrameType::ComplianceWarning => return Some(None),
     }))
+}
+
+/// The codes the widget words for the customer (`transcript::friendly_error`); named by the shared
+/// list at compile time, so only their names ship. Every other code reads as internal.
+const WORDED_CODES: [(&str, ErrorCode); 6] = [
+    (ErrorCode::RateLimited.as_str(), ErrorCode::RateLimited),
+    (ErrorCode::TextTooLong.as_str(), ErrorCode::TextTooLong),
+    (ErrorCode::FrameTooLarge.as_str(), ErrorCode::FrameTooLarge),
+    (ErrorCode::EmptyText.as_str(), ErrorCode::EmptyText),
+    (ErrorCode::ConversationClosed.as_str(), ErrorCode::ConversationClosed),
+    (ErrorCode::InvalidRating.as_str(), ErrorCode::InvalidRating),
+];
+
+fn worded_code(name: &str) -> ErrorCode {
+    WORDED_CODES.iter().find(|(n, _)| *n == name).map_or(ErrorCode::Internal, |(_, code)| *code)
 }
 
 pub fn decode_start_response(raw: &str) -> Option<StartResponse> {
@@ -101,7 +116,7 @@ fn view(v: &Json) -> Option<ConversationView> {
 fn event(v: &Json, incoming: &mut Incoming) -> Option<Event> {
     let read = read_event(v);
     if read.is_none() {
-        incoming.skipped.extend(v.u64("seq"));
+        incoming.skipped = incoming.skipped.max(v.u64("seq"));
         incoming.unreadable = true;
     }
     read
@@ -317,7 +332,7 @@ mod tests {
     /// The frame read from `raw`, which must have been read without complaint.
     fn decoded(raw: &str) -> Option<ServerFrame> {
         let incoming = decode_server_frame(raw);
-        assert_eq!((&incoming.skipped, incoming.unreadable), (&vec![], false), "{raw}");
+        assert_eq!((incoming.skipped, incoming.unreadable), (None, false), "{raw}");
         incoming.frame
     }
 
@@ -470,7 +485,7 @@ mod tests {
     }
 
     #[test]
-    fn every_role_and_error_code_is_read() {
+    fn every_role_and_the_error_codes_the_widget_words_are_read() {
         for &role in Role::ALL {
             let mut welcome = sample_server_frame(ServerFrameType::Welcome).unwrap();
             if let ServerFrame::Welcome { role: r, .. } = &mut welcome {
@@ -481,7 +496,19 @@ mod tests {
         for &code in ErrorCode::ALL {
             let frame =
                 ServerFrame::Error { code, message: "m".into(), client_id: Some("c".into()), retry_after_ms: Some(5) };
-            assert_eq!(decoded(&encode(&frame)), Some(frame));
+            // The codes the widget words arrive as themselves; the rest as internal.
+            let worded = WORDED_CODES.iter().any(|(_, c)| *c == code);
+            let expected = ServerFrame::Error {
+                code: if worded { code } else { ErrorCode::Internal },
+                message: "m".into(),
+                client_id: Some("c".into()),
+                retry_after_ms: Some(5),
+            };
+            assert_eq!(decoded(&encode(&frame)), Some(expected));
+        }
+        // Each code the widget words has its own sentence, not the internal one.
+        for (_, code) in WORDED_CODES {
+            assert_ne!(crate::transcript::friendly_error(code), crate::transcript::friendly_error(ErrorCode::Internal));
         }
     }
 
@@ -489,7 +516,7 @@ mod tests {
     fn an_unreadable_event_is_skipped_but_counted_and_reported() {
         let raw = r#"{"type":"event","event":{"seq":12,"ts":1,"epoch":0,"author":{"kind":"bot"},"body":{"type":"poll","options":[]}}}"#;
         let incoming = decode_server_frame(raw);
-        assert_eq!((&incoming.frame, &incoming.skipped), (&None, &vec![12]));
+        assert_eq!((&incoming.frame, incoming.skipped), (&None, Some(12)));
         assert!(incoming.unreadable);
         let mut t = crate::transcript::Transcript::default();
         t.set_conversation("conv-1");
@@ -500,7 +527,7 @@ mod tests {
         let mut welcome = encode(&sample_server_frame(ServerFrameType::Welcome).unwrap());
         welcome = welcome.replacen(r#""kind":"customer""#, r#""kind":"robot""#, 1);
         let incoming = decode_server_frame(&welcome);
-        assert_eq!(incoming.skipped, [1]);
+        assert_eq!(incoming.skipped, Some(1));
         assert!(incoming.unreadable);
         let Some(ServerFrame::Welcome { events: read, .. }) = &incoming.frame else { panic!("{incoming:?}") };
         assert_eq!(read, &events()[1..]);
@@ -509,7 +536,7 @@ mod tests {
 
         // An event without a seq cannot be counted, but is still reported.
         let incoming = decode_server_frame(r#"{"type":"event","event":{"body":{"type":"text","text":"x"}}}"#);
-        assert_eq!((&incoming.frame, &incoming.skipped), (&None, &vec![]));
+        assert_eq!((&incoming.frame, incoming.skipped), (&None, None));
         assert!(incoming.unreadable);
     }
 
@@ -525,7 +552,7 @@ mod tests {
             r#"{"type":"event"}"#,
         ] {
             let incoming = decode_server_frame(raw);
-            assert_eq!((incoming.frame, incoming.skipped), (None, vec![]), "{raw}");
+            assert_eq!((incoming.frame, incoming.skipped), (None, None), "{raw}");
             assert!(incoming.unreadable, "{raw}");
         }
     }
