@@ -198,17 +198,17 @@ impl Socket {
     /// earlier frame from this socket, or sent together with something already received, is
     /// still on the way.
     ///
-    /// This relies on invariants of the ConversationDO (edge/src/conversation/mod.rs). If one
-    /// of them breaks, a test using this barrier can pass without seeing what it checks:
-    /// - it handles one socket's frames in order, and each frame up to its first `await` before
-    ///   the next one starts (the pong is sent with no `await` at all);
-    /// - it sends a command's ack and broadcasts its event with no `await` between the commit
-    ///   and the send (`run`, `commit` and SQLite are synchronous), and the events of one bot
-    ///   exchange (the bot's words, then the queued mode of an escalation) likewise;
+    /// This relies on invariants of the ConversationDO (edge/src/conversation/mod.rs and the
+    /// engine it wraps; ARCHITECTURE.md states them). If one breaks, a test using this barrier
+    /// can pass without seeing what it checks:
+    /// - inputs take turns in arrival order (`engine::turns`), so a socket's ping is handled only
+    ///   after every frame it sent before;
+    /// - each input is one synchronous engine call whose frames (ack, events, insight, pong) are
+    ///   delivered with no `await` in between, so everything one frame causes directly, the
+    ///   events of a whole bot exchange included, is sent before the next input runs;
     /// - a WebSocket delivers a socket's frames in the order they were sent.
     ///
-    /// So a frame whose handling awaits before it commits (an agent's `send` reads the site's
-    /// compliance rules first) is not covered: wait for its own ack or error instead.
+    /// What a language model's answer causes comes later, as a new input: wait for it instead.
     pub async fn barrier(&mut self) {
         self.send(&ClientFrame::Ping).await;
         self.next_matching("pong (barrier)", |f| matches!(f, ServerFrame::Pong)).await;
