@@ -786,5 +786,4 @@ mod tests {
         assert!(weak < CONFIDENCE_THRESHOLD, "{weak}");
         assert!(weak < strong);
     }
-
 }

@@ -326,7 +326,10 @@ mod tests {
         let again = watch.heard_last("I want to talk to a person", &rules);
         assert_eq!(again, first, "not a repeat of itself");
         assert_eq!(watch, before);
-        assert!(watch.heard_last("my parcel never arrived at the address", &rules).repeats, "a text not last is judged against all");
+        assert!(
+            watch.heard_last("my parcel never arrived at the address", &rules).repeats,
+            "a text not last is judged against all"
+        );
     }
 
     #[test]

@@ -80,7 +80,11 @@ pub fn route(queue: &[Queued], agents: &[Agent], settings: &RoutingSettings, now
             let agent = &mut team[i];
             agent.held += 1;
             agent.last_assigned_at = now;
-            assignments.push(Assignment { conversation: waiting.conversation.clone(), agent: agent.id.clone(), relaxed });
+            assignments.push(Assignment {
+                conversation: waiting.conversation.clone(),
+                agent: agent.id.clone(),
+                relaxed,
+            });
         }
     }
     assignments

@@ -30,16 +30,15 @@ impl Admissions {
             Ok(ClientFrame::Typing { .. }) => Kind::Typing,
             _ => Kind::Work,
         };
-        let bucket = self
-            .buckets
-            .entry((socket_id.to_string(), kind))
-            .or_insert_with(|| Bucket::new(kind.budget(), now));
+        let bucket =
+            self.buckets.entry((socket_id.to_string(), kind)).or_insert_with(|| Bucket::new(kind.budget(), now));
         match (bucket.take(now), kind) {
             (Ok(()), _) => Admission::Admit,
             (Err(_), Kind::Typing) => Admission::Drop,
-            (Err(wait_ms), Kind::Work) => {
-                Admission::Refuse(ApiError::rate_limited(format!("too many frames; try again in {wait_ms} ms"), wait_ms))
-            }
+            (Err(wait_ms), Kind::Work) => Admission::Refuse(ApiError::rate_limited(
+                format!("too many frames; try again in {wait_ms} ms"),
+                wait_ms,
+            )),
         }
     }
 

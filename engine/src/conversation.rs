@@ -13,6 +13,7 @@ use baton_shared::{
     ModeReason, Role, ServerFrame, VisitorInfo, check_protocol, decode_client_frame,
 };
 
+use crate::Caller;
 use crate::admission::{Admission, Admissions};
 use crate::brain::{Brain, FALLBACK_BOT_NAME};
 use crate::effects::{Effects, Out};
@@ -21,7 +22,6 @@ use crate::model::{self, ModelAnswer, Purpose};
 use crate::publish::Changes;
 use crate::record::Record;
 use crate::store::Store;
-use crate::Caller;
 
 /// The socket an input arrived on, as the shell knows it from the socket's attachment.
 pub struct Socket<'a> {
@@ -41,7 +41,7 @@ pub enum Incoming<'a> {
 /// What committing a command came to.
 pub(crate) enum Outcome {
     /// The event was stored; `record` is the state after it.
-    Committed { event: Event, record: Box<Record> },
+    Committed { event: Box<Event>, record: Box<Record> },
     /// A resend: this client id is already stored under `seq`.
     Duplicate { seq: u64 },
     /// Nothing to store (a second request for a person, a repeated takeover).
@@ -51,7 +51,7 @@ pub(crate) enum Outcome {
 impl Outcome {
     fn committed(self) -> Option<(Event, Box<Record>)> {
         match self {
-            Outcome::Committed { event, record } => Some((event, record)),
+            Outcome::Committed { event, record } => Some((*event, record)),
             _ => None,
         }
     }
@@ -152,14 +152,12 @@ impl<S: Store> Engine<S> {
         let result = match answer.purpose {
             Purpose::Word { decided, epoch } => {
                 let worded = match (model::usable(&answer.answer), &decided) {
-                    (Some(text), BotReply::Answer { confidence, article_id, article_title, .. }) => {
-                        BotReply::Answer {
-                            text,
-                            confidence: *confidence,
-                            article_id: article_id.clone(),
-                            article_title: article_title.clone(),
-                        }
-                    }
+                    (Some(text), BotReply::Answer { confidence, article_id, article_title, .. }) => BotReply::Answer {
+                        text,
+                        confidence: *confidence,
+                        article_id: article_id.clone(),
+                        article_title: article_title.clone(),
+                    },
                     _ => {
                         if let Err(why) = &answer.answer {
                             turn.fx.warn(format!("language model: {why}; answering from the knowledge base"));
@@ -472,7 +470,7 @@ impl<S: Store> Engine<S> {
         }
         if let Outcome::Committed { event, .. } = &outcome {
             turn.changes.saw(event);
-            turn.fx.broadcast(event.clone());
+            turn.fx.broadcast(Event::clone(event));
         }
         Ok(outcome)
     }
@@ -494,7 +492,7 @@ impl<S: Store> Engine<S> {
         self.store.insert_event(&event, key.as_deref()).or_failed("storing the event")?;
         record.apply(&event);
         self.store.save(&record).or_failed("storing the conversation state")?;
-        Ok(Outcome::Committed { event, record: Box::new(record) })
+        Ok(Outcome::Committed { event: Box::new(event), record: Box::new(record) })
     }
 
     /// Publishes what the input changed, then reports its failure, if any, to the sender.

@@ -5,7 +5,7 @@
 //! input's frames, dashboard row and insight are delivered, and its answer is a new input.
 
 use baton_brain::answer::BotReply;
-use baton_shared::server::model::{chat_request, summary_request, suggestion_request};
+use baton_shared::server::model::{chat_request, suggestion_request, summary_request};
 use baton_shared::{Article, Author, Event, EventBody, ModelSettings};
 
 use crate::brain::Brain;

@@ -6,12 +6,12 @@ use baton_shared::{
     AgentInfo, Article, ClientFrame, ConversationState, ModelSettings, ServerFrame, SiteRules, VisitorInfo, encode,
 };
 
+use crate::Caller;
 use crate::brain::Brain;
 use crate::conversation::{Engine, Incoming, Socket};
 use crate::effects::Effects;
 use crate::record::Record;
 use crate::store::MemoryStore;
-use crate::Caller;
 
 pub fn agent(id: &str, name: &str) -> AgentInfo {
     AgentInfo { id: id.into(), name: name.into(), avatar: None }
@@ -25,8 +25,7 @@ pub fn shipping_article() -> Article {
     Article {
         id: "shipping-times".into(),
         title: "Shipping times".into(),
-        body: "Orders ship within two business days. Standard shipping takes 3 to 5 days; express takes 1 to 2."
-            .into(),
+        body: "Orders ship within two business days. Standard shipping takes 3 to 5 days; express takes 1 to 2.".into(),
         tags: vec!["shipping".into(), "delivery".into()],
         url: None,
     }

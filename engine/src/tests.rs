@@ -42,7 +42,9 @@ fn a_question_gets_ack_message_answer_one_insight_and_one_row_in_that_order() {
     assert_eq!((row.last_seq, row.last_author.as_str()), (2, "bot"));
     assert!(fx.model_calls.is_empty());
     let answer = fx.events().nth(1).expect("the bot answered");
-    assert!(matches!(&answer.body, EventBody::Text { bot: Some(meta), .. } if meta.article_id.as_deref() == Some("shipping-times")));
+    assert!(
+        matches!(&answer.body, EventBody::Text { bot: Some(meta), .. } if meta.article_id.as_deref() == Some("shipping-times"))
+    );
 }
 
 #[test]
@@ -102,10 +104,15 @@ fn an_agent_who_does_not_hold_it_cannot_speak_and_nothing_reaches_the_transcript
     chat.agent(&dana, ClientFrame::TakeOver);
     let before = chat.transcript().len();
     let fx = chat.agent(&sam, send("r1", "hi, Sam here"));
-    assert!(fx.sender_frames().any(|f| matches!(f, ServerFrame::Error { code: ErrorCode::NotHolder, client_id: Some(id), .. } if id == "r1")));
+    assert!(fx.sender_frames().any(
+        |f| matches!(f, ServerFrame::Error { code: ErrorCode::NotHolder, client_id: Some(id), .. } if id == "r1")
+    ));
     assert_eq!(chat.transcript().len(), before);
     assert_eq!(error_code(&chat.customer(ClientFrame::TakeOver)), Some(ErrorCode::Forbidden));
-    assert_eq!(error_code(&chat.agent(&sam, ClientFrame::Rate { client_id: "x".into(), score: 5 })), Some(ErrorCode::Forbidden));
+    assert_eq!(
+        error_code(&chat.agent(&sam, ClientFrame::Rate { client_id: "x".into(), score: 5 })),
+        Some(ErrorCode::Forbidden)
+    );
 }
 
 #[test]
@@ -199,12 +206,16 @@ fn a_warned_reply_is_not_stored_and_one_sent_anyway_carries_a_note() {
     let before = chat.transcript().len();
     let risky = "We guarantee a refund tomorrow";
     let fx = chat.agent(&dana, send("r1", risky));
-    assert!(matches!(fx.out.as_slice(), [Out::ToSender(ServerFrame::ComplianceWarning { client_id, .. })] if client_id == "r1"));
+    assert!(
+        matches!(fx.out.as_slice(), [Out::ToSender(ServerFrame::ComplianceWarning { client_id, .. })] if client_id == "r1")
+    );
     assert_eq!(chat.transcript().len(), before);
     let anyway = ClientFrame::Send { client_id: "r1".into(), text: risky.into(), send_anyway: true };
     let fx = chat.agent(&dana, anyway);
     let bodies: Vec<_> = fx.events().map(|e| e.body.clone()).collect();
-    assert!(matches!(&bodies[..], [EventBody::Text { .. }, EventBody::Note { text }] if text.starts_with("Sent despite")));
+    assert!(
+        matches!(&bodies[..], [EventBody::Text { .. }, EventBody::Note { text }] if text.starts_with("Sent despite"))
+    );
 }
 
 #[test]

@@ -183,7 +183,7 @@ impl ConversationModel {
     /// The server did not store this reply: stop tracking it (a reconnect must not resend it)
     /// and keep its text for the agent's decision.
     fn hold(&mut self, client_id: String, issues: Vec<ComplianceIssue>) {
-        if !self.thread.outbox.get(&client_id).is_some_and(|o| !o.payload.note) {
+        if self.thread.outbox.get(&client_id).is_none_or(|o| o.payload.note) {
             return;
         }
         let Some(reply) = self.thread.outbox.remove(&client_id) else { return };
