@@ -199,7 +199,6 @@ pub fn trusted_caller(req: &Request) -> ApiResult<Caller> {
     }
 }
 
-
 #[cfg(test)]
 mod tests {
     use super::*;

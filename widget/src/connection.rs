@@ -225,7 +225,10 @@ impl Chat {
         let alert = matches!(frame, Some(ServerFrame::Error { .. }));
         let resend_later = match frame {
             Some(ServerFrame::Error {
-                code: ErrorCode::RateLimited, client_id: Some(id), retry_after_ms: Some(ms), ..
+                code: ErrorCode::RateLimited,
+                client_id: Some(id),
+                retry_after_ms: Some(ms),
+                ..
             }) => Some((id.clone(), *ms)),
             _ => None,
         };

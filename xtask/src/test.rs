@@ -19,9 +19,9 @@ pub fn run_all(unit_only: bool) -> Result<(), String> {
     // engine input that breaks them must fail here, not only in `cargo xtask fuzz`. Checking
     // them on the stable toolchain is enough to compile every match and call.
     step("fuzz targets compile");
-    process::run(Command::new("cargo")
-        .args(["check", "--manifest-path", "fuzz/Cargo.toml", "--bins"])
-        .current_dir(repo_root()))?;
+    process::run(
+        Command::new("cargo").args(["check", "--manifest-path", "fuzz/Cargo.toml", "--bins"]).current_dir(repo_root()),
+    )?;
     if !unit_only {
         build::all(&tools)?;
         step("widget weight budgets");

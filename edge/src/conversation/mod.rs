@@ -26,8 +26,8 @@ use baton_engine::{Brain, Caller, Effects, Engine, FALLBACK_BOT_NAME, Failure, I
 use baton_shared::{ApiError, ErrorCode, ServerFrame, VisitorInfo};
 use serde::{Deserialize, Serialize};
 use worker::{
-    DurableObject, Env, Request, Response, State, WebSocket, WebSocketIncomingMessage, WebSocketPair,
-    durable_object, wasm_bindgen,
+    DurableObject, Env, Request, Response, State, WebSocket, WebSocketIncomingMessage, WebSocketPair, durable_object,
+    wasm_bindgen,
 };
 
 use crate::http::{self, ApiResult, OrInternal, check_reply, now_ms, ok_json, read_json, read_reply};

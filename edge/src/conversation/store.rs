@@ -129,7 +129,6 @@ impl Store for ConversationStore {
 
 /// The SQL behind each [`Store`] method.
 impl ConversationStore {
-
     pub fn migrate(&self) -> worker::Result<()> {
         for statement in [
             "CREATE TABLE IF NOT EXISTS state (

@@ -6,7 +6,7 @@ use worker::{Env, Request, Response};
 use crate::auth;
 use crate::http::{ApiResult, now_ms, ok_json, read_reply, require_upgrade, upgraded};
 use crate::ids;
-use crate::internal::{Call, SiteOp, Caller, site_stub};
+use crate::internal::{Call, Caller, SiteOp, site_stub};
 use crate::origin::{own_origin, request_origin};
 use crate::site::SiteRecord;
 

@@ -14,8 +14,8 @@ use baton_shared::{
 };
 use serde::{Deserialize, Serialize};
 use worker::{
-    DurableObject, Env, Request, Response, State, WebSocket, WebSocketIncomingMessage, WebSocketPair,
-    durable_object, wasm_bindgen,
+    DurableObject, Env, Request, Response, State, WebSocket, WebSocketIncomingMessage, WebSocketPair, durable_object,
+    wasm_bindgen,
 };
 
 use crate::http::{self, ApiResult, OrInternal, now_ms, ok_json, read_json};
