@@ -85,25 +85,52 @@ impl Words {
 
 #[derive(Arbitrary, Debug)]
 enum Step {
-    CustomerSends { id: ClientId, words: Words },
-    CustomerAsksForHuman { id: ClientId },
-    CustomerRates { id: ClientId, score: u8 },
+    CustomerSends {
+        id: ClientId,
+        words: Words,
+    },
+    CustomerAsksForHuman {
+        id: ClientId,
+    },
+    CustomerRates {
+        id: ClientId,
+        score: u8,
+    },
     CustomerTyping,
     TakeOver(Agent),
     HandBack(Agent),
-    AgentSends { agent: Agent, id: ClientId, risky: bool, anyway: bool },
-    AgentNote { agent: Agent, id: ClientId },
+    AgentSends {
+        agent: Agent,
+        id: ClientId,
+        risky: bool,
+        anyway: bool,
+    },
+    AgentNote {
+        agent: Agent,
+        id: ClientId,
+    },
     AgentTyping(Agent),
     /// A model call in flight comes back, with an answer or a failure.
-    ModelAnswers { nth: u8, ok: bool },
+    ModelAnswers {
+        nth: u8,
+        ok: bool,
+    },
     /// A socket (re)connects and says hello from some seq.
-    Hello { agent: Option<Agent>, last_seq: u8 },
+    Hello {
+        agent: Option<Agent>,
+        last_seq: u8,
+    },
     Alarm,
     Close,
     /// The same frame again, as a client does after a reconnect.
-    Resend { nth: u8 },
+    Resend {
+        nth: u8,
+    },
     /// Anything at all on a socket.
-    Garbage { raw: String, agent: bool },
+    Garbage {
+        raw: String,
+        agent: bool,
+    },
 }
 
 #[derive(Arbitrary, Debug)]
@@ -176,8 +203,12 @@ impl World {
             model: "stand-in".into(),
             timeout_ms: 1,
         });
-        let brain =
-            Brain { bot_name: "Ava".into(), knowledge: KnowledgeBase::new(vec![shipping()]), model, rules: SiteRules::default() };
+        let brain = Brain {
+            bot_name: "Ava".into(),
+            knowledge: KnowledgeBase::new(vec![shipping()]),
+            model,
+            rules: SiteRules::default(),
+        };
         let mut engine = Engine::new(MemoryStore::default());
         let fx = engine.init(&brain, "shop", "c1", VisitorInfo::default(), 0);
         assert!(fx.events().next().is_none() && fx.dashboard.is_some(), "{fx:?}");
@@ -271,7 +302,11 @@ impl World {
             Step::Close => {
                 let before = self.state();
                 let fx = self.engine.close(&self.brain, self.now);
-                let expect = if before.mode == Mode::Closed { Expect::Refuse(ErrorCode::ConversationClosed) } else { Expect::Commit };
+                let expect = if before.mode == Mode::Closed {
+                    Expect::Refuse(ErrorCode::ConversationClosed)
+                } else {
+                    Expect::Commit
+                };
                 self.check_outcome(&before, &fx, &expect, "close");
                 self.take_effects(&before, &fx, None);
             }
@@ -394,7 +429,9 @@ impl World {
             // The compliance check answers a risky draft before anything else is decided.
             (ClientFrame::Send { text, send_anyway: false, .. }, Caller::Agent(_)) if is_risky(text) => Expect::Any,
             _ if s.mode == Mode::Closed => rejection(Rejection::Closed),
-            (ClientFrame::Send { .. }, Caller::Customer) | (ClientFrame::Note { .. }, Caller::Agent(_)) => Expect::Commit,
+            (ClientFrame::Send { .. }, Caller::Customer) | (ClientFrame::Note { .. }, Caller::Agent(_)) => {
+                Expect::Commit
+            }
             (ClientFrame::RequestHuman { .. }, _) if s.mode == Mode::Bot => Expect::Commit,
             (ClientFrame::RequestHuman { .. }, _) => Expect::Unchanged,
             (ClientFrame::TakeOver, Caller::Agent(agent)) if held_by(&agent.id) => Expect::Unchanged,
@@ -419,7 +456,9 @@ impl World {
         });
         match expect {
             Expect::Commit => assert!(committed && refused.is_none(), "{what} in {before:?} must commit: {fx:?}"),
-            Expect::Unchanged => assert!(!committed && refused.is_none(), "{what} in {before:?} changes nothing: {fx:?}"),
+            Expect::Unchanged => {
+                assert!(!committed && refused.is_none(), "{what} in {before:?} changes nothing: {fx:?}")
+            }
             Expect::Refuse(code) => {
                 assert!(!committed, "{what} in {before:?} was refused yet committed: {fx:?}");
                 let (got, message) = refused.unwrap_or_else(|| panic!("{what} in {before:?} was not refused: {fx:?}"));
