@@ -4,6 +4,8 @@
 //! from it (the brain's memory, the bot's answer or an escalation) in the same call, so nothing
 //! interleaves (guarantees 1 to 4 of ARCHITECTURE.md).
 
+use std::cell::RefCell;
+
 use baton_brain::answer::{self, BotReply};
 use baton_brain::compliance;
 use baton_brain::watch::{Escalation, Heard, Watch};
@@ -71,15 +73,24 @@ pub struct Engine<S> {
     admissions: Admissions,
     /// When the alert alarm was last set for, so each change does not set it again.
     pub(crate) alarm_at: Option<u64>,
+    /// The record as this engine last read or stored it. The engine is its store's only writer
+    /// while it lives (one object, one engine), so reads after the first need no query; any
+    /// failed write forgets it, so the next read loads and catches up again.
+    known: RefCell<Option<Record>>,
 }
 
 impl<S: Store> Engine<S> {
     pub fn new(store: S) -> Self {
-        Engine { store, admissions: Admissions::default(), alarm_at: None }
+        Engine { store, admissions: Admissions::default(), alarm_at: None, known: RefCell::new(None) }
     }
 
     pub fn store(&self) -> &S {
         &self.store
+    }
+
+    /// The store back, as when the object is evicted: a new engine starts from what it holds.
+    pub fn into_store(self) -> S {
+        self.store
     }
 
     // ---- inputs ----------------------------------------------------------------------------
@@ -194,6 +205,9 @@ impl<S: Store> Engine<S> {
     /// The conversation's record. The event log is the truth: should the stored record lag
     /// behind it (a write cut short), it catches up here.
     pub fn record(&self) -> Handled<Record> {
+        if let Some(record) = self.known.borrow().as_ref() {
+            return Ok(record.clone());
+        }
         let mut record = self
             .store
             .record()
@@ -206,6 +220,7 @@ impl<S: Store> Engine<S> {
             }
             self.store.save(&record).or_failed("storing the conversation state")?;
         }
+        *self.known.borrow_mut() = Some(record.clone());
         Ok(record)
     }
 
@@ -489,9 +504,13 @@ impl<S: Store> Engine<S> {
         let Some(event) = record.state.decide(cmd, ts, client_id).map_err(|r| Failure::from(r.to_api_error()))? else {
             return Ok(Outcome::Unchanged { last_seq: record.state.last_seq });
         };
+        // Until both writes succeed the stored record may lag the transcript: forget the kept
+        // one, so the next read catches up from the store.
+        self.known.borrow_mut().take();
         self.store.insert_event(&event, key.as_deref()).or_failed("storing the event")?;
         record.apply(&event);
         self.store.save(&record).or_failed("storing the conversation state")?;
+        *self.known.borrow_mut() = Some(record.clone());
         Ok(Outcome::Committed { event: Box::new(event), record: Box::new(record) })
     }
 

@@ -524,6 +524,8 @@ impl World {
         let s = self.state();
         let stored = self.engine.record().expect("the conversation exists");
         assert_eq!(stored.state, s, "the record is the replay of the transcript");
+        let saved = self.engine.store().record.borrow().clone();
+        assert_eq!(saved.as_ref(), Some(&stored), "the record the engine keeps is the one stored");
         assert_eq!(s.last_seq, events.len() as u64);
         assert_eq!(s.epoch, self.mode_changes, "the epoch moves exactly on mode changes");
         assert_eq!(s.holder, self.winner, "the holder is not the takeover winner in {s:?}");
