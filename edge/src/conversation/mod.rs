@@ -8,22 +8,23 @@
 //! input is handled, and a later frame must not overtake it. Within its turn an input is one
 //! synchronous engine call, then the deliveries with no await in between (so an ack, the events
 //! it announces and a `pong` reach sockets in commit order; tests use a ping as that barrier),
-//! then the dashboard row and the alarm. Model calls run after the turn is given up, so a slow
-//! model delays neither the dashboard nor the next message; each answer is a new input.
+//! then the alarm. The dashboard row (one push at a time, coalesced) and the model calls run after
+//! the turn is given up, so neither a slow site nor a slow model delays the next message; each
+//! model answer is a new input.
 
 mod brains;
 mod responder;
 mod sockets;
 mod store;
 
-use std::cell::RefCell;
+use std::cell::{Cell, RefCell};
 use std::collections::VecDeque;
 use std::rc::Rc;
 
 use baton_brain::knowledge::KnowledgeBase;
 use baton_engine::turns::{Turn, Turns};
 use baton_engine::{Brain, Caller, Effects, Engine, FALLBACK_BOT_NAME, Failure, Incoming, ModelCall, Socket};
-use baton_shared::{ApiError, ErrorCode, ServerFrame, VisitorInfo};
+use baton_shared::{ApiError, ConversationSummary, ErrorCode, ServerFrame, VisitorInfo};
 use serde::{Deserialize, Serialize};
 use worker::{
     DurableObject, Env, Request, Response, State, WebSocket, WebSocketIncomingMessage, WebSocketPair, durable_object,
@@ -57,6 +58,14 @@ pub struct ConversationDO {
     /// Borrowed only inside synchronous sections, never across an await.
     engine: RefCell<Engine<ConversationStore>>,
     turns: Turns,
+    rows: Rows,
+}
+
+/// The dashboard row waiting to be pushed, and whether a push is under way.
+#[derive(Default)]
+struct Rows {
+    next: RefCell<Option<(String, ConversationSummary)>>,
+    pushing: Cell<bool>,
 }
 
 impl DurableObject for ConversationDO {
@@ -65,7 +74,13 @@ impl DurableObject for ConversationDO {
         if let Err(e) = store.migrate() {
             worker::console_error!("conversation schema: {e}");
         }
-        ConversationDO { state, env, engine: RefCell::new(Engine::new(store)), turns: Turns::default() }
+        ConversationDO {
+            state,
+            env,
+            engine: RefCell::new(Engine::new(store)),
+            turns: Turns::default(),
+            rows: Rows::default(),
+        }
     }
 
     async fn fetch(&self, mut req: Request) -> worker::Result<Response> {
@@ -176,11 +191,13 @@ impl ConversationDO {
 
     // ---- effects ---------------------------------------------------------------------------
 
-    /// What follows the deliveries: the log, the dashboard row and the alarm while the turn is
-    /// held (rows reach the site in commit order), then the model calls after it is given up.
+    /// What follows the deliveries: the log and the alarm while the turn is held, then, with the
+    /// turn given up, the dashboard row and the model calls. Neither a slow site nor a slow model
+    /// holds up the conversation's next input.
     async fn carry_out(&self, site: Option<&str>, fx: Effects, turn: Turn) {
         let mut calls: VecDeque<ModelCall> = self.settle(site, fx).await.into();
         drop(turn);
+        self.push_rows().await;
         while let Some(call) = calls.pop_front() {
             let answer = responder::run(&self.env, &call).await;
             if let Err(why) = &answer {
@@ -192,23 +209,18 @@ impl ConversationDO {
             sockets::deliver(&self.state, None, &fx.out);
             calls.extend(self.settle(site.as_deref(), fx).await);
             drop(turn);
+            self.push_rows().await;
         }
     }
 
-    /// Logs the warnings, pushes the dashboard row, sets the alarm; returns the model calls.
+    /// Logs the warnings, keeps the dashboard row for [`Self::push_rows`], sets the alarm;
+    /// returns the model calls.
     async fn settle(&self, site: Option<&str>, fx: Effects) -> Vec<ModelCall> {
         for warning in &fx.warnings {
             worker::console_warn!("conversation: {warning}");
         }
-        if let (Some(site), Some(row)) = (site, &fx.dashboard) {
-            let pushed = async {
-                let reply = Call::to(SiteOp::Summary).json(row).site(site).send(&site_stub(&self.env, site)?).await?;
-                check_reply(reply, "pushing the summary").await
-            }
-            .await;
-            if let Err(e) = pushed {
-                worker::console_error!("summary of {}: {e}", row.id);
-            }
+        if let (Some(site), Some(row)) = (site, fx.dashboard) {
+            *self.rows.next.borrow_mut() = Some((site.to_string(), row));
         }
         if let Some(due) = fx.alarm_at {
             let wait_ms = due.saturating_sub(now_ms()) as i64;
@@ -218,6 +230,29 @@ impl ConversationDO {
             }
         }
         fx.model_calls
+    }
+
+    /// Pushes the newest dashboard row to the site, one push at a time: rows reach the site in
+    /// commit order, and rows that pile up while a push is under way are coalesced into the
+    /// newest. If a push is already under way, that one takes the row on.
+    async fn push_rows(&self) {
+        if self.rows.pushing.replace(true) {
+            return;
+        }
+        loop {
+            let next = self.rows.next.borrow_mut().take();
+            let Some((site, row)) = next else { break };
+            let pushed = async {
+                let reply =
+                    Call::to(SiteOp::Summary).json(&row).site(&site).send(&site_stub(&self.env, &site)?).await?;
+                check_reply(reply, "pushing the summary").await
+            }
+            .await;
+            if let Err(e) = pushed {
+                worker::console_error!("summary of {}: {e}", row.id);
+            }
+        }
+        self.rows.pushing.set(false);
     }
 
     // ---- the brain -------------------------------------------------------------------------
