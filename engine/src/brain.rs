@@ -7,7 +7,7 @@
 //! current knowledge version, so articles and rules edited a moment ago reach every new
 //! conversation at once, and running ones within the TTL.
 
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 use std::rc::Rc;
 
 use baton_brain::knowledge::KnowledgeBase;
@@ -52,10 +52,12 @@ impl Kept {
     }
 }
 
-/// One brain per site, each with the time it was fetched and its knowledge version.
+/// One brain per site, each with the time it was fetched and its knowledge version, and the
+/// sites whose brain is being fetched again.
 #[derive(Default)]
 pub struct BrainCache {
     sites: HashMap<String, Kept>,
+    refreshing: HashSet<String>,
 }
 
 impl BrainCache {
@@ -67,6 +69,22 @@ impl BrainCache {
     /// The site's brain however old, for when a fetch fails: a stale brain beats none.
     pub fn any(&self, site: &str) -> Option<Rc<Brain>> {
         self.sites.get(site).map(|k| k.brain.clone())
+    }
+
+    /// The site's brain if it is at least `min_version`, expired or not: an expired one still
+    /// answers while one caller fetches it again ([`Self::begin_refresh`]), so a slow site never
+    /// holds up every conversation of the isolate at once when the copy expires.
+    pub fn usable(&self, site: &str, min_version: u64) -> Option<Rc<Brain>> {
+        self.sites.get(site).filter(|k| k.version >= min_version).map(|k| k.brain.clone())
+    }
+
+    /// Claims the refresh of `site`'s brain; false if another caller already has it.
+    pub fn begin_refresh(&mut self, site: &str) -> bool {
+        self.refreshing.insert(site.to_string())
+    }
+
+    pub fn end_refresh(&mut self, site: &str) {
+        self.refreshing.remove(site);
     }
 
     /// Keeps a freshly fetched brain, unless a newer version is already kept; drops expired
@@ -122,6 +140,19 @@ mod tests {
         assert_eq!(cache.fresh("shop", 20, 0).map(|b| b.bot_name.clone()).as_deref(), Some("new"));
         cache.keep("shop", 30, 5, brain("same version, later"));
         assert_eq!(cache.fresh("shop", 40, 5).map(|b| b.bot_name.clone()).as_deref(), Some("same version, later"));
+    }
+
+    #[test]
+    fn an_expired_brain_stays_usable_while_one_caller_refreshes_it() {
+        let mut cache = BrainCache::default();
+        cache.keep("shop", 0, 3, brain("Ava"));
+        assert!(cache.fresh("shop", TTL_MS, 0).is_none());
+        assert!(cache.usable("shop", 3).is_some(), "expired, but the version is good enough");
+        assert!(cache.usable("shop", 4).is_none(), "a newer version must be fetched first");
+        assert!(cache.begin_refresh("shop"));
+        assert!(!cache.begin_refresh("shop"), "one refresh per site at a time");
+        cache.end_refresh("shop");
+        assert!(cache.begin_refresh("shop"));
     }
 
     #[test]

@@ -22,3 +22,15 @@ pub fn any(site: &str) -> Option<Rc<Brain>> {
 pub fn keep(site: &str, now: u64, version: u64, brain: Rc<Brain>) {
     BRAINS.with_borrow_mut(|brains| brains.keep(site, now, version, brain));
 }
+
+pub fn usable(site: &str, min_version: u64) -> Option<Rc<Brain>> {
+    BRAINS.with_borrow(|brains| brains.usable(site, min_version))
+}
+
+pub fn begin_refresh(site: &str) -> bool {
+    BRAINS.with_borrow_mut(|brains| brains.begin_refresh(site))
+}
+
+pub fn end_refresh(site: &str) {
+    BRAINS.with_borrow_mut(|brains| brains.end_refresh(site));
+}

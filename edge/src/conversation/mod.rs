@@ -59,6 +59,8 @@ pub struct ConversationDO {
     engine: RefCell<Engine<ConversationStore>>,
     turns: Turns,
     rows: Rows,
+    /// The site whose expired brain this conversation claimed to fetch again after its turn.
+    refresh: RefCell<Option<String>>,
 }
 
 /// The dashboard row waiting to be pushed, and whether a push is under way.
@@ -80,6 +82,7 @@ impl DurableObject for ConversationDO {
             engine: RefCell::new(Engine::new(store)),
             turns: Turns::default(),
             rows: Rows::default(),
+            refresh: RefCell::new(None),
         }
     }
 
@@ -192,12 +195,13 @@ impl ConversationDO {
     // ---- effects ---------------------------------------------------------------------------
 
     /// What follows the deliveries: the log and the alarm while the turn is held, then, with the
-    /// turn given up, the dashboard row and the model calls. Neither a slow site nor a slow model
-    /// holds up the conversation's next input.
+    /// turn given up, the dashboard row, the brain's refresh and the model calls. Neither a slow
+    /// site nor a slow model holds up the conversation's next input.
     async fn carry_out(&self, site: Option<&str>, fx: Effects, turn: Turn) {
         let mut calls: VecDeque<ModelCall> = self.settle(site, fx).await.into();
         drop(turn);
         self.push_rows().await;
+        self.refresh_brain().await;
         while let Some(call) = calls.pop_front() {
             let answer = responder::run(&self.env, &call).await;
             if let Err(why) = &answer {
@@ -210,6 +214,7 @@ impl ConversationDO {
             calls.extend(self.settle(site.as_deref(), fx).await);
             drop(turn);
             self.push_rows().await;
+            self.refresh_brain().await;
         }
     }
 
@@ -269,14 +274,39 @@ impl ConversationDO {
         }
     }
 
-    /// The site's brain at `min_version` or newer, shared by the isolate's conversations and
-    /// fetched and indexed only if the shared copy is older or expired. If the fetch fails, the
-    /// last copy answers, else a brain without articles named `bot_name`.
+    /// The site's brain at `min_version` or newer, shared by the isolate's conversations. An
+    /// expired copy of a good enough version answers at once and this conversation fetches it
+    /// again after its turn ([`Self::refresh_brain`]); only a missing or too old copy is fetched
+    /// before the input is handled.
     async fn brain(&self, site: &str, bot_name: &str, min_version: u64) -> Rc<Brain> {
         let now = now_ms();
         if let Some(brain) = brains::fresh(site, now, min_version) {
             return brain;
         }
+        if let Some(stale) = brains::usable(site, min_version) {
+            if brains::begin_refresh(site) {
+                *self.refresh.borrow_mut() = Some(site.to_string());
+            }
+            return stale;
+        }
+        match self.fetch_brain(site, now).await {
+            Some(brain) => brain,
+            None => {
+                let name = if bot_name.is_empty() { FALLBACK_BOT_NAME } else { bot_name };
+                brains::any(site).unwrap_or_else(|| Rc::new(Brain::empty(name)))
+            }
+        }
+    }
+
+    /// Fetches the brain this conversation claimed the refresh of, if any.
+    async fn refresh_brain(&self) {
+        let Some(site) = self.refresh.borrow_mut().take() else { return };
+        self.fetch_brain(&site, now_ms()).await;
+        brains::end_refresh(&site);
+    }
+
+    /// Fetches and indexes the site's knowledge base and keeps it for the isolate.
+    async fn fetch_brain(&self, site: &str, now: u64) -> Option<Rc<Brain>> {
         let fetched = async {
             let reply = Call::to(SiteOp::Knowledge).site(site).send(&site_stub(&self.env, site)?).await?;
             read_reply::<Knowledge>(reply, "reading the knowledge base").await
@@ -286,12 +316,11 @@ impl ConversationDO {
             Ok(Knowledge { bot_name, articles, model, rules, version }) => {
                 let brain = Rc::new(Brain { bot_name, knowledge: KnowledgeBase::new(articles), model, rules });
                 brains::keep(site, now, version, brain.clone());
-                brain
+                Some(brain)
             }
             Err(e) => {
                 worker::console_error!("knowledge base for {site}: {e}");
-                let name = if bot_name.is_empty() { FALLBACK_BOT_NAME } else { bot_name };
-                brains::any(site).unwrap_or_else(|| Rc::new(Brain::empty(name)))
+                None
             }
         }
     }
