@@ -127,7 +127,7 @@ impl<S: Store> Engine<S> {
             Admission::Admit => {}
             Admission::Drop => return turn.fx,
             Admission::Refuse(err) => {
-                let client_id = frame.as_ref().ok().and_then(frame_client_id);
+                let client_id = frame.as_ref().ok().and_then(ClientFrame::client_id).map(str::to_string);
                 turn.fx.to_sender(ServerFrame::error(err, client_id));
                 return turn.fx;
             }
@@ -139,7 +139,7 @@ impl<S: Store> Engine<S> {
                 return turn.fx;
             }
         };
-        let client_id = frame_client_id(&frame);
+        let client_id = frame.client_id().map(str::to_string);
         let result = self.frame(&mut turn, socket, frame);
         self.finish(turn, result, client_id)
     }
@@ -530,17 +530,6 @@ impl<S: Store> Engine<S> {
 impl<'b> Turn<'b> {
     fn new(brain: &'b Brain, now: u64) -> Self {
         Turn { brain, now, fx: Effects::default(), changes: Changes::default() }
-    }
-}
-
-/// The client id a frame carries, for the error that answers it.
-fn frame_client_id(frame: &ClientFrame) -> Option<String> {
-    match frame {
-        ClientFrame::Send { client_id, .. }
-        | ClientFrame::Note { client_id, .. }
-        | ClientFrame::RequestHuman { client_id }
-        | ClientFrame::Rate { client_id, .. } => Some(client_id.clone()),
-        _ => None,
     }
 }
 

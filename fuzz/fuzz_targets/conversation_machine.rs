@@ -331,7 +331,7 @@ impl World {
 
     /// A frame with a client id: a resend is acked with its original seq and stores nothing.
     fn send(&mut self, caller: Caller, frame: ClientFrame) {
-        let client_id = client_id(&frame).to_string();
+        let client_id = frame.client_id().unwrap_or_default().to_string();
         self.sent.push(Sent { caller: caller.clone(), frame: frame.clone() });
         let key = caller.client_key(&client_id);
         if let Some(&seq) = self.keys.get(&key) {
@@ -357,7 +357,7 @@ impl World {
         self.check_outcome(&before, &fx, &expect, &format!("{frame:?} from {caller:?}"));
         let first = fx.events().next().cloned();
         if let (Some(key), Some(event)) = (key, &first)
-            && event.client_id.as_deref() == Some(client_id(&frame))
+            && event.client_id.as_deref() == Some(frame.client_id().unwrap_or_default())
         {
             self.keys.insert(key, event.seq);
         }
@@ -369,7 +369,7 @@ impl World {
         let acks: Vec<&ServerFrame> = fx.sender_frames().filter(|f| matches!(f, ServerFrame::Ack { .. })).collect();
         assert!(acks.len() <= 1, "one ack per frame: {fx:?}");
         if let Some(ServerFrame::Ack { client_id: acked, seq }) = acks.first() {
-            assert_eq!(acked, client_id(&frame));
+            assert_eq!(acked, frame.client_id().unwrap_or_default());
             assert!(*seq <= self.events().len() as u64, "ack of seq {seq} beyond the transcript");
             if let Some(event) = first.as_ref().filter(|e| e.client_id.is_some()) {
                 assert_eq!(*seq, event.seq, "the ack names the stored seq");
@@ -544,14 +544,4 @@ const RISKY: &str = "We guarantee a refund tomorrow";
 
 fn is_risky(text: &str) -> bool {
     text == RISKY
-}
-
-fn client_id(frame: &ClientFrame) -> &str {
-    match frame {
-        ClientFrame::Send { client_id, .. }
-        | ClientFrame::Note { client_id, .. }
-        | ClientFrame::RequestHuman { client_id }
-        | ClientFrame::Rate { client_id, .. } => client_id,
-        _ => "",
-    }
 }

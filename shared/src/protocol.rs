@@ -247,6 +247,21 @@ impl ClientFrame {
     pub fn send(client_id: impl Into<String>, text: impl Into<String>) -> ClientFrame {
         ClientFrame::Send { client_id: client_id.into(), text: text.into(), send_anyway: false }
     }
+
+    /// The client id the frame carries, if it is one that is acknowledged.
+    pub fn client_id(&self) -> Option<&str> {
+        match self {
+            ClientFrame::Send { client_id, .. }
+            | ClientFrame::Note { client_id, .. }
+            | ClientFrame::RequestHuman { client_id }
+            | ClientFrame::Rate { client_id, .. } => Some(client_id),
+            ClientFrame::Hello { .. }
+            | ClientFrame::Typing { .. }
+            | ClientFrame::TakeOver
+            | ClientFrame::HandBack
+            | ClientFrame::Ping => None,
+        }
+    }
 }
 
 /// The `type` tags of `ClientFrame`.
