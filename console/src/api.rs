@@ -2,13 +2,14 @@
 
 use baton_shared::insight::SiteRules;
 use baton_shared::protocol::{Article, ArticleInput, LoginRequest, LoginResponse, VisitorInfo};
+use baton_shared::team::{AccountInput, TeamMember};
 use serde::Serialize;
 use serde::de::DeserializeOwned;
 use wasm_bindgen::{JsCast, JsValue};
 use wasm_bindgen_futures::JsFuture;
 use web_sys::{Headers, Request, RequestInit, Response};
 
-use crate::model::net::{article_path, articles_path, login_path, rules_path, visitor_path};
+use crate::model::net::{account_path, article_path, articles_path, login_path, rules_path, team_path, visitor_path};
 use crate::model::rest::{RestError, read_reply};
 use crate::model::session::login_outcome;
 
@@ -96,4 +97,12 @@ pub async fn put_rules(site: &str, token: &str, rules: &SiteRules) -> Result<Sit
 
 pub async fn visitor(site: &str, token: &str, conversation_id: &str) -> Result<VisitorInfo, RestError> {
     call("GET", &visitor_path(site, conversation_id), token, NO_BODY).await
+}
+
+pub async fn create_account(site: &str, token: &str, input: &AccountInput) -> Result<TeamMember, RestError> {
+    call("POST", &team_path(site), token, Some(input)).await
+}
+
+pub async fn update_account(site: &str, token: &str, id: &str, input: &AccountInput) -> Result<TeamMember, RestError> {
+    call("PUT", &account_path(site, id), token, Some(input)).await
 }

@@ -1,5 +1,6 @@
 //! The site's live dashboard feed: `snapshot` on every (re)connect, then `upsert`s.
 
+use baton_shared::Presence;
 use baton_shared::protocol::{DashboardClientFrame, DashboardFrame, encode};
 use leptos::prelude::*;
 
@@ -15,6 +16,7 @@ pub struct DashboardFeed {
     pub status: RwSignal<LinkStatus>,
     /// "Alert me about new flags", remembered on this browser.
     pub alerts_on: RwSignal<bool>,
+    socket: StoredValue<LiveSocket, LocalStorage>,
 }
 
 impl DashboardFeed {
@@ -58,7 +60,14 @@ impl DashboardFeed {
         let socket = LiveSocket::start(url, Some(encode(&DashboardClientFrame::Ping)), handlers);
         let socket = StoredValue::new_local(socket);
         on_cleanup(move || socket.with_value(LiveSocket::stop));
-        DashboardFeed { model, status, alerts_on }
+        DashboardFeed { model, status, alerts_on, socket }
+    }
+
+    /// The agent chose in the "Status" control. False while the link is down; the control
+    /// keeps showing what the site last said.
+    pub fn set_presence(&self, presence: Presence) -> bool {
+        let frame = encode(&DashboardClientFrame::SetPresence { presence });
+        self.socket.try_with_value(|s| s.send(&frame)).unwrap_or(false)
     }
 
     /// The agent ticked or unticked "Alert me about new flags".

@@ -12,10 +12,12 @@
 //! conversation to two agents, however many conversations and agents change at the same time,
 //! because it decides all assignments of one moment in one call over one snapshot.
 
+mod presence;
 mod queue;
 mod routing;
 mod team;
 
+pub use presence::{MISSED_OFFERS_BEFORE_AWAY, PresenceRecord};
 pub use queue::{Priority, Queued, Requirements};
 pub use routing::{Assignment, Relaxed, RoutingSettings, relaxed_at, route};
 pub use team::{Agent, Presence};

@@ -1,13 +1,6 @@
 //! The agents routing chooses from, as the desk sees them at one moment.
 
-/// Whether an agent takes conversations now.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Presence {
-    Online,
-    /// Signed in but not taking new conversations (set by the agent, or after missed offers).
-    Away,
-    Offline,
-}
+pub use baton_shared::Presence;
 
 #[derive(Debug, Clone, PartialEq)]
 pub struct Agent {

@@ -94,6 +94,11 @@ ops!(
         Summary = (Post, "/summary"),
         /// A WebSocket upgrade for an agent's dashboard.
         Dashboard = (Get, "/dashboard"),
+        Team = (Get, "/team"),
+        /// A new account or an edit: `AccountPut`.
+        PutAccount = (Post, "/team/put"),
+        Desk = (Get, "/desk"),
+        PutDesk = (Post, "/desk"),
     }
 );
 

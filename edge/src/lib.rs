@@ -49,6 +49,9 @@ enum Route<'a> {
     Articles(&'a str),
     Article(&'a str, &'a str),
     Rules(&'a str),
+    Team(&'a str),
+    Account(&'a str, &'a str),
+    Desk(&'a str),
     AdminSite(&'a str),
 }
 
@@ -67,6 +70,9 @@ impl<'a> Route<'a> {
             ["api", "sites", site, "articles"] => Route::Articles(site),
             ["api", "sites", site, "articles", id] => Route::Article(site, id),
             ["api", "sites", site, "rules"] => Route::Rules(site),
+            ["api", "sites", site, "team"] => Route::Team(site),
+            ["api", "sites", site, "team", id] => Route::Account(site, id),
+            ["api", "sites", site, "desk"] => Route::Desk(site),
             ["api", "admin", "sites", site] => Route::AdminSite(site),
             _ => return None,
         })
@@ -82,7 +88,7 @@ impl<'a> Route<'a> {
 
     /// Runs the route's handler for `method`; `None` if the route has none for it.
     async fn handle(self, method: Method, req: &mut Request, env: &Env) -> Option<ApiResult<Response>> {
-        use routes::{admin, conversations, health, knowledge, login, site};
+        use routes::{admin, conversations, health, knowledge, login, site, team};
         Some(match (method, self) {
             (Method::Get, Route::Health) => health::get(),
             (Method::Get, Route::Site(s)) => site::info(req, env, s).await,
@@ -98,6 +104,11 @@ impl<'a> Route<'a> {
             (Method::Delete, Route::Article(s, id)) => knowledge::delete(req, env, s, id).await,
             (Method::Get, Route::Rules(s)) => knowledge::rules(req, env, s).await,
             (Method::Put, Route::Rules(s)) => knowledge::put_rules(req, env, s).await,
+            (Method::Get, Route::Team(s)) => team::list(req, env, s).await,
+            (Method::Post, Route::Team(s)) => team::put(req, env, s, None).await,
+            (Method::Put, Route::Account(s, id)) => team::put(req, env, s, Some(id)).await,
+            (Method::Get, Route::Desk(s)) => team::settings(req, env, s).await,
+            (Method::Put, Route::Desk(s)) => team::put_settings(req, env, s).await,
             (Method::Put, Route::AdminSite(s)) => admin::put_site(req, env, s).await,
             _ => return None,
         })

@@ -65,6 +65,8 @@ pub enum ErrorCode {
     RateLimited,
     InvalidArticle,
     InvalidRules,
+    InvalidAccount,
+    AccountDeactivated,
     Internal,
 }
 
@@ -93,6 +95,8 @@ wire_names!(ErrorCode {
     RateLimited = "rate_limited",
     InvalidArticle = "invalid_article",
     InvalidRules = "invalid_rules",
+    InvalidAccount = "invalid_account",
+    AccountDeactivated = "account_deactivated",
     Internal = "internal",
 });
 
@@ -101,7 +105,7 @@ impl ErrorCode {
     pub fn http_status(self) -> u16 {
         match self {
             ErrorCode::Unauthorized | ErrorCode::TokenInvalid | ErrorCode::TokenExpired | ErrorCode::LoginFailed => 401,
-            ErrorCode::Forbidden => 403,
+            ErrorCode::Forbidden | ErrorCode::AccountDeactivated => 403,
             ErrorCode::NotFound => 404,
             ErrorCode::AlreadyHeld | ErrorCode::NotHolder | ErrorCode::StaleEpoch => 409,
             ErrorCode::ConversationClosed => 410,

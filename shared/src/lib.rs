@@ -11,6 +11,7 @@ pub mod limits;
 pub mod machine;
 pub mod origin;
 pub mod protocol;
+pub mod team;
 pub mod text;
 
 #[cfg(feature = "server")]
@@ -20,3 +21,4 @@ pub use error::{ApiError, ErrorCode};
 pub use insight::*;
 pub use machine::{Command, ConversationState, Rejection};
 pub use protocol::*;
+pub use team::{AccountInput, DeskSettings, Presence, RoutingMode, TeamMember};

@@ -7,6 +7,7 @@ use serde::{Deserialize, Serialize};
 use crate::error::{ApiError, ErrorCode, wire_names};
 use crate::insight::{ComplianceIssue, Flag, Insight, Intent, SiteRules, VisitorAttributes};
 use crate::limits::{MAX_FRAME_BYTES, PROTOCOL_VERSION};
+use crate::team::{Presence, TeamMember};
 
 /// Who holds the conversation right now.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, Default)]
@@ -438,6 +439,8 @@ pub enum DashboardFrame {
     Snapshot { conversations: Vec<ConversationSummary> },
     // Boxed: a row with its flags is far larger than the other frames.
     Upsert { conversation: Box<ConversationSummary> },
+    /// Every account with its presence and load: on connect, and whenever any of it changes.
+    Team { members: Vec<TeamMember> },
     Error { code: ErrorCode, message: String },
     Pong,
 }
@@ -447,6 +450,8 @@ pub enum DashboardFrame {
 #[serde(tag = "type", rename_all = "snake_case")]
 pub enum DashboardClientFrame {
     Ping,
+    /// The agent's choice in the console's "Status" control.
+    SetPresence { presence: Presence },
 }
 
 /// What the embedding page and the visitor told us.
@@ -542,6 +547,12 @@ pub struct AccountSeed {
     pub password: String,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub avatar: Option<String>,
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub languages: Vec<String>,
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub skills: Vec<String>,
+    #[serde(default = "crate::team::default_capacity")]
+    pub capacity: u32,
 }
 
 /// `PUT /api/admin/sites/{site}` (admin secret): create or replace a site's configuration.
@@ -632,7 +643,7 @@ pub fn decode_client_frame(raw: &str) -> Result<ClientFrame, DecodeError> {
 
 /// Decodes a dashboard client frame.
 pub fn decode_dashboard_client_frame(raw: &str) -> Result<DashboardClientFrame, DecodeError> {
-    decode_tagged(raw, |ty| ty == "ping")
+    decode_tagged(raw, |ty| matches!(ty, "ping" | "set_presence"))
 }
 
 /// Checks the protocol version a client announced.
@@ -797,6 +808,8 @@ mod tests {
         }
         assert_eq!(encode(&ClientFrame::TakeOver), r#"{"type":"take_over"}"#);
         assert_eq!(decode_dashboard_client_frame(r#"{"type":"ping"}"#).unwrap(), DashboardClientFrame::Ping);
+        let away = DashboardClientFrame::SetPresence { presence: Presence::Away };
+        assert_eq!(decode_dashboard_client_frame(&encode(&away)).unwrap(), away);
         assert_eq!(decode_dashboard_client_frame(r#"{"type":"send"}"#).unwrap_err().code, ErrorCode::UnknownType);
     }
 

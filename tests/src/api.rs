@@ -97,6 +97,11 @@ impl Api {
         response.json().await.unwrap_or_else(|e| panic!("transcript body: {e}"))
     }
 
+    /// The console's dashboard socket for an agent's token.
+    pub fn dashboard_url(&self, site: &str, token: &str) -> String {
+        format!("{}/api/sites/{site}/dashboard?token={token}", self.base.replacen("http", "ws", 1))
+    }
+
     pub fn ws_url(&self, site: &str, conversation: &str, token: &str) -> String {
         format!(
             "{}/api/sites/{site}/conversations/{conversation}/ws?token={token}",

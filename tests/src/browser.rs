@@ -33,10 +33,13 @@ const implicitRole = (el) => {
   if (tag === 'a' && el.hasAttribute('href')) return 'link';
   if (tag === 'section' && (el.hasAttribute('aria-label') || el.hasAttribute('aria-labelledby'))) return 'region';
   if (tag === 'select') return 'combobox';
+  if (tag === 'table') return 'table';
+  if (tag === 'tr') return 'row';
   if (tag === 'input') {
     const type = (el.getAttribute('type') || 'text').toLowerCase();
     if (['text', 'email', 'password', 'search', 'tel', 'url'].includes(type)) return 'textbox';
     if (type === 'checkbox') return 'checkbox';
+    if (type === 'number') return 'spinbutton';
     if (type === 'submit' || type === 'button') return 'button';
   }
   return null;
@@ -201,6 +204,31 @@ impl Page {
         el.send_keys(text).await.unwrap_or_else(|e| panic!("type into {name:?}: {e}"));
     }
 
+    /// Picks the option labelled `option` in the select named `name`, as a user's choice would
+    /// (a `change` event follows).
+    pub async fn choose(&self, name: &str, option: &str) {
+        let el = self.find_exact("combobox", name).await;
+        let arg = serde_json::to_value(&el).unwrap_or_else(|e| panic!("choosing in {name:?}: {e}"));
+        let script = r#"
+            const [select, label] = arguments;
+            const match = [...select.options].find(o => o.textContent.trim() === label);
+            if (!match) return [...select.options].map(o => o.textContent.trim());
+            select.value = match.value;
+            select.dispatchEvent(new Event('change', { bubbles: true }));
+            return null;"#;
+        let missing = self.eval(script, vec![arg, json!(option)]).await;
+        assert!(missing.is_null(), "{name:?} has no option {option:?}; it has {missing}");
+    }
+
+    /// Replaces what a field holds with `text`, with the `input` event typing would send.
+    pub async fn replace_text(&self, role: &str, name: &str, text: &str) {
+        let el = self.find_exact(role, name).await;
+        let arg = serde_json::to_value(&el).unwrap_or_else(|e| panic!("typing into {name:?}: {e}"));
+        let script = "const [field, text] = arguments; field.value = text; \
+                      field.dispatchEvent(new Event('input', { bubbles: true }));";
+        self.eval(script, vec![arg, json!(text)]).await;
+    }
+
     /// Visible text of the first element with this role (e.g. the `log` of messages).
     pub async fn text_of(&self, role: &str, name: &str) -> String {
         until_some(&format!("{role} named {name:?}"), DEFAULT_DEADLINE, || self.text_of_now(role, name)).await
@@ -243,6 +271,44 @@ impl Page {
             self.all_text().await.contains(needle).then_some(())
         })
         .await
+    }
+
+    /// What axe-core (pinned in `package.json`) finds serious or critical on the page as it is
+    /// now, one line per rule with the elements at fault; empty when the page passes.
+    pub async fn accessibility_violations(&self) -> Vec<String> {
+        let path = crate::repo_root().join("node_modules/axe-core/axe.min.js");
+        let axe = std::fs::read_to_string(&path)
+            .unwrap_or_else(|e| panic!("cannot read {} (run `cargo xtask setup`): {e}", path.display()));
+        // Run by the driver, so the page's content security policy does not apply to it.
+        self.eval(&format!("{axe}\nreturn typeof window.axe;"), vec![]).await;
+        let script = r#"
+            const done = arguments[arguments.length - 1];
+            window.axe.run(document, { resultTypes: ['violations'] })
+              .then(r => done(r.violations
+                .filter(v => v.impact === 'serious' || v.impact === 'critical')
+                .map(v => `${v.id} (${v.impact}): ${v.help} at ${v.nodes.map(n => n.target.join(' ')).join(', ')}`)))
+              .catch(e => done([`axe failed: ${e}`]));"#;
+        let found = self
+            .client
+            .execute_async(script, vec![])
+            .await
+            .unwrap_or_else(|e| panic!("running axe-core: {e}"));
+        found.as_array().into_iter().flatten().filter_map(|v| v.as_str().map(str::to_string)).collect()
+    }
+
+    /// Fails the test with every serious accessibility issue on the page, if there is any.
+    pub async fn assert_accessible(&self, what: &str) {
+        let found = self.accessibility_violations().await;
+        assert!(found.is_empty(), "axe-core finds serious issues on {what}:\n{}", found.join("\n"));
+    }
+
+    /// Signs in to the console at `console_url` and waits for the workspace.
+    pub async fn sign_in(&self, console_url: &str, email: &str, password: &str) {
+        self.goto(console_url).await;
+        self.type_into("Email", email).await;
+        self.type_into("Password", password).await;
+        self.click("button", "Sign in").await;
+        self.find("button", "Sign out").await;
     }
 
     pub async fn close(self) {

@@ -10,11 +10,7 @@ use reqwest::Method;
 use serde_json::json;
 
 async fn sign_in(page: &Page, stack: &Stack, email: &str, password: &str) {
-    page.goto(&stack.url("/console/")).await;
-    page.type_into("Email", email).await;
-    page.type_into("Password", password).await;
-    page.click("button", "Sign in").await;
-    page.find("button", "Sign out").await;
+    page.sign_in(&stack.url("/console/"), email, password).await;
 }
 
 /// Sends a customer message and returns the frame after it that `until` picks.

@@ -6,11 +6,7 @@ use baton_shared::machine::audit;
 use baton_shared::{Author, EventBody, Mode, ModeReason};
 
 async fn sign_in(page: &Page, stack: &Stack, email: &str, password: &str) {
-    page.goto(&stack.url("/console/")).await;
-    page.type_into("Email", email).await;
-    page.type_into("Password", password).await;
-    page.click("button", "Sign in").await;
-    page.find("button", "Sign out").await;
+    page.sign_in(&stack.url("/console/"), email, password).await;
 }
 
 async fn customer_says(page: &Page, text: &str) {

@@ -2,6 +2,7 @@
 
 use baton_shared::error::ApiError;
 use baton_shared::protocol::{ConversationSummary, DashboardFrame, Mode};
+use baton_shared::team::TeamMember;
 
 use super::alerts::{FlagAlert, new_flags};
 use super::triage::{Filter, Sort, arrange};
@@ -14,6 +15,8 @@ pub struct DashboardModel {
     pub loaded: bool,
     /// Flags that appeared since the last `take_alerts`.
     alerts: Vec<FlagAlert>,
+    /// Every account with its presence and load, as the site last sent it.
+    pub team: Vec<TeamMember>,
 }
 
 impl DashboardModel {
@@ -28,6 +31,11 @@ impl DashboardModel {
     /// Ids of the rows to show under this filter and sort.
     pub fn visible_ids(&self, filter: Filter, sort: Sort) -> Vec<String> {
         arrange(&self.rows, filter, sort).into_iter().map(|r| r.id.clone()).collect()
+    }
+
+    /// The team member with this id (the signed-in agent, for the Status control).
+    pub fn member(&self, id: &str) -> Option<&TeamMember> {
+        self.team.iter().find(|m| m.agent.id == id)
     }
 
     /// Flags raised since the last call; the caller alerts the agent if they opted in.
@@ -52,6 +60,10 @@ impl DashboardModel {
                 self.loaded = true;
             }
             DashboardFrame::Upsert { conversation } => self.upsert(*conversation),
+            DashboardFrame::Team { members } => {
+                self.team = members;
+                return None;
+            }
             DashboardFrame::Error { code, message } => return Some(ApiError::new(code, message)),
             DashboardFrame::Pong => return None,
         }

@@ -10,6 +10,7 @@ pub mod net;
 pub mod rest;
 pub mod rules;
 pub mod session;
+pub mod team;
 pub mod triage;
 pub mod typing;
 

@@ -89,6 +89,14 @@ pub fn rules_path(site: &str) -> String {
     format!("/api/sites/{}/rules", encode_component(site))
 }
 
+pub fn team_path(site: &str) -> String {
+    format!("/api/sites/{}/team", encode_component(site))
+}
+
+pub fn account_path(site: &str, account_id: &str) -> String {
+    format!("{}/{}", team_path(site), encode_component(account_id))
+}
+
 pub fn visitor_path(site: &str, conversation_id: &str) -> String {
     format!("/api/sites/{}/conversations/{}/visitor", encode_component(site), encode_component(conversation_id))
 }

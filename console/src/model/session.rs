@@ -40,7 +40,10 @@ pub fn login_outcome(status: u16, body: &str) -> Result<LoginResponse, String> {
 
 /// Whether a socket error means the token is no longer any good.
 pub fn is_auth_error(code: ErrorCode) -> bool {
-    matches!(code, ErrorCode::Unauthorized | ErrorCode::TokenInvalid | ErrorCode::TokenExpired)
+    matches!(
+        code,
+        ErrorCode::Unauthorized | ErrorCode::TokenInvalid | ErrorCode::TokenExpired | ErrorCode::AccountDeactivated
+    )
 }
 
 #[cfg(test)]

@@ -10,4 +10,5 @@ mod dashboard;
 mod knowledge;
 mod rules;
 mod sign_in;
+mod team;
 mod workspace;

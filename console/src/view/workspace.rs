@@ -11,11 +11,13 @@ use crate::view::conversation::ConversationPane;
 use crate::view::dashboard::{ConversationList, Triage};
 use crate::view::knowledge::KnowledgeBase;
 use crate::view::rules::RulesPage;
+use crate::view::team::{StatusControl, TeamPage};
 
-/// What the workspace shows; the supervisor pages are reachable by supervisors only.
+/// What the workspace shows; the knowledge base and rules are reachable by supervisors only.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 enum Page {
     Conversations,
+    Team,
     KnowledgeBase,
     Rules,
 }
@@ -24,6 +26,7 @@ impl Page {
     fn label(self) -> &'static str {
         match self {
             Page::Conversations => "Conversations",
+            Page::Team => "Team",
             Page::KnowledgeBase => "Knowledge base",
             Page::Rules => "Rules",
         }
@@ -67,9 +70,15 @@ pub fn Workspace(auth: Auth, login: LoginResponse) -> impl IntoView {
                     <span class="brand-name">"Baton"</span>
                     <span class="site-name">{login.with_value(|l| l.site.name.clone())}</span>
                 </div>
-                {supervisor.then(|| view! {
+                {
+                    let pages = if supervisor {
+                        vec![Page::Conversations, Page::Team, Page::KnowledgeBase, Page::Rules]
+                    } else {
+                        vec![Page::Conversations, Page::Team]
+                    };
+                    view! {
                     <nav class="sections" aria-label="Sections">
-                        {[Page::Conversations, Page::KnowledgeBase, Page::Rules]
+                        {pages
                             .into_iter()
                             .map(|p| view! {
                                 <button
@@ -83,7 +92,9 @@ pub fn Workspace(auth: Auth, login: LoginResponse) -> impl IntoView {
                             })
                             .collect_view()}
                     </nav>
-                })}
+                    }
+                }
+                <StatusControl feed=feed me=agent.id.clone() />
                 <div class="me">
                     <Avatar name=agent.name.clone() url=agent.avatar.clone() />
                     <span class="me-text">
@@ -100,6 +111,10 @@ pub fn Workspace(auth: Auth, login: LoginResponse) -> impl IntoView {
                 .into_any(),
                 Page::Rules => view! {
                     <main class="page-main"><RulesPage auth=auth login=login.get_value() /></main>
+                }
+                .into_any(),
+                Page::Team => view! {
+                    <main class="page-main"><TeamPage auth=auth login=login.get_value() feed=feed /></main>
                 }
                 .into_any(),
                 Page::Conversations => view! {

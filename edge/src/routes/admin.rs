@@ -1,9 +1,12 @@
-//! `PUT /api/admin/sites/{site}`: create or replace a site's configuration (admin secret).
+//! `PUT /api/admin/sites/{site}`: create a site or update its configuration (admin secret).
+//! A re-seed keeps the knowledge base, rules and accounts supervisors edited; it adds only the
+//! accounts that are new.
 
 use std::collections::HashSet;
 
 use baton_shared::avatar::validate_avatar_url;
 use baton_shared::limits::MAX_NAME_CHARS;
+use baton_shared::team::{MAX_CAPACITY, MIN_PASSWORD_CHARS, check_languages, check_skills};
 use baton_shared::{ApiError, ErrorCode, SiteSeed};
 use worker::{Env, Request, Response};
 
@@ -13,7 +16,6 @@ use crate::ids;
 use crate::internal::{Call, SiteOp, site_stub};
 
 const MAX_GREETING_CHARS: usize = 500;
-const MIN_PASSWORD_CHARS: usize = 8;
 
 pub async fn put_site(req: &mut Request, env: &Env, site: &str) -> ApiResult<Response> {
     auth::check_admin(req, env)?;
@@ -63,6 +65,11 @@ fn validate(mut seed: SiteSeed) -> ApiResult<SiteSeed> {
                 "the password of {} is shorter than {MIN_PASSWORD_CHARS} characters",
                 account.email
             )));
+        }
+        account.languages = check_languages(&account.languages)?;
+        account.skills = check_skills(&account.skills)?;
+        if !(1..=MAX_CAPACITY).contains(&account.capacity) {
+            return Err(bad(format!("the capacity of {} is not from 1 to {MAX_CAPACITY}", account.email)));
         }
         if let Some(avatar) = &account.avatar {
             validate_avatar_url(avatar)?;

@@ -15,13 +15,13 @@ use crate::origin::{own_origin, request_origin};
 use crate::site::{ArticleId, ArticlePut};
 
 /// An agent of this site calling from the console's own origin.
-fn site_agent(req: &Request, env: &Env, site: &str) -> ApiResult<(AgentInfo, AccountRole)> {
+pub fn site_agent(req: &Request, env: &Env, site: &str) -> ApiResult<(AgentInfo, AccountRole)> {
     ids::check_site(site)?;
     origin::check_same_origin(request_origin(req).as_deref(), &own_origin(req))?;
     auth::site_agent(auth::bearer_claims(req, env, now_ms())?, site)
 }
 
-fn supervisor(req: &Request, env: &Env, site: &str) -> ApiResult<()> {
+pub fn supervisor(req: &Request, env: &Env, site: &str) -> ApiResult<()> {
     match site_agent(req, env, site)? {
         (_, AccountRole::Supervisor) => Ok(()),
         (_, AccountRole::Agent) => Err(ApiError::new(ErrorCode::Forbidden, "only supervisors can change this")),

@@ -6,3 +6,4 @@ pub mod health;
 pub mod knowledge;
 pub mod login;
 pub mod site;
+pub mod team;

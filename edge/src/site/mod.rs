@@ -2,6 +2,8 @@
 //! conversations that console dashboards subscribe to over one WebSocket each.
 
 mod store;
+mod team;
+mod team_store;
 
 use std::cell::RefCell;
 
@@ -20,10 +22,10 @@ use worker::{
 
 use crate::http::{self, ApiResult, OrInternal, now_ms, ok_json, read_json};
 use crate::ids;
-use crate::internal::{Ops, SITE_HEADER, SiteOp, trusted};
-use store::{PreparedAccount, SiteSettings, SiteStore, parse_role};
-
-const DASHBOARD_TAG: &str = "dashboard";
+use crate::internal::{Caller, Ops, SITE_HEADER, SiteOp, trusted, trusted_caller};
+use store::{PreparedAccount, SiteSettings, SiteStore};
+pub use team::AccountPut;
+use team::{DASHBOARD_TAG, DashboardSocket, agent_tag};
 
 /// What `/login` answers once the password matched; the worker signs the token.
 #[derive(Debug, Clone, Serialize, Deserialize)]
@@ -82,7 +84,7 @@ pub struct SiteDO {
 impl DurableObject for SiteDO {
     fn new(state: State, _env: Env) -> Self {
         let store = SiteStore::new(state.storage().sql());
-        if let Err(e) = store.migrate() {
+        if let Err(e) = store.migrate().and_then(|()| store.migrate_team()) {
             worker::console_error!("site schema: {e}");
         }
         SiteDO { state, store, decoy_hash: RefCell::new(None) }
@@ -101,7 +103,17 @@ impl DurableObject for SiteDO {
             Some(SiteOp::Rules) => self.rules().map(|rules| ok_json(&rules)),
             Some(SiteOp::PutRules) => self.put_rules(&mut req).await,
             Some(SiteOp::Summary) => self.summary(&mut req).await,
-            Some(SiteOp::Dashboard) => self.dashboard(),
+            Some(SiteOp::Dashboard) => self.dashboard(&req),
+            Some(SiteOp::Team) => self.team(now_ms()).map(|team| ok_json(&team)),
+            Some(SiteOp::PutAccount) => match read_json(&mut req).await {
+                Ok(put) => self.put_account(put).map(|member| ok_json(&member)),
+                Err(e) => Err(e),
+            },
+            Some(SiteOp::Desk) => self.desk_settings().map(|desk| ok_json(&desk)),
+            Some(SiteOp::PutDesk) => match read_json(&mut req).await {
+                Ok(desk) => self.put_desk_settings(desk).map(|desk| ok_json(&desk)),
+                Err(e) => Err(e),
+            },
             None => Err(ApiError::new(ErrorCode::NotFound, "no such site route")),
         };
         Ok(result.unwrap_or_else(|e| http::error(&e)))
@@ -111,6 +123,11 @@ impl DurableObject for SiteDO {
         let reply = match message {
             WebSocketIncomingMessage::String(text) => match decode_dashboard_client_frame(&text) {
                 Ok(DashboardClientFrame::Ping) => DashboardFrame::Pong,
+                // The team frame every dashboard gets is the answer.
+                Ok(DashboardClientFrame::SetPresence { presence }) => match self.set_presence(&ws, presence) {
+                    Ok(()) => return Ok(()),
+                    Err(e) => DashboardFrame::Error { code: e.code, message: e.message },
+                },
                 Err(e) => DashboardFrame::Error { code: e.code, message: e.message },
             },
             WebSocketIncomingMessage::Binary(_) => {
@@ -123,11 +140,20 @@ impl DurableObject for SiteDO {
 
     async fn websocket_close(&self, ws: WebSocket, _code: usize, _reason: String, _clean: bool) -> worker::Result<()> {
         let _ = ws.close(Some(1000), Some("closed"));
+        self.dashboard_closed(&ws).await;
         Ok(())
     }
 
-    async fn websocket_error(&self, _ws: WebSocket, _error: worker::Error) -> worker::Result<()> {
+    async fn websocket_error(&self, ws: WebSocket, _error: worker::Error) -> worker::Result<()> {
+        self.dashboard_closed(&ws).await;
         Ok(())
+    }
+
+    /// Presence changes by itself (a console's grace period ran out): colleagues see it.
+    async fn alarm(&self) -> worker::Result<Response> {
+        self.broadcast_team();
+        self.schedule().await;
+        Response::ok("checked")
     }
 }
 
@@ -168,13 +194,14 @@ impl SiteDO {
     async fn seed(&self, req: &mut Request) -> ApiResult<Response> {
         let site = trusted(req, SITE_HEADER)?;
         let seed: SiteSeed = read_json(req).await?;
-        let known_ids = self.store.account_ids().or_internal("reading accounts")?;
-        let mut prepared = Vec::with_capacity(seed.accounts.len());
-        for account in &seed.accounts {
-            let id = known_ids.get(&account.email).cloned().unwrap_or_else(ids::new_id);
-            prepared.push(PreparedAccount { id, pw_hash: hash_password(&account.password, &ids::salt()?) });
+        let known = self.store.account_emails().or_internal("reading accounts")?;
+        let mut new_accounts = Vec::new();
+        for account in seed.accounts.iter().filter(|a| !known.contains(&a.email)) {
+            let pw_hash = hash_password(&account.password, &ids::salt()?);
+            new_accounts.push(PreparedAccount { seed: account, id: ids::new_id(), pw_hash });
         }
-        self.store.replace(&site, &seed, &prepared, now_ms()).or_internal("storing the site")?;
+        self.store.seed(&site, &seed, &new_accounts, now_ms()).or_internal("storing the site")?;
+        self.broadcast_team();
         Ok(ok_json(&serde_json::json!({ "ok": true })))
     }
 
@@ -210,11 +237,17 @@ impl SiteDO {
             return Err(failed());
         };
         self.store.clear_attempts(&attempts_key).or_internal("clearing sign-in attempts")?;
-        let role = parse_role(&account.role).ok_or_else(|| {
+        if !account.is_active() {
+            return Err(ApiError::new(
+                ErrorCode::AccountDeactivated,
+                "This account is deactivated. Ask a supervisor of the site to reactivate it.",
+            ));
+        }
+        let role = account.role().ok_or_else(|| {
             worker::console_error!("account {} has unknown role {:?}", account.id, account.role);
             ApiError::new(ErrorCode::Internal, "account is misconfigured")
         })?;
-        let agent = AgentInfo { id: account.id, name: account.name, avatar: account.avatar };
+        let agent = account.agent();
         Ok(ok_json(&VerifiedAccount { agent, role, site: info }))
     }
 
@@ -308,23 +341,41 @@ impl SiteDO {
     /// Stores a conversation's summary and pushes it to every dashboard.
     async fn summary(&self, req: &mut Request) -> ApiResult<Response> {
         let summary: ConversationSummary = read_json(req).await?;
-        if self.store.upsert_summary(&summary).or_internal("storing a summary")? {
+        let upserted = self.store.upsert_summary(&summary).or_internal("storing a summary")?;
+        if upserted.stored {
             let frame = encode(&DashboardFrame::Upsert { conversation: Box::new(summary) });
             for ws in self.state.get_websockets_with_tag(DASHBOARD_TAG) {
                 // A socket that is closing cannot take the frame; its dashboard resyncs on reconnect.
                 let _ = ws.send_with_str(&frame);
             }
         }
+        if upserted.load_changed {
+            self.broadcast_team();
+        }
         Ok(ok_json(&serde_json::json!({ "ok": true })))
     }
 
-    fn dashboard(&self) -> ApiResult<Response> {
+    /// A dashboard socket for the calling agent: the conversations, then the team with the
+    /// agent now connected.
+    fn dashboard(&self, req: &Request) -> ApiResult<Response> {
+        let Caller::Agent(agent) = trusted_caller(req)? else {
+            return Err(ApiError::new(ErrorCode::Forbidden, "dashboards are for agents"));
+        };
+        let account = self.store.account_by_id(&agent.id).or_internal("reading the account")?;
+        if !account.is_some_and(|a| a.is_active()) {
+            return Err(ApiError::new(ErrorCode::AccountDeactivated, "This account is deactivated."));
+        }
         let conversations = self.store.summaries().or_internal("reading summaries")?;
+        self.agent_connected(&agent.id)?;
         let pair = WebSocketPair::new().or_internal("opening a dashboard socket")?;
-        self.state.accept_websocket_with_tags(&pair.server, &[DASHBOARD_TAG]);
+        self.state.accept_websocket_with_tags(&pair.server, &[DASHBOARD_TAG, &agent_tag(&agent.id)]);
+        pair.server
+            .serialize_attachment(&DashboardSocket { id: ids::new_id(), agent: agent.id })
+            .or_internal("storing dashboard socket state")?;
         pair.server
             .send_with_str(encode(&DashboardFrame::Snapshot { conversations }))
             .or_internal("sending the snapshot")?;
+        self.broadcast_team();
         Response::from_websocket(pair.client).or_internal("answering the upgrade")
     }
 }

@@ -1,11 +1,12 @@
 //! The site object's SQLite tables: configuration, accounts, knowledge base, and one summary
 //! row per conversation for the dashboards.
 
-use std::collections::HashMap;
+use std::collections::HashSet;
 
 use baton_shared::server::quota::Window;
 use baton_shared::{
-    AccountRole, Article, ArticleInput, ConversationSummary, ModelSettings, SiteInfo, SiteLimits, SiteRules, SiteSeed,
+    AccountInput, AccountRole, AccountSeed, Article, ArticleInput, ConversationSummary, DeskSettings, ModelSettings, SiteInfo,
+    SiteLimits, SiteRules, SiteSeed,
 };
 use serde::{Deserialize, Serialize};
 use worker::{SqlStorage, SqlStorageValue};
@@ -14,11 +15,17 @@ use crate::sql::{int, text};
 
 use super::SiteRecord;
 
+/// What storing a dashboard row did.
+pub struct Upserted {
+    pub stored: bool,
+    pub load_changed: bool,
+}
+
 /// Most conversations a dashboard snapshot lists (newest first).
 const SNAPSHOT_LIMIT: i64 = 500;
 
 pub struct SiteStore {
-    sql: SqlStorage,
+    pub(super) sql: SqlStorage,
 }
 
 #[derive(Deserialize)]
@@ -28,16 +35,6 @@ struct SiteRow {
     bot_name: String,
     greeting: String,
     allowed_origins: String,
-}
-
-#[derive(Deserialize)]
-pub struct AccountRow {
-    pub id: String,
-    pub email: String,
-    pub name: String,
-    pub role: String,
-    pub avatar: Option<String>,
-    pub pw_hash: String,
 }
 
 #[derive(Deserialize)]
@@ -67,6 +64,8 @@ pub struct SiteSettings {
     /// share one indexed copy per site and compare versions to know if theirs is current.
     #[serde(default)]
     pub knowledge_version: u64,
+    #[serde(default)]
+    pub desk: DeskSettings,
 }
 
 impl SiteSettings {
@@ -97,8 +96,20 @@ struct IdRow {
     id: String,
 }
 
-/// The new password hash and the (kept or fresh) id of each seeded account, in seed order.
-pub struct PreparedAccount {
+#[derive(Deserialize)]
+struct HolderRow {
+    mode: String,
+    holder: Option<String>,
+}
+
+#[derive(Deserialize)]
+struct EmailRow {
+    email: String,
+}
+
+/// A seeded account the site does not have yet, with its id and password hash.
+pub struct PreparedAccount<'a> {
+    pub seed: &'a AccountSeed,
     pub id: String,
     pub pw_hash: String,
 }
@@ -156,58 +167,57 @@ impl SiteStore {
         let Some(r) = rows.into_iter().next() else { return Ok(None) };
         Ok(Some(SiteRecord {
             info: SiteInfo { id: r.site, name: r.name, bot_name: r.bot_name, greeting: r.greeting },
-            // Written by `replace` from a Vec<String>; unreadable means nothing is allowed.
+            // Written by `seed` from a Vec<String>; unreadable means nothing is allowed.
             allowed_origins: serde_json::from_str(&r.allowed_origins).unwrap_or_default(),
             knowledge_version: self.settings()?.knowledge_version,
         }))
     }
 
-    /// Account ids by email, so a re-seed keeps the ids conversations already refer to.
-    pub fn account_ids(&self) -> worker::Result<HashMap<String, String>> {
-        let rows: Vec<AccountRow> = self.sql.exec("SELECT * FROM accounts", None)?.to_array()?;
-        Ok(rows.into_iter().map(|r| (r.email, r.id)).collect())
+    /// The emails of every account, so a re-seed adds only the accounts that are new.
+    pub fn account_emails(&self) -> worker::Result<HashSet<String>> {
+        let rows: Vec<EmailRow> = self.sql.exec("SELECT email FROM accounts", None)?.to_array()?;
+        Ok(rows.into_iter().map(|r| r.email).collect())
     }
 
-    /// Replaces configuration, knowledge base and accounts. Synchronous, so it lands as one write.
-    pub fn replace(&self, site: &str, seed: &SiteSeed, accounts: &[PreparedAccount], now: u64) -> worker::Result<()> {
+    /// Applies a seed as one write. The site's face, limits and model always follow the seed;
+    /// the knowledge base and rules only when the site is new, so a re-seed never wipes what
+    /// supervisors edited; `new_accounts` are added, existing accounts stay as the team screen
+    /// left them.
+    pub fn seed(&self, site: &str, seed: &SiteSeed, new_accounts: &[PreparedAccount], now: u64) -> worker::Result<()> {
+        let is_new = self.record()?.is_none();
         let origins = serde_json::to_string(&seed.allowed_origins)?;
         self.sql.exec(
             "INSERT OR REPLACE INTO site (one, site, name, bot_name, greeting, allowed_origins) VALUES (1, ?, ?, ?, ?, ?)",
             vec![text(site), text(&seed.name), text(&seed.bot_name), text(&seed.greeting), text(&origins)],
         )?;
-        let mut settings = SiteSettings {
-            limits: seed.limits,
-            model: seed.model.clone(),
-            rules: seed.rules.clone(),
-            knowledge_version: self.settings()?.knowledge_version,
-        };
+        let mut settings = self.settings()?;
+        settings.limits = seed.limits;
+        settings.model = seed.model.clone();
+        if is_new {
+            settings.rules = seed.rules.clone();
+            self.sql.exec("DELETE FROM articles", None)?;
+            for (position, article) in seed.articles.iter().enumerate() {
+                self.insert_article(position as u64, article)?;
+            }
+        }
         settings.touch_knowledge(now);
         self.save_settings(&settings)?;
-        self.sql.exec("DELETE FROM articles", None)?;
-        for (position, article) in seed.articles.iter().enumerate() {
-            self.insert_article(position as u64, article)?;
-        }
-        self.sql.exec("DELETE FROM accounts", None)?;
-        for (account, prepared) in seed.accounts.iter().zip(accounts) {
-            self.sql.exec(
-                "INSERT INTO accounts (id, email, name, role, avatar, pw_hash) VALUES (?, ?, ?, ?, ?, ?)",
-                vec![
-                    text(&prepared.id),
-                    text(&account.email),
-                    text(&account.name),
-                    text(role_str(account.role)),
-                    account.avatar.clone().into(),
-                    text(&prepared.pw_hash),
-                ],
-            )?;
+        for account in new_accounts {
+            let seed = account.seed;
+            let input = AccountInput {
+                email: seed.email.clone(),
+                name: seed.name.clone(),
+                role: seed.role,
+                languages: seed.languages.clone(),
+                skills: seed.skills.clone(),
+                capacity: seed.capacity,
+                active: true,
+                avatar: seed.avatar.clone(),
+                password: None,
+            };
+            self.put_account(&account.id, &input, Some(&account.pw_hash))?;
         }
         Ok(())
-    }
-
-    pub fn account(&self, email: &str) -> worker::Result<Option<AccountRow>> {
-        let rows: Vec<AccountRow> =
-            self.sql.exec("SELECT * FROM accounts WHERE email = ?", vec![text(email)])?.to_array()?;
-        Ok(rows.into_iter().next())
     }
 
     pub fn articles(&self) -> worker::Result<Vec<Article>> {
@@ -291,14 +301,19 @@ impl SiteStore {
         Ok(())
     }
 
-    /// Stores a summary unless a newer one (higher seq) is already there; says whether it stored it.
-    pub fn upsert_summary(&self, summary: &ConversationSummary) -> worker::Result<bool> {
+    /// Stores a summary unless a newer one (higher seq) is already there; says whether it stored
+    /// it, and whether that changed who holds the conversation (an agent's load).
+    pub fn upsert_summary(&self, summary: &ConversationSummary) -> worker::Result<Upserted> {
+        let before: Vec<HolderRow> =
+            self.sql.exec("SELECT mode, holder FROM summaries WHERE id = ?", vec![text(&summary.id)])?.to_array()?;
+        let holder = summary.holder.as_ref().map(|h| h.id.clone());
         let rows: Vec<IdRow> = self
             .sql
             .exec(
-                "INSERT INTO summaries (id, last_seq, updated_at, summary) VALUES (?, ?, ?, ?)
+                "INSERT INTO summaries (id, last_seq, updated_at, summary, mode, holder) VALUES (?, ?, ?, ?, ?, ?)
                  ON CONFLICT (id) DO UPDATE SET
-                    last_seq = excluded.last_seq, updated_at = excluded.updated_at, summary = excluded.summary
+                    last_seq = excluded.last_seq, updated_at = excluded.updated_at, summary = excluded.summary,
+                    mode = excluded.mode, holder = excluded.holder
                  WHERE excluded.last_seq >= summaries.last_seq
                  RETURNING id",
                 vec![
@@ -306,10 +321,16 @@ impl SiteStore {
                     int(summary.last_seq),
                     int(summary.updated_at),
                     text(&serde_json::to_string(summary)?),
+                    text(summary.mode.as_str()),
+                    holder.clone().into(),
                 ],
             )?
             .to_array()?;
-        Ok(!rows.is_empty())
+        let stored = !rows.is_empty();
+        let held_by = |mode: &str, holder: &Option<String>| holder.clone().filter(|_| mode == "human");
+        let was = before.first().and_then(|b| held_by(&b.mode, &b.holder));
+        let load_changed = stored && was != held_by(summary.mode.as_str(), &holder);
+        Ok(Upserted { stored, load_changed })
     }
 
     pub fn summaries(&self) -> worker::Result<Vec<ConversationSummary>> {

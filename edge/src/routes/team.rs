@@ -1,0 +1,54 @@
+//! The team and the desk's settings over REST, for the console's Team page.
+//!
+//! `Authorization: Bearer <agent token>`; any agent of the site may read (colleagues see each
+//! other's presence), only supervisors may add or change accounts and settings. Passwords are
+//! hashed here, in the worker, so the site object never spends its time on them.
+
+use baton_shared::server::password::hash_password;
+use baton_shared::team::{validate_account, validate_desk_settings};
+use baton_shared::{AccountInput, DeskSettings, TeamMember};
+use worker::{Env, Request, Response};
+
+use crate::http::{ApiResult, json, ok_json, read_json, read_reply};
+use crate::ids;
+use crate::internal::{Call, SiteOp, site_stub};
+use crate::routes::knowledge::{site_agent, supervisor};
+use crate::site::AccountPut;
+
+/// `GET /api/sites/{site}/team`
+pub async fn list(req: &Request, env: &Env, site: &str) -> ApiResult<Response> {
+    site_agent(req, env, site)?;
+    let reply = Call::to(SiteOp::Team).site(site).send(&site_stub(env, site)?).await?;
+    Ok(ok_json(&read_reply::<Vec<TeamMember>>(reply, "reading the team").await?))
+}
+
+/// `POST /api/sites/{site}/team` (201) and `PUT /api/sites/{site}/team/{id}`
+pub async fn put(req: &mut Request, env: &Env, site: &str, id: Option<&str>) -> ApiResult<Response> {
+    supervisor(req, env, site)?;
+    let input: AccountInput = read_json(req).await?;
+    let account = validate_account(input, id.is_none())?;
+    let pw_hash = match &account.password {
+        Some(password) => Some(hash_password(password, &ids::salt()?)),
+        None => None,
+    };
+    let put = AccountPut { id: id.map(str::to_string), account: AccountInput { password: None, ..account }, pw_hash };
+    let created = put.id.is_none();
+    let reply = Call::to(SiteOp::PutAccount).json(&put).site(site).send(&site_stub(env, site)?).await?;
+    let member: TeamMember = read_reply(reply, "storing the account").await?;
+    Ok(if created { json(201, &member) } else { ok_json(&member) })
+}
+
+/// `GET /api/sites/{site}/desk`
+pub async fn settings(req: &Request, env: &Env, site: &str) -> ApiResult<Response> {
+    site_agent(req, env, site)?;
+    let reply = Call::to(SiteOp::Desk).site(site).send(&site_stub(env, site)?).await?;
+    Ok(ok_json(&read_reply::<DeskSettings>(reply, "reading the desk settings").await?))
+}
+
+/// `PUT /api/sites/{site}/desk`
+pub async fn put_settings(req: &mut Request, env: &Env, site: &str) -> ApiResult<Response> {
+    supervisor(req, env, site)?;
+    let desk = validate_desk_settings(read_json(req).await?)?;
+    let reply = Call::to(SiteOp::PutDesk).json(&desk).site(site).send(&site_stub(env, site)?).await?;
+    Ok(ok_json(&read_reply::<DeskSettings>(reply, "storing the desk settings").await?))
+}

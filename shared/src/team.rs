@@ -1,0 +1,368 @@
+//! The team as the console shows it: each account with its languages, skills and capacity, and
+//! each agent's presence and load. What a supervisor writes is checked here, so the console
+//! refuses early with the same rules the edge applies.
+
+use serde::{Deserialize, Serialize};
+
+use crate::avatar::validate_avatar_url;
+use crate::error::{ApiError, ErrorCode, wire_names};
+use crate::limits::MAX_NAME_CHARS;
+use crate::protocol::{AccountRole, AgentInfo};
+
+/// Most conversations an agent holds at once unless the supervisor says otherwise.
+pub const DEFAULT_CAPACITY: u32 = 3;
+pub const MAX_CAPACITY: u32 = 50;
+pub const MIN_PASSWORD_CHARS: usize = 8;
+pub const MAX_LANGUAGES: usize = 20;
+pub const MAX_SKILLS: usize = 30;
+pub const MAX_SKILL_CHARS: usize = 40;
+
+/// Whether an agent takes conversations now.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Presence {
+    /// Takes new conversations.
+    #[default]
+    Online,
+    /// Signed in but takes no new conversations (chosen, or after missed offers).
+    Away,
+    Offline,
+}
+
+wire_names!(Presence { Online = "online", Away = "away", Offline = "offline" });
+
+impl Presence {
+    /// The word the console shows.
+    pub fn label(self) -> &'static str {
+        match self {
+            Presence::Online => "Online",
+            Presence::Away => "Away",
+            Presence::Offline => "Offline",
+        }
+    }
+}
+
+/// How queued conversations reach agents, chosen per site by a supervisor.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum RoutingMode {
+    /// Agents pick from the queue themselves.
+    #[default]
+    Manual,
+    /// Baton assigns each queued conversation to an agent.
+    Auto,
+    /// Baton offers each queued conversation to one agent, who accepts or declines.
+    Offer,
+}
+
+wire_names!(RoutingMode { Manual = "manual", Auto = "auto", Offer = "offer" });
+
+pub const MIN_OFFLINE_AFTER_S: u32 = 10;
+pub const MAX_WAIT_SETTING_S: u32 = 3_600;
+
+/// The desk's settings for a site.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct DeskSettings {
+    #[serde(default)]
+    pub mode: RoutingMode,
+    /// An agent whose consoles have all been gone this long counts as Offline, and the
+    /// conversations they hold go back to the queue.
+    #[serde(default = "default_offline_after_s")]
+    pub offline_after_s: u32,
+    /// An offer not accepted within this goes to the next agent.
+    #[serde(default = "default_offer_timeout_s")]
+    pub offer_timeout_s: u32,
+    /// A conversation nobody is eligible for this long stops requiring its skill; after twice
+    /// as long, its language. 0 never requires either.
+    #[serde(default = "default_relax_after_s")]
+    pub relax_after_s: u32,
+}
+
+fn default_offline_after_s() -> u32 {
+    60
+}
+fn default_offer_timeout_s() -> u32 {
+    30
+}
+fn default_relax_after_s() -> u32 {
+    60
+}
+
+impl Default for DeskSettings {
+    fn default() -> Self {
+        DeskSettings {
+            mode: RoutingMode::Manual,
+            offline_after_s: default_offline_after_s(),
+            offer_timeout_s: default_offer_timeout_s(),
+            relax_after_s: default_relax_after_s(),
+        }
+    }
+}
+
+impl DeskSettings {
+    pub fn offline_after_ms(&self) -> u64 {
+        u64::from(self.offline_after_s) * 1000
+    }
+}
+
+/// Refuses desk settings the desk could not keep to.
+pub fn validate_desk_settings(settings: DeskSettings) -> Result<DeskSettings, ApiError> {
+    let range = |value: u32, min: u32, what: &str| {
+        if (min..=MAX_WAIT_SETTING_S).contains(&value) {
+            Ok(())
+        } else {
+            Err(ApiError::new(ErrorCode::BadRequest, format!("{what} is from {min} to {MAX_WAIT_SETTING_S} seconds")))
+        }
+    };
+    range(settings.offline_after_s, MIN_OFFLINE_AFTER_S, "offline_after_s")?;
+    range(settings.offer_timeout_s, 5, "offer_timeout_s")?;
+    range(settings.relax_after_s, 0, "relax_after_s")?;
+    Ok(settings)
+}
+
+/// One account as the team screen lists it.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct TeamMember {
+    pub agent: AgentInfo,
+    pub email: String,
+    pub role: AccountRole,
+    /// Lowercase ISO 639-1 codes ("en", "es").
+    pub languages: Vec<String>,
+    /// Site-defined skill names, lowercase ("billing").
+    pub skills: Vec<String>,
+    pub capacity: u32,
+    /// A deactivated account cannot sign in and is never routed to.
+    pub active: bool,
+    pub presence: Presence,
+    /// Why the desk, not the agent, set the presence ("Away after 3 missed offers").
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub presence_note: Option<String>,
+    /// Conversations the agent holds now.
+    pub held: u32,
+}
+
+impl TeamMember {
+    /// "2 of 3".
+    pub fn load(&self) -> String {
+        format!("{} of {}", self.held, self.capacity)
+    }
+}
+
+/// `POST /api/sites/{site}/team` (a new account) and `PUT /api/sites/{site}/team/{id}`.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct AccountInput {
+    pub email: String,
+    pub name: String,
+    pub role: AccountRole,
+    #[serde(default)]
+    pub languages: Vec<String>,
+    #[serde(default)]
+    pub skills: Vec<String>,
+    #[serde(default = "default_capacity")]
+    pub capacity: u32,
+    #[serde(default = "yes")]
+    pub active: bool,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub avatar: Option<String>,
+    /// Required for a new account; on an edit, a new password (else the old one stays).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub password: Option<String>,
+}
+
+pub(crate) fn default_capacity() -> u32 {
+    DEFAULT_CAPACITY
+}
+
+fn yes() -> bool {
+    true
+}
+
+fn bad(message: impl Into<String>) -> ApiError {
+    ApiError::new(ErrorCode::InvalidAccount, message)
+}
+
+/// A display name: 1–80 characters of plain text on one line.
+pub fn check_name(value: &str, what: &str) -> Result<String, ApiError> {
+    let value = value.trim();
+    if value.is_empty() || value.chars().count() > MAX_NAME_CHARS || value.chars().any(char::is_control) {
+        return Err(bad(format!("{what} must be 1-{MAX_NAME_CHARS} characters of plain text")));
+    }
+    Ok(value.to_string())
+}
+
+/// A sign-in email, lowercased.
+pub fn check_email(value: &str) -> Result<String, ApiError> {
+    let email = value.trim().to_lowercase();
+    let well_formed = email.split_once('@').is_some_and(|(user, host)| !user.is_empty() && host.contains('.'));
+    if !well_formed || email.len() > 254 || email.chars().any(|c| c.is_whitespace() || c.is_control()) {
+        return Err(bad(format!("{value:?} is not an email address")));
+    }
+    Ok(email)
+}
+
+pub fn check_password(password: &str) -> Result<(), ApiError> {
+    if password.chars().count() < MIN_PASSWORD_CHARS {
+        return Err(bad(format!("a password has at least {MIN_PASSWORD_CHARS} characters")));
+    }
+    Ok(())
+}
+
+/// Language codes, lowercased and without repeats: two or three letters each ("en", "pt").
+pub fn check_languages(languages: &[String]) -> Result<Vec<String>, ApiError> {
+    let mut out: Vec<String> = Vec::new();
+    for language in languages {
+        let code = language.trim().to_ascii_lowercase();
+        if !(2..=3).contains(&code.len()) || !code.chars().all(|c| c.is_ascii_lowercase()) {
+            return Err(bad(format!("{language:?} is not a language code such as \"en\" or \"es\"")));
+        }
+        if !out.contains(&code) {
+            out.push(code);
+        }
+    }
+    if out.len() > MAX_LANGUAGES {
+        return Err(bad(format!("at most {MAX_LANGUAGES} languages")));
+    }
+    Ok(out)
+}
+
+/// Skill names, lowercased and without repeats: letters, digits, `-` and `_`.
+pub fn check_skills(skills: &[String]) -> Result<Vec<String>, ApiError> {
+    let mut out: Vec<String> = Vec::new();
+    for skill in skills {
+        let name = skill.trim().to_lowercase();
+        let allowed = |c: char| c.is_alphanumeric() || c == '-' || c == '_';
+        if name.is_empty() || name.chars().count() > MAX_SKILL_CHARS || !name.chars().all(allowed) {
+            return Err(bad(format!(
+                "{skill:?} is not a skill name (1-{MAX_SKILL_CHARS} letters, digits, - or _)"
+            )));
+        }
+        if !out.contains(&name) {
+            out.push(name);
+        }
+    }
+    if out.len() > MAX_SKILLS {
+        return Err(bad(format!("at most {MAX_SKILLS} skills")));
+    }
+    Ok(out)
+}
+
+/// Normalises an account a supervisor wrote and refuses what the desk could not use. A new
+/// account needs a password; an edit may leave it out.
+pub fn validate_account(input: AccountInput, creating: bool) -> Result<AccountInput, ApiError> {
+    let email = check_email(&input.email)?;
+    let name = check_name(&input.name, "name")?;
+    let languages = check_languages(&input.languages)?;
+    let skills = check_skills(&input.skills)?;
+    if !(1..=MAX_CAPACITY).contains(&input.capacity) {
+        return Err(bad(format!("capacity is a whole number from 1 to {MAX_CAPACITY}")));
+    }
+    match &input.password {
+        Some(password) => check_password(password)?,
+        None if creating => return Err(bad("a new account needs an initial password")),
+        None => {}
+    }
+    let avatar = input.avatar.map(|a| a.trim().to_string()).filter(|a| !a.is_empty());
+    if let Some(avatar) = &avatar {
+        validate_avatar_url(avatar)?;
+    }
+    Ok(AccountInput { email, name, languages, skills, avatar, ..input })
+}
+
+/// Splits "en, es" or "billing returns" as the console's text fields take them.
+pub fn split_list(text: &str) -> Vec<String> {
+    text.split(|c: char| c == ',' || c.is_whitespace()).filter(|s| !s.is_empty()).map(str::to_string).collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::error::assert_names_match_serde;
+
+    fn input() -> AccountInput {
+        AccountInput {
+            email: " Sam@Example.COM ".into(),
+            name: " Sam ".into(),
+            role: AccountRole::Agent,
+            languages: vec!["ES".into(), "en".into(), "es".into()],
+            skills: vec!["Billing".into()],
+            capacity: 3,
+            active: true,
+            avatar: None,
+            password: Some("long enough".into()),
+        }
+    }
+
+    #[test]
+    fn presence_and_routing_modes_are_named_as_serde_names_them() {
+        assert_names_match_serde(Presence::ALL, Presence::as_str, Presence::parse);
+        assert_names_match_serde(RoutingMode::ALL, RoutingMode::as_str, RoutingMode::parse);
+    }
+
+    #[test]
+    fn desk_settings_default_to_manual_routing_and_the_stated_times() {
+        let settings: DeskSettings = serde_json::from_str("{}").unwrap();
+        assert_eq!(settings, DeskSettings::default());
+        assert_eq!((settings.mode, settings.offline_after_ms()), (RoutingMode::Manual, 60_000));
+        assert!(validate_desk_settings(DeskSettings { offer_timeout_s: 1, ..settings.clone() }).is_err());
+        assert!(validate_desk_settings(DeskSettings { offline_after_s: 0, ..settings.clone() }).is_err());
+        assert!(validate_desk_settings(DeskSettings { relax_after_s: 0, ..settings }).is_ok());
+    }
+
+    #[test]
+    fn an_account_is_normalised() {
+        let account = validate_account(input(), true).unwrap();
+        assert_eq!(account.email, "sam@example.com");
+        assert_eq!(account.name, "Sam");
+        assert_eq!(account.languages, ["es", "en"]);
+        assert_eq!(account.skills, ["billing"]);
+    }
+
+    #[test]
+    fn each_bad_field_is_refused_with_a_stable_code_naming_it() {
+        let cases: Vec<(AccountInput, &str)> = vec![
+            (AccountInput { email: "sam".into(), ..input() }, "email"),
+            (AccountInput { name: "  ".into(), ..input() }, "name"),
+            (AccountInput { languages: vec!["english".into()], ..input() }, "language"),
+            (AccountInput { skills: vec!["two words!".into()], ..input() }, "skill"),
+            (AccountInput { capacity: 0, ..input() }, "capacity"),
+            (AccountInput { capacity: MAX_CAPACITY + 1, ..input() }, "capacity"),
+            (AccountInput { password: Some("short".into()), ..input() }, "password"),
+            (AccountInput { password: None, ..input() }, "password"),
+        ];
+        for (bad_input, field) in cases {
+            let err = validate_account(bad_input.clone(), true).unwrap_err();
+            assert_eq!(err.code, ErrorCode::InvalidAccount, "{bad_input:?}");
+            assert!(err.message.contains(field), "{field}: {}", err.message);
+        }
+        let avatar = AccountInput { avatar: Some("javascript:alert(1)".into()), ..input() };
+        assert_eq!(validate_account(avatar, true).unwrap_err().code, ErrorCode::InvalidAvatar);
+    }
+
+    #[test]
+    fn an_edit_may_keep_the_password() {
+        assert!(validate_account(AccountInput { password: None, ..input() }, false).is_ok());
+    }
+
+    #[test]
+    fn lists_split_on_commas_and_spaces() {
+        assert_eq!(split_list(" en, es  pt,"), ["en", "es", "pt"]);
+        assert!(split_list(" , ").is_empty());
+    }
+
+    #[test]
+    fn load_reads_held_of_capacity() {
+        let member = TeamMember {
+            agent: AgentInfo { id: "a".into(), name: "A".into(), avatar: None },
+            email: "a@x.test".into(),
+            role: AccountRole::Agent,
+            languages: vec![],
+            skills: vec![],
+            capacity: 3,
+            active: true,
+            presence: Presence::Online,
+            presence_note: None,
+            held: 2,
+        };
+        assert_eq!(member.load(), "2 of 3");
+    }
+}
