@@ -12,6 +12,7 @@ mod glossary;
 pub mod human;
 pub mod intent;
 pub mod knowledge;
+pub mod routing;
 pub mod sentiment;
 pub mod summary;
 /// Synthetic articles for benchmarks: never in the worker.

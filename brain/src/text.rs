@@ -193,6 +193,11 @@ const DETECTION_CHARS: usize = 512;
 /// The language `text` is most likely written in, from its function words and a few letters
 /// only one language uses. Cheap enough to run on every message; English when nothing tells.
 pub fn detect_language(text: &str) -> Language {
+    language_if_told(text).unwrap_or(Language::English)
+}
+
+/// Like [`detect_language`], but `None` when no word or letter of `text` tells.
+pub fn language_if_told(text: &str) -> Option<Language> {
     let mut votes = [0.0f32; 5];
     // The first words tell; an article's whole body would only cost time.
     for word in search_words(text).iter().take(DETECTION_WORDS) {
@@ -220,12 +225,12 @@ pub fn detect_language(text: &str) -> Language {
     }
     let mut best = 0;
     for i in 1..5 {
-        // Strictly more, so a tie keeps the earlier language and English wins when nothing tells.
+        // Strictly more, so a tie keeps the earlier language.
         if votes[i] > votes[best] {
             best = i;
         }
     }
-    Language::ALL[best]
+    (votes[best] > 0.0).then_some(Language::ALL[best])
 }
 
 /// English irregular forms and their base word, sorted: the stemmer leaves "stole" and

@@ -283,7 +283,7 @@ pub struct Progress {
 }
 
 /// Whether the message (already split and folded) contains `phrase` as whole words.
-fn mentions(folded_words: &[String], phrase: &str) -> bool {
+pub(crate) fn mentions(folded_words: &[String], phrase: &str) -> bool {
     let phrase: Vec<String> = words(phrase).iter().map(|w| fold(w)).collect();
     !phrase.is_empty() && folded_words.windows(phrase.len()).any(|window| window == phrase.as_slice())
 }

@@ -3,8 +3,9 @@
 //! events it committed, so a customer message and the bot's answer make one insight and one
 //! dashboard update.
 
+use baton_brain::routing;
 use baton_brain::watch::{Progress, Watch};
-use baton_shared::{Author, Event, EventBody, Mode, ServerFrame};
+use baton_shared::{Author, Event, EventBody, FlagKind, Mode, QueueNeeds, ServerFrame, SiteRules};
 
 use crate::conversation::{Engine, Turn};
 use crate::failure::{Handled, OrFailed};
@@ -89,7 +90,7 @@ impl<S: Store> Engine<S> {
             self.alarm_at = Some(due);
             turn.fx.alarm_at = Some(due);
         }
-        turn.fx.dashboard = Some(row(&record, &watch));
+        turn.fx.dashboard = Some(row(&record, &watch, &brain.rules));
         if changes.mode && matches!(record.state.mode, Mode::Queued | Mode::Human) {
             turn.fx.model_calls.extend(model::briefing(brain, &events));
         }
@@ -130,10 +131,28 @@ impl<S: Store> Engine<S> {
 }
 
 /// The dashboard row: the record's summary with what the brain makes of it.
-fn row(record: &Record, watch: &Watch) -> baton_shared::ConversationSummary {
+fn row(record: &Record, watch: &Watch, rules: &SiteRules) -> baton_shared::ConversationSummary {
     let mut row = record.summary();
     row.flags = watch.flags.clone();
     row.sentiment = watch.mood().map(|m| m.rolling);
     row.intent = watch.intent;
+    row.queue = queue_needs(record, watch, rules);
     row
+}
+
+/// While queued: the customer's language, the skill the site's rules map their words to, and
+/// what puts them ahead in the queue.
+fn queue_needs(record: &Record, watch: &Watch, rules: &SiteRules) -> Option<QueueNeeds> {
+    if record.state.mode != Mode::Queued {
+        return None;
+    }
+    let flagged = |kind: FlagKind| watch.flags.iter().any(|f| f.kind == kind);
+    Some(QueueNeeds {
+        queued_at: record.queued_since.unwrap_or(record.updated_at),
+        language: routing::language(&watch.recent, record.visitor.locale.as_deref()),
+        skill: routing::skill(&rules.skills, watch.intent, &watch.recent),
+        escalated: record.queued_by_bot,
+        vip: flagged(FlagKind::Vip),
+        upset: flagged(FlagKind::Sentiment),
+    })
 }

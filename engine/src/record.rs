@@ -2,7 +2,9 @@
 //! committed event changes it. Pure: the store persists it, the object acts on it.
 
 use baton_shared::text::preview;
-use baton_shared::{Author, ConversationState, ConversationSummary, ConversationView, Event, EventBody, VisitorInfo};
+use baton_shared::{
+    Author, ConversationState, ConversationSummary, ConversationView, Event, EventBody, Mode, ModeReason, VisitorInfo,
+};
 
 #[derive(Debug, Clone, PartialEq)]
 pub struct Record {
@@ -19,6 +21,10 @@ pub struct Record {
     pub last_author: String,
     /// Timestamp of the oldest customer message nobody has answered yet.
     pub waiting_since: Option<u64>,
+    /// When the conversation last joined the queue, while it is queued.
+    pub queued_since: Option<u64>,
+    /// The bot queued it (a trigger fired) rather than the customer asking.
+    pub queued_by_bot: bool,
 }
 
 impl Record {
@@ -34,6 +40,8 @@ impl Record {
             last_preview: String::new(),
             last_author: Author::System.kind().to_string(),
             waiting_since: None,
+            queued_since: None,
+            queued_by_bot: false,
         }
     }
 
@@ -41,6 +49,10 @@ impl Record {
     pub fn apply(&mut self, event: &Event) {
         self.state.apply(event);
         self.updated_at = self.updated_at.max(event.ts);
+        if let EventBody::Mode { mode, reason, .. } = &event.body {
+            self.queued_since = (*mode == Mode::Queued).then_some(event.ts);
+            self.queued_by_bot = *mode == Mode::Queued && *reason == ModeReason::BotEscalated;
+        }
         if let EventBody::Text { text, .. } = &event.body {
             self.last_preview = preview(text);
             self.last_author = event.author.kind().to_string();
@@ -71,13 +83,14 @@ impl Record {
             flags: Vec::new(),
             sentiment: None,
             intent: None,
+            queue: None,
         }
     }
 }
 
 #[cfg(test)]
 mod tests {
-    use baton_shared::{AgentInfo, Event, EventBody, Mode, ModeReason};
+    use baton_shared::AgentInfo;
 
     use super::*;
 
@@ -120,5 +133,20 @@ mod tests {
         let row = record.summary();
         assert_eq!((row.mode, row.epoch, row.holder), (Mode::Human, 1, Some(dana)));
         assert!(row.flags.is_empty() && row.sentiment.is_none(), "the brain's part is added by the engine");
+    }
+
+    #[test]
+    fn the_queue_wait_starts_when_it_is_queued_and_ends_with_the_next_mode() {
+        let mut record = Record::new("shop", "c1", VisitorInfo::default(), "Ava", 0);
+        let mode = |seq, ts, mode| {
+            event(seq, ts, Author::System, EventBody::Mode { mode, holder: None, reason: ModeReason::CustomerAsked })
+        };
+        record.apply(&event(1, 10, Author::Customer, text("a person please")));
+        assert_eq!(record.queued_since, None);
+        record.apply(&mode(2, 20, Mode::Queued));
+        record.apply(&event(3, 30, Author::Customer, text("hello?")));
+        assert_eq!(record.queued_since, Some(20), "messages do not restart the wait");
+        record.apply(&mode(4, 40, Mode::Bot));
+        assert_eq!(record.queued_since, None);
     }
 }

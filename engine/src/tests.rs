@@ -316,3 +316,24 @@ fn closing_ends_the_conversation_and_later_messages_are_refused() {
     let rated = chat.customer(ClientFrame::Rate { client_id: "r".into(), score: 5 });
     assert!(rated.events().next().is_some(), "a rating still lands");
 }
+
+#[test]
+fn a_queued_row_says_what_the_conversation_needs_and_loses_it_once_taken() {
+    let mut brain = brain_with_shipping(None);
+    brain.rules.skills = vec![baton_shared::SkillRule {
+        skill: "billing".into(),
+        intents: vec![],
+        keywords: vec!["factura".into()],
+    }];
+    let mut chat = Chat::new(brain);
+    let fx = chat.customer(send("m1", "Hola, no encuentro mi factura"));
+    assert_eq!(fx.dashboard.as_ref().and_then(|r| r.queue.clone()), None, "not queued yet");
+    let fx = chat.customer(send("m2", "Quiero hablar con una persona, por favor"));
+    assert_eq!(chat.state().mode, Mode::Queued);
+    let needs = fx.dashboard.and_then(|r| r.queue).expect("a queued row carries its needs");
+    assert_eq!((needs.language.as_deref(), needs.skill.as_deref()), (Some("es"), Some("billing")));
+    assert!(!needs.escalated, "the customer asked; no trigger fired");
+    assert!(needs.queued_at > 1_000);
+    let fx = chat.agent(&agent("a1", "Dana"), ClientFrame::TakeOver);
+    assert_eq!(fx.dashboard.and_then(|r| r.queue), None);
+}

@@ -145,6 +145,16 @@ pub fn validate_rules(mut rules: SiteRules) -> Result<SiteRules, ApiError> {
     let c = &mut rules.compliance;
     c.forbidden_promises = clean_list(std::mem::take(&mut c.forbidden_promises), "compliance.forbidden_promises")?;
     c.banned_words = clean_list(std::mem::take(&mut c.banned_words), "compliance.banned_words")?;
+    if rules.skills.len() > MAX_RULE_LIST {
+        return Err(bad_rules(format!("skills: at most {MAX_RULE_LIST} rules")));
+    }
+    for rule in &mut rules.skills {
+        rule.skill = crate::team::check_skills(std::slice::from_ref(&rule.skill))
+            .ok()
+            .and_then(|mut s| s.pop())
+            .ok_or_else(|| bad_rules(format!("skills: {:?} is not a skill name", rule.skill)))?;
+        rule.keywords = clean_list(std::mem::take(&mut rule.keywords), "skills.keywords")?;
+    }
     Ok(rules)
 }
 

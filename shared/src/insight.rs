@@ -191,6 +191,20 @@ pub struct SiteRules {
     pub alerts: AlertRules,
     #[serde(default)]
     pub compliance: ComplianceRules,
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub skills: Vec<SkillRule>,
+}
+
+/// Which skill a queued conversation needs: the first rule whose intents include the customer's
+/// latest intent, or one of whose keywords the customer used, names it (refund → billing).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct SkillRule {
+    pub skill: String,
+    #[serde(default)]
+    pub intents: Vec<Intent>,
+    /// Matched like the alert keywords: whole words, case and accents ignored.
+    #[serde(default)]
+    pub keywords: Vec<String>,
 }
 
 /// When the bot stops and queues the conversation for a person.

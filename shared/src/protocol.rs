@@ -430,6 +430,32 @@ pub struct ConversationSummary {
     pub sentiment: Option<f32>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub intent: Option<Intent>,
+    /// While queued: what the conversation needs from the desk.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub queue: Option<QueueNeeds>,
+}
+
+/// What a queued conversation needs from the desk, as its brain sees it: who can take it
+/// (language, skill) and how soon (priority, and since when it waits).
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct QueueNeeds {
+    /// When it joined the queue (ms).
+    pub queued_at: u64,
+    /// ISO 639-1 code of the customer's words, else of the visitor's locale.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub language: Option<String>,
+    /// From the site's skill rules (refund → billing).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub skill: Option<String>,
+    /// The bot queued it because a trigger fired, not only because the customer asked.
+    #[serde(default, skip_serializing_if = "is_false")]
+    pub escalated: bool,
+    /// The visitor matches the site's VIP rule.
+    #[serde(default, skip_serializing_if = "is_false")]
+    pub vip: bool,
+    /// The customer's mood is below the site's sentiment alert.
+    #[serde(default, skip_serializing_if = "is_false")]
+    pub upset: bool,
 }
 
 /// Frames a site sends to console dashboards.

@@ -32,5 +32,6 @@ pub(crate) fn sample_row(id: &str) -> baton_shared::ConversationSummary {
         flags: Vec::new(),
         sentiment: None,
         intent: None,
+        queue: None,
     }
 }

@@ -1,12 +1,15 @@
 //! The rules form: `SiteRules` as text fields and checkboxes, and back. Empty number fields
 //! turn a rule off; ranges are checked by the server, whose message is shown as it says it.
 
-use baton_shared::insight::{AlertRules, ComplianceRules, EscalationRules, SiteRules, VipRule};
+use baton_shared::insight::{AlertRules, ComplianceRules, EscalationRules, SiteRules, SkillRule, VipRule};
 
 use super::knowledge::{join_list, split_list};
 
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct RulesForm {
+    /// Which skill a queued conversation needs; not edited here, kept as loaded.
+    pub skills: Vec<SkillRule>,
+
     pub escalate_on_request: bool,
     /// "0" turns it off.
     pub low_confidence_streak: String,
@@ -45,6 +48,7 @@ impl RulesForm {
     pub fn from_rules(rules: &SiteRules) -> Self {
         let (e, a, c) = (&rules.escalation, &rules.alerts, &rules.compliance);
         RulesForm {
+            skills: rules.skills.clone(),
             escalate_on_request: e.on_request,
             low_confidence_streak: e.low_confidence_streak.to_string(),
             escalate_below_sentiment: number(e.sentiment_below),
@@ -97,6 +101,7 @@ impl RulesForm {
                 forbidden_promises: split_list(&self.forbidden_promises),
                 banned_words: split_list(&self.banned_words),
             },
+            skills: self.skills.clone(),
         })
     }
 }
@@ -114,6 +119,13 @@ mod tests {
         assert_eq!(form.sensitive_topics, "lawyer, lawsuit, chargeback, fraud");
         assert_eq!((form.vip_attribute.as_str(), form.vip_value.as_str()), ("plan", "vip"));
         assert_eq!(form.to_rules(), Ok(rules));
+    }
+
+    #[test]
+    fn saving_the_form_keeps_the_skill_rules_it_does_not_show() {
+        let skills = vec![SkillRule { skill: "billing".into(), intents: vec![], keywords: vec!["invoice".into()] }];
+        let rules = SiteRules { skills, ..SiteRules::default() };
+        assert_eq!(RulesForm::from_rules(&rules).to_rules(), Ok(rules));
     }
 
     #[test]

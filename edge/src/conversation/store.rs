@@ -42,6 +42,10 @@ struct StateRow {
     last_preview: String,
     last_author: String,
     waiting_since: Option<u64>,
+    #[serde(default)]
+    queued_since: Option<u64>,
+    #[serde(default)]
+    queued_by_bot: u64,
 }
 
 #[derive(Deserialize)]
@@ -137,7 +141,8 @@ impl ConversationStore {
                 mode TEXT NOT NULL, epoch INTEGER NOT NULL, holder TEXT, last_seq INTEGER NOT NULL,
                 visitor TEXT NOT NULL, bot_name TEXT NOT NULL,
                 created_at INTEGER NOT NULL, updated_at INTEGER NOT NULL,
-                last_preview TEXT NOT NULL, last_author TEXT NOT NULL, waiting_since INTEGER)",
+                last_preview TEXT NOT NULL, last_author TEXT NOT NULL, waiting_since INTEGER,
+                queued_since INTEGER, queued_by_bot INTEGER NOT NULL DEFAULT 0)",
             "CREATE TABLE IF NOT EXISTS brain (
                 one INTEGER PRIMARY KEY CHECK (one = 1), watch TEXT NOT NULL, insight TEXT NOT NULL)",
             "CREATE TABLE IF NOT EXISTS events (
@@ -156,6 +161,11 @@ impl ConversationStore {
         if !columns.iter().any(|c| c.name == "kind") {
             self.sql.exec("ALTER TABLE events ADD COLUMN kind TEXT NOT NULL DEFAULT ''", None)?;
             self.sql.exec("UPDATE events SET kind = json_extract(body, '$.type')", None)?;
+        }
+        let columns: Vec<Column> = self.sql.exec("PRAGMA table_info(state)", None)?.to_array()?;
+        if !columns.iter().any(|c| c.name == "queued_since") {
+            self.sql.exec("ALTER TABLE state ADD COLUMN queued_since INTEGER", None)?;
+            self.sql.exec("ALTER TABLE state ADD COLUMN queued_by_bot INTEGER NOT NULL DEFAULT 0", None)?;
         }
         self.sql.exec("CREATE INDEX IF NOT EXISTS events_by_kind ON events (kind, seq)", None)?;
         Ok(())
@@ -187,6 +197,8 @@ impl ConversationStore {
             last_preview: row.last_preview,
             last_author: row.last_author,
             waiting_since: row.waiting_since,
+            queued_since: row.queued_since,
+            queued_by_bot: row.queued_by_bot != 0,
         };
         Ok(Some(record))
     }
@@ -216,7 +228,7 @@ impl ConversationStore {
         };
         self.sql.exec(
             "UPDATE state SET mode = ?, epoch = ?, holder = ?, last_seq = ?, bot_name = ?, updated_at = ?,
-                last_preview = ?, last_author = ?, waiting_since = ?
+                last_preview = ?, last_author = ?, waiting_since = ?, queued_since = ?, queued_by_bot = ?
              WHERE one = 1",
             vec![
                 text(record.state.mode.as_str()),
@@ -228,6 +240,8 @@ impl ConversationStore {
                 text(&record.last_preview),
                 text(&record.last_author),
                 record.waiting_since.map(int).unwrap_or(SqlStorageValue::Null),
+                record.queued_since.map(int).unwrap_or(SqlStorageValue::Null),
+                int(u64::from(record.queued_by_bot)),
             ],
         )?;
         Ok(())

@@ -6,6 +6,7 @@ use std::collections::HashSet;
 
 use baton_shared::avatar::validate_avatar_url;
 use baton_shared::limits::MAX_NAME_CHARS;
+use baton_shared::config::validate_rules;
 use baton_shared::team::{MAX_CAPACITY, MIN_PASSWORD_CHARS, check_languages, check_skills};
 use baton_shared::{ApiError, ErrorCode, SiteSeed};
 use worker::{Env, Request, Response};
@@ -75,6 +76,7 @@ fn validate(mut seed: SiteSeed) -> ApiResult<SiteSeed> {
             validate_avatar_url(avatar)?;
         }
     }
+    seed.rules = validate_rules(seed.rules)?;
     if let Some(model) = &mut seed.model {
         model.endpoint = model.endpoint.trim().to_string();
         let scheme_ok = model.endpoint.starts_with("https://") || model.endpoint.starts_with("http://");
