@@ -2,6 +2,8 @@
 
 use std::cmp::Ordering;
 
+use baton_shared::{ConversationSummary, Mode, QueueNeeds};
+
 /// What the brain knows a conversation needs; `None` means anyone will do.
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct Requirements {
@@ -30,6 +32,26 @@ pub struct Queued {
     pub priority: Priority,
     /// When it joined the queue (epoch ms).
     pub queued_at: u64,
+    /// Agents who declined it or let its offer run out: it goes to someone else.
+    pub passed_over_by: Vec<String>,
+}
+
+impl Queued {
+    /// A queued dashboard row as the desk sees it; `None` for a row that is not queued.
+    pub fn from_row(row: &ConversationSummary) -> Option<Queued> {
+        if row.mode != Mode::Queued {
+            return None;
+        }
+        let needs =
+            row.queue.clone().unwrap_or_else(|| QueueNeeds { queued_at: row.updated_at, ..QueueNeeds::default() });
+        Some(Queued {
+            conversation: row.id.clone(),
+            requirements: Requirements { language: needs.language, skill: needs.skill },
+            priority: Priority { escalated: needs.escalated, vip: needs.vip, upset: needs.upset },
+            queued_at: needs.queued_at,
+            passed_over_by: Vec::new(),
+        })
+    }
 }
 
 impl Queued {

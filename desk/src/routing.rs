@@ -75,7 +75,7 @@ pub fn route(queue: &[Queued], agents: &[Agent], settings: &RoutingSettings, now
             break;
         }
         let allowed = relaxed_at(settings, waiting.queued_at, now);
-        let found = allowed.up_to().find_map(|level| best(&team, &waiting.requirements, level).map(|i| (i, level)));
+        let found = allowed.up_to().find_map(|level| best(&team, waiting, level).map(|i| (i, level)));
         if let Some((i, relaxed)) = found {
             let agent = &mut team[i];
             agent.held += 1;
@@ -90,11 +90,12 @@ pub fn route(queue: &[Queued], agents: &[Agent], settings: &RoutingSettings, now
     assignments
 }
 
-/// The index of the agent `needs` should go to at this level of relaxation, if any.
-fn best(team: &[Agent], needs: &Requirements, level: Relaxed) -> Option<usize> {
+/// The index of the agent `waiting` should go to at this level of relaxation, if any.
+fn best(team: &[Agent], waiting: &Queued, level: Relaxed) -> Option<usize> {
     team.iter()
         .enumerate()
-        .filter(|(_, a)| a.has_room() && level.admits(a, needs))
+        .filter(|(_, a)| a.has_room() && level.admits(a, &waiting.requirements))
+        .filter(|(_, a)| !waiting.passed_over_by.contains(&a.id))
         .min_by(|(_, a), (_, b)| {
             a.held.cmp(&b.held).then(a.last_assigned_at.cmp(&b.last_assigned_at)).then_with(|| a.id.cmp(&b.id))
         })
@@ -127,6 +128,7 @@ mod tests {
             requirements: Requirements { language: language.map(Into::into), skill: skill.map(Into::into) },
             priority: Priority::default(),
             queued_at,
+            passed_over_by: Vec::new(),
         }
     }
 
@@ -230,9 +232,148 @@ mod tests {
     }
 
     #[test]
+    fn an_agent_who_passed_a_conversation_over_is_not_given_it_again() {
+        let team = [agent("ana", &["en"], &[], 0), agent("bob", &["en"], &[], 1)];
+        let mut waiting = queued("c1", None, None, 0);
+        waiting.passed_over_by = vec!["ana".into()];
+        assert_eq!(pairs(&route(&[waiting.clone()], &team, &RoutingSettings::default(), 0)), [("c1", "bob")]);
+        waiting.passed_over_by.push("bob".into());
+        assert!(route(&[waiting], &team, &RoutingSettings::default(), 0).is_empty());
+    }
+
+    #[test]
     fn without_a_relax_time_requirements_never_block() {
         let settings = RoutingSettings { relax_after_ms: 0 };
         assert_eq!(relaxed_at(&settings, 5, 5), Relaxed::SkillAndLanguage);
         assert_eq!(relaxed_at(&RoutingSettings::default(), 10, 5), Relaxed::Nothing, "a clock stepping back");
+    }
+}
+
+/// Random teams and queues against the stated rules, checked one decision at a time.
+#[cfg(test)]
+mod properties {
+    use std::collections::HashSet;
+
+    use super::*;
+    use crate::queue::Priority;
+    use crate::team::Presence;
+
+    /// xorshift64*: a fixed seed gives the same cases on every run.
+    struct Rng(u64);
+
+    impl Rng {
+        fn next(&mut self) -> u64 {
+            self.0 ^= self.0 >> 12;
+            self.0 ^= self.0 << 25;
+            self.0 ^= self.0 >> 27;
+            self.0.wrapping_mul(0x2545_f491_4f6c_dd1d)
+        }
+        fn below(&mut self, n: u64) -> u64 {
+            self.next() % n
+        }
+        fn pick<'a>(&mut self, items: &[&'a str]) -> &'a str {
+            items[self.below(items.len() as u64) as usize]
+        }
+    }
+
+    const LANGUAGES: [&str; 3] = ["en", "es", "de"];
+    const SKILLS: [&str; 3] = ["billing", "returns", "technical"];
+
+    fn some_of(rng: &mut Rng, from: &[&str]) -> Vec<String> {
+        from.iter().filter(|_| rng.below(2) == 0).map(|s| s.to_string()).collect()
+    }
+
+    fn team(rng: &mut Rng) -> Vec<Agent> {
+        (0..rng.below(8))
+            .map(|i| Agent {
+                id: format!("a{i}"),
+                presence: [Presence::Online, Presence::Online, Presence::Away, Presence::Offline]
+                    [rng.below(4) as usize],
+                languages: some_of(rng, &LANGUAGES),
+                skills: some_of(rng, &SKILLS),
+                capacity: 1 + rng.below(4) as u32,
+                held: rng.below(4) as u32,
+                last_assigned_at: rng.below(5),
+            })
+            .collect()
+    }
+
+    fn queue(rng: &mut Rng, team: &[Agent]) -> Vec<Queued> {
+        (0..rng.below(12))
+            .map(|i| Queued {
+                conversation: format!("c{i}"),
+                requirements: Requirements {
+                    language: (rng.below(3) > 0).then(|| rng.pick(&LANGUAGES).to_string()),
+                    skill: (rng.below(2) == 0).then(|| rng.pick(&SKILLS).to_string()),
+                },
+                priority: Priority { escalated: rng.below(4) == 0, vip: rng.below(4) == 0, upset: rng.below(4) == 0 },
+                queued_at: rng.below(200_000),
+                passed_over_by: team.iter().filter(|_| rng.below(6) == 0).map(|a| a.id.clone()).collect(),
+            })
+            .collect()
+    }
+
+    #[test]
+    fn every_assignment_is_capacity_safe_eligible_strictest_and_balanced() {
+        let settings = RoutingSettings { relax_after_ms: 60_000 };
+        let now = 200_000;
+        let mut rng = Rng(0x9e37_79b9_7f4a_7c15);
+        for case in 0..5_000 {
+            let team = team(&mut rng);
+            let queue = queue(&mut rng, &team);
+            let got = route(&queue, &team, &settings, now);
+
+            let distinct: HashSet<&str> = got.iter().map(|a| a.conversation.as_str()).collect();
+            assert_eq!(distinct.len(), got.len(), "case {case}: a conversation went to two agents");
+
+            // Replay the queue in serve order against the team as each decision left it.
+            let mut state = team.clone();
+            let mut order: Vec<&Queued> = queue.iter().collect();
+            order.sort_by(|a, b| Queued::serve_order(a, b));
+            let mut decisions = got.iter();
+            let mut next = decisions.next();
+            for waiting in order {
+                let allowed = relaxed_at(&settings, waiting.queued_at, now);
+                let candidates = |level: Relaxed| -> Vec<usize> {
+                    (0..state.len())
+                        .filter(|&i| {
+                            let a = &state[i];
+                            a.has_room()
+                                && level.admits(a, &waiting.requirements)
+                                && !waiting.passed_over_by.contains(&a.id)
+                        })
+                        .collect()
+                };
+                let strictest = allowed.up_to().find(|&level| !candidates(level).is_empty());
+                match next.filter(|a| a.conversation == waiting.conversation) {
+                    Some(assignment) => {
+                        let level =
+                            strictest.unwrap_or_else(|| panic!("case {case}: nobody was eligible for {assignment:?}"));
+                        assert_eq!(assignment.relaxed, level, "case {case}: not the strictest match");
+                        let pool = candidates(level);
+                        let i = state
+                            .iter()
+                            .position(|a| a.id == assignment.agent)
+                            .unwrap_or_else(|| panic!("case {case}"));
+                        assert!(pool.contains(&i), "case {case}: {} was not eligible", assignment.agent);
+                        let fewest = pool.iter().map(|&j| state[j].held).min().unwrap_or(0);
+                        assert_eq!(state[i].held, fewest, "case {case}: not the least loaded");
+                        let idlest =
+                            pool.iter().filter(|&&j| state[j].held == fewest).map(|&j| state[j].last_assigned_at).min();
+                        assert_eq!(Some(state[i].last_assigned_at), idlest, "case {case}: not the longest idle");
+                        state[i].held += 1;
+                        state[i].last_assigned_at = now;
+                        assert!(state[i].held <= state[i].capacity, "case {case}: over capacity");
+                        next = decisions.next();
+                    }
+                    None => assert!(
+                        strictest.is_none(),
+                        "case {case}: {} stayed queued though someone was eligible",
+                        waiting.conversation
+                    ),
+                }
+            }
+            assert!(next.is_none(), "case {case}: an assignment out of serve order");
+        }
     }
 }
