@@ -63,6 +63,12 @@ impl DashboardFeed {
         DashboardFeed { model, status, alerts_on, socket }
     }
 
+    /// "Accept" or "Decline" on an offer; false while the link is down.
+    pub fn answer_offer(&self, conversation: &str, accept: bool) -> bool {
+        let frame = encode(&DashboardClientFrame::AnswerOffer { conversation: conversation.to_string(), accept });
+        self.socket.try_with_value(|s| s.send(&frame)).unwrap_or(false)
+    }
+
     /// The agent chose in the "Status" control. False while the link is down; the control
     /// keeps showing what the site last said.
     pub fn set_presence(&self, presence: Presence) -> bool {

@@ -17,6 +17,8 @@ pub struct PresenceRecord {
     pub note: Option<String>,
     /// Offers in a row that timed out unanswered.
     pub missed_offers: u32,
+    /// When routing last gave the agent a conversation (ms); 0 if never.
+    pub last_assigned_at: u64,
 }
 
 impl PresenceRecord {

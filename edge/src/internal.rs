@@ -74,6 +74,8 @@ ops!(
         Socket = (Get, "/ws"),
         Transcript = (Get, "/transcript"),
         Visitor = (Get, "/visitor"),
+        /// The desk gives the queued conversation to an agent: `AssignRequest`.
+        Assign = (Post, "/assign"),
     }
 );
 

@@ -12,7 +12,7 @@ use baton_brain::watch::{Escalation, Heard, Watch};
 use baton_shared::text::{validate_client_id, validate_message_text};
 use baton_shared::{
     AgentInfo, ApiError, Author, BotMeta, ClientFrame, Command, ConversationView, ErrorCode, Event, EventBody, Mode,
-    ModeReason, Role, ServerFrame, VisitorInfo, check_protocol, decode_client_frame,
+    ModeReason, Rejection, Role, ServerFrame, VisitorInfo, check_protocol, decode_client_frame,
 };
 
 use crate::Caller;
@@ -185,6 +185,26 @@ impl<S: Store> Engine<S> {
                 self.remember_model_insight(&mut turn, &answer.purpose, model::usable(&answer.answer))
             }
         };
+        self.finish(turn, result, None)
+    }
+
+    /// The desk gives the queued conversation to `agent` (routing in `auto` mode, or an offer
+    /// the agent accepted): a takeover exactly like "Take over", refused with `stale_epoch` if
+    /// the conversation left the queue since the desk decided, or `already_held` if someone
+    /// took it.
+    pub fn assign(&mut self, brain: &Brain, agent: &AgentInfo, now: u64) -> Effects {
+        let mut turn = Turn::new(brain, now);
+        let result = self.record().and_then(|record| match record.state.mode {
+            Mode::Queued => {
+                let caller = Caller::Agent(agent.clone());
+                self.run(&mut turn, &caller, Command::TakeOver { agent: agent.clone() }, None).map(|_| ())
+            }
+            Mode::Human => {
+                let holder = record.state.holder.unwrap_or_else(|| agent.clone());
+                Err(Rejection::AlreadyHeld { holder }.to_api_error().into())
+            }
+            _ => Err(ApiError::new(ErrorCode::StaleEpoch, "the conversation left the queue before it was assigned").into()),
+        });
         self.finish(turn, result, None)
     }
 

@@ -337,3 +337,22 @@ fn a_queued_row_says_what_the_conversation_needs_and_loses_it_once_taken() {
     let fx = chat.agent(&agent("a1", "Dana"), ClientFrame::TakeOver);
     assert_eq!(fx.dashboard.and_then(|r| r.queue), None);
 }
+
+#[test]
+fn the_desk_assigns_a_queued_conversation_like_a_takeover_and_nothing_else() {
+    let mut chat = Chat::new(brain_with_shipping(None));
+    let dana = agent("a1", "Dana");
+    let fx = chat.engine.assign(&chat.brain, &dana, 2_000);
+    assert_eq!(error_code(&fx), Some(ErrorCode::StaleEpoch), "a bot conversation is not the desk's to give");
+    chat.customer(ClientFrame::RequestHuman { client_id: "r1".into() });
+    let fx = chat.engine.assign(&chat.brain, &dana, 3_000);
+    assert_eq!(error_code(&fx), None);
+    let state = chat.state();
+    assert_eq!((state.mode, state.holder.as_ref()), (Mode::Human, Some(&dana)));
+    let joined = chat.transcript().last().cloned().expect("the takeover was stored");
+    assert!(matches!(joined.body, EventBody::Mode { reason: ModeReason::AgentTookOver, .. }), "{joined:?}");
+    assert!(fx.dashboard.is_some_and(|r| r.holder.as_ref() == Some(&dana)), "the site learns who holds it");
+    let fx = chat.engine.assign(&chat.brain, &agent("a2", "Sam"), 4_000);
+    assert_eq!(error_code(&fx), Some(ErrorCode::AlreadyHeld), "one winner");
+    baton_shared::machine::audit(&chat.transcript()).expect("the transcript keeps the guarantees");
+}

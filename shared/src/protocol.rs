@@ -467,6 +467,23 @@ pub enum DashboardFrame {
     Upsert { conversation: Box<ConversationSummary> },
     /// Every account with its presence and load: on connect, and whenever any of it changes.
     Team { members: Vec<TeamMember> },
+    /// To one agent: the desk offers them this queued conversation until `expires_at` (ms).
+    /// `relaxed` names the requirements dropped to find them ("skill", "language").
+    Offer {
+        conversation: Box<ConversationSummary>,
+        expires_at: u64,
+        #[serde(default, skip_serializing_if = "Vec::is_empty")]
+        relaxed: Vec<String>,
+    },
+    /// To the agent it was offered to: the offer is over.
+    OfferEnded { conversation: String, outcome: OfferOutcome },
+    /// To one agent: the desk gave them this conversation (routing in `auto` mode, or their
+    /// accepted offer); they hold it now.
+    Assigned {
+        conversation: String,
+        #[serde(default, skip_serializing_if = "Vec::is_empty")]
+        relaxed: Vec<String>,
+    },
     Error { code: ErrorCode, message: String },
     Pong,
 }
@@ -478,6 +495,20 @@ pub enum DashboardClientFrame {
     Ping,
     /// The agent's choice in the console's "Status" control.
     SetPresence { presence: Presence },
+    /// "Accept" or "Decline" on an offer.
+    AnswerOffer { conversation: String, accept: bool },
+}
+
+/// How an offer ended.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum OfferOutcome {
+    Accepted,
+    Declined,
+    /// Nobody answered in time; it goes to the next agent.
+    TimedOut,
+    /// The conversation left the queue (taken, handed back, closed) before an answer.
+    Withdrawn,
 }
 
 /// What the embedding page and the visitor told us.
@@ -669,7 +700,7 @@ pub fn decode_client_frame(raw: &str) -> Result<ClientFrame, DecodeError> {
 
 /// Decodes a dashboard client frame.
 pub fn decode_dashboard_client_frame(raw: &str) -> Result<DashboardClientFrame, DecodeError> {
-    decode_tagged(raw, |ty| matches!(ty, "ping" | "set_presence"))
+    decode_tagged(raw, |ty| matches!(ty, "ping" | "set_presence" | "answer_offer"))
 }
 
 /// Checks the protocol version a client announced.
@@ -836,6 +867,8 @@ mod tests {
         assert_eq!(decode_dashboard_client_frame(r#"{"type":"ping"}"#).unwrap(), DashboardClientFrame::Ping);
         let away = DashboardClientFrame::SetPresence { presence: Presence::Away };
         assert_eq!(decode_dashboard_client_frame(&encode(&away)).unwrap(), away);
+        let accept = DashboardClientFrame::AnswerOffer { conversation: "c1".into(), accept: true };
+        assert_eq!(decode_dashboard_client_frame(&encode(&accept)).unwrap(), accept);
         assert_eq!(decode_dashboard_client_frame(r#"{"type":"send"}"#).unwrap_err().code, ErrorCode::UnknownType);
     }
 

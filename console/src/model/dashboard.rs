@@ -4,6 +4,8 @@ use baton_shared::error::ApiError;
 use baton_shared::protocol::{ConversationSummary, DashboardFrame, Mode};
 use baton_shared::team::TeamMember;
 
+use super::desk::DeskInbox;
+
 use super::alerts::{FlagAlert, new_flags};
 use super::triage::{Filter, Sort, arrange};
 
@@ -17,6 +19,8 @@ pub struct DashboardModel {
     alerts: Vec<FlagAlert>,
     /// Every account with its presence and load, as the site last sent it.
     pub team: Vec<TeamMember>,
+    /// Offers to this agent and what the desk last did for them.
+    pub desk: DeskInbox,
 }
 
 impl DashboardModel {
@@ -62,6 +66,18 @@ impl DashboardModel {
             DashboardFrame::Upsert { conversation } => self.upsert(*conversation),
             DashboardFrame::Team { members } => {
                 self.team = members;
+                return None;
+            }
+            DashboardFrame::Offer { conversation, expires_at, relaxed } => {
+                self.desk.offered(*conversation, expires_at, relaxed);
+                return None;
+            }
+            DashboardFrame::OfferEnded { conversation, outcome } => {
+                self.desk.offer_ended(&conversation, outcome);
+                return None;
+            }
+            DashboardFrame::Assigned { conversation, relaxed } => {
+                self.desk.assigned(conversation, &relaxed);
                 return None;
             }
             DashboardFrame::Error { code, message } => return Some(ApiError::new(code, message)),

@@ -4,6 +4,7 @@ pub mod alerts;
 pub mod context;
 pub mod conversation;
 pub mod dashboard;
+pub mod desk;
 pub mod format;
 pub mod knowledge;
 pub mod net;

@@ -2,6 +2,7 @@ use baton_shared::protocol::{AuthorKind, ConversationSummary, Mode};
 use leptos::prelude::*;
 
 use crate::dashboard::DashboardFeed;
+use crate::model::desk::{needs_text, queue_order, relaxed_text, seconds_left};
 use crate::model::format::{flag_text, format_wait, mode_label, sentiment_label, summary_visitor_label};
 use crate::model::triage::{Filter, Sort};
 
@@ -86,7 +87,9 @@ pub fn ConversationList(
                 </label>
             </div>
         </div>
-        <ul class="conv-list">
+        <DeskInbox feed=feed now=now />
+        <QueueSection feed=feed selected=selected on_select=on_select now=now />
+        <ul class="conv-list" aria-label="All conversations">
             <For each=move || ids.get() key=|id| id.clone() let(id)>
                 <li>
                     <ConversationRow id=id feed=feed selected=selected on_select=on_select now=now />
@@ -102,6 +105,93 @@ pub fn ConversationList(
             };
             ids.with(Vec::is_empty).then(|| view! { <p class="empty-list muted">{text}</p> })
         }}
+    }
+}
+
+/// What the desk says to this agent, and the offers waiting for their answer, with a countdown.
+#[component]
+fn DeskInbox(feed: DashboardFeed, now: ReadSignal<u64>) -> impl IntoView {
+    let offers = move || feed.model.with(|m| m.desk.offers.clone());
+    view! {
+        <p class="desk-notice" role="status">{move || feed.model.with(|m| m.desk.notice.clone())}</p>
+        {move || {
+            let offers = offers();
+            (!offers.is_empty()).then(|| view! {
+                <section class="offers" aria-label="Offers">
+                    {offers
+                        .into_iter()
+                        .map(|offer| {
+                            let id = offer.row.id.clone();
+                            let decline_id = id.clone();
+                            let who = summary_visitor_label(&offer.row);
+                            let needs = needs_text(&offer.row);
+                            let relaxed = relaxed_text(&offer.relaxed);
+                            let expires_at = offer.expires_at;
+                            view! {
+                                <div class="offer" role="group" aria-label=format!("Offer: {who}")>
+                                    <p class="offer-title">"Conversation offered: " <strong>{who.clone()}</strong></p>
+                                    <p class="preview">{offer.row.last_preview.clone()}</p>
+                                    {needs.map(|n| view! { <p class="row-insight">"Needs " {n}</p> })}
+                                    {relaxed.map(|r| view! { <p class="muted small">{r}</p> })}
+                                    <p class="countdown" aria-live="off">
+                                        {move || format!("{} s left", seconds_left(expires_at, now.get()))}
+                                    </p>
+                                    <div class="form-actions">
+                                        <button type="button" class="primary"
+                                            on:click=move |_| {
+                                                feed.model.update(|m| m.desk.accepting(&id));
+                                                feed.answer_offer(&id, true);
+                                            }>"Accept"</button>
+                                        <button type="button"
+                                            on:click=move |_| { feed.answer_offer(&decline_id, false); }>"Decline"</button>
+                                    </div>
+                                </div>
+                            }
+                        })
+                        .collect_view()}
+                </section>
+            })
+        }}
+    }
+}
+
+/// The queue in the order the desk serves it, never pushed out by recent conversations: what
+/// each conversation needs and how long it has waited.
+#[component]
+fn QueueSection(
+    feed: DashboardFeed,
+    selected: ReadSignal<Option<String>>,
+    on_select: impl Fn(Option<String>) + Copy + Send + Sync + 'static,
+    now: ReadSignal<u64>,
+) -> impl IntoView {
+    let queue = Memo::new(move |_| {
+        feed.model.with(|m| queue_order(m.rows()).into_iter().cloned().collect::<Vec<ConversationSummary>>())
+    });
+    view! {
+        <section class="queue" aria-labelledby="queue-title">
+            <h3 id="queue-title">"Queue " <span class="count">{move || queue.with(Vec::len)}</span></h3>
+            {move || queue.with(Vec::is_empty).then(|| view! { <p class="muted small">"Nobody is waiting for a person."</p> })}
+            <ul class="queue-list plain">
+                {move || queue.get().into_iter().map(|row| {
+                    let id = row.id.clone();
+                    let current = id.clone();
+                    let queued_at = row.queue.as_ref().map_or(row.updated_at, |n| n.queued_at);
+                    let who = summary_visitor_label(&row);
+                    let needs = needs_text(&row).unwrap_or_else(|| "anyone".to_string());
+                    view! {
+                        <li>
+                            <button type="button" class="queue-row"
+                                aria-current=move || selected.with(|s| s.as_deref() == Some(current.as_str())).then_some("true")
+                                on:click=move |_| on_select(Some(id.clone()))>
+                                <span class="visitor">{who}</span>
+                                <span class="row-insight">"Needs " {needs}</span>
+                                <span class="wait">"Waiting " {move || format_wait(now.get().saturating_sub(queued_at))}</span>
+                            </button>
+                        </li>
+                    }
+                }).collect_view()}
+            </ul>
+        </section>
     }
 }
 

@@ -55,6 +55,16 @@ pub fn Workspace(auth: Auth, login: LoginResponse) -> impl IntoView {
         }
     });
 
+    // A conversation the desk just gave this agent opens, unless they are reading another.
+    Effect::new(move |_| {
+        let Some((id, asked)) = feed.model.with(|m| m.desk.to_open.clone()) else { return };
+        feed.model.update(|m| m.desk.to_open = None);
+        if asked || selected.get_untracked().is_none() {
+            page.set(Page::Conversations);
+            selected.set(Some(id));
+        }
+    });
+
     let agent = login.agent.clone();
     let role = match login.role {
         AccountRole::Supervisor => "Supervisor",

@@ -24,7 +24,7 @@ use std::rc::Rc;
 use baton_brain::knowledge::KnowledgeBase;
 use baton_engine::turns::{Turn, Turns};
 use baton_engine::{Brain, Caller, Effects, Engine, FALLBACK_BOT_NAME, Failure, Incoming, ModelCall, Socket};
-use baton_shared::{ApiError, ConversationSummary, ErrorCode, ServerFrame, VisitorInfo};
+use baton_shared::{AgentInfo, ApiError, ConversationSummary, ErrorCode, ServerFrame, VisitorInfo};
 use serde::{Deserialize, Serialize};
 use worker::{
     DurableObject, Env, Request, Response, State, WebSocket, WebSocketIncomingMessage, WebSocketPair, durable_object,
@@ -49,6 +49,12 @@ pub struct InitRequest {
     /// version or a newer one.
     #[serde(default)]
     pub knowledge_version: u64,
+}
+
+/// Body of the internal `/assign` call: the desk gives the queued conversation to `agent`.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct AssignRequest {
+    pub agent: AgentInfo,
 }
 
 #[durable_object]
@@ -92,6 +98,7 @@ impl DurableObject for ConversationDO {
             Some(ConversationOp::Socket) => self.open_socket(&req),
             Some(ConversationOp::Transcript) => self.transcript(&req),
             Some(ConversationOp::Visitor) => self.engine.borrow().record().map(|r| ok_json(&r.visitor)).map_err(logged),
+            Some(ConversationOp::Assign) => self.assign(&mut req).await,
             None => Err(ApiError::new(ErrorCode::NotFound, "no such conversation route")),
         };
         Ok(result.unwrap_or_else(|e| http::error(&e)))
@@ -163,12 +170,23 @@ impl ConversationDO {
         let turn = self.turns.join().await;
         let brain = self.brain(&site, &init.bot_name, init.knowledge_version).await;
         let fx = self.engine.borrow_mut().init(&brain, &site, &conversation, init.visitor, now_ms());
-        let refused = fx.sender_frames().find_map(|frame| match frame {
-            ServerFrame::Error { code, message, .. } => Some(ApiError::new(*code, message.clone())),
-            _ => None,
-        });
+        let refused = refusal(&fx);
         sockets::deliver(&self.state, None, &fx.out);
         self.carry_out(Some(&site), fx, turn).await;
+        match refused {
+            Some(err) => Err(err),
+            None => Ok(ok_json(&serde_json::json!({ "ok": true }))),
+        }
+    }
+
+    async fn assign(&self, req: &mut Request) -> ApiResult<Response> {
+        let AssignRequest { agent } = read_json(req).await?;
+        let turn = self.turns.join().await;
+        let (site, brain) = self.current_brain().await;
+        let fx = self.engine.borrow_mut().assign(&brain, &agent, now_ms());
+        let refused = refusal(&fx);
+        sockets::deliver(&self.state, None, &fx.out);
+        self.carry_out(site.as_deref(), fx, turn).await;
         match refused {
             Some(err) => Err(err),
             None => Ok(ok_json(&serde_json::json!({ "ok": true }))),
@@ -324,6 +342,14 @@ impl ConversationDO {
             }
         }
     }
+}
+
+/// The error the engine answered an HTTP caller's input with, if any.
+fn refusal(fx: &Effects) -> Option<ApiError> {
+    fx.sender_frames().find_map(|frame| match frame {
+        ServerFrame::Error { code, message, .. } => Some(ApiError::new(*code, message.clone())),
+        _ => None,
+    })
 }
 
 /// An engine failure for an HTTP caller; what the storage said goes to the log only.

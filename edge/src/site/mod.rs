@@ -1,11 +1,13 @@
 //! SiteDO: one per site. Configuration, accounts, knowledge base, and the live registry of
 //! conversations that console dashboards subscribe to over one WebSocket each.
 
+mod routing;
+mod routing_store;
 mod store;
 mod team;
 mod team_store;
 
-use std::cell::RefCell;
+use std::cell::{Cell, RefCell};
 
 use baton_shared::config::article_slug;
 use baton_shared::server::password::{hash_password, verify_password};
@@ -76,18 +78,29 @@ pub struct ArticleId {
 #[durable_object]
 pub struct SiteDO {
     state: State,
+    env: Env,
     store: SiteStore,
+    /// A routing pass is under way; `route_again` asks it for one more.
+    routing: Cell<bool>,
+    route_again: Cell<bool>,
     /// A hash to check unknown emails against, so they cost as much as known ones.
     decoy_hash: RefCell<Option<String>>,
 }
 
 impl DurableObject for SiteDO {
-    fn new(state: State, _env: Env) -> Self {
+    fn new(state: State, env: Env) -> Self {
         let store = SiteStore::new(state.storage().sql());
-        if let Err(e) = store.migrate().and_then(|()| store.migrate_team()) {
+        if let Err(e) = store.migrate().and_then(|()| store.migrate_team()).and_then(|()| store.migrate_routing()) {
             worker::console_error!("site schema: {e}");
         }
-        SiteDO { state, store, decoy_hash: RefCell::new(None) }
+        SiteDO {
+            state,
+            env,
+            store,
+            routing: Cell::new(false),
+            route_again: Cell::new(false),
+            decoy_hash: RefCell::new(None),
+        }
     }
 
     async fn fetch(&self, mut req: Request) -> worker::Result<Response> {
@@ -103,15 +116,28 @@ impl DurableObject for SiteDO {
             Some(SiteOp::Rules) => self.rules().map(|rules| ok_json(&rules)),
             Some(SiteOp::PutRules) => self.put_rules(&mut req).await,
             Some(SiteOp::Summary) => self.summary(&mut req).await,
-            Some(SiteOp::Dashboard) => self.dashboard(&req),
+            Some(SiteOp::Dashboard) => {
+                let opened = self.dashboard(&req);
+                // A console connecting may be the agent a queued conversation waits for.
+                self.reroute().await;
+                opened
+            }
             Some(SiteOp::Team) => self.team(now_ms()).map(|team| ok_json(&team)),
             Some(SiteOp::PutAccount) => match read_json(&mut req).await {
-                Ok(put) => self.put_account(put).map(|member| ok_json(&member)),
+                Ok(put) => {
+                    let stored = self.put_account(put).map(|member| ok_json(&member));
+                    self.reroute().await;
+                    stored
+                }
                 Err(e) => Err(e),
             },
             Some(SiteOp::Desk) => self.desk_settings().map(|desk| ok_json(&desk)),
             Some(SiteOp::PutDesk) => match read_json(&mut req).await {
-                Ok(desk) => self.put_desk_settings(desk).map(|desk| ok_json(&desk)),
+                Ok(desk) => {
+                    let stored = self.put_desk_settings(desk).map(|desk| ok_json(&desk));
+                    self.reroute().await;
+                    stored
+                }
                 Err(e) => Err(e),
             },
             None => Err(ApiError::new(ErrorCode::NotFound, "no such site route")),
@@ -125,9 +151,25 @@ impl DurableObject for SiteDO {
                 Ok(DashboardClientFrame::Ping) => DashboardFrame::Pong,
                 // The team frame every dashboard gets is the answer.
                 Ok(DashboardClientFrame::SetPresence { presence }) => match self.set_presence(&ws, presence) {
-                    Ok(()) => return Ok(()),
+                    Ok(()) => {
+                        self.reroute().await;
+                        return Ok(());
+                    }
                     Err(e) => DashboardFrame::Error { code: e.code, message: e.message },
                 },
+                // The offer's end is the answer.
+                Ok(DashboardClientFrame::AnswerOffer { conversation, accept }) => {
+                    match ws.deserialize_attachment::<DashboardSocket>().ok().flatten() {
+                        Some(socket) => {
+                            self.answer_offer(&socket, &conversation, accept).await;
+                            return Ok(());
+                        }
+                        None => DashboardFrame::Error {
+                            code: ErrorCode::Internal,
+                            message: "dashboard socket state lost".into(),
+                        },
+                    }
+                }
                 Err(e) => DashboardFrame::Error { code: e.code, message: e.message },
             },
             WebSocketIncomingMessage::Binary(_) => {
@@ -149,10 +191,14 @@ impl DurableObject for SiteDO {
         Ok(())
     }
 
-    /// Presence changes by itself (a console's grace period ran out): colleagues see it.
+    /// Something changes by itself: a console's grace period ran out (colleagues see it), an
+    /// offer ran out (it goes to the next agent), a queued conversation's requirements relax.
     async fn alarm(&self) -> worker::Result<Response> {
+        if let Err(e) = self.expire_offers(now_ms()) {
+            worker::console_error!("offers: {}", e.message);
+        }
         self.broadcast_team();
-        self.schedule().await;
+        self.reroute().await;
         Response::ok("checked")
     }
 }
@@ -341,6 +387,7 @@ impl SiteDO {
     /// Stores a conversation's summary and pushes it to every dashboard.
     async fn summary(&self, req: &mut Request) -> ApiResult<Response> {
         let summary: ConversationSummary = read_json(req).await?;
+        let id = summary.id.clone();
         let upserted = self.store.upsert_summary(&summary).or_internal("storing a summary")?;
         if upserted.stored {
             let frame = encode(&DashboardFrame::Upsert { conversation: Box::new(summary) });
@@ -349,8 +396,14 @@ impl SiteDO {
                 let _ = ws.send_with_str(&frame);
             }
         }
+        if upserted.left_queue {
+            self.left_queue(&id);
+        }
         if upserted.load_changed {
             self.broadcast_team();
+        }
+        if upserted.entered_queue || upserted.left_queue || upserted.load_changed {
+            self.reroute().await;
         }
         Ok(ok_json(&serde_json::json!({ "ok": true })))
     }

@@ -5,7 +5,7 @@ use std::collections::HashSet;
 
 use baton_shared::server::quota::Window;
 use baton_shared::{
-    AccountInput, AccountRole, AccountSeed, Article, ArticleInput, ConversationSummary, DeskSettings, ModelSettings, SiteInfo,
+    AccountInput, AccountRole, AccountSeed, Article, ArticleInput, ConversationSummary, DeskSettings, Mode, ModelSettings, SiteInfo,
     SiteLimits, SiteRules, SiteSeed,
 };
 use serde::{Deserialize, Serialize};
@@ -19,6 +19,9 @@ use super::SiteRecord;
 pub struct Upserted {
     pub stored: bool,
     pub load_changed: bool,
+    /// The conversation joined or left the queue with this row.
+    pub entered_queue: bool,
+    pub left_queue: bool,
 }
 
 /// Most conversations a dashboard snapshot lists (newest first).
@@ -330,14 +333,25 @@ impl SiteStore {
         let held_by = |mode: &str, holder: &Option<String>| holder.clone().filter(|_| mode == "human");
         let was = before.first().and_then(|b| held_by(&b.mode, &b.holder));
         let load_changed = stored && was != held_by(summary.mode.as_str(), &holder);
-        Ok(Upserted { stored, load_changed })
+        let was_queued = before.first().is_some_and(|b| b.mode == Mode::Queued.as_str());
+        let is_queued = summary.mode == Mode::Queued;
+        Ok(Upserted {
+            stored,
+            load_changed,
+            entered_queue: stored && is_queued && !was_queued,
+            left_queue: stored && was_queued && !is_queued,
+        })
     }
 
+    /// The newest conversations, and every queued one however old: the queue is never pushed
+    /// out of a dashboard by recent conversations.
     pub fn summaries(&self) -> worker::Result<Vec<ConversationSummary>> {
         let rows: Vec<SummaryRow> = self
             .sql
             .exec(
-                "SELECT summary FROM summaries ORDER BY updated_at DESC LIMIT ?",
+                "SELECT summary FROM (SELECT summary FROM summaries ORDER BY updated_at DESC LIMIT ?)
+                 UNION
+                 SELECT summary FROM summaries WHERE mode = 'queued'",
                 vec![SqlStorageValue::Integer(SNAPSHOT_LIMIT)],
             )?
             .to_array()?;

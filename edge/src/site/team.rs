@@ -137,13 +137,14 @@ impl SiteDO {
         Ok(())
     }
 
-    /// Sets the alarm for the next moment presence changes by itself (a console's grace period
-    /// running out), so colleagues see it when it happens.
+    /// Sets the alarm for the next moment something changes by itself: a console's grace period
+    /// running out (colleagues see it), an offer running out, requirements relaxing.
     pub(super) async fn schedule(&self) {
         let Ok(desk) = self.desk_settings() else { return };
         let Ok(presences) = self.store.presences() else { return };
         let now = now_ms();
-        let next = presences.values().filter_map(|p| p.offline_at(&desk)).filter(|at| *at > now).min();
+        let offline = presences.values().filter_map(|p| p.offline_at(&desk)).filter(|at| *at > now).min();
+        let next = offline.into_iter().chain(self.next_routing_change(&desk, now)).min();
         if let Some(at) = next
             && let Err(e) = self.state.storage().set_alarm((at - now) as i64).await
         {

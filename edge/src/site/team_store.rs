@@ -61,6 +61,20 @@ struct PresenceRow {
     gone_since: Option<i64>,
     note: Option<String>,
     missed_offers: i64,
+    last_assigned_at: i64,
+}
+
+impl PresenceRow {
+    fn record(self) -> (String, PresenceRecord) {
+        let record = PresenceRecord {
+            chosen: Presence::parse(&self.chosen).unwrap_or_default(),
+            gone_since: self.gone_since.map(|t| t.max(0) as u64),
+            note: self.note,
+            missed_offers: self.missed_offers.clamp(0, i64::from(u32::MAX)) as u32,
+            last_assigned_at: self.last_assigned_at.max(0) as u64,
+        };
+        (self.agent, record)
+    }
 }
 
 #[derive(Deserialize)]
@@ -82,11 +96,18 @@ const ADDED_COLUMNS: &[(&str, &str, &str)] = &[
     ("accounts", "active", "INTEGER NOT NULL DEFAULT 1"),
     ("summaries", "mode", "TEXT NOT NULL DEFAULT ''"),
     ("summaries", "holder", "TEXT"),
+    ("presence", "last_assigned_at", "INTEGER NOT NULL DEFAULT 0"),
 ];
 
 impl SiteStore {
     /// Adds the team's columns and tables to a site stored before they existed.
     pub fn migrate_team(&self) -> worker::Result<()> {
+        self.sql.exec(
+            "CREATE TABLE IF NOT EXISTS presence (
+                agent TEXT PRIMARY KEY, chosen TEXT NOT NULL, gone_since INTEGER, note TEXT,
+                missed_offers INTEGER NOT NULL DEFAULT 0, last_assigned_at INTEGER NOT NULL DEFAULT 0)",
+            None,
+        )?;
         let mut rows_need_holders = false;
         for (table, column, definition) in ADDED_COLUMNS {
             let columns: Vec<ColumnRow> = self.sql.exec(&format!("PRAGMA table_info({table})"), None)?.to_array()?;
@@ -102,14 +123,7 @@ impl SiteStore {
                 None,
             )?;
         }
-        for statement in [
-            "CREATE INDEX IF NOT EXISTS summaries_by_holder ON summaries (mode, holder)",
-            "CREATE TABLE IF NOT EXISTS presence (
-                agent TEXT PRIMARY KEY, chosen TEXT NOT NULL, gone_since INTEGER, note TEXT,
-                missed_offers INTEGER NOT NULL DEFAULT 0)",
-        ] {
-            self.sql.exec(statement, None)?;
-        }
+        self.sql.exec("CREATE INDEX IF NOT EXISTS summaries_by_holder ON summaries (mode, holder)", None)?;
         Ok(())
     }
 
@@ -158,45 +172,27 @@ impl SiteStore {
     /// Every stored presence, by agent id.
     pub fn presences(&self) -> worker::Result<HashMap<String, PresenceRecord>> {
         let rows: Vec<PresenceRow> = self.sql.exec("SELECT * FROM presence", None)?.to_array()?;
-        Ok(rows
-            .into_iter()
-            .map(|r| {
-                let record = PresenceRecord {
-                    chosen: Presence::parse(&r.chosen).unwrap_or_default(),
-                    gone_since: r.gone_since.map(|t| t.max(0) as u64),
-                    note: r.note,
-                    missed_offers: r.missed_offers.clamp(0, i64::from(u32::MAX)) as u32,
-                };
-                (r.agent, record)
-            })
-            .collect())
+        Ok(rows.into_iter().map(PresenceRow::record).collect())
     }
 
     /// An agent who never connected has chosen nothing yet and has no console: gone since ever.
     pub fn presence(&self, agent: &str) -> worker::Result<PresenceRecord> {
         let rows: Vec<PresenceRow> =
             self.sql.exec("SELECT * FROM presence WHERE agent = ?", vec![text(agent)])?.to_array()?;
-        Ok(rows
-            .into_iter()
-            .next()
-            .map(|r| PresenceRecord {
-                chosen: Presence::parse(&r.chosen).unwrap_or_default(),
-                gone_since: r.gone_since.map(|t| t.max(0) as u64),
-                note: r.note,
-                missed_offers: r.missed_offers.clamp(0, i64::from(u32::MAX)) as u32,
-            })
-            .unwrap_or_else(never_connected))
+        Ok(rows.into_iter().next().map(|r| r.record().1).unwrap_or_else(never_connected))
     }
 
     pub fn save_presence(&self, agent: &str, record: &PresenceRecord) -> worker::Result<()> {
         self.sql.exec(
-            "INSERT OR REPLACE INTO presence (agent, chosen, gone_since, note, missed_offers) VALUES (?, ?, ?, ?, ?)",
+            "INSERT OR REPLACE INTO presence (agent, chosen, gone_since, note, missed_offers, last_assigned_at)
+             VALUES (?, ?, ?, ?, ?, ?)",
             vec![
                 text(agent),
                 text(record.chosen.as_str()),
                 record.gone_since.map(int).unwrap_or(SqlStorageValue::Null),
                 record.note.clone().into(),
                 int(u64::from(record.missed_offers)),
+                int(record.last_assigned_at),
             ],
         )?;
         Ok(())
