@@ -2,14 +2,16 @@
 
 use baton_shared::insight::SiteRules;
 use baton_shared::protocol::{Article, ArticleInput, LoginRequest, LoginResponse, VisitorInfo};
-use baton_shared::team::{AccountInput, TeamMember};
+use baton_shared::team::{AccountInput, TeamMember, TransferInput};
 use serde::Serialize;
 use serde::de::DeserializeOwned;
 use wasm_bindgen::{JsCast, JsValue};
 use wasm_bindgen_futures::JsFuture;
 use web_sys::{Headers, Request, RequestInit, Response};
 
-use crate::model::net::{account_path, article_path, articles_path, login_path, rules_path, team_path, visitor_path};
+use crate::model::net::{
+    account_path, article_path, articles_path, login_path, rules_path, team_path, transfer_path, visitor_path,
+};
 use crate::model::rest::{RestError, read_reply};
 use crate::model::session::login_outcome;
 
@@ -105,4 +107,8 @@ pub async fn create_account(site: &str, token: &str, input: &AccountInput) -> Re
 
 pub async fn update_account(site: &str, token: &str, id: &str, input: &AccountInput) -> Result<TeamMember, RestError> {
     call("PUT", &account_path(site, id), token, Some(input)).await
+}
+
+pub async fn transfer(site: &str, token: &str, conversation_id: &str, input: &TransferInput) -> Result<(), RestError> {
+    call::<serde_json::Value>("POST", &transfer_path(site, conversation_id), token, Some(input)).await.map(|_| ())
 }

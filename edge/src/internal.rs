@@ -76,6 +76,10 @@ ops!(
         Visitor = (Get, "/visitor"),
         /// The desk gives the queued conversation to an agent: `AssignRequest`.
         Assign = (Post, "/assign"),
+        /// The holder gives it to a colleague or the queue: `TransferRequest`.
+        Transfer = (Post, "/transfer"),
+        /// The desk takes it back from an agent who went offline: `RequeueRequest`.
+        Requeue = (Post, "/requeue"),
     }
 );
 

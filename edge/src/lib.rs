@@ -45,6 +45,7 @@ enum Route<'a> {
     ConversationSocket(&'a str, &'a str),
     Transcript(&'a str, &'a str),
     Visitor(&'a str, &'a str),
+    Transfer(&'a str, &'a str),
     Dashboard(&'a str),
     Articles(&'a str),
     Article(&'a str, &'a str),
@@ -66,6 +67,7 @@ impl<'a> Route<'a> {
             ["api", "sites", site, "conversations", id, "ws"] => Route::ConversationSocket(site, id),
             ["api", "sites", site, "conversations", id, "transcript"] => Route::Transcript(site, id),
             ["api", "sites", site, "conversations", id, "visitor"] => Route::Visitor(site, id),
+            ["api", "sites", site, "conversations", id, "transfer"] => Route::Transfer(site, id),
             ["api", "sites", site, "dashboard"] => Route::Dashboard(site),
             ["api", "sites", site, "articles"] => Route::Articles(site),
             ["api", "sites", site, "articles", id] => Route::Article(site, id),
@@ -88,7 +90,7 @@ impl<'a> Route<'a> {
 
     /// Runs the route's handler for `method`; `None` if the route has none for it.
     async fn handle(self, method: Method, req: &mut Request, env: &Env) -> Option<ApiResult<Response>> {
-        use routes::{admin, conversations, health, knowledge, login, site, team};
+        use routes::{admin, conversations, health, knowledge, login, site, team, transfer};
         Some(match (method, self) {
             (Method::Get, Route::Health) => health::get(),
             (Method::Get, Route::Site(s)) => site::info(req, env, s).await,
@@ -97,6 +99,7 @@ impl<'a> Route<'a> {
             (Method::Get, Route::ConversationSocket(s, id)) => conversations::socket(req, env, s, id).await,
             (Method::Get, Route::Transcript(s, id)) => conversations::transcript(req, env, s, id).await,
             (Method::Get, Route::Visitor(s, id)) => conversations::visitor(req, env, s, id).await,
+            (Method::Post, Route::Transfer(s, id)) => transfer::transfer(req, env, s, id).await,
             (Method::Get, Route::Dashboard(s)) => site::dashboard(req, env, s).await,
             (Method::Get, Route::Articles(s)) => knowledge::list(req, env, s).await,
             (Method::Post, Route::Articles(s)) => knowledge::put(req, env, s, None).await,

@@ -203,8 +203,77 @@ impl<S: Store> Engine<S> {
                 let holder = record.state.holder.unwrap_or_else(|| agent.clone());
                 Err(Rejection::AlreadyHeld { holder }.to_api_error().into())
             }
-            _ => Err(ApiError::new(ErrorCode::StaleEpoch, "the conversation left the queue before it was assigned").into()),
+            _ => {
+                Err(ApiError::new(ErrorCode::StaleEpoch, "the conversation left the queue before it was assigned")
+                    .into())
+            }
         });
+        self.finish(turn, result, None)
+    }
+
+    /// The holder gives the conversation to a colleague or back to the queue, with a private
+    /// note for the next agent; the bot stays silent throughout.
+    pub fn transfer(
+        &mut self,
+        brain: &Brain,
+        from: &AgentInfo,
+        to: TransferTo,
+        note: Option<&str>,
+        now: u64,
+    ) -> Effects {
+        let mut turn = Turn::new(brain, now);
+        let result = self.transfer_in(&mut turn, from, to, note);
+        self.finish(turn, result, None)
+    }
+
+    fn transfer_in(&mut self, turn: &mut Turn, from: &AgentInfo, to: TransferTo, note: Option<&str>) -> Handled<()> {
+        let note = note.map(str::trim).filter(|n| !n.is_empty());
+        if let Some(note) = note {
+            validate_message_text(note)?;
+        }
+        let (target, skill) = match to {
+            TransferTo::Agent(agent) => (Some(agent), None),
+            TransferTo::Queue { skill } => (None, skill),
+        };
+        let caller = Caller::Agent(from.clone());
+        let cmd = Command::Transfer { from_agent_id: from.id.clone(), to: target.clone() };
+        if self.run(turn, &caller, cmd, None)?.committed().is_none() {
+            return Ok(());
+        }
+        if skill.is_some() {
+            let mut record = self.record()?;
+            record.required_skill = skill.clone();
+            self.known.borrow_mut().take();
+            self.store.save(&record).or_failed("storing the conversation state")?;
+            *self.known.borrow_mut() = Some(record);
+        }
+        let to = match (&target, &skill) {
+            (Some(agent), _) => agent.name.clone(),
+            (None, Some(skill)) => format!("the queue for {skill}"),
+            (None, None) => "the queue".to_string(),
+        };
+        let text = match note {
+            Some(note) => format!("Transferred to {to}. Note for the next agent: {note}"),
+            None => format!("Transferred to {to}."),
+        };
+        self.run(turn, &caller, Command::AgentNote { agent: from.clone(), text }, None)?;
+        Ok(())
+    }
+
+    /// The desk takes the conversation back from an agent who went offline: queued again,
+    /// with a note saying why for the next agent. Nothing happens if they no longer hold it.
+    pub fn requeue(&mut self, brain: &Brain, agent_id: &str, note: &str, now: u64) -> Effects {
+        let mut turn = Turn::new(brain, now);
+        let result = (|| {
+            if self
+                .run(&mut turn, &Caller::Customer, Command::Requeue { agent_id: agent_id.to_string() }, None)?
+                .committed()
+                .is_some()
+            {
+                self.run(&mut turn, &Caller::Customer, Command::SystemNote { text: note.to_string() }, None)?;
+            }
+            Ok(())
+        })();
         self.finish(turn, result, None)
     }
 
@@ -551,6 +620,16 @@ impl<'b> Turn<'b> {
     fn new(brain: &'b Brain, now: u64) -> Self {
         Turn { brain, now, fx: Effects::default(), changes: Changes::default() }
     }
+}
+
+/// Where a transfer sends the conversation.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+#[serde(tag = "kind", rename_all = "snake_case")]
+pub enum TransferTo {
+    /// A named colleague, who holds it at once.
+    Agent(AgentInfo),
+    /// Back to the queue, needing this skill (anyone's with `None`).
+    Queue { skill: Option<String> },
 }
 
 /// Whether a reply answers with confidence; "not sure" counts against the bot.

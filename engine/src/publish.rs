@@ -150,7 +150,7 @@ fn queue_needs(record: &Record, watch: &Watch, rules: &SiteRules) -> Option<Queu
     Some(QueueNeeds {
         queued_at: record.queued_since.unwrap_or(record.updated_at),
         language: routing::language(&watch.recent, record.visitor.locale.as_deref()),
-        skill: routing::skill(&rules.skills, watch.intent, &watch.recent),
+        skill: record.required_skill.clone().or_else(|| routing::skill(&rules.skills, watch.intent, &watch.recent)),
         escalated: record.queued_by_bot,
         vip: flagged(FlagKind::Vip),
         upset: flagged(FlagKind::Sentiment),

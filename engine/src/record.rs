@@ -25,6 +25,9 @@ pub struct Record {
     pub queued_since: Option<u64>,
     /// The bot queued it (a trigger fired) rather than the customer asking.
     pub queued_by_bot: bool,
+    /// The skill a transfer back to the queue asked for; it wins over the site's skill rules
+    /// until the conversation leaves the queue.
+    pub required_skill: Option<String>,
 }
 
 impl Record {
@@ -42,6 +45,7 @@ impl Record {
             waiting_since: None,
             queued_since: None,
             queued_by_bot: false,
+            required_skill: None,
         }
     }
 
@@ -52,6 +56,9 @@ impl Record {
         if let EventBody::Mode { mode, reason, .. } = &event.body {
             self.queued_since = (*mode == Mode::Queued).then_some(event.ts);
             self.queued_by_bot = *mode == Mode::Queued && *reason == ModeReason::BotEscalated;
+            if *mode != Mode::Queued {
+                self.required_skill = None;
+            }
         }
         if let EventBody::Text { text, .. } = &event.body {
             self.last_preview = preview(text);

@@ -5,7 +5,7 @@ use baton_shared::{Author, ClientFrame, ErrorCode, EventBody, Mode, ModeReason, 
 use crate::effects::Out;
 use crate::model::Purpose;
 use crate::testing::{Chat, agent, brain_with_shipping, error_code, model_settings};
-use crate::{Caller, Incoming, MemoryStore, Socket, Store};
+use crate::{Caller, Incoming, MemoryStore, Socket, Store, TransferTo};
 
 fn send(id: &str, text: &str) -> ClientFrame {
     ClientFrame::send(id, text)
@@ -320,11 +320,8 @@ fn closing_ends_the_conversation_and_later_messages_are_refused() {
 #[test]
 fn a_queued_row_says_what_the_conversation_needs_and_loses_it_once_taken() {
     let mut brain = brain_with_shipping(None);
-    brain.rules.skills = vec![baton_shared::SkillRule {
-        skill: "billing".into(),
-        intents: vec![],
-        keywords: vec!["factura".into()],
-    }];
+    brain.rules.skills =
+        vec![baton_shared::SkillRule { skill: "billing".into(), intents: vec![], keywords: vec!["factura".into()] }];
     let mut chat = Chat::new(brain);
     let fx = chat.customer(send("m1", "Hola, no encuentro mi factura"));
     assert_eq!(fx.dashboard.as_ref().and_then(|r| r.queue.clone()), None, "not queued yet");
@@ -354,5 +351,49 @@ fn the_desk_assigns_a_queued_conversation_like_a_takeover_and_nothing_else() {
     assert!(fx.dashboard.is_some_and(|r| r.holder.as_ref() == Some(&dana)), "the site learns who holds it");
     let fx = chat.engine.assign(&chat.brain, &agent("a2", "Sam"), 4_000);
     assert_eq!(error_code(&fx), Some(ErrorCode::AlreadyHeld), "one winner");
+    baton_shared::machine::audit(&chat.transcript()).expect("the transcript keeps the guarantees");
+}
+
+#[test]
+fn a_transfer_moves_the_conversation_with_a_private_note_and_the_bot_stays_silent() {
+    let mut chat = Chat::new(brain_with_shipping(None));
+    let (dana, sam) = (agent("a1", "Dana"), agent("a2", "Sam"));
+    chat.agent(&dana, ClientFrame::TakeOver);
+    let fx = chat.engine.transfer(&chat.brain, &sam, TransferTo::Agent(dana.clone()), None, 5_000);
+    assert_eq!(error_code(&fx), Some(ErrorCode::NotHolder), "only the holder transfers");
+    let fx = chat.engine.transfer(&chat.brain, &dana, TransferTo::Agent(sam.clone()), Some(" VIP, be kind "), 6_000);
+    assert_eq!(error_code(&fx), None);
+    assert_eq!((chat.state().mode, chat.state().holder), (Mode::Human, Some(sam.clone())));
+    let tail: Vec<_> = chat.transcript().into_iter().rev().take(2).collect();
+    assert!(
+        matches!(&tail[0].body, EventBody::Note { text } if text == "Transferred to Sam. Note for the next agent: VIP, be kind")
+    );
+    assert!(matches!(tail[1].body, EventBody::Mode { reason: ModeReason::Transferred, .. }));
+    let fx = chat.customer(send("m1", "How long does shipping take?"));
+    assert!(!fx.out.iter().any(|o| matches!(o, Out::Broadcast(e) if e.author == Author::Bot)), "the bot stays silent");
+
+    // Sam sends it back to the queue for billing: the row asks for that skill.
+    let fx = chat.engine.transfer(&chat.brain, &sam, TransferTo::Queue { skill: Some("billing".into()) }, None, 7_000);
+    assert_eq!(chat.state().mode, Mode::Queued);
+    let needs = fx.dashboard.and_then(|r| r.queue).expect("queued again");
+    assert_eq!(needs.skill.as_deref(), Some("billing"));
+    baton_shared::machine::audit(&chat.transcript()).expect("the transcript keeps the guarantees");
+}
+
+#[test]
+fn the_desk_requeues_what_an_offline_agent_still_holds_with_a_note() {
+    let mut chat = Chat::new(brain_with_shipping(None));
+    let dana = agent("a1", "Dana");
+    chat.agent(&dana, ClientFrame::TakeOver);
+    let fx = chat.engine.requeue(&chat.brain, "a2", "Sam went offline", 5_000);
+    assert_eq!((error_code(&fx), chat.state().mode), (None, Mode::Human), "Sam holds nothing");
+    let fx = chat.engine.requeue(&chat.brain, "a1", "Dana went offline; back in the queue", 6_000);
+    assert_eq!(chat.state().mode, Mode::Queued);
+    assert!(fx.dashboard.is_some_and(|r| r.queue.is_some()));
+    let last = chat.transcript().pop().expect("a note");
+    assert_eq!(
+        (last.author, last.body),
+        (Author::System, EventBody::Note { text: "Dana went offline; back in the queue".into() })
+    );
     baton_shared::machine::audit(&chat.transcript()).expect("the transcript keeps the guarantees");
 }

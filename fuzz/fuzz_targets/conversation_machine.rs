@@ -11,7 +11,9 @@ use std::collections::{HashMap, HashSet};
 
 use arbitrary::Arbitrary;
 use baton_brain::knowledge::KnowledgeBase;
-use baton_engine::{Brain, Caller, Effects, Engine, Incoming, MemoryStore, ModelCall, Out, Purpose, Socket};
+use baton_engine::{
+    Brain, Caller, Effects, Engine, Incoming, MemoryStore, ModelCall, Out, Purpose, Socket, TransferTo,
+};
 use baton_shared::limits::PROTOCOL_VERSION;
 use baton_shared::machine::{ConversationState, Rejection, audit};
 use baton_shared::{
@@ -122,6 +124,15 @@ enum Step {
     },
     Alarm,
     Close,
+    /// The desk assigns the conversation to an agent (routing, or an accepted offer).
+    DeskAssigns(Agent),
+    /// An agent (the holder or not) transfers it to a colleague, or to the queue with `None`.
+    Transfer {
+        from: Agent,
+        to: Option<Agent>,
+    },
+    /// The desk takes it back from an agent who went offline.
+    Requeue(Agent),
     /// The same frame again, as a client does after a reconnect.
     Resend {
         nth: u8,
@@ -308,6 +319,51 @@ impl World {
                     Expect::Commit
                 };
                 self.check_outcome(&before, &fx, &expect, "close");
+                self.take_effects(&before, &fx, None);
+            }
+            Step::DeskAssigns(agent) => {
+                let before = self.state();
+                let fx = self.engine.assign(&self.brain, &agent.info(), self.now);
+                let expect = match before.mode {
+                    Mode::Queued => Expect::Commit,
+                    Mode::Human => Expect::Refuse(ErrorCode::AlreadyHeld),
+                    Mode::Bot | Mode::Closed => Expect::Refuse(ErrorCode::StaleEpoch),
+                };
+                self.check_outcome(&before, &fx, &expect, "assign");
+                self.take_effects(&before, &fx, None);
+            }
+            Step::Transfer { from, to } => {
+                let before = self.state();
+                let (from, to) = (from.info(), to.map(Agent::info));
+                let target = match &to {
+                    Some(agent) => TransferTo::Agent(agent.clone()),
+                    None => TransferTo::Queue { skill: Some("billing".into()) },
+                };
+                let fx = self.engine.transfer(&self.brain, &from, target, Some("for you"), self.now);
+                let holds = self.winner.as_ref().is_some_and(|w| w.id == from.id) && before.mode == Mode::Human;
+                let expect = match (before.mode, holds, &to) {
+                    (Mode::Closed, _, _) => Expect::Refuse(ErrorCode::ConversationClosed),
+                    (_, false, _) => Expect::Refuse(ErrorCode::NotHolder),
+                    (_, true, Some(to)) if to.id == from.id => Expect::Unchanged,
+                    _ => Expect::Commit,
+                };
+                self.check_outcome(&before, &fx, &expect, "transfer");
+                self.take_effects(&before, &fx, None);
+                if matches!(expect, Expect::Commit) {
+                    assert_eq!(self.winner, to, "the transfer's target holds it");
+                }
+            }
+            Step::Requeue(agent) => {
+                let before = self.state();
+                let agent = agent.info();
+                let fx = self.engine.requeue(&self.brain, &agent.id, "went offline", self.now);
+                let holds = self.winner.as_ref().is_some_and(|w| w.id == agent.id) && before.mode == Mode::Human;
+                let expect = match (before.mode, holds) {
+                    (Mode::Closed, _) => Expect::Refuse(ErrorCode::ConversationClosed),
+                    (_, true) => Expect::Commit,
+                    (_, false) => Expect::Unchanged,
+                };
+                self.check_outcome(&before, &fx, &expect, "requeue");
                 self.take_effects(&before, &fx, None);
             }
             Step::Resend { nth } => {

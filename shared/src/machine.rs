@@ -36,6 +36,16 @@ pub enum Command {
     HandBack {
         agent_id: String,
     },
+    /// The holder hands the conversation to a colleague (`to: Some`), or back to the queue
+    /// (`to: None`, e.g. for another skill). The bot stays silent either way.
+    Transfer {
+        from_agent_id: String,
+        to: Option<AgentInfo>,
+    },
+    /// The desk puts a held conversation back in the queue: its holder went offline.
+    Requeue {
+        agent_id: String,
+    },
     AgentSays {
         agent: AgentInfo,
         text: String,
@@ -52,6 +62,10 @@ pub enum Command {
     },
     /// A bot reply that went stale while it was computed, kept as a note for the agents only.
     BotDraft {
+        text: String,
+    },
+    /// What the desk did and why, as a note for the agents only.
+    SystemNote {
         text: String,
     },
     Rate {
@@ -157,6 +171,23 @@ impl ConversationState {
                     EventBody::Mode { mode: Mode::Bot, holder: None, reason: ModeReason::HandedBack },
                 )
             }
+            Command::Transfer { from_agent_id, to } => {
+                let Some(holder) = self.holder.clone().filter(|_| self.holds(&from_agent_id)) else {
+                    return Err(Rejection::NotHolder { holder: self.current_holder() });
+                };
+                if to.as_ref().is_some_and(|to| to.id == holder.id) {
+                    return Ok(None);
+                }
+                let mode = if to.is_some() { Mode::Human } else { Mode::Queued };
+                (Author::Agent(holder), EventBody::Mode { mode, holder: to, reason: ModeReason::Transferred })
+            }
+            Command::Requeue { agent_id } => {
+                // Someone else holds it by now, or nobody: nothing to take back.
+                if !self.holds(&agent_id) {
+                    return Ok(None);
+                }
+                (Author::System, EventBody::Mode { mode: Mode::Queued, holder: None, reason: ModeReason::AgentLeft })
+            }
             Command::AgentSays { agent, text } => {
                 if !self.holds(&agent.id) {
                     return Err(Rejection::NotHolder { holder: self.current_holder() });
@@ -165,6 +196,7 @@ impl ConversationState {
             }
             Command::AgentNote { agent, text } => (Author::Agent(agent), EventBody::Note { text }),
             Command::BotDraft { text } => (Author::Bot, EventBody::Note { text }),
+            Command::SystemNote { text } => (Author::System, EventBody::Note { text }),
             Command::BotSays { text, meta, computed_at_epoch } => {
                 if self.mode != Mode::Bot || self.epoch != computed_at_epoch {
                     return Err(Rejection::StaleBotReply);
@@ -211,7 +243,8 @@ impl ConversationState {
 
 /// Checks a transcript against the guarantees: seq strictly increasing from 1 with no gap,
 /// epochs move only on mode changes, the bot never speaks outside `Bot` mode, only the
-/// holder speaks for the humans, and a takeover never lands on a conversation someone holds.
+/// holder speaks for the humans, a takeover never lands on a conversation someone holds, and
+/// only the holder hands back or transfers.
 pub fn audit(events: &[Event]) -> Result<(), String> {
     let mut state = ConversationState::default();
     for event in events {
@@ -230,9 +263,15 @@ pub fn audit(events: &[Event]) -> Result<(), String> {
             (_, EventBody::Mode { mode: Mode::Human, holder: None, .. }) => {
                 return Err(format!("seq {}: human mode without a holder", event.seq));
             }
-            (author, EventBody::Mode { reason: ModeReason::HandedBack, .. }) if !matches!(author, Author::Agent(a) if state.holds(&a.id)) =>
+            (author, EventBody::Mode { reason: ModeReason::HandedBack | ModeReason::Transferred, .. }) if !matches!(author, Author::Agent(a) if state.holds(&a.id)) =>
             {
-                return Err(format!("seq {}: handed back by {author:?}, who did not hold it", event.seq));
+                return Err(format!(
+                    "seq {}: handed back or transferred by {author:?}, who did not hold it",
+                    event.seq
+                ));
+            }
+            (_, EventBody::Mode { reason: ModeReason::AgentLeft, .. }) if state.mode != Mode::Human => {
+                return Err(format!("seq {}: requeued from {:?} mode, which nobody held", event.seq, state.mode));
             }
             (Author::Bot, EventBody::Text { .. }) if state.mode != Mode::Bot => {
                 return Err(format!("seq {}: the bot spoke in {:?} mode", event.seq, state.mode));
@@ -240,7 +279,9 @@ pub fn audit(events: &[Event]) -> Result<(), String> {
             (Author::Agent(agent), EventBody::Text { .. }) if !state.holds(&agent.id) => {
                 return Err(format!("seq {}: {} spoke without holding the conversation", event.seq, agent.name));
             }
-            (_, EventBody::Mode { mode: Mode::Human, holder: Some(new), .. }) => {
+            (_, EventBody::Mode { mode: Mode::Human, holder: Some(new), reason })
+                if *reason != ModeReason::Transferred =>
+            {
                 if let (Mode::Human, Some(old)) = (state.mode, &state.holder) {
                     return Err(format!("seq {}: {} took over from {}", event.seq, new.name, old.name));
                 }
@@ -272,6 +313,70 @@ mod tests {
             state.apply(event);
         }
         Ok(out)
+    }
+
+    #[test]
+    fn the_holder_transfers_to_a_colleague_or_the_queue_and_nobody_else_can() {
+        let (dana, sam) = (agent("a1", "Dana"), agent("a2", "Sam"));
+        let mut s = ConversationState::default();
+        let mut log = Vec::new();
+        run(&mut s, &mut log, Command::TakeOver { agent: dana.clone() }).unwrap();
+        let stolen = Command::Transfer { from_agent_id: "a2".into(), to: Some(sam.clone()) };
+        assert_eq!(run(&mut s, &mut log, stolen), Err(Rejection::NotHolder { holder: Some(dana.clone()) }));
+        let to_self = Command::Transfer { from_agent_id: "a1".into(), to: Some(dana.clone()) };
+        assert_eq!(run(&mut s, &mut log, to_self), Ok(None));
+        let epoch = s.epoch;
+        let moved = run(&mut s, &mut log, Command::Transfer { from_agent_id: "a1".into(), to: Some(sam.clone()) });
+        let moved = moved.unwrap().unwrap();
+        assert_eq!(moved.author, Author::Agent(dana.clone()));
+        assert_eq!((s.mode, s.holder.clone(), s.epoch), (Mode::Human, Some(sam.clone()), epoch + 1));
+        let dana_says = Command::AgentSays { agent: dana.clone(), text: "still me".into() };
+        assert!(matches!(run(&mut s, &mut log, dana_says), Err(Rejection::NotHolder { .. })));
+        run(&mut s, &mut log, Command::AgentSays { agent: sam.clone(), text: "Sam here".into() }).unwrap();
+        let late_bot = Command::BotSays { text: "hi".into(), meta: meta(), computed_at_epoch: epoch };
+        assert_eq!(run(&mut s, &mut log, late_bot), Err(Rejection::StaleBotReply));
+        run(&mut s, &mut log, Command::Transfer { from_agent_id: "a2".into(), to: None }).unwrap();
+        assert_eq!((s.mode, s.holder.clone()), (Mode::Queued, None));
+        audit(&log).unwrap();
+
+        // A transfer written by someone who did not hold it, or a takeover over a holder, is caught.
+        let mut forged = log.clone();
+        if let Some(e) =
+            forged.iter_mut().find(|e| matches!(e.body, EventBody::Mode { reason: ModeReason::Transferred, .. }))
+        {
+            e.author = Author::Agent(agent("a3", "Kim"));
+        }
+        assert!(audit(&forged).unwrap_err().contains("did not hold"));
+        let mut grabbed = log.clone();
+        if let Some(e) =
+            grabbed.iter_mut().find(|e| matches!(e.body, EventBody::Mode { reason: ModeReason::Transferred, .. }))
+        {
+            if let EventBody::Mode { reason, .. } = &mut e.body {
+                *reason = ModeReason::AgentTookOver;
+            }
+        }
+        assert!(audit(&grabbed).unwrap_err().contains("took over from"));
+    }
+
+    #[test]
+    fn an_agent_who_left_gives_back_only_what_they_still_hold() {
+        let (dana, sam) = (agent("a1", "Dana"), agent("a2", "Sam"));
+        let mut s = ConversationState::default();
+        let mut log = Vec::new();
+        run(&mut s, &mut log, Command::TakeOver { agent: dana.clone() }).unwrap();
+        assert_eq!(run(&mut s, &mut log, Command::Requeue { agent_id: sam.id.clone() }), Ok(None));
+        let back = run(&mut s, &mut log, Command::Requeue { agent_id: dana.id.clone() }).unwrap().unwrap();
+        assert_eq!(back.author, Author::System);
+        assert_eq!((s.mode, s.holder.clone()), (Mode::Queued, None));
+        assert_eq!(run(&mut s, &mut log, Command::Requeue { agent_id: dana.id.clone() }), Ok(None), "once");
+        audit(&log).unwrap();
+        let mut early = log.clone();
+        early.remove(0);
+        for (i, e) in early.iter_mut().enumerate() {
+            e.seq = i as u64 + 1;
+            e.epoch = i as u64 + 1;
+        }
+        assert!(audit(&early).unwrap_err().contains("nobody held"));
     }
 
     #[test]

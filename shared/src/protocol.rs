@@ -104,6 +104,10 @@ pub enum ModeReason {
     AgentTookOver,
     /// The holding agent gave the conversation back to the bot.
     HandedBack,
+    /// The holding agent gave it to a colleague, or back to the queue.
+    Transferred,
+    /// Its holder went offline; it is back in the queue.
+    AgentLeft,
     Closed,
 }
 
@@ -112,6 +116,8 @@ wire_names!(ModeReason {
     BotEscalated = "bot_escalated",
     AgentTookOver = "agent_took_over",
     HandedBack = "handed_back",
+    Transferred = "transferred",
+    AgentLeft = "agent_left",
     Closed = "closed",
 });
 
@@ -462,11 +468,17 @@ pub struct QueueNeeds {
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(tag = "type", rename_all = "snake_case")]
 pub enum DashboardFrame {
-    Snapshot { conversations: Vec<ConversationSummary> },
+    Snapshot {
+        conversations: Vec<ConversationSummary>,
+    },
     // Boxed: a row with its flags is far larger than the other frames.
-    Upsert { conversation: Box<ConversationSummary> },
+    Upsert {
+        conversation: Box<ConversationSummary>,
+    },
     /// Every account with its presence and load: on connect, and whenever any of it changes.
-    Team { members: Vec<TeamMember> },
+    Team {
+        members: Vec<TeamMember>,
+    },
     /// To one agent: the desk offers them this queued conversation until `expires_at` (ms).
     /// `relaxed` names the requirements dropped to find them ("skill", "language").
     Offer {
@@ -476,7 +488,10 @@ pub enum DashboardFrame {
         relaxed: Vec<String>,
     },
     /// To the agent it was offered to: the offer is over.
-    OfferEnded { conversation: String, outcome: OfferOutcome },
+    OfferEnded {
+        conversation: String,
+        outcome: OfferOutcome,
+    },
     /// To one agent: the desk gave them this conversation (routing in `auto` mode, or their
     /// accepted offer); they hold it now.
     Assigned {
@@ -484,7 +499,10 @@ pub enum DashboardFrame {
         #[serde(default, skip_serializing_if = "Vec::is_empty")]
         relaxed: Vec<String>,
     },
-    Error { code: ErrorCode, message: String },
+    Error {
+        code: ErrorCode,
+        message: String,
+    },
     Pong,
 }
 
@@ -494,9 +512,14 @@ pub enum DashboardFrame {
 pub enum DashboardClientFrame {
     Ping,
     /// The agent's choice in the console's "Status" control.
-    SetPresence { presence: Presence },
+    SetPresence {
+        presence: Presence,
+    },
     /// "Accept" or "Decline" on an offer.
-    AnswerOffer { conversation: String, accept: bool },
+    AnswerOffer {
+        conversation: String,
+        accept: bool,
+    },
 }
 
 /// How an offer ended.

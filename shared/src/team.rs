@@ -120,6 +120,19 @@ pub fn validate_desk_settings(settings: DeskSettings) -> Result<DeskSettings, Ap
     Ok(settings)
 }
 
+/// `POST /api/sites/{site}/conversations/{id}/transfer`, by the agent who holds it: to a
+/// colleague (`agent`, an account id), or back to the queue (no `agent`), needing `skill` if
+/// given; `note` is for the next agent only.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct TransferInput {
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub agent: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub skill: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub note: Option<String>,
+}
+
 /// One account as the team screen lists it.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct TeamMember {
@@ -232,9 +245,7 @@ pub fn check_skills(skills: &[String]) -> Result<Vec<String>, ApiError> {
         let name = skill.trim().to_lowercase();
         let allowed = |c: char| c.is_alphanumeric() || c == '-' || c == '_';
         if name.is_empty() || name.chars().count() > MAX_SKILL_CHARS || !name.chars().all(allowed) {
-            return Err(bad(format!(
-                "{skill:?} is not a skill name (1-{MAX_SKILL_CHARS} letters, digits, - or _)"
-            )));
+            return Err(bad(format!("{skill:?} is not a skill name (1-{MAX_SKILL_CHARS} letters, digits, - or _)")));
         }
         if !out.contains(&name) {
             out.push(name);

@@ -286,13 +286,12 @@ impl Page {
             window.axe.run(document, { resultTypes: ['violations'] })
               .then(r => done(r.violations
                 .filter(v => v.impact === 'serious' || v.impact === 'critical')
-                .map(v => `${v.id} (${v.impact}): ${v.help} at ${v.nodes.map(n => n.target.join(' ')).join(', ')}`)))
+                .map(v => `${v.id} (${v.impact}): ${v.help} at ${v.nodes.map(n => {
+                  const why = [...n.any, ...n.all, ...n.none].map(c => c.message).find(m => m) || '';
+                  return `${n.target.join(' ')} [${why}]`;
+                }).join(', ')}`)))
               .catch(e => done([`axe failed: ${e}`]));"#;
-        let found = self
-            .client
-            .execute_async(script, vec![])
-            .await
-            .unwrap_or_else(|e| panic!("running axe-core: {e}"));
+        let found = self.client.execute_async(script, vec![]).await.unwrap_or_else(|e| panic!("running axe-core: {e}"));
         found.as_array().into_iter().flatten().filter_map(|v| v.as_str().map(str::to_string)).collect()
     }
 

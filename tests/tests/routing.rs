@@ -135,8 +135,7 @@ async fn capacity_holds_when_thirty_conversations_wait_and_four_agents_come_onli
 
     let rows: HashMap<String, ConversationSummary> = until_some("12 conversations held", DEADLINE, || async {
         let mut snapshot = Socket::open(&api.dashboard_url("desk", &lead)).await;
-        let frame =
-            next_dashboard(&mut snapshot, "snapshot", |f| matches!(f, DashboardFrame::Snapshot { .. })).await;
+        let frame = next_dashboard(&mut snapshot, "snapshot", |f| matches!(f, DashboardFrame::Snapshot { .. })).await;
         snapshot.close().await;
         let DashboardFrame::Snapshot { conversations } = frame else { return None };
         let held = conversations.iter().filter(|r| r.mode == Mode::Human).count();
@@ -220,8 +219,10 @@ async fn an_offer_nobody_answers_goes_to_the_next_agent_even_when_the_first_brow
     assert_eq!(ended, DashboardFrame::OfferEnded { conversation: id.clone(), outcome: OfferOutcome::Accepted });
     assert_eq!(joined(&mut customer).await.id, second, "the second agent holds it");
     customer.barrier().await;
-    let takeovers = customer.seen.iter().filter(|f| matches!(f, ServerFrame::Event { .. })).filter(|f| {
-        matches!(event_of(f).map(|e| &e.body), Some(EventBody::Mode { mode: Mode::Human, .. }))
-    });
+    let takeovers = customer
+        .seen
+        .iter()
+        .filter(|f| matches!(f, ServerFrame::Event { .. }))
+        .filter(|f| matches!(event_of(f).map(|e| &e.body), Some(EventBody::Mode { mode: Mode::Human, .. })));
     assert_eq!(takeovers.count(), 1, "offered to one agent at a time, taken once");
 }

@@ -148,10 +148,8 @@ async fn an_agent_whose_consoles_are_all_gone_turns_offline_after_the_grace_peri
     assert_eq!(status, 200, "{body}");
 
     let mut watching = Socket::open(&api.dashboard_url("demo", &lead)).await;
-    member_becomes(&mut watching, "dana@demo.test", "offline before any console", |m| {
-        m.presence == Presence::Offline
-    })
-    .await;
+    member_becomes(&mut watching, "dana@demo.test", "offline before any console", |m| m.presence == Presence::Offline)
+        .await;
     let mut first = Socket::open(&api.dashboard_url("demo", &dana)).await;
     let second = Socket::open(&api.dashboard_url("demo", &dana)).await;
     member_becomes(&mut watching, "dana@demo.test", "online", |m| m.presence == Presence::Online).await;
@@ -164,10 +162,8 @@ async fn an_agent_whose_consoles_are_all_gone_turns_offline_after_the_grace_peri
     first.close().await;
     second.close().await;
     let gone = std::time::Instant::now();
-    member_becomes(&mut watching, "dana@demo.test", "offline after the grace", |m| {
-        m.presence == Presence::Offline
-    })
-    .await;
+    member_becomes(&mut watching, "dana@demo.test", "offline after the grace", |m| m.presence == Presence::Offline)
+        .await;
     assert!(gone.elapsed() >= Duration::from_secs(9), "offline after {:?}, before the grace ran out", gone.elapsed());
     let mut back = Socket::open(&api.dashboard_url("demo", &dana)).await;
     member_becomes(&mut watching, "dana@demo.test", "online when a console connects", |m| {
@@ -175,8 +171,7 @@ async fn an_agent_whose_consoles_are_all_gone_turns_offline_after_the_grace_peri
     })
     .await;
     back.send_raw("{\"type\":\"set_presence\",\"presence\":\"busy\"}").await;
-    let refused = back
-        .next_of("refused presence", |f: &DashboardFrame| matches!(f, DashboardFrame::Error { .. }))
-        .await;
+    let refused =
+        back.next_of("refused presence", |f: &DashboardFrame| matches!(f, DashboardFrame::Error { .. })).await;
     assert!(matches!(refused, DashboardFrame::Error { code: baton_shared::ErrorCode::BadRequest, .. }), "{refused:?}");
 }

@@ -434,9 +434,7 @@ impl Transcript {
                 }
                 (Author::System, EventBody::Text { text, .. }) => list.notice(text.clone()),
                 (author, EventBody::Mode { mode, holder, reason }) => match (mode, reason) {
-                    (Mode::Queued, ModeReason::CustomerAsked | ModeReason::BotEscalated) => {
-                        list.notice(CONNECTING_PERSON.into())
-                    }
+                    (Mode::Queued, _) => list.notice(CONNECTING_PERSON.into()),
                     (Mode::Human, _) => {
                         let name = match (holder, author) {
                             (Some(agent), _) | (None, Author::Agent(agent)) => agent.name.as_str(),
@@ -700,6 +698,25 @@ mod tests {
         t.show_alert("second");
         t.dismiss_alert(first);
         assert_eq!(t.alert().unwrap().0, "second");
+    }
+
+    #[test]
+    fn a_transfer_shows_the_new_agent_and_a_return_to_the_queue_shows_the_wait() {
+        let mut t = fresh();
+        t.apply(ServerFrame::Event { event: mode(1, Mode::Human, Some(dana()), ModeReason::AgentTookOver) });
+        let sam = AgentInfo { id: "a2".into(), name: "Sam".into(), avatar: None };
+        t.apply(ServerFrame::Event { event: mode(2, Mode::Human, Some(sam), ModeReason::Transferred) });
+        assert_eq!((t.header().name.as_str(), t.header().human), ("Sam", true));
+        t.apply(ServerFrame::Event { event: mode(3, Mode::Queued, None, ModeReason::AgentLeft) });
+        assert_eq!(t.header().subtitle, "Waiting for a person…");
+        assert_eq!(
+            texts(&t)[1..],
+            [
+                "-- Dana Rivera joined the conversation",
+                "-- Sam joined the conversation",
+                "-- Connecting you with a person…"
+            ]
+        );
     }
 
     #[test]

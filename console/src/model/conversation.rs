@@ -317,6 +317,12 @@ impl ConversationModel {
                 Some(name) => format!("Handed back to the bot by {name}"),
                 None => "Handed back to the bot".to_string(),
             },
+            ModeReason::Transferred => match (by, holder) {
+                (Some(from), Some(to)) => format!("{from} transferred the conversation to {}", to.name),
+                (Some(from), None) => format!("{from} transferred the conversation back to the queue"),
+                (None, _) => "Transferred".to_string(),
+            },
+            ModeReason::AgentLeft => "The agent went offline; back in the queue".to_string(),
             ModeReason::CustomerAsked => "Customer asked for a person".to_string(),
             ModeReason::BotEscalated => format!("{} asked for a person to take over", self.bot_name),
             ModeReason::Closed => "Conversation closed".to_string(),

@@ -40,7 +40,9 @@ impl DeskInbox {
         self.notice = Some(match outcome {
             OfferOutcome::Accepted => format!("You are now talking with {who}."),
             OfferOutcome::Declined => format!("Declined: the conversation with {who} goes to someone else."),
-            OfferOutcome::TimedOut => format!("The offer of the conversation with {who} ran out; it went to someone else."),
+            OfferOutcome::TimedOut => {
+                format!("The offer of the conversation with {who} ran out; it went to someone else.")
+            }
             OfferOutcome::Withdrawn => format!("The conversation with {who} is no longer waiting."),
         });
     }
@@ -132,7 +134,13 @@ mod tests {
             queued("early", QueueNeeds { queued_at: 10, ..QueueNeeds::default() }),
             queued(
                 "vip",
-                QueueNeeds { queued_at: 50, vip: true, language: Some("es".into()), skill: Some("billing".into()), ..QueueNeeds::default() },
+                QueueNeeds {
+                    queued_at: 50,
+                    vip: true,
+                    language: Some("es".into()),
+                    skill: Some("billing".into()),
+                    ..QueueNeeds::default()
+                },
             ),
         ];
         let order: Vec<&str> = queue_order(&rows).iter().map(|r| r.id.as_str()).collect();

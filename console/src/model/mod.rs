@@ -12,6 +12,7 @@ pub mod rest;
 pub mod rules;
 pub mod session;
 pub mod team;
+pub mod transfer;
 pub mod triage;
 pub mod typing;
 

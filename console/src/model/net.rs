@@ -97,6 +97,10 @@ pub fn account_path(site: &str, account_id: &str) -> String {
     format!("{}/{}", team_path(site), encode_component(account_id))
 }
 
+pub fn transfer_path(site: &str, conversation_id: &str) -> String {
+    format!("/api/sites/{}/conversations/{}/transfer", encode_component(site), encode_component(conversation_id))
+}
+
 pub fn visitor_path(site: &str, conversation_id: &str) -> String {
     format!("/api/sites/{}/conversations/{}/visitor", encode_component(site), encode_component(conversation_id))
 }

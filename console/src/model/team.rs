@@ -146,7 +146,10 @@ mod tests {
         let form = AccountForm::from_member(&member());
         assert_eq!((form.languages.as_str(), form.skills.as_str(), form.capacity.as_str()), ("es, en", "billing", "3"));
         let input = form.input().unwrap();
-        assert_eq!((input.languages, input.skills, input.capacity), (vec!["es".into(), "en".into()], vec!["billing".into()], 3));
+        assert_eq!(
+            (input.languages, input.skills, input.capacity),
+            (vec!["es".into(), "en".into()], vec!["billing".into()], 3)
+        );
         assert_eq!(input.password, None);
         let typed = AccountForm { password: "new secret".into(), ..AccountForm::from_member(&member()) };
         assert_eq!(typed.input().unwrap().password.as_deref(), Some("new secret"));

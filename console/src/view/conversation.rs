@@ -13,6 +13,7 @@ use crate::view::avatar::Avatar;
 use crate::view::compliance::ComplianceWarning;
 use crate::view::context::ContextPanel;
 use crate::view::copilot::CopilotPanel;
+use crate::view::transfer::TransferButton;
 use baton_shared::protocol::{LoginResponse, VisitorInfo};
 
 /// The selected conversation: header with holder and controls, transcript, reply box, and
@@ -165,6 +166,7 @@ pub fn ConversationPane(
                     >
                         "Hand back to bot"
                     </button>
+                    <TransferButton id=id.clone() auth=auth login=login.clone() dashboard=dashboard holds=holds />
                 </div>
             </header>
             {move || {

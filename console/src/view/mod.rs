@@ -11,4 +11,5 @@ mod knowledge;
 mod rules;
 mod sign_in;
 mod team;
+mod transfer;
 mod workspace;

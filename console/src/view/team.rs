@@ -1,6 +1,6 @@
+use baton_shared::Presence;
 use baton_shared::protocol::{AccountRole, LoginResponse};
 use baton_shared::team::{AccountInput, TeamMember};
-use baton_shared::Presence;
 use leptos::ev::SubmitEvent;
 use leptos::prelude::*;
 use leptos::task::spawn_local;

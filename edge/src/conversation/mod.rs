@@ -23,7 +23,9 @@ use std::rc::Rc;
 
 use baton_brain::knowledge::KnowledgeBase;
 use baton_engine::turns::{Turn, Turns};
-use baton_engine::{Brain, Caller, Effects, Engine, FALLBACK_BOT_NAME, Failure, Incoming, ModelCall, Socket};
+use baton_engine::{
+    Brain, Caller, Effects, Engine, FALLBACK_BOT_NAME, Failure, Incoming, ModelCall, Socket, TransferTo,
+};
 use baton_shared::{AgentInfo, ApiError, ConversationSummary, ErrorCode, ServerFrame, VisitorInfo};
 use serde::{Deserialize, Serialize};
 use worker::{
@@ -55,6 +57,22 @@ pub struct InitRequest {
 #[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct AssignRequest {
     pub agent: AgentInfo,
+}
+
+/// Body of the internal `/transfer` call, the worker having checked who `from` and `to` are.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct TransferRequest {
+    pub from: AgentInfo,
+    pub to: TransferTo,
+    #[serde(default)]
+    pub note: Option<String>,
+}
+
+/// Body of the internal `/requeue` call: `agent` went offline holding the conversation.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct RequeueRequest {
+    pub agent: String,
+    pub note: String,
 }
 
 #[durable_object]
@@ -99,6 +117,8 @@ impl DurableObject for ConversationDO {
             Some(ConversationOp::Transcript) => self.transcript(&req),
             Some(ConversationOp::Visitor) => self.engine.borrow().record().map(|r| ok_json(&r.visitor)).map_err(logged),
             Some(ConversationOp::Assign) => self.assign(&mut req).await,
+            Some(ConversationOp::Transfer) => self.transfer(&mut req).await,
+            Some(ConversationOp::Requeue) => self.requeue(&mut req).await,
             None => Err(ApiError::new(ErrorCode::NotFound, "no such conversation route")),
         };
         Ok(result.unwrap_or_else(|e| http::error(&e)))
@@ -181,9 +201,27 @@ impl ConversationDO {
 
     async fn assign(&self, req: &mut Request) -> ApiResult<Response> {
         let AssignRequest { agent } = read_json(req).await?;
+        self.command(|engine, brain, now| engine.assign(brain, &agent, now)).await
+    }
+
+    async fn transfer(&self, req: &mut Request) -> ApiResult<Response> {
+        let TransferRequest { from, to, note } = read_json(req).await?;
+        self.command(|engine, brain, now| engine.transfer(brain, &from, to, note.as_deref(), now)).await
+    }
+
+    async fn requeue(&self, req: &mut Request) -> ApiResult<Response> {
+        let RequeueRequest { agent, note } = read_json(req).await?;
+        self.command(|engine, brain, now| engine.requeue(brain, &agent, &note, now)).await
+    }
+
+    /// An internal command in its turn: the engine's answer to the caller is the response.
+    async fn command(
+        &self,
+        run: impl FnOnce(&mut Engine<ConversationStore>, &Brain, u64) -> Effects,
+    ) -> ApiResult<Response> {
         let turn = self.turns.join().await;
         let (site, brain) = self.current_brain().await;
-        let fx = self.engine.borrow_mut().assign(&brain, &agent, now_ms());
+        let fx = run(&mut self.engine.borrow_mut(), &brain, now_ms());
         let refused = refusal(&fx);
         sockets::deliver(&self.state, None, &fx.out);
         self.carry_out(site.as_deref(), fx, turn).await;

@@ -46,6 +46,8 @@ struct StateRow {
     queued_since: Option<u64>,
     #[serde(default)]
     queued_by_bot: u64,
+    #[serde(default)]
+    required_skill: Option<String>,
 }
 
 #[derive(Deserialize)]
@@ -142,7 +144,7 @@ impl ConversationStore {
                 visitor TEXT NOT NULL, bot_name TEXT NOT NULL,
                 created_at INTEGER NOT NULL, updated_at INTEGER NOT NULL,
                 last_preview TEXT NOT NULL, last_author TEXT NOT NULL, waiting_since INTEGER,
-                queued_since INTEGER, queued_by_bot INTEGER NOT NULL DEFAULT 0)",
+                queued_since INTEGER, queued_by_bot INTEGER NOT NULL DEFAULT 0, required_skill TEXT)",
             "CREATE TABLE IF NOT EXISTS brain (
                 one INTEGER PRIMARY KEY CHECK (one = 1), watch TEXT NOT NULL, insight TEXT NOT NULL)",
             "CREATE TABLE IF NOT EXISTS events (
@@ -166,6 +168,9 @@ impl ConversationStore {
         if !columns.iter().any(|c| c.name == "queued_since") {
             self.sql.exec("ALTER TABLE state ADD COLUMN queued_since INTEGER", None)?;
             self.sql.exec("ALTER TABLE state ADD COLUMN queued_by_bot INTEGER NOT NULL DEFAULT 0", None)?;
+        }
+        if !columns.iter().any(|c| c.name == "required_skill") {
+            self.sql.exec("ALTER TABLE state ADD COLUMN required_skill TEXT", None)?;
         }
         self.sql.exec("CREATE INDEX IF NOT EXISTS events_by_kind ON events (kind, seq)", None)?;
         Ok(())
@@ -199,6 +204,7 @@ impl ConversationStore {
             waiting_since: row.waiting_since,
             queued_since: row.queued_since,
             queued_by_bot: row.queued_by_bot != 0,
+            required_skill: row.required_skill,
         };
         Ok(Some(record))
     }
@@ -228,7 +234,8 @@ impl ConversationStore {
         };
         self.sql.exec(
             "UPDATE state SET mode = ?, epoch = ?, holder = ?, last_seq = ?, bot_name = ?, updated_at = ?,
-                last_preview = ?, last_author = ?, waiting_since = ?, queued_since = ?, queued_by_bot = ?
+                last_preview = ?, last_author = ?, waiting_since = ?, queued_since = ?, queued_by_bot = ?,
+                required_skill = ?
              WHERE one = 1",
             vec![
                 text(record.state.mode.as_str()),
@@ -242,6 +249,7 @@ impl ConversationStore {
                 record.waiting_since.map(int).unwrap_or(SqlStorageValue::Null),
                 record.queued_since.map(int).unwrap_or(SqlStorageValue::Null),
                 int(u64::from(record.queued_by_bot)),
+                record.required_skill.clone().into(),
             ],
         )?;
         Ok(())

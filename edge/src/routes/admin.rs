@@ -5,8 +5,8 @@
 use std::collections::HashSet;
 
 use baton_shared::avatar::validate_avatar_url;
-use baton_shared::limits::MAX_NAME_CHARS;
 use baton_shared::config::validate_rules;
+use baton_shared::limits::MAX_NAME_CHARS;
 use baton_shared::team::{MAX_CAPACITY, MIN_PASSWORD_CHARS, check_languages, check_skills};
 use baton_shared::{ApiError, ErrorCode, SiteSeed};
 use worker::{Env, Request, Response};

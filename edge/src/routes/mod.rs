@@ -7,3 +7,4 @@ pub mod knowledge;
 pub mod login;
 pub mod site;
 pub mod team;
+pub mod transfer;

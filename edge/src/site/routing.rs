@@ -19,7 +19,7 @@ use baton_shared::{
 use super::SiteDO;
 use super::routing_store::{Pending, PendingKind};
 use super::team::{DashboardSocket, agent_tag};
-use crate::conversation::AssignRequest;
+use crate::conversation::{AssignRequest, RequeueRequest};
 use crate::http::{ApiResult, OrInternal, check_reply, now_ms};
 use crate::internal::{Call, ConversationOp, conversation_stub};
 
@@ -54,6 +54,7 @@ impl SiteDO {
         }
         loop {
             self.route_again.set(false);
+            self.requeue_from_absent(now_ms()).await;
             let assignments = match self.decide_routes(now_ms()) {
                 Ok(assignments) => assignments,
                 Err(e) => {
@@ -121,7 +122,11 @@ impl SiteDO {
             match (pending.expires_at, rows.get(&decision.conversation)) {
                 (Some(expires_at), Some(row)) => self.send_to_agent(
                     &decision.agent,
-                    &DashboardFrame::Offer { conversation: Box::new(row.clone()), expires_at, relaxed: pending.relaxed },
+                    &DashboardFrame::Offer {
+                        conversation: Box::new(row.clone()),
+                        expires_at,
+                        relaxed: pending.relaxed,
+                    },
                 ),
                 _ => assignments.push(pending),
             }
@@ -198,11 +203,55 @@ impl SiteDO {
         check_reply(reply, "assigning the conversation").await
     }
 
+    /// Conversations held by an agent whose consoles have all been gone for the grace period, or
+    /// whose account was deactivated, go back to the queue with a note for the next agent. An
+    /// agent who chose Offline with a console open keeps what they hold; one the desk never saw
+    /// a console of (an integration on the API) is left alone.
+    async fn requeue_from_absent(&self, now: u64) {
+        let (Ok(desk), Ok(held)) = (self.desk_settings(), self.store.held_rows()) else { return };
+        if held.is_empty() {
+            return;
+        }
+        let (Ok(presences), Ok(accounts)) = (self.store.presences(), self.store.accounts()) else { return };
+        let Ok(site) = self.record().map(|r| r.info.id) else { return };
+        for (conversation, holder) in held {
+            let account = accounts.iter().find(|a| a.id == holder);
+            let active = account.is_some_and(|a| a.is_active());
+            let gone = presences.get(&holder).is_some_and(|p| {
+                p.gone_since.is_some() && p.effective(active, &desk, now) == baton_shared::Presence::Offline
+            });
+            if active && !gone {
+                continue;
+            }
+            let name = account.map_or("The agent".to_string(), |a| a.name.clone());
+            let note = if active {
+                format!("{name} went offline, so the conversation went back to the queue.")
+            } else {
+                format!("{name}'s account was deactivated, so the conversation went back to the queue.")
+            };
+            let requeued = async {
+                let stub = conversation_stub(&self.env, &site, &conversation)?;
+                let body = RequeueRequest { agent: holder.clone(), note };
+                let reply = Call::to(ConversationOp::Requeue)
+                    .json(&body)
+                    .conversation(&site, &conversation)
+                    .send(&stub)
+                    .await?;
+                check_reply(reply, "requeueing the conversation").await
+            }
+            .await;
+            if let Err(e) = requeued {
+                worker::console_error!("requeueing {conversation}: {}", e.message);
+            }
+        }
+    }
+
     /// "Accept" or "Decline" from the console of the agent the conversation was offered to.
     pub(super) async fn answer_offer(&self, socket: &DashboardSocket, conversation: &str, accept: bool) {
         let offer = self.store.pending_for(conversation).ok().flatten();
         let Some(offer) = offer.filter(|p| p.kind == PendingKind::Offer && p.agent == socket.agent) else {
-            let ended = DashboardFrame::OfferEnded { conversation: conversation.into(), outcome: OfferOutcome::Withdrawn };
+            let ended =
+                DashboardFrame::OfferEnded { conversation: conversation.into(), outcome: OfferOutcome::Withdrawn };
             self.send_to_agent(&socket.agent, &ended);
             return;
         };
@@ -218,7 +267,9 @@ impl SiteDO {
             }
             if self.carry_out(assigning).await { OfferOutcome::Accepted } else { OfferOutcome::Withdrawn }
         } else {
-            if let Err(e) = self.store.delete_pending(conversation).and_then(|()| self.store.pass_over(conversation, &socket.agent)) {
+            if let Err(e) =
+                self.store.delete_pending(conversation).and_then(|()| self.store.pass_over(conversation, &socket.agent))
+            {
                 worker::console_error!("routing state: {e}");
             }
             OfferOutcome::Declined
@@ -243,7 +294,8 @@ impl SiteDO {
             let mut presence = self.store.presence(&offer.agent).or_internal("reading presence")?;
             presence.missed_offer();
             self.store.save_presence(&offer.agent, &presence).or_internal("storing presence")?;
-            let ended = DashboardFrame::OfferEnded { conversation: offer.conversation, outcome: OfferOutcome::TimedOut };
+            let ended =
+                DashboardFrame::OfferEnded { conversation: offer.conversation, outcome: OfferOutcome::TimedOut };
             self.send_to_agent(&offer.agent, &ended);
         }
         Ok(())
@@ -254,7 +306,8 @@ impl SiteDO {
         if let Ok(Some(pending)) = self.store.pending_for(conversation)
             && pending.kind == PendingKind::Offer
         {
-            let ended = DashboardFrame::OfferEnded { conversation: conversation.into(), outcome: OfferOutcome::Withdrawn };
+            let ended =
+                DashboardFrame::OfferEnded { conversation: conversation.into(), outcome: OfferOutcome::Withdrawn };
             self.send_to_agent(&pending.agent, &ended);
         }
         if let Err(e) = self.store.forget_queued(conversation) {
@@ -270,9 +323,13 @@ impl SiteDO {
         }
         let offers = self.store.pending().ok()?.into_iter().filter_map(|p| p.expires_at);
         let relax_ms = u64::from(desk.relax_after_s) * 1000;
-        let relaxing = self.store.queued().ok()?.into_iter().filter_map(|row| row.queue).flat_map(|needs| {
-            [needs.queued_at + relax_ms, needs.queued_at + 2 * relax_ms]
-        });
+        let relaxing = self
+            .store
+            .queued()
+            .ok()?
+            .into_iter()
+            .filter_map(|row| row.queue)
+            .flat_map(|needs| [needs.queued_at + relax_ms, needs.queued_at + 2 * relax_ms]);
         offers.chain(relaxing.filter(|_| relax_ms > 0)).filter(|at| *at > now).min()
     }
 }

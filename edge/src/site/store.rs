@@ -5,8 +5,8 @@ use std::collections::HashSet;
 
 use baton_shared::server::quota::Window;
 use baton_shared::{
-    AccountInput, AccountRole, AccountSeed, Article, ArticleInput, ConversationSummary, DeskSettings, Mode, ModelSettings, SiteInfo,
-    SiteLimits, SiteRules, SiteSeed,
+    AccountInput, AccountRole, AccountSeed, Article, ArticleInput, ConversationSummary, DeskSettings, Mode,
+    ModelSettings, SiteInfo, SiteLimits, SiteRules, SiteSeed,
 };
 use serde::{Deserialize, Serialize};
 use worker::{SqlStorage, SqlStorageValue};

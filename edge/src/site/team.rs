@@ -173,9 +173,12 @@ impl SiteDO {
         let id = id.unwrap_or_else(crate::ids::new_id);
         let stays_supervisor = account.active && account.role == AccountRole::Supervisor;
         if existing.is_some() && !stays_supervisor {
-            let others = self.store.accounts().or_internal("reading accounts")?.into_iter().any(|a| {
-                a.id != id && a.is_active() && a.role() == Some(AccountRole::Supervisor)
-            });
+            let others = self
+                .store
+                .accounts()
+                .or_internal("reading accounts")?
+                .into_iter()
+                .any(|a| a.id != id && a.is_active() && a.role() == Some(AccountRole::Supervisor));
             if !others {
                 return Err(ApiError::new(
                     ErrorCode::InvalidAccount,

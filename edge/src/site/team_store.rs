@@ -198,6 +198,20 @@ impl SiteStore {
         Ok(())
     }
 
+    /// Every held conversation with its holder's id.
+    pub fn held_rows(&self) -> worker::Result<Vec<(String, String)>> {
+        #[derive(Deserialize)]
+        struct Row {
+            id: String,
+            holder: String,
+        }
+        let rows: Vec<Row> = self
+            .sql
+            .exec("SELECT id, holder FROM summaries WHERE mode = 'human' AND holder IS NOT NULL", None)?
+            .to_array()?;
+        Ok(rows.into_iter().map(|r| (r.id, r.holder)).collect())
+    }
+
     /// Conversations each agent holds now, by agent id.
     pub fn held(&self) -> worker::Result<HashMap<String, u32>> {
         let rows: Vec<HeldRow> = self
