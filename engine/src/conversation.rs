@@ -367,7 +367,14 @@ impl<S: Store> Engine<S> {
             (ClientFrame::RequestHuman { client_id }, Caller::Customer) => {
                 validate_client_id(&client_id)?;
                 let cmd = Command::RequestHuman { reason: ModeReason::CustomerAsked, computed_at_epoch: None };
-                self.run(turn, caller, cmd, Some(client_id))?;
+                if self.run(turn, caller, cmd, Some(client_id))?.committed().is_some() {
+                    // "Talk to a person" raises the same flag and alert as asking in words.
+                    let mut watch = self.store.watch().or_failed("reading the watch")?;
+                    if !watch.asked_for_person {
+                        watch.asked_for_person = true;
+                        self.store.save_watch(&watch).or_failed("storing the watch")?;
+                    }
+                }
             }
             (ClientFrame::Rate { client_id, score }, Caller::Customer) => {
                 validate_client_id(&client_id)?;

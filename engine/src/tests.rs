@@ -397,3 +397,12 @@ fn the_desk_requeues_what_an_offline_agent_still_holds_with_a_note() {
     );
     baton_shared::machine::audit(&chat.transcript()).expect("the transcript keeps the guarantees");
 }
+
+#[test]
+fn the_talk_to_a_person_button_raises_the_same_flag_as_asking_in_words() {
+    let mut chat = Chat::new(brain_with_shipping(None));
+    let fx = chat.customer(ClientFrame::RequestHuman { client_id: "r1".into() });
+    assert_eq!(chat.state().mode, Mode::Queued);
+    let flags = fx.dashboard.map(|r| r.flags).unwrap_or_default();
+    assert!(flags.iter().any(|f| f.kind == baton_shared::FlagKind::AskedForPerson), "{flags:?}");
+}
