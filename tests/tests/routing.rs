@@ -10,7 +10,7 @@ use baton_e2e::{Api, Socket, Stack, event_of, until_some};
 use baton_shared::machine::audit;
 use baton_shared::{
     AgentInfo, ClientFrame, ConversationSummary, DashboardClientFrame, DashboardFrame, EventBody, Mode, OfferOutcome,
-    ServerFrame, encode,
+    Presence, ServerFrame, encode,
 };
 use reqwest::Method;
 use serde_json::{Value, json};
@@ -225,4 +225,60 @@ async fn an_offer_nobody_answers_goes_to_the_next_agent_even_when_the_first_brow
         .filter(|f| matches!(f, ServerFrame::Event { .. }))
         .filter(|f| matches!(event_of(f).map(|e| &e.body), Some(EventBody::Mode { mode: Mode::Human, .. })));
     assert_eq!(takeovers.count(), 1, "offered to one agent at a time, taken once");
+}
+
+#[tokio::test]
+async fn the_queue_an_offer_in_flight_and_presence_survive_a_restart() {
+    let mut stack = Stack::start().await;
+    let api = Api::new(&stack.base);
+    let accounts = json!([
+        account("ana@desk.test", "Ana", &["en"], &[]),
+        account("ben@desk.test", "Ben", &["en"], &[]),
+        supervisor(),
+    ]);
+    stack.seed_site("desk", &desk_site(accounts)).await;
+    let lead = api.login("desk", "lead@desk.test", "desk-test-pass").await.token;
+    set_desk(&api, "desk", &lead, json!({ "mode": "offer", "offer_timeout_s": 120 })).await;
+    let ana = api.login("desk", "ana@desk.test", "desk-test-pass").await;
+    let ben = api.login("desk", "ben@desk.test", "desk-test-pass").await;
+    let mut ben_console = Socket::open(&api.dashboard_url("desk", &ben.token)).await;
+    ben_console.send_raw(&encode(&DashboardClientFrame::SetPresence { presence: Presence::Away })).await;
+    next_dashboard(&mut ben_console, "Ben away", |f| match f {
+        DashboardFrame::Team { members } => {
+            members.iter().any(|m| m.email == "ben@desk.test" && m.presence == Presence::Away)
+        }
+        _ => false,
+    })
+    .await;
+    let mut ana_console = Socket::open(&api.dashboard_url("desk", &ana.token)).await;
+    let (id, _customer) = queued_customer(&api, "desk", "Hello, can a person help me?").await;
+    let offered = next_dashboard(&mut ana_console, "the offer", |f| matches!(f, DashboardFrame::Offer { .. })).await;
+    let DashboardFrame::Offer { expires_at, .. } = offered else { unreachable!("matched") };
+
+    stack.restart().await;
+
+    // Ana's console reconnects and is offered the same conversation, with the same deadline.
+    let mut ana_console = Socket::open(&api.dashboard_url("desk", &ana.token)).await;
+    let again =
+        next_dashboard(&mut ana_console, "the offer again", |f| matches!(f, DashboardFrame::Offer { .. })).await;
+    let DashboardFrame::Offer { conversation, expires_at: still, .. } = again else { unreachable!("matched") };
+    assert_eq!((conversation.id.as_str(), still), (id.as_str(), expires_at));
+    // Ben's choice survived too, and the conversation is still in the queue.
+    let mut ben_console = Socket::open(&api.dashboard_url("desk", &ben.token)).await;
+    let snapshot = next_dashboard(&mut ben_console, "snapshot", |f| matches!(f, DashboardFrame::Snapshot { .. })).await;
+    let DashboardFrame::Snapshot { conversations } = snapshot else { unreachable!("matched") };
+    assert!(conversations.iter().any(|r| r.id == id && r.mode == Mode::Queued), "the queue survived");
+    next_dashboard(&mut ben_console, "Ben still away", |f| match f {
+        DashboardFrame::Team { members } => {
+            members.iter().any(|m| m.email == "ben@desk.test" && m.presence == Presence::Away)
+        }
+        _ => false,
+    })
+    .await;
+    ana_console.send_raw(&encode(&DashboardClientFrame::AnswerOffer { conversation: id.clone(), accept: true })).await;
+    let ended = next_dashboard(&mut ana_console, "accepted", |f| matches!(f, DashboardFrame::OfferEnded { .. })).await;
+    assert_eq!(ended, DashboardFrame::OfferEnded { conversation: id.clone(), outcome: OfferOutcome::Accepted });
+    let transcript = api.transcript("desk", &id, &ana.token).await;
+    assert_eq!(transcript.state.holder.map(|h| h.id), Some(ana.agent.id.clone()));
+    audit(&transcript.events).unwrap_or_else(|e| panic!("{e}"));
 }

@@ -419,15 +419,19 @@ impl SiteDO {
             return Err(ApiError::new(ErrorCode::AccountDeactivated, "This account is deactivated."));
         }
         let conversations = self.store.summaries().or_internal("reading summaries")?;
+        let agent_id = agent.id.clone();
         self.agent_connected(&agent.id)?;
         let pair = WebSocketPair::new().or_internal("opening a dashboard socket")?;
         self.state.accept_websocket_with_tags(&pair.server, &[DASHBOARD_TAG, &agent_tag(&agent.id)]);
         pair.server
-            .serialize_attachment(&DashboardSocket { id: ids::new_id(), agent: agent.id })
+            .serialize_attachment(&DashboardSocket { id: ids::new_id(), agent: agent.id.clone() })
             .or_internal("storing dashboard socket state")?;
         pair.server
             .send_with_str(encode(&DashboardFrame::Snapshot { conversations }))
             .or_internal("sending the snapshot")?;
+        for offer in self.open_offers(&agent_id)? {
+            pair.server.send_with_str(encode(&offer)).or_internal("sending an offer")?;
+        }
         self.broadcast_team();
         Response::from_websocket(pair.client).or_internal("answering the upgrade")
     }

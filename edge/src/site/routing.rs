@@ -246,6 +246,22 @@ impl SiteDO {
         }
     }
 
+    /// The offers still waiting for `agent`'s answer, for a console that (re)connects: a reload
+    /// or a restart does not lose an offer, nor its deadline.
+    pub(super) fn open_offers(&self, agent: &str) -> ApiResult<Vec<DashboardFrame>> {
+        let mut frames = Vec::new();
+        for offer in self.store.pending().or_internal("reading routing state")? {
+            let (PendingKind::Offer, Some(expires_at)) = (offer.kind, offer.expires_at) else { continue };
+            if offer.agent != agent {
+                continue;
+            }
+            if let Some(row) = self.store.row(&offer.conversation).or_internal("reading the queue")? {
+                frames.push(DashboardFrame::Offer { conversation: Box::new(row), expires_at, relaxed: offer.relaxed });
+            }
+        }
+        Ok(frames)
+    }
+
     /// "Accept" or "Decline" from the console of the agent the conversation was offered to.
     pub(super) async fn answer_offer(&self, socket: &DashboardSocket, conversation: &str, accept: bool) {
         let offer = self.store.pending_for(conversation).ok().flatten();

@@ -83,6 +83,13 @@ impl SiteStore {
         Ok(rows.into_iter().filter_map(|r| serde_json::from_str(&r.summary).ok()).collect())
     }
 
+    /// One conversation's row.
+    pub fn row(&self, conversation: &str) -> worker::Result<Option<ConversationSummary>> {
+        let rows: Vec<SummaryRow> =
+            self.sql.exec("SELECT summary FROM summaries WHERE id = ?", vec![text(conversation)])?.to_array()?;
+        Ok(rows.into_iter().next().and_then(|r| serde_json::from_str(&r.summary).ok()))
+    }
+
     pub fn pending(&self) -> worker::Result<Vec<Pending>> {
         let rows: Vec<PendingRow> = self.sql.exec("SELECT * FROM pending", None)?.to_array()?;
         Ok(rows
