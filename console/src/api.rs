@@ -2,7 +2,7 @@
 
 use baton_shared::insight::SiteRules;
 use baton_shared::protocol::{Article, ArticleInput, LoginRequest, LoginResponse, VisitorInfo};
-use baton_shared::team::{AccountInput, TeamMember, TransferInput};
+use baton_shared::team::{AccountInput, ReassignInput, TeamMember, TransferInput};
 use serde::Serialize;
 use serde::de::DeserializeOwned;
 use wasm_bindgen::{JsCast, JsValue};
@@ -10,7 +10,8 @@ use wasm_bindgen_futures::JsFuture;
 use web_sys::{Headers, Request, RequestInit, Response};
 
 use crate::model::net::{
-    account_path, article_path, articles_path, login_path, rules_path, team_path, transfer_path, visitor_path,
+    account_path, article_path, articles_path, login_path, reassign_path, rules_path, team_path, transfer_path,
+    visitor_path,
 };
 use crate::model::rest::{RestError, read_reply};
 use crate::model::session::login_outcome;
@@ -111,4 +112,8 @@ pub async fn update_account(site: &str, token: &str, id: &str, input: &AccountIn
 
 pub async fn transfer(site: &str, token: &str, conversation_id: &str, input: &TransferInput) -> Result<(), RestError> {
     call::<serde_json::Value>("POST", &transfer_path(site, conversation_id), token, Some(input)).await.map(|_| ())
+}
+
+pub async fn reassign(site: &str, token: &str, conversation_id: &str, input: &ReassignInput) -> Result<(), RestError> {
+    call::<serde_json::Value>("POST", &reassign_path(site, conversation_id), token, Some(input)).await.map(|_| ())
 }

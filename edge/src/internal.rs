@@ -80,6 +80,8 @@ ops!(
         Transfer = (Post, "/transfer"),
         /// The desk takes it back from an agent who went offline: `RequeueRequest`.
         Requeue = (Post, "/requeue"),
+        /// A supervisor gives it to an agent: `ReassignRequest`.
+        Reassign = (Post, "/reassign"),
     }
 );
 

@@ -260,6 +260,15 @@ impl<S: Store> Engine<S> {
         Ok(())
     }
 
+    /// A supervisor gives the conversation to `to`, as they saw it at `seen_epoch`; refused with
+    /// `stale_epoch` if it changed hands since.
+    pub fn reassign(&mut self, brain: &Brain, by: &AgentInfo, to: &AgentInfo, seen_epoch: u64, now: u64) -> Effects {
+        let mut turn = Turn::new(brain, now);
+        let cmd = Command::Reassign { by: by.clone(), to: to.clone(), seen_epoch };
+        let result = self.run(&mut turn, &Caller::Agent(by.clone()), cmd, None).map(|_| ());
+        self.finish(turn, result, None)
+    }
+
     /// The desk takes the conversation back from an agent who went offline: queued again,
     /// with a note saying why for the next agent. Nothing happens if they no longer hold it.
     pub fn requeue(&mut self, brain: &Brain, agent_id: &str, note: &str, now: u64) -> Effects {

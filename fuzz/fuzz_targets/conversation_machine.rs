@@ -133,6 +133,11 @@ enum Step {
     },
     /// The desk takes it back from an agent who went offline.
     Requeue(Agent),
+    /// A supervisor reassigns it, as they saw it now or one change ago.
+    Reassign {
+        to: Agent,
+        stale: bool,
+    },
     /// The same frame again, as a client does after a reconnect.
     Resend {
         nth: u8,
@@ -365,6 +370,25 @@ impl World {
                 };
                 self.check_outcome(&before, &fx, &expect, "requeue");
                 self.take_effects(&before, &fx, None);
+            }
+            Step::Reassign { to, stale } => {
+                let before = self.state();
+                let to = to.info();
+                let seen = if stale { before.epoch.wrapping_sub(1) } else { before.epoch };
+                let lead = AgentInfo { id: "s1".into(), name: "Alex".into(), avatar: None };
+                let fx = self.engine.reassign(&self.brain, &lead, &to, seen, self.now);
+                let holds = before.mode == Mode::Human && self.winner.as_ref().is_some_and(|w| w.id == to.id);
+                let expect = match (before.mode, stale, holds) {
+                    (Mode::Closed, _, _) => Expect::Refuse(ErrorCode::ConversationClosed),
+                    (_, true, _) => Expect::Refuse(ErrorCode::StaleEpoch),
+                    (_, false, true) => Expect::Unchanged,
+                    (_, false, false) => Expect::Commit,
+                };
+                self.check_outcome(&before, &fx, &expect, "reassign");
+                self.take_effects(&before, &fx, None);
+                if matches!(expect, Expect::Commit) {
+                    assert_eq!(self.winner.as_ref(), Some(&to), "the reassigned agent holds it");
+                }
             }
             Step::Resend { nth } => {
                 if !self.sent.is_empty() {

@@ -46,6 +46,14 @@ pub enum Command {
     Requeue {
         agent_id: String,
     },
+    /// A supervisor gives the conversation to `to`, whoever holds it, as they saw it at
+    /// `seen_epoch`: if it changed hands since, the reassignment is refused, so two supervisors
+    /// reassigning at once end in one outcome.
+    Reassign {
+        by: AgentInfo,
+        to: AgentInfo,
+        seen_epoch: u64,
+    },
     AgentSays {
         agent: AgentInfo,
         text: String,
@@ -86,6 +94,8 @@ pub enum Rejection {
     },
     /// The bot computed this reply before a mode change; it must not be said.
     StaleBotReply,
+    /// The conversation changed hands since the caller looked at it.
+    ChangedSince,
     Closed,
     InvalidRating,
 }
@@ -106,6 +116,10 @@ impl Rejection {
             Rejection::StaleBotReply => {
                 ApiError::new(ErrorCode::StaleEpoch, "the conversation changed hands before the bot replied")
             }
+            Rejection::ChangedSince => ApiError::new(
+                ErrorCode::StaleEpoch,
+                "the conversation changed hands since you looked at it; look again and retry",
+            ),
             Rejection::Closed => ApiError::new(ErrorCode::ConversationClosed, "this conversation is closed"),
             Rejection::InvalidRating => {
                 ApiError::new(ErrorCode::InvalidRating, "a rating is a whole number from 1 to 5")
@@ -180,6 +194,18 @@ impl ConversationState {
                 }
                 let mode = if to.is_some() { Mode::Human } else { Mode::Queued };
                 (Author::Agent(holder), EventBody::Mode { mode, holder: to, reason: ModeReason::Transferred })
+            }
+            Command::Reassign { by, to, seen_epoch } => {
+                if seen_epoch != self.epoch {
+                    return Err(Rejection::ChangedSince);
+                }
+                if self.holds(&to.id) {
+                    return Ok(None);
+                }
+                (
+                    Author::Agent(by),
+                    EventBody::Mode { mode: Mode::Human, holder: Some(to), reason: ModeReason::Reassigned },
+                )
             }
             Command::Requeue { agent_id } => {
                 // Someone else holds it by now, or nobody: nothing to take back.
@@ -280,7 +306,7 @@ pub fn audit(events: &[Event]) -> Result<(), String> {
                 return Err(format!("seq {}: {} spoke without holding the conversation", event.seq, agent.name));
             }
             (_, EventBody::Mode { mode: Mode::Human, holder: Some(new), reason })
-                if *reason != ModeReason::Transferred =>
+                if !matches!(reason, ModeReason::Transferred | ModeReason::Reassigned) =>
             {
                 if let (Mode::Human, Some(old)) = (state.mode, &state.holder) {
                     return Err(format!("seq {}: {} took over from {}", event.seq, new.name, old.name));
@@ -356,6 +382,23 @@ mod tests {
             }
         }
         assert!(audit(&grabbed).unwrap_err().contains("took over from"));
+    }
+
+    #[test]
+    fn of_two_supervisors_reassigning_at_once_the_first_wins_and_the_second_is_told() {
+        let (dana, sam, kim, lead) = (agent("a1", "Dana"), agent("a2", "Sam"), agent("a3", "Kim"), agent("s1", "Alex"));
+        let mut s = ConversationState::default();
+        let mut log = Vec::new();
+        run(&mut s, &mut log, Command::TakeOver { agent: dana.clone() }).unwrap();
+        let seen = s.epoch;
+        let first = Command::Reassign { by: lead.clone(), to: sam.clone(), seen_epoch: seen };
+        let second = Command::Reassign { by: lead.clone(), to: kim.clone(), seen_epoch: seen };
+        run(&mut s, &mut log, first).unwrap().unwrap();
+        assert_eq!(run(&mut s, &mut log, second), Err(Rejection::ChangedSince));
+        assert_eq!(s.holder, Some(sam.clone()));
+        let again = Command::Reassign { by: lead, to: sam, seen_epoch: s.epoch };
+        assert_eq!(run(&mut s, &mut log, again), Ok(None), "to whoever holds it: nothing happens");
+        audit(&log).unwrap();
     }
 
     #[test]

@@ -108,6 +108,8 @@ pub enum ModeReason {
     Transferred,
     /// Its holder went offline; it is back in the queue.
     AgentLeft,
+    /// A supervisor gave it to an agent, whoever held it.
+    Reassigned,
     Closed,
 }
 
@@ -118,6 +120,7 @@ wire_names!(ModeReason {
     HandedBack = "handed_back",
     Transferred = "transferred",
     AgentLeft = "agent_left",
+    Reassigned = "reassigned",
     Closed = "closed",
 });
 

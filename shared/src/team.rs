@@ -133,6 +133,14 @@ pub struct TransferInput {
     pub note: Option<String>,
 }
 
+/// `POST /api/sites/{site}/conversations/{id}/reassign`, by a supervisor: give the
+/// conversation to `agent` (an account id), as the supervisor saw it at `epoch`.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ReassignInput {
+    pub agent: String,
+    pub epoch: u64,
+}
+
 /// One account as the team screen lists it.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct TeamMember {

@@ -177,3 +177,52 @@ async fn conversations_of_an_agent_whose_console_is_gone_go_back_to_the_queue_wi
         ))
     );
 }
+
+#[tokio::test]
+async fn two_supervisors_reassigning_at_once_end_in_one_outcome_everyone_sees() {
+    let stack = Stack::start().await;
+    let api = Api::new(&stack.base);
+    let lead = api.login("demo", "lead@demo.test", "lead-demo-pass").await;
+    let second =
+        json!({ "email": "lead2@demo.test", "name": "Robin", "role": "supervisor", "password": "robin-demo-pass" });
+    let (status, body) = api.call(Method::POST, "/api/sites/demo/team", Some(&lead.token), Some(&second)).await;
+    assert_eq!(status, 201, "{body}");
+    let robin = api.login("demo", "lead2@demo.test", "robin-demo-pass").await;
+    let dana = api.login("demo", "dana@demo.test", "dana-demo-pass").await;
+    let sam = api.login("demo", "sam@demo.test", "sam-demo-pass").await;
+
+    let (id, token, mut customer) = waiting_customer(&api, "Please help").await;
+    let (mut holder, _) = api.connect("demo", &id, &dana.token, 0).await;
+    holder.send(&ClientFrame::TakeOver).await;
+    customer.next_matching("Dana joins", |f| mode_change(f, Mode::Human).is_some()).await;
+    let epoch = api.transcript("demo", &id, &dana.token).await.state.epoch;
+    let path = format!("/api/sites/demo/conversations/{id}/reassign");
+
+    let (status, body) =
+        api.call(Method::POST, &path, Some(&dana.token), Some(&json!({ "agent": sam.agent.id, "epoch": epoch }))).await;
+    assert_eq!((status, body["code"].as_str()), (403, Some("forbidden")), "agents cannot reassign: {body}");
+    let to_sam = json!({ "agent": sam.agent.id, "epoch": epoch });
+    let to_robin = json!({ "agent": robin.agent.id, "epoch": epoch });
+    let (first, second) = tokio::join!(
+        api.call(Method::POST, &path, Some(&lead.token), Some(&to_sam)),
+        api.call(Method::POST, &path, Some(&robin.token), Some(&to_robin)),
+    );
+    let mut statuses = [first.0, second.0];
+    statuses.sort_unstable();
+    assert_eq!(statuses, [200, 409], "{first:?} {second:?}");
+    let loser = if first.0 == 409 { &first.1 } else { &second.1 };
+    assert_eq!(loser["code"].as_str(), Some("stale_epoch"), "{loser}");
+    let winner = if first.0 == 200 { &sam.agent } else { &robin.agent };
+
+    let moved = customer.next_matching("the new holder joins", |f| mode_change(f, Mode::Human).is_some()).await;
+    assert_eq!(mode_change(&moved, Mode::Human), Some((ModeReason::Reassigned, Some(winner.name.clone()))));
+    customer.barrier().await;
+    let agents = api.transcript("demo", &id, &lead.token).await;
+    audit(&agents.events).unwrap_or_else(|e| panic!("{e}"));
+    assert_eq!(agents.state.holder.as_ref().map(|h| h.id.as_str()), Some(winner.id.as_str()));
+    let reassigned =
+        agents.events.iter().filter(|e| matches!(e.body, EventBody::Mode { reason: ModeReason::Reassigned, .. }));
+    assert_eq!(reassigned.count(), 1);
+    let customers = api.transcript("demo", &id, &token).await;
+    assert_eq!(customers.state, agents.state, "the customer sees the same outcome");
+}

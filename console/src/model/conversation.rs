@@ -323,6 +323,10 @@ impl ConversationModel {
                 (None, _) => "Transferred".to_string(),
             },
             ModeReason::AgentLeft => "The agent went offline; back in the queue".to_string(),
+            ModeReason::Reassigned => match (by, holder) {
+                (Some(by), Some(to)) => format!("{by} reassigned the conversation to {}", to.name),
+                _ => "Reassigned".to_string(),
+            },
             ModeReason::CustomerAsked => "Customer asked for a person".to_string(),
             ModeReason::BotEscalated => format!("{} asked for a person to take over", self.bot_name),
             ModeReason::Closed => "Conversation closed".to_string(),

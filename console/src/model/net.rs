@@ -101,6 +101,10 @@ pub fn transfer_path(site: &str, conversation_id: &str) -> String {
     format!("/api/sites/{}/conversations/{}/transfer", encode_component(site), encode_component(conversation_id))
 }
 
+pub fn reassign_path(site: &str, conversation_id: &str) -> String {
+    format!("/api/sites/{}/conversations/{}/reassign", encode_component(site), encode_component(conversation_id))
+}
+
 pub fn visitor_path(site: &str, conversation_id: &str) -> String {
     format!("/api/sites/{}/conversations/{}/visitor", encode_component(site), encode_component(conversation_id))
 }

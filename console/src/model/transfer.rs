@@ -10,18 +10,24 @@ pub struct TransferChoice {
     pub label: String,
 }
 
-/// Active colleagues, Online first with their load, then the queue for each skill anyone on
-/// the team has, then the queue for anyone.
-pub fn choices(team: &[TeamMember], me: &str) -> Vec<TransferChoice> {
-    let mut colleagues: Vec<&TeamMember> = team.iter().filter(|m| m.active && m.agent.id != me).collect();
-    colleagues.sort_by_key(|m| (m.presence != Presence::Online, m.agent.name.to_lowercase()));
-    let mut out: Vec<TransferChoice> = colleagues
+/// Active accounts other than `except`, Online first, with their presence and load.
+pub fn agent_choices(team: &[TeamMember], except: Option<&str>) -> Vec<TransferChoice> {
+    let mut agents: Vec<&TeamMember> =
+        team.iter().filter(|m| m.active && Some(m.agent.id.as_str()) != except).collect();
+    agents.sort_by_key(|m| (m.presence != Presence::Online, m.agent.name.to_lowercase()));
+    agents
         .iter()
         .map(|m| TransferChoice {
             value: format!("agent:{}", m.agent.id),
             label: format!("{} ({}, {})", m.agent.name, m.presence.label(), m.load()),
         })
-        .collect();
+        .collect()
+}
+
+/// Active colleagues, Online first with their load, then the queue for each skill anyone on
+/// the team has, then the queue for anyone.
+pub fn choices(team: &[TeamMember], me: &str) -> Vec<TransferChoice> {
+    let mut out = agent_choices(team, Some(me));
     let mut skills: Vec<&str> =
         team.iter().filter(|m| m.active).flat_map(|m| m.skills.iter().map(String::as_str)).collect();
     skills.sort_unstable();
@@ -31,6 +37,11 @@ pub fn choices(team: &[TeamMember], me: &str) -> Vec<TransferChoice> {
     );
     out.push(TransferChoice { value: "queue".into(), label: "Queue: anyone".into() });
     out
+}
+
+/// The account id of an `agent:` entry.
+pub fn chosen_agent(choice: &str) -> Option<&str> {
+    choice.strip_prefix("agent:").filter(|id| !id.is_empty())
 }
 
 /// The request for a chosen entry and the note as typed; `None` for an unknown entry.

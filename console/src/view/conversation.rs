@@ -13,8 +13,8 @@ use crate::view::avatar::Avatar;
 use crate::view::compliance::ComplianceWarning;
 use crate::view::context::ContextPanel;
 use crate::view::copilot::CopilotPanel;
-use crate::view::transfer::TransferButton;
-use baton_shared::protocol::{LoginResponse, VisitorInfo};
+use crate::view::transfer::{Move, MoveButton};
+use baton_shared::protocol::{AccountRole, LoginResponse, Mode, VisitorInfo};
 
 /// The selected conversation: header with holder and controls, transcript, reply box, and
 /// beside them the context and co-pilot panels.
@@ -56,6 +56,8 @@ pub fn ConversationPane(
     let entries = Memo::new(move |_| model.with(|m| m.entries(&visitor.get())));
     let mode = Memo::new(move |_| model.with(|m| m.state.mode));
     let holds = Memo::new(move |_| model.with(|m| m.holds()));
+    let holder = Signal::derive(move || model.with(|m| (m.state.holder.as_ref().map(|h| h.id.clone()), m.state.epoch)));
+    let supervisor = login.role == AccountRole::Supervisor;
     let utc_offset = -(js_sys::Date::new_0().get_timezone_offset() as i64);
 
     let draft = RwSignal::new(String::new());
@@ -166,7 +168,13 @@ pub fn ConversationPane(
                     >
                         "Hand back to bot"
                     </button>
-                    <TransferButton id=id.clone() auth=auth login=login.clone() dashboard=dashboard holds=holds />
+                    <MoveButton kind=Move::Transfer id=id.clone() auth=auth login=login.clone() dashboard=dashboard
+                        allowed=Signal::derive(move || holds.get()) holder=holder />
+                    {supervisor.then(|| view! {
+                        <MoveButton kind=Move::Reassign id=id.clone() auth=auth login=login.clone() dashboard=dashboard
+                            allowed=Signal::derive(move || model.with(|m| m.welcomed && m.state.mode != Mode::Closed))
+                            holder=holder />
+                    })}
                 </div>
             </header>
             {move || {

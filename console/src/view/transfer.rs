@@ -1,22 +1,64 @@
 use baton_shared::protocol::LoginResponse;
+use baton_shared::team::ReassignInput;
 use leptos::ev::SubmitEvent;
 use leptos::prelude::*;
 use leptos::task::spawn_local;
 
 use crate::api;
 use crate::model::dashboard::DashboardModel;
-use crate::model::transfer::{choices, input};
+use crate::model::transfer::{TransferChoice, agent_choices, choices, chosen_agent, input};
 use crate::view::app::Auth;
 
-/// "Transfer", for the agent who holds the conversation: a dialog to give it to a colleague or
-/// back to the queue for a skill, with a private note for the next agent.
+/// What the dialog moves the conversation by.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Move {
+    /// The holder gives it to a colleague or the queue, with a note.
+    Transfer,
+    /// A supervisor gives it to an agent, whoever holds it.
+    Reassign,
+}
+
+impl Move {
+    fn button(self) -> &'static str {
+        match self {
+            Move::Transfer => "Transfer",
+            Move::Reassign => "Reassign",
+        }
+    }
+    fn title(self) -> &'static str {
+        match self {
+            Move::Transfer => "Transfer conversation",
+            Move::Reassign => "Reassign conversation",
+        }
+    }
+    fn to(self) -> &'static str {
+        match self {
+            Move::Transfer => "Transfer to",
+            Move::Reassign => "Reassign to",
+        }
+    }
+    fn confirm(self) -> &'static str {
+        match self {
+            Move::Transfer => "Confirm transfer",
+            Move::Reassign => "Confirm reassignment",
+        }
+    }
+}
+
+/// "Transfer" for the agent who holds the conversation (to a colleague or back to the queue for
+/// a skill, with a private note for the next agent), or "Reassign" for a supervisor (to any
+/// agent, whoever holds it): a button and its dialog.
 #[component]
-pub fn TransferButton(
+pub fn MoveButton(
+    kind: Move,
     id: String,
     auth: Auth,
     login: LoginResponse,
     dashboard: ReadSignal<DashboardModel>,
-    holds: Memo<bool>,
+    /// The button works now.
+    allowed: Signal<bool>,
+    /// The holder's id and the epoch the console has seen.
+    holder: Signal<(Option<String>, u64)>,
 ) -> impl IntoView {
     let open = RwSignal::new(false);
     let choice = RwSignal::new(String::new());
@@ -29,16 +71,21 @@ pub fn TransferButton(
         StoredValue::new(login.agent.id.clone()),
         StoredValue::new(id),
     );
-    let options = Memo::new(move |_| dashboard.with(|d| choices(&d.team, &me.get_value())));
+    let options = Memo::new(move |_| -> Vec<TransferChoice> {
+        dashboard.with(|d| match kind {
+            Move::Transfer => choices(&d.team, &me.get_value()),
+            Move::Reassign => agent_choices(&d.team, holder.with(|(h, _)| h.clone()).as_deref()),
+        })
+    });
     let show = move |_| {
         error.set(None);
         note.set(String::new());
         choice.set(options.with_untracked(|o| o.first().map(|c| c.value.clone()).unwrap_or_default()));
         open.set(true);
     };
-    // Holding it no longer (handed back, or the transfer landed): the dialog has nothing to do.
+    // No longer allowed (the conversation changed hands): the dialog has nothing to do.
     Effect::new(move |_| {
-        if !holds.get() {
+        if !allowed.get() {
             open.set(false);
         }
     });
@@ -47,14 +94,27 @@ pub fn TransferButton(
         if busy.get_untracked() {
             return;
         }
-        let Some(request) = input(&choice.get_untracked(), &note.get_untracked()) else {
-            error.set(Some("Choose a colleague or a queue to transfer to.".into()));
+        let picked = choice.get_untracked();
+        let (site, token, id) = (site.get_value(), token.get_value(), id.get_value());
+        let request = match kind {
+            Move::Transfer => input(&picked, &note.get_untracked()).map(|i| (Some(i), None)),
+            Move::Reassign => chosen_agent(&picked).map(|agent| {
+                let epoch = holder.with_untracked(|(_, epoch)| *epoch);
+                (None, Some(ReassignInput { agent: agent.to_string(), epoch }))
+            }),
+        };
+        let Some((transfer, reassign)) = request else {
+            error.set(Some("Choose who to give the conversation to.".into()));
             return;
         };
         busy.set(true);
         error.set(None);
         spawn_local(async move {
-            let sent = api::transfer(&site.get_value(), &token.get_value(), &id.get_value(), &request).await;
+            let sent = match (transfer, reassign) {
+                (Some(t), _) => api::transfer(&site, &token, &id, &t).await,
+                (_, Some(r)) => api::reassign(&site, &token, &id, &r).await,
+                _ => Ok(()),
+            };
             busy.set(false);
             match sent {
                 Ok(()) => open.set(false),
@@ -62,15 +122,17 @@ pub fn TransferButton(
             }
         });
     };
+    let title_id = format!("{}-title", kind.button().to_lowercase());
+    let select_id = format!("{}-to", kind.button().to_lowercase());
     view! {
-        <button type="button" disabled=move || !holds.get() on:click=show>"Transfer"</button>
+        <button type="button" disabled=move || !allowed.get() on:click=show>{kind.button()}</button>
         {move || open.get().then(|| view! {
             <div class="dialog-backdrop">
-                <div class="dialog" role="dialog" aria-modal="true" aria-labelledby="transfer-title">
-                    <h3 id="transfer-title">"Transfer conversation"</h3>
+                <div class="dialog" role="dialog" aria-modal="true" aria-labelledby=title_id.clone()>
+                    <h3 id=title_id.clone()>{kind.title()}</h3>
                     <form class="stack-form" on:submit=submit>
-                        <label for="transfer-to">"Transfer to"</label>
-                        <select id="transfer-to" on:change=move |ev| choice.set(event_target_value(&ev))>
+                        <label for=select_id.clone()>{kind.to()}</label>
+                        <select id=select_id.clone() on:change=move |ev| choice.set(event_target_value(&ev))>
                             {move || options.get().into_iter().map(|c| {
                                 let value = c.value.clone();
                                 view! {
@@ -78,14 +140,16 @@ pub fn TransferButton(
                                 }
                             }).collect_view()}
                         </select>
-                        <label for="transfer-note">"Note for the next agent"</label>
-                        <textarea id="transfer-note" rows="3" aria-describedby="transfer-note-hint"
-                            prop:value=move || note.get()
-                            on:input=move |ev| note.set(event_target_value(&ev))></textarea>
-                        <span id="transfer-note-hint" class="field-hint">"Only agents see it; the customer does not."</span>
+                        {(kind == Move::Transfer).then(|| view! {
+                            <label for="transfer-note">"Note for the next agent"</label>
+                            <textarea id="transfer-note" rows="3" aria-describedby="transfer-note-hint"
+                                prop:value=move || note.get()
+                                on:input=move |ev| note.set(event_target_value(&ev))></textarea>
+                            <span id="transfer-note-hint" class="field-hint">"Only agents see it; the customer does not."</span>
+                        })}
                         {move || error.get().map(|e| view! { <p class="error" role="alert">{e}</p> })}
                         <div class="form-actions">
-                            <button type="submit" class="primary" disabled=move || busy.get()>"Confirm transfer"</button>
+                            <button type="submit" class="primary" disabled=move || busy.get()>{kind.confirm()}</button>
                             <button type="button" on:click=move |_| open.set(false)>"Cancel"</button>
                         </div>
                     </form>

@@ -68,6 +68,15 @@ pub struct TransferRequest {
     pub note: Option<String>,
 }
 
+/// Body of the internal `/reassign` call, the worker having checked that `by` is a supervisor
+/// and `to` an active agent of the site.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct ReassignRequest {
+    pub by: AgentInfo,
+    pub to: AgentInfo,
+    pub seen_epoch: u64,
+}
+
 /// Body of the internal `/requeue` call: `agent` went offline holding the conversation.
 #[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct RequeueRequest {
@@ -119,6 +128,7 @@ impl DurableObject for ConversationDO {
             Some(ConversationOp::Assign) => self.assign(&mut req).await,
             Some(ConversationOp::Transfer) => self.transfer(&mut req).await,
             Some(ConversationOp::Requeue) => self.requeue(&mut req).await,
+            Some(ConversationOp::Reassign) => self.reassign(&mut req).await,
             None => Err(ApiError::new(ErrorCode::NotFound, "no such conversation route")),
         };
         Ok(result.unwrap_or_else(|e| http::error(&e)))
@@ -207,6 +217,11 @@ impl ConversationDO {
     async fn transfer(&self, req: &mut Request) -> ApiResult<Response> {
         let TransferRequest { from, to, note } = read_json(req).await?;
         self.command(|engine, brain, now| engine.transfer(brain, &from, to, note.as_deref(), now)).await
+    }
+
+    async fn reassign(&self, req: &mut Request) -> ApiResult<Response> {
+        let ReassignRequest { by, to, seen_epoch } = read_json(req).await?;
+        self.command(|engine, brain, now| engine.reassign(brain, &by, &to, seen_epoch, now)).await
     }
 
     async fn requeue(&self, req: &mut Request) -> ApiResult<Response> {
