@@ -198,6 +198,22 @@ impl Socket {
         }
     }
 
+    /// The next frame of type `T` that matches, however long it takes (the caller bounds the
+    /// wait); `None` once the socket has ended.
+    pub async fn next_where<T: serde::de::DeserializeOwned>(&mut self, pred: impl Fn(&T) -> bool) -> Option<T> {
+        loop {
+            let Message::Text(text) = self.ws.next().await?.ok()? else { continue };
+            if let Ok(conversation_frame) = serde_json::from_str::<ServerFrame>(&text) {
+                self.seen.push(conversation_frame);
+            }
+            if let Ok(frame) = serde_json::from_str::<T>(&text)
+                && pred(&frame)
+            {
+                return Some(frame);
+            }
+        }
+    }
+
     /// A barrier: sends a ping and waits for its pong. When this returns, `seen` holds every
     /// frame the edge sent this socket before the ping was handled, so nothing sent because of an
     /// earlier frame from this socket, or sent together with something already received, is

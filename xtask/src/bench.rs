@@ -11,6 +11,7 @@ mod cpu;
 mod growth;
 mod machine;
 mod report;
+mod routing;
 mod wasm;
 mod weight;
 
@@ -29,12 +30,12 @@ usage: cargo xtask bench [--quick] [--parts LIST] [--no-build]
        cargo xtask bench load [--conversations N] [--seconds S]
 
   --quick        small counts and short windows, to check the bench itself; writes to target/bench/
-  --parts LIST   comma-separated subset of: weight, host, takeover, bot, relay, fanout (default: all);
+  --parts LIST   comma-separated subset of: weight, routing, host, takeover, bot, relay, fanout (default: all);
                  a subset writes to target/bench/, only a full run to BENCHMARKS.md at the root
   --no-build     measure the build already in dist/ and edge/build/ instead of building first
   --render       only rewrite BENCHMARKS.md from BENCHMARKS.json (after a change to the report's wording)";
 
-const PARTS: [&str; 6] = ["weight", "host", "takeover", "bot", "relay", "fanout"];
+const PARTS: [&str; 7] = ["weight", "routing", "host", "takeover", "bot", "relay", "fanout"];
 
 pub fn run(args: &[String]) -> Result<(), String> {
     match args {
@@ -113,7 +114,12 @@ fn all(args: &[String]) -> Result<(), String> {
             None => json!({ "error": "brain/benches/bot_cpu.rs is not in this checkout" }),
         };
     }
-    let live: Vec<&str> = options.parts.iter().map(String::as_str).filter(|p| *p != "weight").collect();
+    if options.has("routing") {
+        step("bench: the desk's routing decision (criterion)");
+        figures["routing"] = figures_or_error(routing::measure());
+    }
+    let live: Vec<&str> =
+        options.parts.iter().map(String::as_str).filter(|p| !matches!(*p, "weight" | "routing")).collect();
     if !live.is_empty() {
         step("bench: the running stack (wrangler dev, headless Chromium)");
         match stack_figures(&tools, &live, options.quick) {
@@ -176,14 +182,22 @@ fn stack_figures(tools: &tools::Tools, parts: &[&str], quick: bool) -> Result<Va
     serde_json::from_str(&text).map_err(|e| format!("{}: {e}", json_path.display()))
 }
 
-const LOAD_USAGE: &str = "usage: cargo xtask bench load [--conversations N] [--seconds S]";
+const LOAD_USAGE: &str = "usage: cargo xtask bench load [--routing] [--conversations N] [--seconds S] [--agents N]";
 
-/// Checks the options before the long build, and returns them to pass on to the generator.
-fn parse_load(args: &[String]) -> Result<Vec<String>, String> {
+/// Checks the options before the long build; returns the generator to run (`load`, or
+/// `routing_load` with `--routing`) and the options to pass on to it.
+fn parse_load(args: &[String]) -> Result<(&'static str, Vec<String>), String> {
     let mut forwarded = Vec::new();
+    let mut generator = "load";
     let mut it = args.iter();
     while let Some(flag) = it.next() {
         match flag.as_str() {
+            "--routing" => generator = "routing_load",
+            "--agents" if generator == "routing_load" => {
+                let value = it.next().ok_or_else(|| format!("{flag} needs a value\n{LOAD_USAGE}"))?;
+                value.parse::<u64>().map_err(|_| format!("{flag} {value:?} is not a whole number"))?;
+                forwarded.extend([flag.clone(), value.clone()]);
+            }
             "--conversations" | "--seconds" => {
                 let value = it.next().ok_or_else(|| format!("{flag} needs a value\n{LOAD_USAGE}"))?;
                 value.parse::<u64>().map_err(|_| format!("{flag} {value:?} is not a whole number"))?;
@@ -192,11 +206,11 @@ fn parse_load(args: &[String]) -> Result<Vec<String>, String> {
             other => return Err(format!("unknown option {other:?} for bench load\n{LOAD_USAGE}")),
         }
     }
-    Ok(forwarded)
+    Ok((generator, forwarded))
 }
 
 fn load(args: &[String]) -> Result<(), String> {
-    let forwarded = parse_load(args)?;
+    let (generator, forwarded) = parse_load(args)?;
     let tools = tools::setup()?;
     build::all(&tools)?;
     step("load test (wrangler dev over loopback)");
@@ -207,7 +221,7 @@ fn load(args: &[String]) -> Result<(), String> {
     // the harness stop wrangler.
     process::run(
         Command::new("cargo")
-            .args(["run", "-p", "baton-e2e", "--bin", "load", "--"])
+            .args(["run", "-p", "baton-e2e", "--bin", generator, "--"])
             .args(&forwarded)
             .env("BATON_WRANGLER", &tools.wrangler)
             .current_dir(repo_root()),
@@ -225,7 +239,10 @@ mod tests {
     #[test]
     fn load_options_are_checked_and_passed_on() {
         let forwarded = parse_load(&args(&["--conversations", "500", "--seconds", "60"])).unwrap();
-        assert_eq!(forwarded, args(&["--conversations", "500", "--seconds", "60"]));
+        assert_eq!(forwarded, ("load", args(&["--conversations", "500", "--seconds", "60"])));
+        let routing = parse_load(&args(&["--routing", "--agents", "50"])).unwrap();
+        assert_eq!(routing, ("routing_load", args(&["--agents", "50"])));
+        assert!(parse_load(&args(&["--agents", "50"])).is_err(), "agents are for the routing load only");
         assert!(parse_load(&args(&["--seconds"])).is_err());
         assert!(parse_load(&args(&["--seconds", "soon"])).is_err());
         assert!(parse_load(&args(&["--turbo"])).is_err());

@@ -24,7 +24,7 @@ pub fn measure() -> Option<Result<Value, String>> {
 }
 
 /// One benchmark's mean and median time per iteration and its elements per iteration.
-fn estimate(dir: &Path) -> Result<(f64, f64, u64), String> {
+pub(crate) fn estimate(dir: &Path) -> Result<(f64, f64, u64), String> {
     let load = |file: &str| -> Result<Value, String> {
         let path = dir.join("new").join(file);
         let text = std::fs::read_to_string(&path).map_err(|e| format!("{}: {e}", path.display()))?;
@@ -66,7 +66,7 @@ pub fn read(criterion: &Path) -> Result<Value, String> {
     Ok(Value::Object(out))
 }
 
-fn round(value: f64) -> f64 {
+pub(crate) fn round(value: f64) -> f64 {
     (value * 100.0).round() / 100.0
 }
 

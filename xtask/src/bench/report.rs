@@ -260,6 +260,27 @@ fn summary(f: &Value, out: &mut String) {
             ],
         );
     }
+    let routes = get(f, "routing.sizes").as_array();
+    if let (Some(first), Some(last)) = (routes.and_then(|r| r.first()), routes.and_then(|r| r.last())) {
+        row(
+            out,
+            &[
+                format!(
+                    "routing decision (native), {} queued × {} agents",
+                    plain(num(last, "queued")),
+                    plain(num(last, "agents"))
+                ),
+                us(num(last, "mean_us")),
+                format!(
+                    "{} × {}: {}",
+                    plain(num(first, "queued")),
+                    plain(num(first, "agents")),
+                    us(num(first, "mean_us"))
+                ),
+                times(ratio_of(num(last, "mean_us"), num(first, "mean_us"))),
+            ],
+        );
+    }
     let wake = get(f, "relay.wake_up");
     if wake["error"].is_null() && wake.is_object() {
         row(
