@@ -142,6 +142,12 @@ pub struct Socket {
 }
 
 impl Socket {
+    /// Like `open`, but says why it could not connect instead of failing the test.
+    pub async fn try_open(url: &str) -> Result<Socket, String> {
+        let (ws, _) = tokio_tungstenite::connect_async(url).await.map_err(|e| format!("connect: {e}"))?;
+        Ok(Socket { ws, seen: Vec::new() })
+    }
+
     pub async fn open(url: &str) -> Socket {
         let (ws, _) = tokio_tungstenite::connect_async(url).await.unwrap_or_else(|e| panic!("connect {url}: {e}"));
         Socket { ws, seen: Vec::new() }

@@ -6,12 +6,14 @@
 use std::time::{Duration, Instant};
 
 use baton_e2e::{Browser, HostPage, Page};
-use baton_shared::{ClientFrame, Mode, ServerFrame, encode};
+use baton_shared::{ClientFrame, DashboardClientFrame, DashboardFrame, Mode, ServerFrame, encode};
 use serde_json::{Value, json};
 
 use crate::bench::pair::{ANSWER_LIMIT, BatonTarget, connect, conversation_url, follow_up_done, is_mode, wait_for};
+use crate::bench::rest::Rest;
 use crate::bench::sites::{self, CHAT_SITE, agent_email, agent_password};
 use crate::bench::stats::{Summary, millis, ratios, round};
+use crate::bench::ws::Ws;
 
 fn relayed(id: &str) -> impl Fn(&ServerFrame) -> bool + '_ {
     move |f| matches!(f, ServerFrame::Event { event } if event.client_id.as_deref() == Some(id))
@@ -173,4 +175,71 @@ pub async fn clicks(browser: &Browser, base: &str, runs: usize) -> Value {
         "ratio": ratios(&t, &p),
         "errors": errors,
     })
+}
+
+const OFFER_SITE: &str = "offers";
+
+/// From a customer pressing "Talk to a person" to the offer arriving on the one online agent's
+/// console socket, on a site routing in `offer` mode. Each offer is declined, so the agent stays
+/// free for the next.
+pub async fn offers(rest: &Rest, ws_base: &str, admin_secret: &str, runs: usize) -> Value {
+    match offer_times(rest, ws_base, admin_secret, runs).await {
+        Ok((times, errors)) => {
+            let s = Summary::of(&times);
+            println!("queued → offer on the console: p50 {:.1} ms p99 {:.1} ms", s.p50, s.p99);
+            json!({ "offer_ms": s.json(), "errors": errors.iter().take(5).collect::<Vec<_>>() })
+        }
+        Err(e) => json!({ "error": e }),
+    }
+}
+
+async fn offer_times(
+    rest: &Rest,
+    ws_base: &str,
+    admin_secret: &str,
+    runs: usize,
+) -> Result<(Vec<f64>, Vec<String>), String> {
+    let seed = json!({
+        "name": "Offers", "bot_name": "Bench Bot", "greeting": "Hi",
+        "limits": { "conversations_per_visitor_per_minute": 1_000_000 },
+        "accounts": [
+            { "email": "agent@offers.test", "name": "Agent", "role": "agent", "password": "bench-offers-pass" },
+            { "email": "lead@offers.test", "name": "Lead", "role": "supervisor", "password": "bench-offers-pass" },
+        ],
+    });
+    rest.seed_site(OFFER_SITE, admin_secret, &seed).await.map_err(|e| format!("seeding {OFFER_SITE}: {e}"))?;
+    let lead = rest.login(OFFER_SITE, "lead@offers.test", "bench-offers-pass").await.map_err(|e| e.to_string())?;
+    let desk = json!({ "mode": "offer", "offer_timeout_s": 600 });
+    let path = format!("/api/sites/{OFFER_SITE}/desk");
+    rest.put_as("setting offer mode", &path, &lead.token, &desk).await.map_err(|e| e.to_string())?;
+    let agent = rest.login(OFFER_SITE, "agent@offers.test", "bench-offers-pass").await.map_err(|e| e.to_string())?;
+    let mut console = Ws::open(&format!("{ws_base}/api/sites/{OFFER_SITE}/dashboard?token={}", agent.token)).await?;
+    let (mut times, mut errors) = (Vec::new(), Vec::new());
+    for i in 0..runs {
+        let one = async {
+            let (conversation, token) = sites::start(rest, OFFER_SITE).await?;
+            let mut customer = connect(&conversation_url(ws_base, OFFER_SITE, &conversation, &token)).await?;
+            let started = Instant::now();
+            customer.send(encode(&ClientFrame::RequestHuman { client_id: format!("r{i}") })).await?;
+            loop {
+                let text = console.next_within(ANSWER_LIMIT).await?;
+                if let Ok(DashboardFrame::Offer { conversation: row, .. }) = serde_json::from_str(&text)
+                    && row.id == conversation
+                {
+                    break;
+                }
+            }
+            let offered = millis(started.elapsed());
+            let decline = DashboardClientFrame::AnswerOffer { conversation, accept: false };
+            console.send(encode(&decline)).await?;
+            customer.close().await;
+            Ok::<f64, String>(offered)
+        };
+        match one.await {
+            Ok(ms) => times.push(ms),
+            Err(e) => errors.push(e),
+        }
+    }
+    console.close().await;
+    Ok((times, errors))
 }

@@ -178,6 +178,8 @@ async fn chat_part(
         Part::Host => host::run(plan, &stack.base).await,
         Part::Takeover => {
             let protocol = takeover::protocol(target, plan.takeover_conversations).await;
+            let offers =
+                takeover::offers(&target.rest, &target.ws_base, admin_secret, plan.takeover_conversations).await;
             // The browsers' harness panics when a page does not show what it waits for; that
             // must not take the protocol's figures with it.
             let clicks = AssertUnwindSafe(async {
@@ -187,7 +189,7 @@ async fn chat_part(
             .catch_unwind()
             .await
             .unwrap_or_else(|panic| json!({ "error": panic_message(panic.as_ref()) }));
-            Ok(json!({ "protocol": protocol, "browser": clicks }))
+            Ok(json!({ "protocol": protocol, "offer": offers, "browser": clicks }))
         }
         Part::Bot => {
             let setup = bot::Setup {

@@ -1,7 +1,7 @@
 //! `cargo xtask bench load --routing`: the desk under load on the real stack. Routing in `auto`,
 //! customers escalate at an even pace (default 500 over 60 s) to a team (default 50 agents of
 //! capacity 3) whose consoles drop and reconnect at random; each agent hands a conversation back
-//! a few seconds after it is assigned, freeing room for the next. Checks that no escalated
+//! 15–40 s after it is assigned, so the team fills up and conversations wait for room. Checks that no escalated
 //! conversation is lost (each ends assigned or still queued) and that no agent ever holds more
 //! than their capacity (from every team frame a supervisor's console receives); reports the
 //! delay from queued to assigned. Figures go to stdout and target/bench/routing_load.json; the
@@ -20,7 +20,8 @@ use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
 use baton_e2e::{Api, Socket, cli, event_of, repo_root};
-use baton_shared::{ClientFrame, DashboardFrame, EventBody, Mode};
+use baton_shared::limits::PROTOCOL_VERSION;
+use baton_shared::{ClientFrame, DashboardFrame, EventBody, Mode, ServerFrame};
 use reqwest::Method;
 use serde_json::{Value, json};
 use tokio::time::timeout;
@@ -37,6 +38,8 @@ usage: cargo xtask bench load --routing [--conversations N] [--agents N] [--seco
 ";
 const SITE: &str = "routing";
 const CAPACITY: u64 = 3;
+/// How long an agent keeps a conversation before handing it back, in ms.
+const HOLD_MS: (u64, u64) = (15_000, 40_000);
 /// How long a customer may wait for an agent after the last one arrived.
 const DRAIN: Duration = Duration::from_secs(120);
 
@@ -234,14 +237,15 @@ async fn customer(api: Api, tally: Shared, end: Instant) -> Result<String, Strin
 /// agent is handed back a few seconds later.
 async fn agent(api: Api, token: String, mut rng: Rng, tally: Shared, end: Instant) {
     while Instant::now() < end {
-        let mut console = Socket::open(&api.dashboard_url(SITE, &token)).await;
+        let Ok(mut console) = Socket::try_open(&api.dashboard_url(SITE, &token)).await else { return };
         let session = Duration::from_millis(rng.between(5_000, 25_000));
         let until = Instant::now() + session;
         while Instant::now() < until {
             let left = until.saturating_duration_since(Instant::now());
             let Ok(Some(frame)) = timeout(left, console.next_where(|_: &DashboardFrame| true)).await else { break };
             if let DashboardFrame::Assigned { conversation, .. } = frame {
-                let hold = Duration::from_millis(rng.between(2_000, 8_000));
+                // Long enough that the team fills up and conversations wait for room.
+                let hold = Duration::from_millis(rng.between(HOLD_MS.0, HOLD_MS.1));
                 tokio::spawn(hand_back(api.clone(), token.clone(), conversation, hold, tally.clone()));
             }
         }
@@ -252,19 +256,24 @@ async fn agent(api: Api, token: String, mut rng: Rng, tally: Shared, end: Instan
     }
 }
 
+/// The agent is done with the conversation after `hold`. A socket the server drops meanwhile
+/// only means the conversation stays with the agent: capacity is what the run checks.
 async fn hand_back(api: Api, token: String, conversation: String, hold: Duration, tally: Shared) {
     tokio::time::sleep(hold).await;
-    let (mut socket, _) = api.connect(SITE, &conversation, &token, 0).await;
+    let Ok(mut socket) = Socket::try_open(&api.ws_url(SITE, &conversation, &token)).await else { return };
+    socket.send(&ClientFrame::Hello { protocol: PROTOCOL_VERSION, last_seq: 0 }).await;
     socket.send(&ClientFrame::HandBack).await;
-    socket.barrier().await;
+    let back = |f: &ServerFrame| matches!(event_of(f).map(|e| &e.body), Some(EventBody::Mode { mode: Mode::Bot, .. }));
+    if let Ok(Some(_)) = timeout(Duration::from_secs(20), socket.next_where(back)).await {
+        lock(&tally).hand_backs += 1;
+    }
     socket.close().await;
-    lock(&tally).hand_backs += 1;
 }
 
 /// A supervisor's console: the most conversations each agent holds, from every team frame.
 async fn watch_team(url: String, tally: Shared, end: Instant) {
     while Instant::now() < end {
-        let mut console = Socket::open(&url).await;
+        let Ok(mut console) = Socket::try_open(&url).await else { return };
         while let Some(frame) = console.next_where(|_: &DashboardFrame| true).await {
             if let DashboardFrame::Team { members } = frame {
                 let mut t = lock(&tally);

@@ -236,6 +236,17 @@ fn summary(f: &Value, out: &mut String) {
                 ],
             );
         }
+        if t["offer"]["error"].is_null() && t["offer"].is_object() {
+            row(
+                out,
+                &[
+                    "\"Talk to a person\" to the offer on the agent's console (offer mode), p50 / p99".to_string(),
+                    format!("{} / {}", ms(num(t, "offer.offer_ms.p50")), ms(num(t, "offer.offer_ms.p99"))),
+                    format!("takeover, protocol {}", ms(num(t, "protocol.takeover_ms.p50"))),
+                    times(ratio_of(num(t, "offer.offer_ms.p50"), num(t, "protocol.takeover_ms.p50"))),
+                ],
+            );
+        }
     }
     if let Some(size) = get(f, "bot.sizes").as_array().and_then(|s| s.iter().rev().find(|s| s["error"].is_null())) {
         row(
