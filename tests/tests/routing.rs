@@ -282,3 +282,39 @@ async fn the_queue_an_offer_in_flight_and_presence_survive_a_restart() {
     assert_eq!(transcript.state.holder.map(|h| h.id), Some(ana.agent.id.clone()));
     audit(&transcript.events).unwrap_or_else(|e| panic!("{e}"));
 }
+
+#[tokio::test]
+async fn an_agent_who_lets_three_offers_run_out_is_set_away_and_told_why() {
+    let stack = Stack::start().await;
+    let api = Api::new(&stack.base);
+    let accounts = json!([account("ana@desk.test", "Ana", &["en"], &[]), supervisor()]);
+    stack.seed_site("desk", &desk_site(accounts)).await;
+    let lead = api.login("desk", "lead@desk.test", "desk-test-pass").await.token;
+    set_desk(&api, "desk", &lead, json!({ "mode": "offer", "offer_timeout_s": 5 })).await;
+    let ana = api.login("desk", "ana@desk.test", "desk-test-pass").await;
+    let mut console = Socket::open(&api.dashboard_url("desk", &ana.token)).await;
+    let mut customers = Vec::new();
+    for i in 0..3 {
+        let (id, customer) = queued_customer(&api, "desk", &format!("Hello, question {i}")).await;
+        customers.push(customer);
+        next_dashboard(
+            &mut console,
+            "an offer",
+            |f| matches!(f, DashboardFrame::Offer { conversation, .. } if conversation.id == id),
+        )
+        .await;
+        let ended =
+            next_dashboard(&mut console, "the offer running out", |f| matches!(f, DashboardFrame::OfferEnded { .. }))
+                .await;
+        assert_eq!(ended, DashboardFrame::OfferEnded { conversation: id, outcome: OfferOutcome::TimedOut });
+    }
+    next_dashboard(&mut console, "Ana set Away, with the reason", |f| match f {
+        DashboardFrame::Team { members } => members.iter().any(|m| {
+            m.email == "ana@desk.test"
+                && m.presence == Presence::Away
+                && m.presence_note.as_deref().is_some_and(|n| n.contains("3 offers"))
+        }),
+        _ => false,
+    })
+    .await;
+}
