@@ -525,6 +525,26 @@ pub enum DashboardClientFrame {
     },
 }
 
+/// The `type` tags of `DashboardClientFrame`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum DashboardClientFrameType {
+    Ping,
+    SetPresence,
+    AnswerOffer,
+}
+
+wire_names!(DashboardClientFrameType { Ping = "ping", SetPresence = "set_presence", AnswerOffer = "answer_offer" });
+
+impl DashboardClientFrameType {
+    pub fn of(frame: &DashboardClientFrame) -> DashboardClientFrameType {
+        match frame {
+            DashboardClientFrame::Ping => DashboardClientFrameType::Ping,
+            DashboardClientFrame::SetPresence { .. } => DashboardClientFrameType::SetPresence,
+            DashboardClientFrame::AnswerOffer { .. } => DashboardClientFrameType::AnswerOffer,
+        }
+    }
+}
+
 /// How an offer ended.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
@@ -726,7 +746,7 @@ pub fn decode_client_frame(raw: &str) -> Result<ClientFrame, DecodeError> {
 
 /// Decodes a dashboard client frame.
 pub fn decode_dashboard_client_frame(raw: &str) -> Result<DashboardClientFrame, DecodeError> {
-    decode_tagged(raw, |ty| matches!(ty, "ping" | "set_presence" | "answer_offer"))
+    decode_tagged(raw, |ty| DashboardClientFrameType::parse(ty).is_some())
 }
 
 /// Checks the protocol version a client announced.
@@ -864,6 +884,7 @@ mod tests {
             assert_eq!(serde_tag(&author, "kind"), kind.as_str());
             assert_eq!(author.kind(), kind.as_str());
         }
+        assert_tags(DashboardClientFrameType::ALL, DashboardClientFrameType::as_str, DashboardClientFrameType::parse);
         assert_tags(EventBodyType::ALL, EventBodyType::as_str, EventBodyType::parse);
         for &ty in EventBodyType::ALL {
             let body = sample_body(ty);
@@ -891,10 +912,18 @@ mod tests {
         }
         assert_eq!(encode(&ClientFrame::TakeOver), r#"{"type":"take_over"}"#);
         assert_eq!(decode_dashboard_client_frame(r#"{"type":"ping"}"#).unwrap(), DashboardClientFrame::Ping);
-        let away = DashboardClientFrame::SetPresence { presence: Presence::Away };
-        assert_eq!(decode_dashboard_client_frame(&encode(&away)).unwrap(), away);
-        let accept = DashboardClientFrame::AnswerOffer { conversation: "c1".into(), accept: true };
-        assert_eq!(decode_dashboard_client_frame(&encode(&accept)).unwrap(), accept);
+        for &ty in DashboardClientFrameType::ALL {
+            let frame = match ty {
+                DashboardClientFrameType::Ping => DashboardClientFrame::Ping,
+                DashboardClientFrameType::SetPresence => DashboardClientFrame::SetPresence { presence: Presence::Away },
+                DashboardClientFrameType::AnswerOffer => {
+                    DashboardClientFrame::AnswerOffer { conversation: "c1".into(), accept: true }
+                }
+            };
+            assert_eq!(DashboardClientFrameType::of(&frame), ty);
+            assert_eq!(serde_tag(&frame, "type"), ty.as_str());
+            assert_eq!(decode_dashboard_client_frame(&encode(&frame)).unwrap(), frame);
+        }
         assert_eq!(decode_dashboard_client_frame(r#"{"type":"send"}"#).unwrap_err().code, ErrorCode::UnknownType);
     }
 
