@@ -3,7 +3,7 @@
 
 use baton_shared::{Intent, SkillRule};
 
-use crate::text::{Language, fold, language_if_told, words};
+use crate::text::{fold, language_if_told, words};
 
 /// The language of the customer's words, else of the visitor's locale ("es-MX" → "es").
 pub fn language(recent: &[String], locale: Option<&str>) -> Option<String> {
@@ -11,7 +11,7 @@ pub fn language(recent: &[String], locale: Option<&str>) -> Option<String> {
     told.or_else(|| {
         let primary = locale?.split(['-', '_']).next()?.trim().to_ascii_lowercase();
         let letters = (2..=3).contains(&primary.len()) && primary.chars().all(|c| c.is_ascii_lowercase());
-        letters.then(|| Language::from_code(&primary).map_or(primary, |l| l.code().to_string()))
+        letters.then_some(primary)
     })
 }
 
