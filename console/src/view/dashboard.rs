@@ -168,8 +168,8 @@ fn QueueSection(
         feed.model.with(|m| queue_order(m.rows()).into_iter().cloned().collect::<Vec<ConversationSummary>>())
     });
     view! {
-        <section class="queue" aria-labelledby="queue-title">
-            <h3 id="queue-title">"Queue " <span class="count">{move || queue.with(Vec::len)}</span></h3>
+        <section class="queue" aria-label="Queue">
+            <h3>"Queue " <span class="count">{move || queue.with(Vec::len)}</span></h3>
             {move || queue.with(Vec::is_empty).then(|| view! { <p class="muted small">"Nobody is waiting for a person."</p> })}
             <ul class="queue-list plain">
                 {move || queue.get().into_iter().map(|row| {
