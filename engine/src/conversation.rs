@@ -243,9 +243,7 @@ impl<S: Store> Engine<S> {
         if skill.is_some() {
             let mut record = self.record()?;
             record.required_skill = skill.clone();
-            self.known.borrow_mut().take();
-            self.store.save(&record).or_failed("storing the conversation state")?;
-            *self.known.borrow_mut() = Some(record);
+            self.keep(&record)?;
         }
         let to = match (&target, &skill) {
             (Some(agent), _) => agent.name.clone(),
@@ -614,9 +612,17 @@ impl<S: Store> Engine<S> {
         self.known.borrow_mut().take();
         self.store.insert_event(&event, key.as_deref()).or_failed("storing the event")?;
         record.apply(&event);
-        self.store.save(&record).or_failed("storing the conversation state")?;
-        *self.known.borrow_mut() = Some(record.clone());
+        self.keep(&record)?;
         Ok(Outcome::Committed { event: Box::new(event), record: Box::new(record) })
+    }
+
+    /// Stores the record and keeps it as the one last read. A failed write keeps nothing, so
+    /// the next read catches up from the store.
+    fn keep(&self, record: &Record) -> Handled<()> {
+        self.known.borrow_mut().take();
+        self.store.save(record).or_failed("storing the conversation state")?;
+        *self.known.borrow_mut() = Some(record.clone());
+        Ok(())
     }
 
     /// Publishes what the input changed, then reports its failure, if any, to the sender.
