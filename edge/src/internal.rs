@@ -8,7 +8,7 @@ use baton_shared::{AgentInfo, ApiError, ErrorCode};
 use serde::Serialize;
 use worker::{Env, Headers, Method, Request, RequestInit, Response, Stub};
 
-use crate::http::{ApiResult, OrInternal};
+use crate::http::{ApiResult, OrInternal, check_reply};
 
 pub const CONVERSATIONS_BINDING: &str = "CONVERSATIONS";
 pub const SITES_BINDING: &str = "SITES";
@@ -181,6 +181,20 @@ pub fn conversation_stub(env: &Env, site: &str, conversation: &str) -> ApiResult
     let namespace = env.durable_object(CONVERSATIONS_BINDING).or_internal("conversation binding")?;
     let id = namespace.id_from_name(&format!("{site}/{conversation}")).or_internal("conversation id")?;
     id.get_stub().or_internal("conversation stub")
+}
+
+/// Runs `op` with `body` on a conversation's object; the object's refusal comes back as the error.
+pub async fn on_conversation<T: Serialize>(
+    env: &Env,
+    site: &str,
+    conversation: &str,
+    op: ConversationOp,
+    body: &T,
+    what: &str,
+) -> ApiResult<()> {
+    let stub = conversation_stub(env, site, conversation)?;
+    let reply = Call::to(op).json(body).conversation(site, conversation).send(&stub).await?;
+    check_reply(reply, what).await
 }
 
 pub fn site_stub(env: &Env, site: &str) -> ApiResult<Stub> {

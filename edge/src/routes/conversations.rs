@@ -9,7 +9,7 @@ use crate::auth;
 use crate::conversation::InitRequest;
 use crate::http::{ApiResult, OrInternal, check_reply, decode_json, now_ms, ok_json, relay, require_upgrade, upgraded};
 use crate::ids;
-use crate::internal::{Call, Caller, ConversationOp, SiteOp, conversation_stub, site_stub};
+use crate::internal::{Call, Caller, ConversationOp, SiteOp, conversation_stub, on_conversation, site_stub};
 use crate::origin::check_caller;
 use crate::routes::site::check_embed;
 use crate::site::{SiteRecord, StartAdmission};
@@ -46,12 +46,7 @@ pub async fn start(req: &mut Request, env: &Env, site: &str) -> ApiResult<Respon
 
     let conversation = ids::new_id();
     let init = InitRequest { visitor, bot_name: site_info.bot_name.clone(), knowledge_version };
-    let reply = Call::to(ConversationOp::Init)
-        .json(&init)
-        .conversation(site, &conversation)
-        .send(&conversation_stub(env, site, &conversation)?)
-        .await?;
-    check_reply(reply, "starting the conversation").await?;
+    on_conversation(env, site, &conversation, ConversationOp::Init, &init, "starting the conversation").await?;
     let token = auth::sign_visitor(env, site, &conversation, now)?;
     Ok(ok_json(&StartResponse { conversation_id: conversation, token, resumed: false, site: site_info }))
 }

@@ -10,9 +10,9 @@ use baton_shared::{AccountRole, AgentInfo, ApiError, ErrorCode, TeamMember};
 use worker::{Env, Request, Response};
 
 use crate::conversation::{ReassignRequest, TransferRequest};
-use crate::http::{ApiResult, check_reply, ok_json, read_json, read_reply};
+use crate::http::{ApiResult, ok_json, read_json, read_reply};
 use crate::ids;
-use crate::internal::{Call, ConversationOp, SiteOp, conversation_stub, site_stub};
+use crate::internal::{Call, ConversationOp, SiteOp, on_conversation, site_stub};
 use crate::routes::knowledge::site_agent;
 
 fn bad(message: impl Into<String>) -> ApiError {
@@ -44,12 +44,7 @@ pub async fn transfer(req: &mut Request, env: &Env, site: &str, id: &str) -> Api
         },
     };
     let body = TransferRequest { from, to, note: input.note };
-    let reply = Call::to(ConversationOp::Transfer)
-        .json(&body)
-        .conversation(site, id)
-        .send(&conversation_stub(env, site, id)?)
-        .await?;
-    check_reply(reply, "transferring the conversation").await?;
+    on_conversation(env, site, id, ConversationOp::Transfer, &body, "transferring the conversation").await?;
     Ok(ok_json(&serde_json::json!({ "ok": true })))
 }
 
@@ -62,11 +57,6 @@ pub async fn reassign(req: &mut Request, env: &Env, site: &str, id: &str) -> Api
     let input: ReassignInput = read_json(req).await?;
     let to = colleague(env, site, &input.agent).await?;
     let body = ReassignRequest { by, to, seen_epoch: input.epoch };
-    let reply = Call::to(ConversationOp::Reassign)
-        .json(&body)
-        .conversation(site, id)
-        .send(&conversation_stub(env, site, id)?)
-        .await?;
-    check_reply(reply, "reassigning the conversation").await?;
+    on_conversation(env, site, id, ConversationOp::Reassign, &body, "reassigning the conversation").await?;
     Ok(ok_json(&serde_json::json!({ "ok": true })))
 }

@@ -20,8 +20,8 @@ use super::SiteDO;
 use super::routing_store::{Pending, PendingKind};
 use super::team::{DashboardSocket, agent_tag};
 use crate::conversation::{AssignRequest, RequeueRequest};
-use crate::http::{ApiResult, OrInternal, check_reply, now_ms};
-use crate::internal::{Call, ConversationOp, conversation_stub};
+use crate::http::{ApiResult, OrInternal, now_ms};
+use crate::internal::{ConversationOp, on_conversation};
 
 /// The requirements a decision dropped, as the console names them.
 fn relaxed_names(relaxed: Relaxed) -> Vec<String> {
@@ -194,13 +194,8 @@ impl SiteDO {
             .or_internal("reading the account")?
             .ok_or_else(|| ApiError::new(ErrorCode::NotFound, "the agent's account is gone"))?;
         let agent: AgentInfo = account.agent();
-        let stub = conversation_stub(&self.env, &site, &pending.conversation)?;
-        let reply = Call::to(ConversationOp::Assign)
-            .json(&AssignRequest { agent })
-            .conversation(&site, &pending.conversation)
-            .send(&stub)
-            .await?;
-        check_reply(reply, "assigning the conversation").await
+        let (body, op) = (AssignRequest { agent }, ConversationOp::Assign);
+        on_conversation(&self.env, &site, &pending.conversation, op, &body, "assigning the conversation").await
     }
 
     /// Conversations held by an agent whose consoles have all been gone for the grace period, or
@@ -229,17 +224,9 @@ impl SiteDO {
             } else {
                 format!("{name}'s account was deactivated, so the conversation went back to the queue.")
             };
-            let requeued = async {
-                let stub = conversation_stub(&self.env, &site, &conversation)?;
-                let body = RequeueRequest { agent: holder.clone(), note };
-                let reply = Call::to(ConversationOp::Requeue)
-                    .json(&body)
-                    .conversation(&site, &conversation)
-                    .send(&stub)
-                    .await?;
-                check_reply(reply, "requeueing the conversation").await
-            }
-            .await;
+            let (body, op) = (RequeueRequest { agent: holder.clone(), note }, ConversationOp::Requeue);
+            let requeued =
+                on_conversation(&self.env, &site, &conversation, op, &body, "requeueing the conversation").await;
             if let Err(e) = requeued {
                 worker::console_error!("requeueing {conversation}: {}", e.message);
             }
