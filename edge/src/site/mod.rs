@@ -123,23 +123,15 @@ impl DurableObject for SiteDO {
                 opened
             }
             Some(SiteOp::Team) => self.team(now_ms()).map(|team| ok_json(&team)),
-            Some(SiteOp::PutAccount) => match read_json(&mut req).await {
-                Ok(put) => {
-                    let stored = self.put_account(put).map(|member| ok_json(&member));
-                    self.reroute().await;
-                    stored
-                }
-                Err(e) => Err(e),
-            },
+            Some(SiteOp::PutAccount) => {
+                let stored = read_json(&mut req).await.and_then(|put| self.put_account(put));
+                self.routed(stored.map(|member| ok_json(&member))).await
+            }
             Some(SiteOp::Desk) => self.desk_settings().map(|desk| ok_json(&desk)),
-            Some(SiteOp::PutDesk) => match read_json(&mut req).await {
-                Ok(desk) => {
-                    let stored = self.put_desk_settings(desk).map(|desk| ok_json(&desk));
-                    self.reroute().await;
-                    stored
-                }
-                Err(e) => Err(e),
-            },
+            Some(SiteOp::PutDesk) => {
+                let stored = read_json(&mut req).await.and_then(|desk| self.put_desk_settings(desk));
+                self.routed(stored.map(|desk| ok_json(&desk))).await
+            }
             None => Err(ApiError::new(ErrorCode::NotFound, "no such site route")),
         };
         Ok(result.unwrap_or_else(|e| http::error(&e)))
@@ -216,6 +208,14 @@ pub struct SiteRecord {
 }
 
 impl SiteDO {
+    /// After a change that can move routing (an account, the desk's settings): route, then answer.
+    async fn routed(&self, changed: ApiResult<Response>) -> ApiResult<Response> {
+        if changed.is_ok() {
+            self.reroute().await;
+        }
+        changed
+    }
+
     fn record(&self) -> ApiResult<SiteRecord> {
         self.store
             .record()

@@ -50,6 +50,19 @@ struct PendingRow {
     relaxed: String,
 }
 
+impl PendingRow {
+    fn pending(self) -> Pending {
+        Pending {
+            conversation: self.conversation,
+            agent: self.agent,
+            kind: if self.kind == PendingKind::Offer.as_str() { PendingKind::Offer } else { PendingKind::Assign },
+            since: self.since.max(0) as u64,
+            expires_at: self.expires_at.map(|t| t.max(0) as u64),
+            relaxed: serde_json::from_str(&self.relaxed).unwrap_or_default(),
+        }
+    }
+}
+
 #[derive(Deserialize)]
 struct PassRow {
     conversation: String,
@@ -92,21 +105,13 @@ impl SiteStore {
 
     pub fn pending(&self) -> worker::Result<Vec<Pending>> {
         let rows: Vec<PendingRow> = self.sql.exec("SELECT * FROM pending", None)?.to_array()?;
-        Ok(rows
-            .into_iter()
-            .map(|r| Pending {
-                conversation: r.conversation,
-                agent: r.agent,
-                kind: if r.kind == "offer" { PendingKind::Offer } else { PendingKind::Assign },
-                since: r.since.max(0) as u64,
-                expires_at: r.expires_at.map(|t| t.max(0) as u64),
-                relaxed: serde_json::from_str(&r.relaxed).unwrap_or_default(),
-            })
-            .collect())
+        Ok(rows.into_iter().map(PendingRow::pending).collect())
     }
 
     pub fn pending_for(&self, conversation: &str) -> worker::Result<Option<Pending>> {
-        Ok(self.pending()?.into_iter().find(|p| p.conversation == conversation))
+        let rows: Vec<PendingRow> =
+            self.sql.exec("SELECT * FROM pending WHERE conversation = ?", vec![text(conversation)])?.to_array()?;
+        Ok(rows.into_iter().next().map(PendingRow::pending))
     }
 
     pub fn put_pending(&self, pending: &Pending) -> worker::Result<()> {

@@ -84,13 +84,15 @@ impl SiteDO {
     /// Sends every dashboard the team as it is now.
     pub(super) fn broadcast_team(&self) {
         match self.team(now_ms()) {
-            Ok(members) => {
-                let frame = encode(&DashboardFrame::Team { members });
-                for ws in self.state.get_websockets_with_tag(DASHBOARD_TAG) {
-                    let _ = ws.send_with_str(&frame);
-                }
-            }
+            Ok(members) => self.send_team(members),
             Err(e) => worker::console_error!("team frame: {}", e.message),
+        }
+    }
+
+    fn send_team(&self, members: Vec<TeamMember>) {
+        let frame = encode(&DashboardFrame::Team { members });
+        for ws in self.state.get_websockets_with_tag(DASHBOARD_TAG) {
+            let _ = ws.send_with_str(&frame);
         }
     }
 
@@ -196,11 +198,10 @@ impl SiteDO {
                 let _ = ws.close(Some(DEACTIVATED_CLOSE), Some("account deactivated"));
             }
         }
-        self.broadcast_team();
-        self.team(now_ms())?
-            .into_iter()
-            .find(|m| m.agent.id == id)
-            .ok_or_else(|| ApiError::new(ErrorCode::Internal, "the account was not stored"))
+        let members = self.team(now_ms())?;
+        let stored = members.iter().find(|m| m.agent.id == id).cloned();
+        self.send_team(members);
+        stored.ok_or_else(|| ApiError::new(ErrorCode::Internal, "the account was not stored"))
     }
 
     pub(super) fn put_desk_settings(&self, desk: DeskSettings) -> ApiResult<DeskSettings> {
