@@ -149,8 +149,7 @@ impl Socket {
     }
 
     pub async fn open(url: &str) -> Socket {
-        let (ws, _) = tokio_tungstenite::connect_async(url).await.unwrap_or_else(|e| panic!("connect {url}: {e}"));
-        Socket { ws, seen: Vec::new() }
+        Socket::try_open(url).await.unwrap_or_else(|e| panic!("{url}: {e}"))
     }
 
     /// Opens a socket the way a browser page on `origin` would.

@@ -9,8 +9,8 @@ use std::time::Duration;
 use baton_e2e::{Api, Socket, Stack, event_of, until_some};
 use baton_shared::machine::audit;
 use baton_shared::{
-    AgentInfo, ClientFrame, ConversationSummary, DashboardClientFrame, DashboardFrame, EventBody, Mode, OfferOutcome,
-    Presence, ServerFrame, encode,
+    AgentInfo, ClientFrame, ConversationSummary, DashboardClientFrame, DashboardFrame, EventBody, LoginResponse, Mode,
+    OfferOutcome, Presence, ServerFrame, encode,
 };
 use reqwest::Method;
 use serde_json::{Value, json};
@@ -67,6 +67,22 @@ async fn joined(customer: &mut Socket) -> AgentInfo {
         Some(EventBody::Mode { holder: Some(agent), .. }) => agent.clone(),
         other => panic!("a takeover without a holder: {other:?}"),
     }
+}
+
+/// The desk site with two English-speaking agents, Ana and Ben, routing in `offer` mode with
+/// this timeout; their sign-ins.
+async fn ana_and_ben_offered(stack: &Stack, api: &Api, offer_timeout_s: u32) -> (LoginResponse, LoginResponse) {
+    let accounts = json!([
+        account("ana@desk.test", "Ana", &["en"], &[]),
+        account("ben@desk.test", "Ben", &["en"], &[]),
+        supervisor(),
+    ]);
+    stack.seed_site("desk", &desk_site(accounts)).await;
+    let lead = api.login("desk", "lead@desk.test", "desk-test-pass").await.token;
+    set_desk(api, "desk", &lead, json!({ "mode": "offer", "offer_timeout_s": offer_timeout_s })).await;
+    let ana = api.login("desk", "ana@desk.test", "desk-test-pass").await;
+    let ben = api.login("desk", "ben@desk.test", "desk-test-pass").await;
+    (ana, ben)
 }
 
 async fn next_dashboard(socket: &mut Socket, what: &str, pred: impl Fn(&DashboardFrame) -> bool) -> DashboardFrame {
@@ -175,16 +191,7 @@ async fn capacity_holds_when_thirty_conversations_wait_and_four_agents_come_onli
 async fn an_offer_nobody_answers_goes_to_the_next_agent_even_when_the_first_browser_closed() {
     let stack = Stack::start().await;
     let api = Api::new(&stack.base);
-    let accounts = json!([
-        account("ana@desk.test", "Ana", &["en"], &[]),
-        account("ben@desk.test", "Ben", &["en"], &[]),
-        supervisor(),
-    ]);
-    stack.seed_site("desk", &desk_site(accounts)).await;
-    let lead = api.login("desk", "lead@desk.test", "desk-test-pass").await.token;
-    set_desk(&api, "desk", &lead, json!({ "mode": "offer", "offer_timeout_s": 5 })).await;
-    let ana = api.login("desk", "ana@desk.test", "desk-test-pass").await;
-    let ben = api.login("desk", "ben@desk.test", "desk-test-pass").await;
+    let (ana, ben) = ana_and_ben_offered(&stack, &api, 5).await;
     let mut consoles = HashMap::new();
     consoles.insert(ana.agent.id.clone(), Socket::open(&api.dashboard_url("desk", &ana.token)).await);
     consoles.insert(ben.agent.id.clone(), Socket::open(&api.dashboard_url("desk", &ben.token)).await);
@@ -231,16 +238,7 @@ async fn an_offer_nobody_answers_goes_to_the_next_agent_even_when_the_first_brow
 async fn the_queue_an_offer_in_flight_and_presence_survive_a_restart() {
     let mut stack = Stack::start().await;
     let api = Api::new(&stack.base);
-    let accounts = json!([
-        account("ana@desk.test", "Ana", &["en"], &[]),
-        account("ben@desk.test", "Ben", &["en"], &[]),
-        supervisor(),
-    ]);
-    stack.seed_site("desk", &desk_site(accounts)).await;
-    let lead = api.login("desk", "lead@desk.test", "desk-test-pass").await.token;
-    set_desk(&api, "desk", &lead, json!({ "mode": "offer", "offer_timeout_s": 120 })).await;
-    let ana = api.login("desk", "ana@desk.test", "desk-test-pass").await;
-    let ben = api.login("desk", "ben@desk.test", "desk-test-pass").await;
+    let (ana, ben) = ana_and_ben_offered(&stack, &api, 120).await;
     let mut ben_console = Socket::open(&api.dashboard_url("desk", &ben.token)).await;
     ben_console.send_raw(&encode(&DashboardClientFrame::SetPresence { presence: Presence::Away })).await;
     next_dashboard(&mut ben_console, "Ben away", |f| match f {
