@@ -19,6 +19,12 @@ const WASM_FEATURES: &[&str] = &[
     "--enable-call-indirect-overlong",
 ];
 
+/// Only the widget, and its weight: for working on the widget's size.
+pub fn widget_only(tools: &Tools) -> Result<(), String> {
+    std::fs::create_dir_all(dist()).map_err(|e| format!("cannot create dist/: {e}"))?;
+    timed("widget", || widget(tools))
+}
+
 pub fn all(tools: &Tools) -> Result<(), String> {
     std::fs::create_dir_all(dist()).map_err(|e| format!("cannot create dist/: {e}"))?;
     timed("widget", || widget(tools))?;

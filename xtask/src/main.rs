@@ -20,6 +20,7 @@ usage: cargo xtask <command>
 
   setup                          install the pinned tools (skips what is there) and local secrets
   build                          build widget, console and edge (release) into dist/ and edge/build/
+  build widget                   build only the widget and check its weight budgets
   dev [--port P] [--persist-to DIR]
                                  setup, build, then serve Baton with the demo site on 127.0.0.1:P (default 8787)
   test                           setup, unit tests, build, widget size budgets, end-to-end tests (wrangler dev + Chromium)
@@ -36,6 +37,9 @@ fn main() -> ExitCode {
     let args: Vec<String> = std::env::args().skip(1).collect();
     let result = match args.first().map(String::as_str) {
         Some("setup") => tools::setup().map(|_| ()),
+        Some("build") if args.get(1).map(String::as_str) == Some("widget") => {
+            tools::setup().and_then(|t| build::widget_only(&t)).and_then(|()| budget::check_widget())
+        }
         Some("build") => tools::setup().and_then(|t| build::all(&t)),
         Some("dev") => dev::run(&args[1..]),
         Some("test") => test::run(&args[1..]),
