@@ -116,6 +116,12 @@ impl ConversationLink {
         self.command(ClientFrame::HandBack);
     }
 
+    /// Closes the conversation as resolved; `note` is kept for agents and the history.
+    pub fn resolve(&self, note: Option<String>) {
+        self.stop_typing();
+        self.command(ClientFrame::Resolve { note });
+    }
+
     pub fn dismiss_alert(&self) {
         // Only notify when there is an alert to clear: every notification re-renders the view.
         self.model.maybe_update(|m| m.alert.take().is_some());

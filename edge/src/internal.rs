@@ -74,6 +74,8 @@ ops!(
         Socket = (Get, "/ws"),
         Transcript = (Get, "/transcript"),
         Visitor = (Get, "/visitor"),
+        /// Its mode, epoch, holder and last seq: `ConversationView`.
+        State = (Get, "/state"),
         /// The desk gives the queued conversation to an agent: `AssignRequest`.
         Assign = (Post, "/assign"),
         /// The holder gives it to a colleague or the queue: `TransferRequest`.

@@ -11,7 +11,7 @@ use std::collections::{HashMap, HashSet};
 use std::rc::Rc;
 
 use baton_brain::knowledge::KnowledgeBase;
-use baton_shared::{ModelSettings, SiteRules};
+use baton_shared::{DeskSettings, ModelSettings, SiteRules};
 
 /// How long a site's knowledge base is reused before it is fetched again.
 pub const TTL_MS: u64 = 60_000;
@@ -25,6 +25,8 @@ pub struct Brain {
     pub knowledge: KnowledgeBase,
     pub model: Option<ModelSettings>,
     pub rules: SiteRules,
+    /// The desk's settings that a conversation keeps to itself (when it closes for inactivity).
+    pub desk: DeskSettings,
 }
 
 impl Brain {
@@ -36,6 +38,7 @@ impl Brain {
             knowledge: KnowledgeBase::new(Vec::new()),
             model: None,
             rules: SiteRules::default(),
+            desk: DeskSettings::default(),
         }
     }
 }

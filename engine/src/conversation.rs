@@ -95,12 +95,14 @@ impl<S: Store> Engine<S> {
 
     // ---- inputs ----------------------------------------------------------------------------
 
-    /// The worker starts (or resumes) the conversation.
-    pub fn init(&mut self, brain: &Brain, site: &str, conversation: &str, visitor: VisitorInfo, now: u64) -> Effects {
+    /// The worker starts (or resumes) the conversation; `previous` is the visitor's closed
+    /// conversation this one follows, if any.
+    pub fn init(&mut self, brain: &Brain, start: Start, now: u64) -> Effects {
         let mut turn = Turn::new(brain, now);
         let created = (|| -> Handled<()> {
             if self.store.record().or_failed("loading the conversation")?.is_none() {
-                let record = Record::new(site, conversation, visitor, &brain.bot_name, now);
+                let mut record = Record::new(&start.site, &start.conversation, start.visitor, &brain.bot_name, now);
+                record.previous = start.previous;
                 self.store.create(&record).or_failed("creating the conversation")?;
             }
             Ok(())
@@ -144,12 +146,22 @@ impl<S: Store> Engine<S> {
         self.finish(turn, result, client_id)
     }
 
-    /// The alarm fired: time-based alert rules ("unresolved after N minutes") are due.
+    /// The alarm fired: time-based alert rules ("unresolved after N minutes") are due, or the
+    /// conversation has been quiet for the site's inactivity time and closes.
     pub fn alarm(&mut self, brain: &Brain, now: u64) -> Effects {
         self.alarm_at = None;
         let mut turn = Turn::new(brain, now);
         turn.changes.touched = true;
-        self.finish(turn, Ok(()), None)
+        let result = self.record().and_then(|record| {
+            let quiet = record.state.mode != Mode::Closed
+                && brain.desk.inactive_at(record.last_message_at).is_some_and(|at| at <= now);
+            if quiet {
+                let cmd = Command::Close { by: Author::System, reason: ModeReason::Inactive };
+                self.run(&mut turn, &Caller::Customer, cmd, None)?;
+            }
+            Ok(())
+        });
+        self.finish(turn, result, None)
     }
 
     /// The shell could not set the alarm the last effects asked for; the next change retries.
@@ -284,10 +296,11 @@ impl<S: Store> Engine<S> {
         self.finish(turn, result, None)
     }
 
-    /// The conversation ends.
-    pub fn close(&mut self, brain: &Brain, now: u64) -> Effects {
+    /// The conversation ends for `reason`, closed by the system (not by either side).
+    pub fn close(&mut self, brain: &Brain, reason: ModeReason, now: u64) -> Effects {
         let mut turn = Turn::new(brain, now);
-        let result = self.run(&mut turn, &Caller::Customer, Command::Close, None).map(|_| ());
+        let cmd = Command::Close { by: Author::System, reason };
+        let result = self.run(&mut turn, &Caller::Customer, cmd, None).map(|_| ());
         self.finish(turn, result, None)
     }
 
@@ -387,14 +400,26 @@ impl<S: Store> Engine<S> {
                 validate_client_id(&client_id)?;
                 self.run(turn, caller, Command::Rate { score }, Some(client_id))?;
             }
+            (ClientFrame::End { client_id }, Caller::Customer) => {
+                validate_client_id(&client_id)?;
+                let cmd = Command::Close { by: Author::Customer, reason: ModeReason::CustomerEnded };
+                self.run(turn, caller, cmd, Some(client_id))?;
+            }
+            (ClientFrame::Resolve { note }, Caller::Agent(agent)) => self.resolve(turn, agent, note.as_deref())?,
             (ClientFrame::TakeOver, Caller::Agent(agent)) => {
                 self.run(turn, caller, Command::TakeOver { agent: agent.clone() }, None)?;
             }
             (ClientFrame::HandBack, Caller::Agent(agent)) => self.hand_back(turn, caller, agent)?,
-            (ClientFrame::Note { .. } | ClientFrame::TakeOver | ClientFrame::HandBack, Caller::Customer) => {
+            (
+                ClientFrame::Note { .. } | ClientFrame::TakeOver | ClientFrame::HandBack | ClientFrame::Resolve { .. },
+                Caller::Customer,
+            ) => {
                 return Err(ApiError::new(ErrorCode::Forbidden, "only agents can do this").into());
             }
-            (ClientFrame::RequestHuman { .. } | ClientFrame::Rate { .. }, Caller::Agent(_)) => {
+            (
+                ClientFrame::RequestHuman { .. } | ClientFrame::Rate { .. } | ClientFrame::End { .. },
+                Caller::Agent(_),
+            ) => {
                 return Err(ApiError::new(ErrorCode::Forbidden, "only the customer can do this").into());
             }
             (ClientFrame::Ping | ClientFrame::Hello { .. }, _) => {}
@@ -565,6 +590,25 @@ impl<S: Store> Engine<S> {
         Ok(())
     }
 
+    /// The holder resolves the conversation; their note, if any, is kept for agents and the
+    /// history just before the close. Nothing is stored unless they hold it.
+    fn resolve(&mut self, turn: &mut Turn, agent: &AgentInfo, note: Option<&str>) -> Handled<()> {
+        let record = self.record()?;
+        if !record.state.holds(&agent.id) {
+            let holder = record.state.holder.filter(|_| record.state.mode == Mode::Human);
+            return Err(Rejection::NotHolder { holder }.to_api_error().into());
+        }
+        let caller = Caller::Agent(agent.clone());
+        if let Some(note) = note.map(str::trim).filter(|n| !n.is_empty()) {
+            let note = validate_message_text(note)?;
+            let text = format!("Resolution: {note}");
+            self.run(turn, &caller, Command::AgentNote { agent: agent.clone(), text }, None)?;
+        }
+        let cmd = Command::Close { by: Author::Agent(agent.clone()), reason: ModeReason::Resolved };
+        self.run(turn, &caller, cmd, None)?;
+        Ok(())
+    }
+
     /// The customer's last message if nobody has answered it yet.
     fn waiting_customer_text(&self) -> Handled<Option<String>> {
         Ok(match self.store.last_spoken().or_failed("reading the last message")? {
@@ -642,6 +686,16 @@ impl<'b> Turn<'b> {
     fn new(brain: &'b Brain, now: u64) -> Self {
         Turn { brain, now, fx: Effects::default(), changes: Changes::default() }
     }
+}
+
+/// What starts a conversation.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct Start {
+    pub site: String,
+    pub conversation: String,
+    pub visitor: VisitorInfo,
+    /// The visitor's closed conversation this one follows.
+    pub previous: Option<String>,
 }
 
 /// Where a transfer sends the conversation.

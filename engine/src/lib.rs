@@ -31,7 +31,7 @@ mod tests;
 
 pub use admission::{Admission, Admissions};
 pub use brain::{Brain, BrainCache, FALLBACK_BOT_NAME, TTL_MS};
-pub use conversation::{Engine, Incoming, Socket, TransferTo};
+pub use conversation::{Engine, Incoming, Socket, Start, TransferTo};
 pub use effects::{Effects, Out};
 pub use failure::Failure;
 pub use model::{ModelAnswer, ModelCall, Purpose};

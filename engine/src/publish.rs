@@ -84,7 +84,12 @@ impl<S: Store> Engine<S> {
         } else {
             Vec::new()
         };
-        if let Some(due) = watch.unresolved_due_at(&brain.rules.alerts, &progress)
+        let inactive_at = match record.state.mode {
+            Mode::Closed => None,
+            _ => brain.desk.inactive_at(record.last_message_at),
+        };
+        let due = [watch.unresolved_due_at(&brain.rules.alerts, &progress), inactive_at].into_iter().flatten().min();
+        if let Some(due) = due
             && self.alarm_at != Some(due)
         {
             self.alarm_at = Some(due);

@@ -28,6 +28,10 @@ pub struct Record {
     /// The skill a transfer back to the queue asked for; it wins over the site's skill rules
     /// until the conversation leaves the queue.
     pub required_skill: Option<String>,
+    /// When anyone (customer, bot or agent) last wrote; inactivity closes count from here.
+    pub last_message_at: u64,
+    /// The visitor's conversation before this one, closed when this one started.
+    pub previous: Option<String>,
 }
 
 impl Record {
@@ -46,6 +50,8 @@ impl Record {
             queued_since: None,
             queued_by_bot: false,
             required_skill: None,
+            last_message_at: now,
+            previous: None,
         }
     }
 
@@ -61,6 +67,7 @@ impl Record {
             }
         }
         if let EventBody::Text { text, .. } = &event.body {
+            self.last_message_at = self.last_message_at.max(event.ts);
             self.last_preview = preview(text);
             self.last_author = event.author.kind().to_string();
             self.waiting_since = match event.author {
@@ -91,6 +98,7 @@ impl Record {
             sentiment: None,
             intent: None,
             queue: None,
+            previous: self.previous.clone(),
         }
     }
 }

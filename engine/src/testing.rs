@@ -37,6 +37,7 @@ pub fn brain_with_shipping(model: Option<ModelSettings>) -> Brain {
         knowledge: KnowledgeBase::new(vec![shipping_article()]),
         model,
         rules: SiteRules::default(),
+        desk: baton_shared::DeskSettings::default(),
     }
 }
 
@@ -56,7 +57,8 @@ pub struct Chat {
 impl Chat {
     pub fn new(brain: Brain) -> Chat {
         let mut chat = Chat { engine: Engine::new(MemoryStore::default()), brain, now: 1_000 };
-        let fx = chat.engine.init(&chat.brain, "shop", "c1", VisitorInfo::default(), chat.now);
+        let start = crate::Start { site: "shop".into(), conversation: "c1".into(), ..crate::Start::default() };
+        let fx = chat.engine.init(&chat.brain, start, chat.now);
         assert!(fx.dashboard.is_some(), "a started conversation is on the dashboard");
         chat
     }

@@ -310,7 +310,7 @@ fn an_unresolved_rule_sets_the_alarm_once_and_the_alarm_raises_the_flag() {
 #[test]
 fn closing_ends_the_conversation_and_later_messages_are_refused() {
     let mut chat = Chat::new(brain_with_shipping(None));
-    let fx = chat.engine.close(&chat.brain, 2_000);
+    let fx = chat.engine.close(&chat.brain, ModeReason::Closed, 2_000);
     assert!(matches!(fx.events().next().map(|e| &e.body), Some(EventBody::Mode { mode: Mode::Closed, .. })));
     assert_eq!(error_code(&chat.customer(send("m1", "hello?"))), Some(ErrorCode::ConversationClosed));
     let rated = chat.customer(ClientFrame::Rate { client_id: "r".into(), score: 5 });
@@ -405,4 +405,63 @@ fn the_talk_to_a_person_button_raises_the_same_flag_as_asking_in_words() {
     assert_eq!(chat.state().mode, Mode::Queued);
     let flags = fx.dashboard.map(|r| r.flags).unwrap_or_default();
     assert!(flags.iter().any(|f| f.kind == baton_shared::FlagKind::AskedForPerson), "{flags:?}");
+}
+
+#[test]
+fn only_the_holder_resolves_and_their_note_is_kept_for_agents_before_the_close() {
+    let mut chat = Chat::new(brain_with_shipping(None));
+    let (dana, sam) = (agent("a1", "Dana"), agent("a2", "Sam"));
+    chat.customer(send("m1", "my parcel is late"));
+    chat.agent(&dana, ClientFrame::TakeOver);
+    let fx = chat.agent(&sam, ClientFrame::Resolve { note: Some("refunded".into()) });
+    assert_eq!(error_code(&fx), Some(ErrorCode::NotHolder));
+    assert!(fx.events().next().is_none(), "a refused resolve stores not even its note");
+    let fx = chat.agent(&dana, ClientFrame::Resolve { note: Some("  refunded  ".into()) });
+    let events: Vec<_> = fx.events().cloned().collect();
+    assert!(matches!(&events[0].body, EventBody::Note { text } if text == "Resolution: refunded"), "{events:?}");
+    assert!(matches!(
+        (&events[1].author, &events[1].body),
+        (Author::Agent(a), EventBody::Mode { mode: Mode::Closed, reason: ModeReason::Resolved, .. }) if a.id == "a1"
+    ));
+    assert_eq!(fx.dashboard.expect("the row").mode, Mode::Closed, "the dashboard learns at once");
+    assert_eq!(error_code(&chat.customer(send("m2", "hello?"))), Some(ErrorCode::ConversationClosed));
+}
+
+#[test]
+fn the_customer_ends_the_chat_once_and_only_customers_can() {
+    let mut chat = Chat::new(brain_with_shipping(None));
+    let dana = agent("a1", "Dana");
+    assert_eq!(error_code(&chat.agent(&dana, ClientFrame::End { client_id: "e1".into() })), Some(ErrorCode::Forbidden));
+    assert_eq!(error_code(&chat.customer(ClientFrame::Resolve { note: None })), Some(ErrorCode::Forbidden));
+    let fx = chat.customer(ClientFrame::End { client_id: "e1".into() });
+    assert!(matches!(fx.sender_frames().next(), Some(ServerFrame::Ack { seq: 1, .. })));
+    assert!(matches!(
+        fx.events().next().map(|e| (&e.author, &e.body)),
+        Some((Author::Customer, EventBody::Mode { mode: Mode::Closed, reason: ModeReason::CustomerEnded, .. }))
+    ));
+    let again = chat.customer(ClientFrame::End { client_id: "e1".into() });
+    assert_eq!(again.out, vec![Out::ToSender(ServerFrame::Ack { client_id: "e1".into(), seq: 1 })], "a resend");
+}
+
+#[test]
+fn a_quiet_conversation_closes_on_the_alarm_counted_from_the_last_message() {
+    let mut brain = brain_with_shipping(None);
+    brain.desk.inactivity_close_s = 60;
+    let mut chat = Chat::new(brain);
+    let fx = chat.customer(send("m1", "How long does shipping take?"));
+    let spoke_at = chat.now;
+    assert_eq!(fx.alarm_at, Some(spoke_at + 60_000), "the alarm is set for the inactivity close");
+    let early = chat.engine.alarm(&chat.brain, spoke_at + 59_000);
+    assert!(early.events().next().is_none(), "not quiet long enough yet");
+    let dana = agent("a1", "Dana");
+    chat.agent(&dana, ClientFrame::Note { client_id: "n1".into(), text: "watching".into() });
+    let fx = chat.engine.alarm(&chat.brain, spoke_at + 60_000);
+    assert!(
+        matches!(
+            fx.events().next().map(|e| (&e.author, &e.body)),
+            Some((Author::System, EventBody::Mode { mode: Mode::Closed, reason: ModeReason::Inactive, .. }))
+        ),
+        "a private note is not a message: {fx:?}"
+    );
+    assert_eq!(fx.alarm_at, None, "a closed conversation sets no alarm");
 }

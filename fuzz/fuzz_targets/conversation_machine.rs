@@ -12,13 +12,13 @@ use std::collections::{HashMap, HashSet};
 use arbitrary::Arbitrary;
 use baton_brain::knowledge::KnowledgeBase;
 use baton_engine::{
-    Brain, Caller, Effects, Engine, Incoming, MemoryStore, ModelCall, Out, Purpose, Socket, TransferTo,
+    Brain, Caller, Effects, Engine, Incoming, MemoryStore, ModelCall, Out, Purpose, Socket, Start, TransferTo,
 };
 use baton_shared::limits::PROTOCOL_VERSION;
 use baton_shared::machine::{ConversationState, Rejection, audit};
 use baton_shared::{
-    AgentInfo, Article, Author, ClientFrame, ErrorCode, Event, EventBody, Mode, ModelSettings, ServerFrame, SiteRules,
-    VisitorInfo, encode,
+    AgentInfo, Article, Author, ClientFrame, DeskSettings, ErrorCode, Event, EventBody, Mode, ModeReason, ModelSettings,
+    ServerFrame, SiteRules, encode,
 };
 use libfuzzer_sys::fuzz_target;
 
@@ -26,6 +26,8 @@ use libfuzzer_sys::fuzz_target;
 const MAX_STEPS: usize = 200;
 /// Each step is a second later: every socket's rate budget refills between steps.
 const STEP_MS: u64 = 1_000;
+/// Short enough that scripts with waits reach it.
+const INACTIVITY_S: u32 = 60;
 
 #[derive(Arbitrary, Debug, Clone, Copy)]
 enum Agent {
@@ -99,6 +101,19 @@ enum Step {
         score: u8,
     },
     CustomerTyping,
+    /// "End chat".
+    CustomerEnds {
+        id: ClientId,
+    },
+    /// "Resolve", by the holder or not, with a note or not.
+    Resolve {
+        agent: Agent,
+        note: bool,
+    },
+    /// Time passes without a step: the alarm may find the conversation quiet for long enough.
+    Wait {
+        seconds: u8,
+    },
     TakeOver(Agent),
     HandBack(Agent),
     AgentSends {
@@ -224,9 +239,10 @@ impl World {
             knowledge: KnowledgeBase::new(vec![shipping()]),
             model,
             rules: SiteRules::default(),
+            desk: DeskSettings { inactivity_close_s: INACTIVITY_S, ..DeskSettings::default() },
         };
         let mut engine = Engine::new(MemoryStore::default());
-        let fx = engine.init(&brain, "shop", "c1", VisitorInfo::default(), 0);
+        let fx = engine.init(&brain, Start { site: "shop".into(), conversation: "c1".into(), ..Start::default() }, 0);
         assert!(fx.events().next().is_none() && fx.dashboard.is_some(), "{fx:?}");
         World {
             engine,
@@ -261,6 +277,14 @@ impl World {
             Step::CustomerRates { id, score } => {
                 self.send(Caller::Customer, ClientFrame::Rate { client_id: id.get(), score });
             }
+            Step::CustomerEnds { id } => {
+                self.send(Caller::Customer, ClientFrame::End { client_id: id.get() });
+            }
+            Step::Resolve { agent, note } => {
+                let note = note.then(|| "refunded".to_string());
+                self.command(Caller::Agent(agent.info()), ClientFrame::Resolve { note }, None);
+            }
+            Step::Wait { seconds } => self.now += u64::from(seconds) * 1_000,
             Step::CustomerTyping => {
                 let fx = self.frame(&Caller::Customer, &encode(&ClientFrame::Typing { on: true }));
                 assert!(matches!(fx.out.as_slice(), [Out::Typing { customer_may_see: false, .. }] | []), "{fx:?}");
@@ -311,13 +335,24 @@ impl World {
             Step::Hello { agent, last_seq } => self.hello(agent.map(Agent::info), u64::from(last_seq)),
             Step::Alarm => {
                 let before = self.state();
+                let quiet_since = self.last_message_at();
                 let fx = self.engine.alarm(&self.brain, self.now);
-                assert!(fx.events().next().is_none(), "the alarm commits nothing: {fx:?}");
+                let committed: Vec<&Event> = fx.events().collect();
+                let due = before.mode != Mode::Closed && self.now >= quiet_since + INACTIVITY_S as u64 * 1_000;
+                if due {
+                    assert!(
+                        matches!(committed.as_slice(), [Event { author: Author::System, body: EventBody::Mode { mode: Mode::Closed, reason: ModeReason::Inactive, .. }, .. }]),
+                        "quiet since {quiet_since}, the alarm at {} closes it: {fx:?}",
+                        self.now
+                    );
+                } else {
+                    assert!(committed.is_empty(), "the alarm commits nothing before the conversation is quiet: {fx:?}");
+                }
                 self.take_effects(&before, &fx, None);
             }
             Step::Close => {
                 let before = self.state();
-                let fx = self.engine.close(&self.brain, self.now);
+                let fx = self.engine.close(&self.brain, ModeReason::Closed, self.now);
                 let expect = if before.mode == Mode::Closed {
                     Expect::Refuse(ErrorCode::ConversationClosed)
                 } else {
@@ -486,6 +521,11 @@ impl World {
         assert_eq!(*state, self.state().view());
     }
 
+    /// When anyone last wrote a message, or the start.
+    fn last_message_at(&self) -> u64 {
+        self.events().iter().rev().find(|e| matches!(e.body, EventBody::Text { .. })).map_or(0, |e| e.ts)
+    }
+
     /// The customer's last message if nothing was said after it.
     fn waiting_customer_message(&self) -> Option<u64> {
         let events = self.events();
@@ -502,16 +542,18 @@ impl World {
                 rejection(Rejection::InvalidRating)
             }
             (ClientFrame::Rate { .. }, Caller::Customer) => Expect::Commit,
-            (ClientFrame::TakeOver | ClientFrame::HandBack | ClientFrame::Note { .. }, Caller::Customer)
-            | (ClientFrame::RequestHuman { .. } | ClientFrame::Rate { .. }, Caller::Agent(_)) => {
+            (
+                ClientFrame::TakeOver | ClientFrame::HandBack | ClientFrame::Note { .. } | ClientFrame::Resolve { .. },
+                Caller::Customer,
+            )
+            | (ClientFrame::RequestHuman { .. } | ClientFrame::Rate { .. } | ClientFrame::End { .. }, Caller::Agent(_)) => {
                 Expect::Refuse(ErrorCode::Forbidden)
             }
             // The compliance check answers a risky draft before anything else is decided.
             (ClientFrame::Send { text, send_anyway: false, .. }, Caller::Agent(_)) if is_risky(text) => Expect::Any,
             _ if s.mode == Mode::Closed => rejection(Rejection::Closed),
-            (ClientFrame::Send { .. }, Caller::Customer) | (ClientFrame::Note { .. }, Caller::Agent(_)) => {
-                Expect::Commit
-            }
+            (ClientFrame::Send { .. } | ClientFrame::End { .. }, Caller::Customer)
+            | (ClientFrame::Note { .. }, Caller::Agent(_)) => Expect::Commit,
             (ClientFrame::RequestHuman { .. }, _) if s.mode == Mode::Bot => Expect::Commit,
             (ClientFrame::RequestHuman { .. }, _) => Expect::Unchanged,
             (ClientFrame::TakeOver, Caller::Agent(agent)) if held_by(&agent.id) => Expect::Unchanged,
@@ -519,9 +561,11 @@ impl World {
                 Some(holder) => rejection(Rejection::AlreadyHeld { holder: holder.clone() }),
                 None => Expect::Commit,
             },
-            (ClientFrame::HandBack, Caller::Agent(agent)) if held_by(&agent.id) => Expect::Commit,
+            (ClientFrame::HandBack | ClientFrame::Resolve { .. }, Caller::Agent(agent)) if held_by(&agent.id) => {
+                Expect::Commit
+            }
             (ClientFrame::Send { .. }, Caller::Agent(agent)) if held_by(&agent.id) => Expect::Any,
-            (ClientFrame::HandBack | ClientFrame::Send { .. }, Caller::Agent(_)) => {
+            (ClientFrame::HandBack | ClientFrame::Send { .. } | ClientFrame::Resolve { .. }, Caller::Agent(_)) => {
                 rejection(Rejection::NotHolder { holder: self.winner.clone() })
             }
             _ => Expect::Any,

@@ -79,7 +79,12 @@ pub enum Command {
     Rate {
         score: u8,
     },
-    Close,
+    /// The conversation ends: `Resolved` by the agent who holds it, `CustomerEnded` by the
+    /// customer, `Inactive` (or `Closed`) by the conversation itself.
+    Close {
+        by: Author,
+        reason: ModeReason,
+    },
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -235,8 +240,11 @@ impl ConversationState {
                 }
                 (Author::Customer, EventBody::Rating { score })
             }
-            Command::Close => {
-                (Author::System, EventBody::Mode { mode: Mode::Closed, holder: None, reason: ModeReason::Closed })
+            Command::Close { by, reason } => {
+                if reason == ModeReason::Resolved && !matches!(&by, Author::Agent(a) if self.holds(&a.id)) {
+                    return Err(Rejection::NotHolder { holder: self.current_holder() });
+                }
+                (by, EventBody::Mode { mode: Mode::Closed, holder: None, reason })
             }
         };
         let epoch = if matches!(body, EventBody::Mode { .. }) { self.epoch + 1 } else { self.epoch };
@@ -289,10 +297,14 @@ pub fn audit(events: &[Event]) -> Result<(), String> {
             (_, EventBody::Mode { mode: Mode::Human, holder: None, .. }) => {
                 return Err(format!("seq {}: human mode without a holder", event.seq));
             }
-            (author, EventBody::Mode { reason: ModeReason::HandedBack | ModeReason::Transferred, .. }) if !matches!(author, Author::Agent(a) if state.holds(&a.id)) =>
-            {
+            (
+                author,
+                EventBody::Mode {
+                    reason: ModeReason::HandedBack | ModeReason::Transferred | ModeReason::Resolved, ..
+                },
+            ) if !matches!(author, Author::Agent(a) if state.holds(&a.id)) => {
                 return Err(format!(
-                    "seq {}: handed back or transferred by {author:?}, who did not hold it",
+                    "seq {}: handed back, transferred or resolved by {author:?}, who did not hold it",
                     event.seq
                 ));
             }
@@ -440,9 +452,15 @@ mod tests {
         }
         assert!(audit(&holderless).unwrap_err().contains("without a holder"));
 
-        run(&mut s, &mut log, Command::Close).unwrap();
+        let sam = agent("a2", "Sam");
+        let by_sam = Command::Close { by: Author::Agent(sam), reason: ModeReason::Resolved };
+        assert_eq!(run(&mut s, &mut log, by_sam).unwrap_err(), Rejection::NotHolder { holder: Some(dana.clone()) });
+        run(&mut s, &mut log, Command::Close { by: Author::Agent(dana), reason: ModeReason::Resolved }).unwrap();
         run(&mut s, &mut log, Command::Rate { score: 4 }).unwrap();
         audit(&log).unwrap();
+        let mut resolved_by_stranger = log.clone();
+        resolved_by_stranger[1].author = Author::Customer;
+        assert!(audit(&resolved_by_stranger).unwrap_err().contains("did not hold"));
         let mut late = log.clone();
         let mut after = log[0].clone();
         after.seq = 4;
@@ -560,8 +578,10 @@ mod tests {
         let (mut s, mut log) = (ConversationState::default(), Vec::new());
         assert_eq!(run(&mut s, &mut log, Command::Rate { score: 0 }).unwrap_err(), Rejection::InvalidRating);
         assert_eq!(run(&mut s, &mut log, Command::Rate { score: 6 }).unwrap_err(), Rejection::InvalidRating);
-        run(&mut s, &mut log, Command::Close).unwrap();
+        run(&mut s, &mut log, Command::Close { by: Author::Customer, reason: ModeReason::CustomerEnded }).unwrap();
         assert_eq!(run(&mut s, &mut log, Command::CustomerSays { text: "x".into() }).unwrap_err(), Rejection::Closed);
+        let again = Command::Close { by: Author::System, reason: ModeReason::Inactive };
+        assert_eq!(run(&mut s, &mut log, again).unwrap_err(), Rejection::Closed);
         run(&mut s, &mut log, Command::Rate { score: 4 }).unwrap();
     }
 

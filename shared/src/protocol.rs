@@ -110,7 +110,14 @@ pub enum ModeReason {
     AgentLeft,
     /// A supervisor gave it to an agent, whoever held it.
     Reassigned,
+    /// Closed without a more specific reason.
     Closed,
+    /// The agent holding it resolved it.
+    Resolved,
+    /// The customer pressed "End chat".
+    CustomerEnded,
+    /// Nobody wrote for the site's inactivity time.
+    Inactive,
 }
 
 wire_names!(ModeReason {
@@ -122,6 +129,9 @@ wire_names!(ModeReason {
     AgentLeft = "agent_left",
     Reassigned = "reassigned",
     Closed = "closed",
+    Resolved = "resolved",
+    CustomerEnded = "customer_ended",
+    Inactive = "inactive",
 });
 
 /// The bot's own view of a reply it sent, kept for agents.
@@ -249,6 +259,15 @@ pub enum ClientFrame {
         client_id: String,
         score: u8,
     },
+    /// Customer ends the conversation ("End chat").
+    End {
+        client_id: String,
+    },
+    /// Holding agent resolves the conversation, with an optional note for the history.
+    Resolve {
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        note: Option<String>,
+    },
     Ping,
 }
 
@@ -264,8 +283,10 @@ impl ClientFrame {
             ClientFrame::Send { client_id, .. }
             | ClientFrame::Note { client_id, .. }
             | ClientFrame::RequestHuman { client_id }
-            | ClientFrame::Rate { client_id, .. } => Some(client_id),
+            | ClientFrame::Rate { client_id, .. }
+            | ClientFrame::End { client_id } => Some(client_id),
             ClientFrame::Hello { .. }
+            | ClientFrame::Resolve { .. }
             | ClientFrame::Typing { .. }
             | ClientFrame::TakeOver
             | ClientFrame::HandBack
@@ -285,6 +306,8 @@ pub enum ClientFrameType {
     TakeOver,
     HandBack,
     Rate,
+    End,
+    Resolve,
     Ping,
 }
 
@@ -297,6 +320,8 @@ wire_names!(ClientFrameType {
     TakeOver = "take_over",
     HandBack = "hand_back",
     Rate = "rate",
+    End = "end",
+    Resolve = "resolve",
     Ping = "ping",
 });
 
@@ -311,6 +336,8 @@ impl ClientFrameType {
             ClientFrame::TakeOver => ClientFrameType::TakeOver,
             ClientFrame::HandBack => ClientFrameType::HandBack,
             ClientFrame::Rate { .. } => ClientFrameType::Rate,
+            ClientFrame::End { .. } => ClientFrameType::End,
+            ClientFrame::Resolve { .. } => ClientFrameType::Resolve,
             ClientFrame::Ping => ClientFrameType::Ping,
         }
     }
@@ -442,6 +469,9 @@ pub struct ConversationSummary {
     /// While queued: what the conversation needs from the desk.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub queue: Option<QueueNeeds>,
+    /// The visitor's conversation before this one.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub previous: Option<String>,
 }
 
 /// What a queued conversation needs from the desk, as its brain sees it: who can take it
@@ -814,6 +844,8 @@ mod tests {
             ClientFrameType::TakeOver => ClientFrame::TakeOver,
             ClientFrameType::HandBack => ClientFrame::HandBack,
             ClientFrameType::Rate => ClientFrame::Rate { client_id: "s1".into(), score: 5 },
+            ClientFrameType::End => ClientFrame::End { client_id: "e1".into() },
+            ClientFrameType::Resolve => ClientFrame::Resolve { note: Some("refunded".into()) },
             ClientFrameType::Ping => ClientFrame::Ping,
         }
     }

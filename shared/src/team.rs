@@ -76,6 +76,9 @@ pub struct DeskSettings {
     /// as long, its language. 0 never requires either.
     #[serde(default = "default_relax_after_s")]
     pub relax_after_s: u32,
+    /// A conversation nobody wrote in for this long closes by itself; 0 never.
+    #[serde(default = "default_inactivity_close_s")]
+    pub inactivity_close_s: u32,
 }
 
 fn default_offline_after_s() -> u32 {
@@ -87,6 +90,12 @@ fn default_offer_timeout_s() -> u32 {
 fn default_relax_after_s() -> u32 {
     60
 }
+fn default_inactivity_close_s() -> u32 {
+    30 * 60
+}
+
+/// The longest a site may let a quiet conversation stay open.
+pub const MAX_INACTIVITY_CLOSE_S: u32 = 7 * 24 * 3_600;
 
 impl Default for DeskSettings {
     fn default() -> Self {
@@ -95,6 +104,7 @@ impl Default for DeskSettings {
             offline_after_s: default_offline_after_s(),
             offer_timeout_s: default_offer_timeout_s(),
             relax_after_s: default_relax_after_s(),
+            inactivity_close_s: default_inactivity_close_s(),
         }
     }
 }
@@ -102,6 +112,11 @@ impl Default for DeskSettings {
 impl DeskSettings {
     pub fn offline_after_ms(&self) -> u64 {
         u64::from(self.offline_after_s) * 1000
+    }
+
+    /// When a conversation last written in at `last_message_at` closes for inactivity.
+    pub fn inactive_at(&self, last_message_at: u64) -> Option<u64> {
+        (self.inactivity_close_s > 0).then(|| last_message_at + u64::from(self.inactivity_close_s) * 1000)
     }
 }
 
@@ -117,6 +132,12 @@ pub fn validate_desk_settings(settings: DeskSettings) -> Result<DeskSettings, Ap
     range(settings.offline_after_s, MIN_OFFLINE_AFTER_S, "offline_after_s")?;
     range(settings.offer_timeout_s, 5, "offer_timeout_s")?;
     range(settings.relax_after_s, 0, "relax_after_s")?;
+    if settings.inactivity_close_s != 0 && !(5..=MAX_INACTIVITY_CLOSE_S).contains(&settings.inactivity_close_s) {
+        return Err(ApiError::new(
+            ErrorCode::BadRequest,
+            format!("inactivity_close_s is 0 (never) or from 5 to {MAX_INACTIVITY_CLOSE_S} seconds"),
+        ));
+    }
     Ok(settings)
 }
 
@@ -324,7 +345,11 @@ mod tests {
         assert_eq!((settings.mode, settings.offline_after_ms()), (RoutingMode::Manual, 60_000));
         assert!(validate_desk_settings(DeskSettings { offer_timeout_s: 1, ..settings.clone() }).is_err());
         assert!(validate_desk_settings(DeskSettings { offline_after_s: 0, ..settings.clone() }).is_err());
-        assert!(validate_desk_settings(DeskSettings { relax_after_s: 0, ..settings }).is_ok());
+        assert!(validate_desk_settings(DeskSettings { relax_after_s: 0, ..settings.clone() }).is_ok());
+        assert!(validate_desk_settings(DeskSettings { inactivity_close_s: 0, ..settings.clone() }).is_ok());
+        assert!(validate_desk_settings(DeskSettings { inactivity_close_s: 4, ..settings.clone() }).is_err());
+        assert_eq!(settings.inactive_at(1_000), Some(1_000 + 1_800_000));
+        assert_eq!(DeskSettings { inactivity_close_s: 0, ..settings }.inactive_at(1_000), None);
     }
 
     #[test]

@@ -9,9 +9,14 @@
   if (!script || window.__batonChat) return;
   window.__batonChat = 1;
   const site = script.dataset.site;
-  const visitor = {};
+  // The visitor as the start request carries it; the edge validates every field.
+  const attributes = {};
+  const visitor = { locale: navigator.language, attributes };
   for (const [k, v] of Object.entries(script.dataset))
-    if (k.length > 7 && k.startsWith("visitor")) visitor[k[7].toLowerCase() + k.slice(8)] = v;
+    if (k.length > 7 && k.startsWith("visitor")) {
+      const key = k[7].toLowerCase() + k.slice(8);
+      (key == "name" || key == "email" ? visitor : attributes)[key] = v;
+    }
   // The directory the loader was served from: the widget build lives beside it.
   const base = script.src.replace(/\/[^/]*$/, "");
 

@@ -6,7 +6,6 @@ use leptos::prelude::*;
 use crate::connection::Chat;
 use crate::view::launcher::launcher;
 use crate::view::panel::panel;
-use baton_shared::VisitorInfo;
 
 /// Elements focus moves between when the panel opens and closes.
 #[derive(Clone, Copy)]
@@ -16,7 +15,7 @@ pub struct Focus {
 }
 
 /// `visitor` is what the embedding page said about its visitor (see the loader).
-pub fn app(site: String, base: String, visitor: VisitorInfo) -> impl IntoView {
+pub fn app(site: String, base: String, visitor: String) -> impl IntoView {
     let chat = Chat::new(site, base, visitor);
     chat.resume_if_returning();
     let focus = Focus { input: NodeRef::new(), launcher: NodeRef::new() };

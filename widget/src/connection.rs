@@ -5,7 +5,7 @@ use std::time::Duration;
 
 use baton_shared::limits::PROTOCOL_VERSION;
 use baton_shared::text::validate_message_text;
-use baton_shared::{ClientFrame, ErrorCode, ServerFrame, StartRequest, StartResponse, VisitorInfo};
+use baton_shared::{ClientFrame, ErrorCode, ServerFrame, StartResponse};
 use leptos::prelude::*;
 use leptos::task::spawn_local;
 use wasm_bindgen::JsCast;
@@ -43,7 +43,7 @@ pub struct Chat {
 struct Io {
     site: String,
     /// What the embedding page said about its visitor.
-    known: VisitorInfo,
+    known: String,
     base: String,
     token: Option<String>,
     conversation_id: Option<String>,
@@ -86,7 +86,8 @@ enum StartError {
 }
 
 impl Chat {
-    pub fn new(site: String, base: String, known: VisitorInfo) -> Chat {
+    /// `known` is the loader's visitor as JSON (its `StartRequest` shape, without the page).
+    pub fn new(site: String, base: String, known: String) -> Chat {
         let token = storage().and_then(|s| s.get_item(&token_key(&site)).ok().flatten());
         let base = base.trim_end_matches('/').to_string();
         let chat = Chat {
@@ -148,8 +149,9 @@ impl Chat {
         }
         let (base, site, token, known) =
             self.io.with_value(|io| (io.base.clone(), io.site.clone(), io.token.clone(), io.known.clone()));
-        let request = StartRequest { token, visitor: visitor(known) };
-        let outcome = post_start(&base, &site, &request).await;
+        let page = web_sys::window().and_then(|w| w.location().href().ok()).unwrap_or_default();
+        let request = wire::encode_start_request(token.as_deref(), &page, &known);
+        let outcome = post_start(&base, &site, &request, token.is_some()).await;
         self.io.update_value(|io| io.starting = false);
         match outcome {
             Ok(started) => {
@@ -390,6 +392,21 @@ impl Chat {
         self.deliver(ClientFrame::Rate { client_id, score });
     }
 
+    /// "End chat", once the customer confirmed: the conversation closes for both sides.
+    pub fn end_chat(self) {
+        let client_id = new_client_id();
+        if self.model.try_update(|m| m.confirm_end(&client_id)).unwrap_or(false) {
+            self.deliver(ClientFrame::End { client_id });
+        }
+    }
+
+    /// "Start a new conversation" after one ended: the edge sees the ended one in the token and
+    /// starts a new one linked to it; the old transcript shows until the new one is there.
+    pub fn start_new(self) {
+        self.io.update_value(|io| io.conversation_id = None);
+        self.ensure_started();
+    }
+
     pub fn alert(self, text: &str) {
         self.model.update(|m| m.show_alert(text));
         self.expire_alert();
@@ -445,14 +462,14 @@ fn chat_if_current(chat: Chat, generation: u32) -> Option<Chat> {
     chat.io.try_with_value(|io| io.socket_gen == generation).unwrap_or(false).then_some(chat)
 }
 
-async fn post_start(base: &str, site: &str, request: &StartRequest) -> Result<StartResponse, StartError> {
+async fn post_start(base: &str, site: &str, request: &str, with_token: bool) -> Result<StartResponse, StartError> {
     let window = web_sys::window().ok_or(StartError::Retry)?;
     let init = web_sys::RequestInit::new();
     init.set_method("POST");
     let headers = web_sys::Headers::new().map_err(|_| StartError::Retry)?;
     headers.set("content-type", "application/json").map_err(|_| StartError::Retry)?;
     init.set_headers(&headers);
-    init.set_body(&JsValue::from_str(&wire::encode_start_request(request)));
+    init.set_body(&JsValue::from_str(request));
     let url = format!("{base}/api/sites/{}/conversations", uri(site));
     let response: web_sys::Response = JsFuture::from(window.fetch_with_str_and_init(&url, &init))
         .await
@@ -466,19 +483,10 @@ async fn post_start(base: &str, site: &str, request: &StartRequest) -> Result<St
     };
     match status {
         200..=299 => wire::decode_start_response(&body).ok_or(StartError::Retry),
-        401 if request.token.is_some() => Err(StartError::BadToken),
+        401 if with_token => Err(StartError::BadToken),
         408 | 429 => Err(StartError::Retry),
         400..=499 => Err(StartError::Refused),
         _ => Err(StartError::Retry),
-    }
-}
-
-fn visitor(known: VisitorInfo) -> VisitorInfo {
-    let window = web_sys::window();
-    VisitorInfo {
-        page: window.as_ref().and_then(|w| w.location().href().ok()),
-        locale: window.and_then(|w| w.navigator().language()),
-        ..known
     }
 }
 
@@ -510,18 +518,10 @@ fn socket_base(base: &str) -> Option<String> {
     }
 }
 
-/// 24 hex characters from Web Crypto; without it, time mixed with `Math.random`.
+/// 24 hex characters. A client id only has to differ from this visitor's other ids in the same
+/// conversation (it names a message for resends), and grants nothing: `Math.random` is enough.
 fn new_client_id() -> String {
-    let mut bytes = [0u8; 12];
-    let random = web_sys::window()
-        .and_then(|w| w.crypto().ok())
-        .is_some_and(|c| c.get_random_values_with_u8_array(&mut bytes).is_ok());
-    if !random {
-        let now = js_sys::Date::now() as u64;
-        for (i, b) in bytes.iter_mut().enumerate() {
-            *b = (js_sys::Math::random() * 256.0) as u8 ^ (now >> (8 * (i % 6))) as u8;
-        }
-    }
+    let bytes: Vec<u8> = (0..12).map(|_| (js_sys::Math::random() * 256.0) as u8).collect();
     hex(&bytes)
 }
 

@@ -30,6 +30,5 @@ pub fn mount(root: web_sys::ShadowRoot, site: String, base: String, visitor: Str
         return;
     }
     let container: web_sys::HtmlElement = container.unchecked_into();
-    let visitor = wire::decode_visitor(&visitor);
     leptos::mount::mount_to(container, move || view! { {app::app(site, base, visitor)} }).forget();
 }

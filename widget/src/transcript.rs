@@ -59,6 +59,35 @@ pub enum Item {
     },
 }
 
+/// A button in the row above the composer.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Action {
+    TalkToPerson,
+    EndChat,
+    ConfirmEnd,
+    CancelEnd,
+    StartNew,
+}
+
+impl Action {
+    pub fn label(self) -> &'static str {
+        match self {
+            Action::TalkToPerson => "Talk to a person",
+            Action::EndChat => "End chat",
+            Action::ConfirmEnd => "Yes, end chat",
+            Action::CancelEnd => "Cancel",
+            Action::StartNew => "Start a new conversation",
+        }
+    }
+}
+
+/// The row above the composer: a question or a statement, and the buttons that answer it.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Actions {
+    pub title: Option<&'static str>,
+    pub buttons: Vec<Action>,
+}
+
 /// What the panel header shows.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Header {
@@ -126,6 +155,10 @@ pub struct Transcript {
     human_request: Option<String>,
     /// A rating sent but not yet seen as an event.
     rating: Option<(String, u8)>,
+    /// The customer pressed "End chat" and is asked to confirm.
+    confirming_end: bool,
+    /// Client id of an "End chat" not yet answered by the close.
+    ending: Option<String>,
     typing: Option<String>,
     typing_gen: u32,
     alert: Option<String>,
@@ -251,6 +284,9 @@ impl Transcript {
                     if self.rating.as_ref().is_some_and(|(r, _)| r == id) {
                         self.rating = None;
                     }
+                    if self.ending.as_deref() == Some(id) {
+                        self.ending = None;
+                    }
                 }
                 self.show_alert(friendly_error(code));
                 0
@@ -289,6 +325,10 @@ impl Transcript {
         if mode != Mode::Bot {
             self.human_request = None;
         }
+        if mode == Mode::Closed {
+            self.ending = None;
+            self.confirming_end = false;
+        }
     }
 
     /// Queues a message typed by the customer; it shows as pending until acknowledged.
@@ -313,6 +353,49 @@ impl Transcript {
         }
     }
 
+    /// "End chat" asks first; `confirm_end` or `cancel_end` answers.
+    pub fn ask_to_end(&mut self) {
+        self.confirming_end = self.can_end();
+    }
+
+    pub fn cancel_end(&mut self) {
+        self.confirming_end = false;
+    }
+
+    /// The customer confirmed: the close is sent with this client id.
+    pub fn confirm_end(&mut self, client_id: &str) -> bool {
+        let go = self.confirming_end && self.can_end();
+        self.confirming_end = false;
+        if go {
+            self.ending = Some(client_id.into());
+        }
+        go
+    }
+
+    pub fn confirming_end(&self) -> bool {
+        self.confirming_end
+    }
+
+    /// The row above the composer, whichever question the conversation is at.
+    pub fn actions(&self) -> Actions {
+        if self.link == Link::Unavailable {
+            return Actions::default();
+        }
+        if self.is_closed() {
+            return Actions { title: Some(CONVERSATION_ENDED), buttons: vec![Action::StartNew] };
+        }
+        if self.confirming_end {
+            return Actions { title: Some("End this chat?"), buttons: vec![Action::ConfirmEnd, Action::CancelEnd] };
+        }
+        let buttons = [(self.can_request_human(), Action::TalkToPerson), (self.can_end(), Action::EndChat)];
+        Actions { title: None, buttons: buttons.into_iter().filter(|(on, _)| *on).map(|(_, a)| a).collect() }
+    }
+
+    /// A conversation is running and not already ending.
+    pub fn can_end(&self) -> bool {
+        !self.conversation_id.is_empty() && self.mode != Mode::Closed && self.ending.is_none()
+    }
+
     pub fn rate(&mut self, client_id: &str, score: u8) {
         if self.rating.is_none() && (1..=5).contains(&score) {
             self.rating = Some((client_id.into(), score));
@@ -328,6 +411,9 @@ impl Transcript {
         }
         if let Some((id, score)) = &self.rating {
             frames.push(ClientFrame::Rate { client_id: id.clone(), score: *score });
+        }
+        if let Some(id) = &self.ending {
+            frames.push(ClientFrame::End { client_id: id.clone() });
         }
         frames
     }
@@ -395,8 +481,8 @@ impl Transcript {
         Header { initials: initials(&name), name, subtitle: subtitle.into(), image: None, human: false }
     }
 
-    /// Whether to ask for a rating: an agent handed the conversation back and no rating
-    /// followed. The prompt stays at the end of the list until answered.
+    /// Whether to ask for a rating: an agent handed the conversation back or resolved it and
+    /// no rating followed. The prompt stays at the end of the list until answered.
     pub fn wants_rating(&self) -> bool {
         self.thread
             .log
@@ -404,7 +490,7 @@ impl Transcript {
             .rev()
             .find_map(|e| match e.body {
                 EventBody::Rating { .. } => Some(false),
-                EventBody::Mode { reason: ModeReason::HandedBack, .. } => Some(true),
+                EventBody::Mode { reason: ModeReason::HandedBack | ModeReason::Resolved, .. } => Some(true),
                 _ => None,
             })
             .unwrap_or(false)
@@ -445,7 +531,14 @@ impl Transcript {
                     (Mode::Bot, ModeReason::HandedBack) => {
                         list.notice(format!("You're back with {bot}"));
                     }
-                    (Mode::Closed, _) => list.notice(CONVERSATION_ENDED.into()),
+                    (Mode::Closed, reason) => list.notice(match (reason, author) {
+                        (ModeReason::CustomerEnded, _) => "You ended the chat".into(),
+                        (ModeReason::Resolved, Author::Agent(agent)) => {
+                            format!("{} closed the conversation", agent.name)
+                        }
+                        (ModeReason::Inactive, _) => "The chat closed after a while without messages".into(),
+                        _ => CONVERSATION_ENDED.into(),
+                    }),
                     _ => {}
                 },
                 (_, EventBody::Rating { .. }) => list.notice(THANKS_FOR_RATING.into()),
@@ -901,5 +994,32 @@ mod tests {
         assert!(t.is_closed());
         assert!(!t.can_request_human());
         assert_eq!(texts(&t)[1..], ["-- This conversation has ended"]);
+    }
+
+    #[test]
+    fn end_chat_asks_first_is_resent_until_closed_and_says_who_closed() {
+        let mut t = fresh();
+        assert!(!t.confirm_end("e1"), "nothing to end without asking");
+        t.ask_to_end();
+        assert!(t.confirming_end());
+        t.cancel_end();
+        assert!(!t.confirming_end() && !t.confirm_end("e1"));
+        t.ask_to_end();
+        assert!(t.confirm_end("e1"));
+        assert_eq!(t.unconfirmed(), [ClientFrame::End { client_id: "e1".into() }], "resent after a reconnect");
+        assert!(!t.can_end(), "one close at a time");
+        let mut closed = mode(1, Mode::Closed, None, ModeReason::CustomerEnded);
+        closed.author = Author::Customer;
+        t.apply(ServerFrame::Event { event: closed });
+        assert!(t.unconfirmed().is_empty() && t.is_closed() && !t.can_end());
+        assert_eq!(texts(&t)[1..], ["-- You ended the chat"]);
+        assert!(!t.wants_rating(), "nobody to rate");
+
+        let mut t = fresh();
+        let mut resolved = mode(1, Mode::Closed, None, ModeReason::Resolved);
+        resolved.author = Author::Agent(dana());
+        t.apply(ServerFrame::Event { event: resolved });
+        assert_eq!(texts(&t)[1..], ["-- Dana Rivera closed the conversation"]);
+        assert!(t.wants_rating(), "the customer rates the person who resolved it");
     }
 }

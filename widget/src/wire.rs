@@ -4,8 +4,7 @@
 
 use baton_shared::{
     AgentInfo, Author, AuthorKind, ClientFrame, ClientFrameType, ConversationView, ErrorCode, Event, EventBody,
-    EventBodyType, Mode, ModeReason, Role, ServerFrame, ServerFrameType, SiteInfo, StartRequest, StartResponse,
-    VisitorInfo,
+    EventBodyType, Mode, ModeReason, Role, ServerFrame, ServerFrameType, SiteInfo, StartResponse,
 };
 
 use crate::json::{Json, parse, write_str};
@@ -165,8 +164,12 @@ pub fn encode_client_frame(frame: &ClientFrame) -> String {
         ClientFrame::Send { client_id, text, .. } | ClientFrame::Note { client_id, text } => {
             (Some(client_id), Some(text))
         }
-        ClientFrame::RequestHuman { client_id } | ClientFrame::Rate { client_id, .. } => (Some(client_id), None),
-        ClientFrame::Hello { .. }
+        ClientFrame::RequestHuman { client_id }
+        | ClientFrame::Rate { client_id, .. }
+        | ClientFrame::End { client_id } => (Some(client_id), None),
+        // Agents only: the widget never sends it.
+        ClientFrame::Resolve { .. }
+        | ClientFrame::Hello { .. }
         | ClientFrame::Typing { .. }
         | ClientFrame::TakeOver
         | ClientFrame::HandBack
@@ -192,67 +195,31 @@ pub fn encode_client_frame(frame: &ClientFrame) -> String {
     out
 }
 
-pub fn encode_start_request(request: &StartRequest) -> String {
+/// The start request: the token, and the loader's visitor (JSON it built with `JSON.stringify`)
+/// with the page the chat starts on added in front.
+pub fn encode_start_request(token: Option<&str>, page: &str, visitor: &str) -> String {
     let mut out = String::from("{");
-    if let Some(token) = &request.token {
+    if let Some(token) = token {
         out.push_str("\"token\":");
         write_str(&mut out, token);
         out.push(',');
     }
-    out.push_str("\"visitor\":{");
-    let v = &request.visitor;
-    let fields = [("name", &v.name), ("email", &v.email), ("page", &v.page), ("locale", &v.locale)];
-    let mut first = true;
-    for (key, value) in fields.iter().filter_map(|(k, v)| Some((*k, v.as_ref()?))) {
-        write_entry(&mut out, &mut first, key, value);
-    }
-    if !v.attributes.is_empty() {
-        if !first {
-            out.push(',');
-        }
-        out.push_str("\"attributes\":{");
-        let mut first = true;
-        for (key, value) in &v.attributes {
-            write_entry(&mut out, &mut first, key, value);
-        }
-        out.push('}');
-    }
-    out.push_str("}}");
-    out
-}
-
-fn write_entry(out: &mut String, first: &mut bool, key: &str, value: &str) {
-    if !*first {
+    out.push_str("\"visitor\":{\"page\":");
+    write_str(&mut out, page);
+    let rest = visitor.trim().strip_prefix('{').unwrap_or("}");
+    if !rest.trim_start().starts_with('}') {
         out.push(',');
     }
-    *first = false;
-    write_str(out, key);
-    out.push(':');
-    write_str(out, value);
-}
-
-/// The loader's `data-visitor-*` attributes as JSON: `name` and `email` are fields, the rest
-/// are attributes for agents. Anything unreadable is simply not passed on.
-pub fn decode_visitor(raw: &str) -> VisitorInfo {
-    let mut visitor = VisitorInfo::default();
-    let Some(Json::Obj(entries)) = parse(raw) else { return visitor };
-    for (key, value) in entries {
-        let Json::Str(value) = value else { continue };
-        match key.as_str() {
-            "name" => visitor.name = Some(value),
-            "email" => visitor.email = Some(value),
-            _ => {
-                visitor.attributes.insert(key, value);
-            }
-        }
-    }
-    visitor
+    out.push_str(rest);
+    out.push('}');
+    out
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
     use baton_shared::{BotMeta, encode};
+    use baton_shared::{StartRequest, VisitorInfo};
 
     fn dana() -> AgentInfo {
         AgentInfo { id: "a1".into(), name: "Dana \"D\" Rivera".into(), avatar: Some("https://x.test/a.png".into()) }
@@ -428,6 +395,9 @@ mod tests {
             ClientFrameType::TakeOver => ClientFrame::TakeOver,
             ClientFrameType::HandBack => ClientFrame::HandBack,
             ClientFrameType::Rate => ClientFrame::Rate { client_id: "s".into(), score: 5 },
+            ClientFrameType::End => ClientFrame::End { client_id: "e".into() },
+            // The widget never sends one, nor a note with it.
+            ClientFrameType::Resolve => ClientFrame::Resolve { note: None },
             ClientFrameType::Ping => ClientFrame::Ping,
         }
     }
@@ -569,34 +539,33 @@ mod tests {
 
     #[test]
     fn start_bodies_round_trip() {
-        for request in [
-            StartRequest::default(),
-            StartRequest {
-                token: Some("t.k\"n".into()),
-                visitor: VisitorInfo {
-                    page: Some("https://shop.test/?q=a&b".into()),
-                    locale: Some("de-DE".into()),
-                    ..VisitorInfo::default()
-                },
-            },
-            StartRequest {
-                token: None,
-                visitor: VisitorInfo {
+        let loader = r#"{"locale":"de-DE","name":"Ana \"A\"","attributes":{"plan":"vip","id":"42"}}"#;
+        let cases = [
+            (None, "{}", VisitorInfo::default()),
+            (
+                Some("t.k\"n"),
+                r#"{"locale":"de-DE","attributes":{}}"#,
+                VisitorInfo { locale: Some("de-DE".into()), ..VisitorInfo::default() },
+            ),
+            (
+                None,
+                loader,
+                VisitorInfo {
                     name: Some("Ana \"A\"".into()),
+                    locale: Some("de-DE".into()),
                     attributes: [("plan".to_string(), "vip".to_string()), ("id".into(), "42".into())].into(),
                     ..VisitorInfo::default()
                 },
-            },
-            StartRequest {
-                token: None,
-                visitor: VisitorInfo {
-                    attributes: [("plan".to_string(), "vip".to_string())].into(),
-                    ..VisitorInfo::default()
-                },
-            },
-        ] {
-            let ours = encode_start_request(&request);
-            assert_eq!(serde_json::from_str::<StartRequest>(&ours).unwrap(), request, "{ours}");
+            ),
+        ];
+        for (token, visitor, expected) in cases {
+            let ours = encode_start_request(token, "https://shop.test/?q=a&b", visitor);
+            let request = serde_json::from_str::<StartRequest>(&ours).unwrap_or_else(|e| panic!("{ours}: {e}"));
+            let page = Some("https://shop.test/?q=a&b".to_string());
+            assert_eq!(
+                request,
+                StartRequest { token: token.map(str::to_string), visitor: VisitorInfo { page, ..expected } }
+            );
         }
         let response = StartResponse {
             conversation_id: "c".into(),
@@ -611,16 +580,5 @@ mod tests {
         };
         assert_eq!(decode_start_response(&encode(&response)), Some(response));
         assert_eq!(decode_start_response(r#"{"code":"not_found","message":"x"}"#), None);
-    }
-
-    #[test]
-    fn the_loaders_visitor_data_becomes_fields_and_attributes() {
-        let v = decode_visitor(r#"{"name":"Ana","email":"ana@x.test","plan":"vip","accountId":"7","n":3}"#);
-        assert_eq!(v.name.as_deref(), Some("Ana"));
-        assert_eq!(v.email.as_deref(), Some("ana@x.test"));
-        assert_eq!(v.attributes.len(), 2, "{v:?}");
-        assert_eq!(v.attributes.get("plan").map(String::as_str), Some("vip"));
-        assert_eq!(decode_visitor("not json"), VisitorInfo::default());
-        assert_eq!(decode_visitor("{}"), VisitorInfo::default());
     }
 }

@@ -330,6 +330,9 @@ impl ConversationModel {
             ModeReason::CustomerAsked => "Customer asked for a person".to_string(),
             ModeReason::BotEscalated => format!("{} asked for a person to take over", self.bot_name),
             ModeReason::Closed => "Conversation closed".to_string(),
+            ModeReason::Resolved => format!("Resolved by {}", by.unwrap_or("an agent")),
+            ModeReason::CustomerEnded => "The customer ended the chat".to_string(),
+            ModeReason::Inactive => "Closed after a period without messages".to_string(),
         }
     }
 }

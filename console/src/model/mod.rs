@@ -35,5 +35,6 @@ pub(crate) fn sample_row(id: &str) -> baton_shared::ConversationSummary {
         sentiment: None,
         intent: None,
         queue: None,
+        previous: None,
     }
 }

@@ -13,6 +13,7 @@ use crate::view::avatar::Avatar;
 use crate::view::compliance::ComplianceWarning;
 use crate::view::context::ContextPanel;
 use crate::view::copilot::CopilotPanel;
+use crate::view::resolve::ResolveButton;
 use crate::view::transfer::{Move, MoveButton};
 use baton_shared::protocol::{AccountRole, LoginResponse, Mode, VisitorInfo};
 
@@ -168,6 +169,7 @@ pub fn ConversationPane(
                     >
                         "Hand back to bot"
                     </button>
+                    <ResolveButton link=link allowed=Signal::derive(move || model.with(|m| m.can_hand_back())) />
                     <MoveButton kind=Move::Transfer id=id.clone() auth=auth login=login.clone() dashboard=dashboard
                         allowed=Signal::derive(move || holds.get()) holder=holder />
                     {supervisor.then(|| view! {

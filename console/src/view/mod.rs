@@ -8,6 +8,7 @@ mod conversation;
 mod copilot;
 mod dashboard;
 mod knowledge;
+mod resolve;
 mod rules;
 mod sign_in;
 mod team;

@@ -24,7 +24,7 @@ use std::rc::Rc;
 use baton_brain::knowledge::KnowledgeBase;
 use baton_engine::turns::{Turn, Turns};
 use baton_engine::{
-    Brain, Caller, Effects, Engine, FALLBACK_BOT_NAME, Failure, Incoming, ModelCall, Socket, TransferTo,
+    Brain, Caller, Effects, Engine, FALLBACK_BOT_NAME, Failure, Incoming, ModelCall, Socket, Start, TransferTo,
 };
 use baton_shared::{AgentInfo, ApiError, ConversationSummary, ErrorCode, ServerFrame, VisitorInfo};
 use serde::{Deserialize, Serialize};
@@ -51,6 +51,9 @@ pub struct InitRequest {
     /// version or a newer one.
     #[serde(default)]
     pub knowledge_version: u64,
+    /// The visitor's closed conversation this one follows.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub previous: Option<String>,
 }
 
 /// Body of the internal `/assign` call: the desk gives the queued conversation to `agent`.
@@ -125,6 +128,7 @@ impl DurableObject for ConversationDO {
             Some(ConversationOp::Socket) => self.open_socket(&req),
             Some(ConversationOp::Transcript) => self.transcript(&req),
             Some(ConversationOp::Visitor) => self.engine.borrow().record().map(|r| ok_json(&r.visitor)).map_err(logged),
+            Some(ConversationOp::State) => self.engine.borrow().record().map(|r| ok_json(&r.view())).map_err(logged),
             Some(ConversationOp::Assign) => self.assign(&mut req).await,
             Some(ConversationOp::Transfer) => self.transfer(&mut req).await,
             Some(ConversationOp::Requeue) => self.requeue(&mut req).await,
@@ -199,7 +203,8 @@ impl ConversationDO {
         let init: InitRequest = read_json(req).await?;
         let turn = self.turns.join().await;
         let brain = self.brain(&site, &init.bot_name, init.knowledge_version).await;
-        let fx = self.engine.borrow_mut().init(&brain, &site, &conversation, init.visitor, now_ms());
+        let start = Start { site: site.clone(), conversation, visitor: init.visitor, previous: init.previous };
+        let fx = self.engine.borrow_mut().init(&brain, start, now_ms());
         let refused = refusal(&fx);
         sockets::deliver(&self.state, None, &fx.out);
         self.carry_out(Some(&site), fx, turn).await;
@@ -384,8 +389,8 @@ impl ConversationDO {
         }
         .await;
         match fetched {
-            Ok(Knowledge { bot_name, articles, model, rules, version }) => {
-                let brain = Rc::new(Brain { bot_name, knowledge: KnowledgeBase::new(articles), model, rules });
+            Ok(Knowledge { bot_name, articles, model, rules, desk, version }) => {
+                let brain = Rc::new(Brain { bot_name, knowledge: KnowledgeBase::new(articles), model, rules, desk });
                 brains::keep(site, now, version, brain.clone());
                 Some(brain)
             }

@@ -48,6 +48,10 @@ struct StateRow {
     queued_by_bot: u64,
     #[serde(default)]
     required_skill: Option<String>,
+    #[serde(default)]
+    last_message_at: Option<u64>,
+    #[serde(default)]
+    previous: Option<String>,
 }
 
 #[derive(Deserialize)]
@@ -144,7 +148,8 @@ impl ConversationStore {
                 visitor TEXT NOT NULL, bot_name TEXT NOT NULL,
                 created_at INTEGER NOT NULL, updated_at INTEGER NOT NULL,
                 last_preview TEXT NOT NULL, last_author TEXT NOT NULL, waiting_since INTEGER,
-                queued_since INTEGER, queued_by_bot INTEGER NOT NULL DEFAULT 0, required_skill TEXT)",
+                queued_since INTEGER, queued_by_bot INTEGER NOT NULL DEFAULT 0, required_skill TEXT,
+                last_message_at INTEGER, previous TEXT)",
             "CREATE TABLE IF NOT EXISTS brain (
                 one INTEGER PRIMARY KEY CHECK (one = 1), watch TEXT NOT NULL, insight TEXT NOT NULL)",
             "CREATE TABLE IF NOT EXISTS events (
@@ -171,6 +176,10 @@ impl ConversationStore {
         }
         if !columns.iter().any(|c| c.name == "required_skill") {
             self.sql.exec("ALTER TABLE state ADD COLUMN required_skill TEXT", None)?;
+        }
+        if !columns.iter().any(|c| c.name == "last_message_at") {
+            self.sql.exec("ALTER TABLE state ADD COLUMN last_message_at INTEGER", None)?;
+            self.sql.exec("ALTER TABLE state ADD COLUMN previous TEXT", None)?;
         }
         self.sql.exec("CREATE INDEX IF NOT EXISTS events_by_kind ON events (kind, seq)", None)?;
         Ok(())
@@ -205,6 +214,9 @@ impl ConversationStore {
             queued_since: row.queued_since,
             queued_by_bot: row.queued_by_bot != 0,
             required_skill: row.required_skill,
+            // Conversations stored before the column count from their last update.
+            last_message_at: row.last_message_at.unwrap_or(row.updated_at),
+            previous: row.previous,
         };
         Ok(Some(record))
     }
@@ -212,8 +224,8 @@ impl ConversationStore {
     fn create(&self, record: &Record) -> worker::Result<()> {
         self.sql.exec(
             "INSERT OR IGNORE INTO state (one, site, conversation, mode, epoch, holder, last_seq, visitor, bot_name,
-                created_at, updated_at, last_preview, last_author, waiting_since)
-             VALUES (1, ?, ?, 'bot', 0, NULL, 0, ?, ?, ?, ?, '', ?, NULL)",
+                created_at, updated_at, last_preview, last_author, waiting_since, last_message_at, previous)
+             VALUES (1, ?, ?, 'bot', 0, NULL, 0, ?, ?, ?, ?, '', ?, NULL, ?, ?)",
             vec![
                 text(&record.site),
                 text(&record.conversation),
@@ -222,6 +234,8 @@ impl ConversationStore {
                 int(record.created_at),
                 int(record.updated_at),
                 text(&record.last_author),
+                int(record.last_message_at),
+                record.previous.clone().into(),
             ],
         )?;
         Ok(())
@@ -235,7 +249,7 @@ impl ConversationStore {
         self.sql.exec(
             "UPDATE state SET mode = ?, epoch = ?, holder = ?, last_seq = ?, bot_name = ?, updated_at = ?,
                 last_preview = ?, last_author = ?, waiting_since = ?, queued_since = ?, queued_by_bot = ?,
-                required_skill = ?
+                required_skill = ?, last_message_at = ?
              WHERE one = 1",
             vec![
                 text(record.state.mode.as_str()),
@@ -250,6 +264,7 @@ impl ConversationStore {
                 record.queued_since.map(int).unwrap_or(SqlStorageValue::Null),
                 int(u64::from(record.queued_by_bot)),
                 record.required_skill.clone().into(),
+                int(record.last_message_at),
             ],
         )?;
         Ok(())

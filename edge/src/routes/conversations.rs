@@ -2,12 +2,16 @@
 
 use baton_shared::limits::MAX_NAME_CHARS;
 use baton_shared::server::token::Claims;
-use baton_shared::{ApiError, ErrorCode, StartRequest, StartResponse, VisitorAttributes, VisitorInfo};
+use baton_shared::{
+    ApiError, ConversationView, ErrorCode, Mode, StartRequest, StartResponse, VisitorAttributes, VisitorInfo,
+};
 use worker::{Env, Request, Response};
 
 use crate::auth;
 use crate::conversation::InitRequest;
-use crate::http::{ApiResult, OrInternal, check_reply, decode_json, now_ms, ok_json, relay, require_upgrade, upgraded};
+use crate::http::{
+    ApiResult, OrInternal, check_reply, decode_json, now_ms, ok_json, read_reply, relay, require_upgrade, upgraded,
+};
 use crate::ids;
 use crate::internal::{Call, Caller, ConversationOp, SiteOp, conversation_stub, on_conversation, site_stub};
 use crate::origin::check_caller;
@@ -31,13 +35,25 @@ pub async fn start(req: &mut Request, env: &Env, site: &str) -> ApiResult<Respon
     let visitor = clean_visitor(body.visitor)?;
     let now = now_ms();
 
+    let mut previous = None;
     if let Some(Claims::Visitor { site: token_site, conversation, .. }) =
         body.token.as_deref().and_then(|t| auth::verify(env, t, now).ok())
         && token_site == site
     {
-        // A fresh token keeps a returning visitor's conversation alive for another full term.
-        let token = auth::sign_visitor(env, site, &conversation, now)?;
-        return Ok(ok_json(&StartResponse { conversation_id: conversation, token, resumed: true, site: site_info }));
+        match stored_mode(env, site, &conversation).await? {
+            Some(Mode::Closed) => {
+                // It has ended: a new one starts, linked to it so agents see what came before.
+                previous = Some(conversation);
+            }
+            Some(_) => {
+                // A fresh token keeps a returning visitor's conversation alive for another term.
+                let token = auth::sign_visitor(env, site, &conversation, now)?;
+                let resumed = StartResponse { conversation_id: conversation, token, resumed: true, site: site_info };
+                return Ok(ok_json(&resumed));
+            }
+            // Erased: a new conversation, with nothing to link to.
+            None => {}
+        }
     }
 
     let admission = StartAdmission { visitor: visitor_address(req) };
@@ -45,10 +61,23 @@ pub async fn start(req: &mut Request, env: &Env, site: &str) -> ApiResult<Respon
     check_reply(reply, "admitting the conversation").await?;
 
     let conversation = ids::new_id();
-    let init = InitRequest { visitor, bot_name: site_info.bot_name.clone(), knowledge_version };
+    let init = InitRequest { visitor, bot_name: site_info.bot_name.clone(), knowledge_version, previous };
     on_conversation(env, site, &conversation, ConversationOp::Init, &init, "starting the conversation").await?;
     let token = auth::sign_visitor(env, site, &conversation, now)?;
     Ok(ok_json(&StartResponse { conversation_id: conversation, token, resumed: false, site: site_info }))
+}
+
+/// The conversation's mode, or `None` if it does not exist (any more).
+async fn stored_mode(env: &Env, site: &str, conversation: &str) -> ApiResult<Option<Mode>> {
+    let reply = Call::to(ConversationOp::State)
+        .conversation(site, conversation)
+        .send(&conversation_stub(env, site, conversation)?)
+        .await?;
+    match read_reply::<ConversationView>(reply, "reading the conversation's state").await {
+        Ok(state) => Ok(Some(state.mode)),
+        Err(err) if err.code == ErrorCode::NotFound => Ok(None),
+        Err(err) => Err(err),
+    }
 }
 
 /// The address Cloudflare saw the visitor connect from (set by the edge, not the client).

@@ -14,7 +14,8 @@ use baton_shared::server::password::{hash_password, verify_password};
 use baton_shared::server::quota::{LOGIN_FAILURES, WindowLimit, starts_per_minute};
 use baton_shared::{
     AccountRole, AgentInfo, ApiError, Article, ArticleInput, ConversationSummary, DashboardClientFrame, DashboardFrame,
-    ErrorCode, LoginRequest, ModelSettings, SiteInfo, SiteRules, SiteSeed, decode_dashboard_client_frame, encode,
+    DeskSettings, ErrorCode, LoginRequest, ModelSettings, SiteInfo, SiteRules, SiteSeed, decode_dashboard_client_frame,
+    encode,
 };
 use serde::{Deserialize, Serialize};
 use worker::{
@@ -56,7 +57,10 @@ pub struct Knowledge {
     pub model: Option<ModelSettings>,
     #[serde(default)]
     pub rules: SiteRules,
-    /// Changes whenever the articles, rules or model do; see [`SiteSettings::knowledge_version`].
+    #[serde(default)]
+    pub desk: DeskSettings,
+    /// Changes whenever the articles, rules, model or desk settings do; see
+    /// [`SiteSettings::knowledge_version`].
     #[serde(default)]
     pub version: u64,
 }
@@ -336,6 +340,7 @@ impl SiteDO {
             articles,
             model: settings.model,
             rules: settings.rules,
+            desk: settings.desk,
             version: settings.knowledge_version,
         }))
     }

@@ -343,13 +343,14 @@ impl SiteStore {
         })
     }
 
-    /// The newest conversations, and every queued one however old: the queue is never pushed
-    /// out of a dashboard by recent conversations.
+    /// The newest open conversations, and every queued one however old: the queue is never
+    /// pushed out of a dashboard by recent conversations, and closed ones are not live.
     pub fn summaries(&self) -> worker::Result<Vec<ConversationSummary>> {
         let rows: Vec<SummaryRow> = self
             .sql
             .exec(
-                "SELECT summary FROM (SELECT summary FROM summaries ORDER BY updated_at DESC LIMIT ?)
+                "SELECT summary FROM (
+                    SELECT summary FROM summaries WHERE mode != 'closed' ORDER BY updated_at DESC LIMIT ?)
                  UNION
                  SELECT summary FROM summaries WHERE mode = 'queued'",
                 vec![SqlStorageValue::Integer(SNAPSHOT_LIMIT)],

@@ -207,6 +207,8 @@ impl SiteDO {
     pub(super) fn put_desk_settings(&self, desk: DeskSettings) -> ApiResult<DeskSettings> {
         let mut settings = self.store.settings().or_internal("reading the site's settings")?;
         settings.desk = desk;
+        // Conversations keep to some of these settings (when to close): bring them the new ones.
+        settings.touch_knowledge(now_ms());
         self.store.save_settings(&settings).or_internal("storing the site's settings")?;
         self.broadcast_team();
         Ok(settings.desk)

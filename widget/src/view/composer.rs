@@ -1,15 +1,14 @@
-//! Alerts, "Talk to a person", and the message box.
+//! Alerts, the row of actions ("Talk to a person", "End chat", …), and the message box.
 
 use leptos::ev::KeyboardEvent;
 use leptos::prelude::*;
 
 use crate::app::Focus;
 use crate::connection::Chat;
-use crate::transcript::{Link, Transcript};
+use crate::transcript::{Action, Link, Transcript};
 use crate::view::icons::{CLOSE, SEND, icon};
 
 pub fn composer(chat: Chat, focus: Focus) -> impl IntoView {
-    let can_ask_human = move || chat.model.with(Transcript::can_request_human);
     let locked = move || chat.model.with(|m| m.is_closed() || m.link == Link::Unavailable);
     // The draft lives in the textarea itself; it is read only when sending.
     let submit = move || {
@@ -38,18 +37,10 @@ pub fn composer(chat: Chat, focus: Focus) -> impl IntoView {
                         }
                     })
             }}
-            {move || {
-                (can_ask_human() && !locked())
-                    .then(|| {
-                        view! {
-                            <button type="button" class="ask" on:click=move |_| chat.request_human()>
-                                "Talk to a person"
-                            </button>
-                        }
-                    })
-            }}
+            {move || actions(chat)}
             <form
                 class="composer"
+                hidden=move || chat.model.with(Transcript::is_closed)
                 on:submit=move |ev| {
                     ev.prevent_default();
                     submit();
@@ -74,5 +65,37 @@ pub fn composer(chat: Chat, focus: Focus) -> impl IntoView {
                 </button>
             </form>
         </div>
+    }
+}
+
+/// One view for every row of actions (at most two buttons): a titled row is a group named by
+/// its question. A tuple of options, not a list: the list's diffing would weigh more than this.
+fn actions(chat: Chat) -> impl IntoView {
+    let row = chat.model.with(Transcript::actions);
+    let button = move |action: Option<&Action>| {
+        action.copied().map(|action| {
+            view! {
+                <button type="button" class="ask" on:click=move |_| run(chat, action)>
+                    {action.label()}
+                </button>
+            }
+        })
+    };
+    view! {
+        <div class="acts" role=row.title.map(|_| "group") aria-label=row.title>
+            {row.title.map(|t| view! { <span>{t}</span> })}
+            {button(row.buttons.first())}
+            {button(row.buttons.get(1))}
+        </div>
+    }
+}
+
+fn run(chat: Chat, action: Action) {
+    match action {
+        Action::TalkToPerson => chat.request_human(),
+        Action::EndChat => chat.model.update(|m| m.ask_to_end()),
+        Action::ConfirmEnd => chat.end_chat(),
+        Action::CancelEnd => chat.model.update(|m| m.cancel_end()),
+        Action::StartNew => chat.start_new(),
     }
 }
