@@ -84,6 +84,8 @@ ops!(
         Requeue = (Post, "/requeue"),
         /// A supervisor gives it to an agent: `ReassignRequest`.
         Reassign = (Post, "/reassign"),
+        /// Everything the object stores is deleted for good (erasure, retention).
+        Erase = (Post, "/erase"),
     }
 );
 
@@ -102,6 +104,8 @@ ops!(
         PutRules = (Post, "/rules"),
         /// A conversation's dashboard row.
         Summary = (Post, "/summary"),
+        /// Erased conversations: their rows go (a JSON list of ids).
+        Forget = (Post, "/forget"),
         /// A WebSocket upgrade for an agent's dashboard.
         Dashboard = (Get, "/dashboard"),
         Team = (Get, "/team"),

@@ -5,6 +5,7 @@
 mod auth;
 mod conversation;
 mod cors;
+mod history;
 mod http;
 mod ids;
 mod internal;
@@ -54,6 +55,9 @@ enum Route<'a> {
     Team(&'a str),
     Account(&'a str, &'a str),
     Desk(&'a str),
+    History(&'a str),
+    HistoryRecord(&'a str, &'a str),
+    EraseVisitor(&'a str),
     AdminSite(&'a str),
 }
 
@@ -77,6 +81,9 @@ impl<'a> Route<'a> {
             ["api", "sites", site, "team"] => Route::Team(site),
             ["api", "sites", site, "team", id] => Route::Account(site, id),
             ["api", "sites", site, "desk"] => Route::Desk(site),
+            ["api", "sites", site, "history"] => Route::History(site),
+            ["api", "sites", site, "history", "erase"] => Route::EraseVisitor(site),
+            ["api", "sites", site, "history", id] => Route::HistoryRecord(site, id),
             ["api", "admin", "sites", site] => Route::AdminSite(site),
             _ => return None,
         })
@@ -92,7 +99,7 @@ impl<'a> Route<'a> {
 
     /// Runs the route's handler for `method`; `None` if the route has none for it.
     async fn handle(self, method: Method, req: &mut Request, env: &Env) -> Option<ApiResult<Response>> {
-        use routes::{admin, conversations, health, knowledge, login, site, team, transfer};
+        use routes::{admin, conversations, health, history, knowledge, login, site, team, transfer};
         Some(match (method, self) {
             (Method::Get, Route::Health) => health::get(),
             (Method::Get, Route::Site(s)) => site::info(req, env, s).await,
@@ -115,6 +122,10 @@ impl<'a> Route<'a> {
             (Method::Put, Route::Account(s, id)) => team::put(req, env, s, Some(id)).await,
             (Method::Get, Route::Desk(s)) => team::settings(req, env, s).await,
             (Method::Put, Route::Desk(s)) => team::put_settings(req, env, s).await,
+            (Method::Get, Route::History(s)) => history::search(req, env, s).await,
+            (Method::Get, Route::HistoryRecord(s, id)) => history::record(req, env, s, id).await,
+            (Method::Delete, Route::HistoryRecord(s, id)) => history::erase(req, env, s, id).await,
+            (Method::Post, Route::EraseVisitor(s)) => history::erase_visitor(req, env, s).await,
             (Method::Put, Route::AdminSite(s)) => admin::put_site(req, env, s).await,
             _ => return None,
         })

@@ -6,6 +6,7 @@
 //! order, and a `pong` a barrier for every frame sent before its `ping`. Only then does it
 //! push the dashboard row, set the alarm and run the model calls.
 
+use baton_shared::history::HistoryRecord;
 use baton_shared::{Author, ConversationSummary, Event, ServerFrame};
 
 use crate::model::ModelCall;
@@ -35,6 +36,9 @@ pub struct Effects {
     /// Language model requests to run once everything else is delivered; each answer comes
     /// back through [`crate::Engine::model_answered`].
     pub model_calls: Vec<ModelCall>,
+    /// The closed conversation as the history keeps it, to store after `out` is delivered: on
+    /// the close, and again when a rating follows it.
+    pub archive: Option<HistoryRecord>,
     /// What went wrong without stopping the input (storage of the brain's memory, a model
     /// failure), for the shell's log.
     pub warnings: Vec<String>,

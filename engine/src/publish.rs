@@ -5,6 +5,7 @@
 
 use baton_brain::routing;
 use baton_brain::watch::{Progress, Watch};
+use baton_shared::history::HistoryRecord;
 use baton_shared::{Author, Event, EventBody, FlagKind, Mode, QueueNeeds, ServerFrame, SiteRules};
 
 use crate::conversation::{Engine, Turn};
@@ -96,6 +97,12 @@ impl<S: Store> Engine<S> {
             turn.fx.alarm_at = Some(due);
         }
         turn.fx.dashboard = Some(row(&record, &watch, &brain.rules));
+        if record.state.mode == Mode::Closed {
+            match self.archive(&record) {
+                Ok(archive) => turn.fx.archive = archive,
+                Err(failure) => turn.fx.warn(failure.detail.unwrap_or(failure.error.message)),
+            }
+        }
         if changes.mode && matches!(record.state.mode, Mode::Queued | Mode::Human) {
             turn.fx.model_calls.extend(model::briefing(brain, &events));
         }
@@ -123,6 +130,13 @@ impl<S: Store> Engine<S> {
         let record = self.record()?;
         self.send_insight(turn, &record, &watch)?;
         Ok(())
+    }
+
+    /// The closed conversation as the history keeps it; `None` if the customer never wrote.
+    fn archive(&self, record: &Record) -> Handled<Option<HistoryRecord>> {
+        let events = self.store.events_after(0).or_failed("reading the transcript")?;
+        let insight = self.store.insight().or_failed("reading the insight")?;
+        Ok(HistoryRecord::of(&record.conversation, &record.visitor, &events, insight, record.previous.clone()))
     }
 
     /// Builds, stores and sends the insight; returns the transcript it was built from.

@@ -423,7 +423,12 @@ fn only_the_holder_resolves_and_their_note_is_kept_for_agents_before_the_close()
         (&events[1].author, &events[1].body),
         (Author::Agent(a), EventBody::Mode { mode: Mode::Closed, reason: ModeReason::Resolved, .. }) if a.id == "a1"
     ));
-    assert_eq!(fx.dashboard.expect("the row").mode, Mode::Closed, "the dashboard learns at once");
+    assert_eq!(fx.dashboard.clone().expect("the row").mode, Mode::Closed, "the dashboard learns at once");
+    let archive = fx.archive.expect("the history's record");
+    assert_eq!(archive.entry.outcome, baton_shared::history::Outcome::ResolvedByPerson);
+    assert_eq!(archive.entry.closed_because, ModeReason::Resolved);
+    let rated = chat.customer(ClientFrame::Rate { client_id: "r1".into(), score: 4 });
+    assert_eq!(rated.archive.map(|a| a.entry.rating), Some(Some(4)), "a rating after the close updates the history");
     assert_eq!(error_code(&chat.customer(send("m2", "hello?"))), Some(ErrorCode::ConversationClosed));
 }
 
@@ -464,4 +469,5 @@ fn a_quiet_conversation_closes_on_the_alarm_counted_from_the_last_message() {
         "a private note is not a message: {fx:?}"
     );
     assert_eq!(fx.alarm_at, None, "a closed conversation sets no alarm");
+    assert_eq!(fx.archive.map(|a| a.entry.outcome), Some(baton_shared::history::Outcome::ResolvedByBot));
 }

@@ -6,6 +6,7 @@ pub mod backoff;
 pub mod client;
 pub mod config;
 pub mod error;
+pub mod history;
 pub mod insight;
 pub mod limits;
 pub mod machine;

@@ -79,6 +79,10 @@ pub struct DeskSettings {
     /// A conversation nobody wrote in for this long closes by itself; 0 never.
     #[serde(default = "default_inactivity_close_s")]
     pub inactivity_close_s: u32,
+    /// Closed conversations older than this many days are erased (objects and history); 0 keeps
+    /// them.
+    #[serde(default)]
+    pub retention_days: u32,
 }
 
 fn default_offline_after_s() -> u32 {
@@ -94,6 +98,10 @@ fn default_inactivity_close_s() -> u32 {
     30 * 60
 }
 
+pub const DAY_MS: u64 = 24 * 3_600_000;
+/// Ten years: longer is what 0 (keep) is for.
+pub const MAX_RETENTION_DAYS: u32 = 3_650;
+
 /// The longest a site may let a quiet conversation stay open.
 pub const MAX_INACTIVITY_CLOSE_S: u32 = 7 * 24 * 3_600;
 
@@ -105,6 +113,7 @@ impl Default for DeskSettings {
             offer_timeout_s: default_offer_timeout_s(),
             relax_after_s: default_relax_after_s(),
             inactivity_close_s: default_inactivity_close_s(),
+            retention_days: 0,
         }
     }
 }
@@ -112,6 +121,12 @@ impl Default for DeskSettings {
 impl DeskSettings {
     pub fn offline_after_ms(&self) -> u64 {
         u64::from(self.offline_after_s) * 1000
+    }
+
+    /// Conversations closed before this (ms) are due for erasure, if the site keeps them only
+    /// for a while.
+    pub fn retention_cutoff(&self, now: u64) -> Option<u64> {
+        (self.retention_days > 0).then(|| now.saturating_sub(u64::from(self.retention_days) * DAY_MS))
     }
 
     /// When a conversation last written in at `last_message_at` closes for inactivity.
@@ -136,6 +151,12 @@ pub fn validate_desk_settings(settings: DeskSettings) -> Result<DeskSettings, Ap
         return Err(ApiError::new(
             ErrorCode::BadRequest,
             format!("inactivity_close_s is 0 (never) or from 5 to {MAX_INACTIVITY_CLOSE_S} seconds"),
+        ));
+    }
+    if settings.retention_days > MAX_RETENTION_DAYS {
+        return Err(ApiError::new(
+            ErrorCode::BadRequest,
+            format!("retention_days is 0 (keep) or at most {MAX_RETENTION_DAYS}"),
         ));
     }
     Ok(settings)
@@ -349,7 +370,11 @@ mod tests {
         assert!(validate_desk_settings(DeskSettings { inactivity_close_s: 0, ..settings.clone() }).is_ok());
         assert!(validate_desk_settings(DeskSettings { inactivity_close_s: 4, ..settings.clone() }).is_err());
         assert_eq!(settings.inactive_at(1_000), Some(1_000 + 1_800_000));
-        assert_eq!(DeskSettings { inactivity_close_s: 0, ..settings }.inactive_at(1_000), None);
+        assert_eq!(DeskSettings { inactivity_close_s: 0, ..settings.clone() }.inactive_at(1_000), None);
+        assert_eq!(settings.retention_cutoff(5 * DAY_MS), None, "kept by default");
+        let month = DeskSettings { retention_days: 30, ..settings.clone() };
+        assert_eq!(month.retention_cutoff(40 * DAY_MS), Some(10 * DAY_MS));
+        assert!(validate_desk_settings(DeskSettings { retention_days: 3_651, ..settings }).is_err());
     }
 
     #[test]

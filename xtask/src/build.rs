@@ -25,6 +25,11 @@ pub fn widget_only(tools: &Tools) -> Result<(), String> {
     timed("widget", || widget(tools))
 }
 
+/// Only the worker: for working on the edge while the web apps stay as built.
+pub fn edge_only(tools: &Tools) -> Result<(), String> {
+    timed("edge", || edge(tools))
+}
+
 pub fn all(tools: &Tools) -> Result<(), String> {
     std::fs::create_dir_all(dist()).map_err(|e| format!("cannot create dist/: {e}"))?;
     timed("widget", || widget(tools))?;

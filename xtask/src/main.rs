@@ -21,6 +21,7 @@ usage: cargo xtask <command>
   setup                          install the pinned tools (skips what is there) and local secrets
   build                          build widget, console and edge (release) into dist/ and edge/build/
   build widget                   build only the widget and check its weight budgets
+  build edge                     build only the worker (edge/build/)
   dev [--port P] [--persist-to DIR]
                                  setup, build, then serve Baton with the demo site on 127.0.0.1:P (default 8787)
   test                           setup, unit tests, build, widget size budgets, end-to-end tests (wrangler dev + Chromium)
@@ -39,6 +40,9 @@ fn main() -> ExitCode {
         Some("setup") => tools::setup().map(|_| ()),
         Some("build") if args.get(1).map(String::as_str) == Some("widget") => {
             tools::setup().and_then(|t| build::widget_only(&t)).and_then(|()| budget::check_widget())
+        }
+        Some("build") if args.get(1).map(String::as_str) == Some("edge") => {
+            tools::setup().and_then(|t| build::edge_only(&t))
         }
         Some("build") => tools::setup().and_then(|t| build::all(&t)),
         Some("dev") => dev::run(&args[1..]),

@@ -33,6 +33,7 @@ use worker::{
     wasm_bindgen,
 };
 
+use crate::history;
 use crate::http::{self, ApiResult, OrInternal, check_reply, now_ms, ok_json, read_json, read_reply};
 use crate::ids;
 use crate::internal::{
@@ -133,6 +134,7 @@ impl DurableObject for ConversationDO {
             Some(ConversationOp::Transfer) => self.transfer(&mut req).await,
             Some(ConversationOp::Requeue) => self.requeue(&mut req).await,
             Some(ConversationOp::Reassign) => self.reassign(&mut req).await,
+            Some(ConversationOp::Erase) => self.erase().await,
             None => Err(ApiError::new(ErrorCode::NotFound, "no such conversation route")),
         };
         Ok(result.unwrap_or_else(|e| http::error(&e)))
@@ -212,6 +214,22 @@ impl ConversationDO {
             Some(err) => Err(err),
             None => Ok(ok_json(&serde_json::json!({ "ok": true }))),
         }
+    }
+
+    /// Deletes everything this object stores and closes its sockets; a later call finds a
+    /// conversation that was never started.
+    async fn erase(&self) -> ApiResult<Response> {
+        let turn = self.turns.join().await;
+        for ws in self.state.get_websockets() {
+            let _ = ws.close(Some(1000), Some("erased"));
+        }
+        self.state.storage().delete_alarm().await.or_internal("clearing the alarm")?;
+        self.state.storage().delete_all().await.or_internal("erasing the conversation")?;
+        let store = ConversationStore::new(self.state.storage().sql());
+        store.migrate().or_internal("recreating the conversation's tables")?;
+        *self.engine.borrow_mut() = Engine::new(store);
+        drop(turn);
+        Ok(ok_json(&serde_json::json!({ "ok": true })))
     }
 
     async fn assign(&self, req: &mut Request) -> ApiResult<Response> {
@@ -302,6 +320,18 @@ impl ConversationDO {
         }
         if let (Some(site), Some(row)) = (site, fx.dashboard) {
             *self.rows.next.borrow_mut() = Some((site.to_string(), row));
+        }
+        if let (Some(site), Some(record)) = (site, &fx.archive) {
+            // Once more after a failure: a conversation missing from the history is lost to
+            // search, though its object still holds it.
+            for attempt in 0..2 {
+                match history::store(&self.env, site, record).await {
+                    Ok(()) => break,
+                    Err(e) => {
+                        worker::console_error!("history of {} (attempt {attempt}): {}", record.entry.id, e.message)
+                    }
+                }
+            }
         }
         if let Some(due) = fx.alarm_at {
             let wait_ms = due.saturating_sub(now_ms()) as i64;

@@ -3,6 +3,7 @@
 pub mod admin;
 pub mod conversations;
 pub mod health;
+pub mod history;
 pub mod knowledge;
 pub mod login;
 pub mod site;

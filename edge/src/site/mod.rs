@@ -120,6 +120,12 @@ impl DurableObject for SiteDO {
             Some(SiteOp::Rules) => self.rules().map(|rules| ok_json(&rules)),
             Some(SiteOp::PutRules) => self.put_rules(&mut req).await,
             Some(SiteOp::Summary) => self.summary(&mut req).await,
+            Some(SiteOp::Forget) => {
+                let forgotten = read_json::<Vec<String>>(&mut req)
+                    .await
+                    .and_then(|ids| self.store.forget_summaries(&ids).or_internal("forgetting erased conversations"));
+                forgotten.map(|()| ok_json(&serde_json::json!({ "ok": true })))
+            }
             Some(SiteOp::Dashboard) => {
                 let opened = self.dashboard(&req);
                 // A console connecting may be the agent a queued conversation waits for.
@@ -193,6 +199,9 @@ impl DurableObject for SiteDO {
         if let Err(e) = self.expire_offers(now_ms()) {
             worker::console_error!("offers: {}", e.message);
         }
+        if let Err(e) = self.erase_expired(now_ms()).await {
+            worker::console_error!("retention: {}", e.message);
+        }
         self.broadcast_team();
         self.reroute().await;
         Response::ok("checked")
@@ -235,6 +244,34 @@ impl SiteDO {
         settings.touch_knowledge(now_ms());
         self.store.save_settings(&settings).or_internal("storing the site's settings")?;
         Ok(settings)
+    }
+
+    /// When the next retention pass is due, if the site keeps conversations only for a while.
+    pub(super) fn retention_due(&self, desk: &DeskSettings, now: u64) -> Option<u64> {
+        desk.retention_cutoff(now)?;
+        let settings = self.store.settings().ok()?;
+        Some(settings.retention_due_at.unwrap_or(now).max(now))
+    }
+
+    /// Erases conversations closed longer ago than the site keeps them, a batch at a time: the
+    /// next batch follows at once, else the next pass is due in a day.
+    async fn erase_expired(&self, now: u64) -> ApiResult<()> {
+        let desk = self.desk_settings()?;
+        let Some(cutoff) = desk.retention_cutoff(now) else { return Ok(()) };
+        let mut settings = self.store.settings().or_internal("reading the site's settings")?;
+        if settings.retention_due_at.is_some_and(|due| due > now) {
+            return Ok(());
+        }
+        const BATCH: u32 = 50;
+        let site = self.info()?.id;
+        let ids = crate::history::closed_before(&self.env, &site, cutoff, BATCH).await?;
+        crate::routes::history::erase_objects(&self.env, &site, &ids).await?;
+        self.store.forget_summaries(&ids).or_internal("forgetting erased conversations")?;
+        let full = ids.len() == BATCH as usize;
+        settings = self.store.settings().or_internal("reading the site's settings")?;
+        settings.retention_due_at = Some(if full { now + 1_000 } else { now + baton_shared::team::DAY_MS });
+        self.store.save_settings(&settings).or_internal("storing the site's settings")?;
+        Ok(())
     }
 
     fn info(&self) -> ApiResult<SiteInfo> {

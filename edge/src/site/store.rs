@@ -69,6 +69,9 @@ pub struct SiteSettings {
     pub knowledge_version: u64,
     #[serde(default)]
     pub desk: DeskSettings,
+    /// When the next erasure of conversations past the retention time is due (ms).
+    #[serde(default)]
+    pub retention_due_at: Option<u64>,
 }
 
 impl SiteSettings {
@@ -341,6 +344,14 @@ impl SiteStore {
             entered_queue: stored && is_queued && !was_queued,
             left_queue: stored && was_queued && !is_queued,
         })
+    }
+
+    /// Drops the rows of erased conversations (closed ones: no load, no queue to update).
+    pub fn forget_summaries(&self, ids: &[String]) -> worker::Result<()> {
+        for id in ids {
+            self.sql.exec("DELETE FROM summaries WHERE id = ?", vec![text(id)])?;
+        }
+        Ok(())
     }
 
     /// The newest open conversations, and every queued one however old: the queue is never

@@ -146,7 +146,8 @@ impl SiteDO {
         let Ok(presences) = self.store.presences() else { return };
         let now = now_ms();
         let offline = presences.values().filter_map(|p| p.offline_at(&desk)).filter(|at| *at > now).min();
-        let next = offline.into_iter().chain(self.next_routing_change(&desk, now)).min();
+        let retention = self.retention_due(&desk, now);
+        let next = offline.into_iter().chain(self.next_routing_change(&desk, now)).chain(retention).min();
         if let Some(at) = next
             && let Err(e) = self.state.storage().set_alarm((at - now) as i64).await
         {
