@@ -2,6 +2,7 @@
 //! text and events. No I/O and no `worker` import: the edge runs it inside the Durable Objects,
 //! the tests and `cargo xtask eval` run it natively.
 
+pub mod absence;
 pub mod answer;
 pub mod compliance;
 pub mod copilot;

@@ -12,12 +12,16 @@
 //! conversation to two agents, however many conversations and agents change at the same time,
 //! because it decides all assignments of one moment in one call over one snapshot.
 
+mod hours;
 mod presence;
 mod queue;
 mod routing;
 mod team;
+mod wait;
 
+pub use hours::{LocalTime, Reopening, is_open, next_opening};
 pub use presence::{MISSED_OFFERS_BEFORE_AWAY, PresenceRecord};
 pub use queue::{Priority, Queued, Requirements};
 pub use routing::{Assignment, Relaxed, RoutingSettings, relaxed_at, route};
 pub use team::{Agent, Presence};
+pub use wait::{Place, Wait, places};

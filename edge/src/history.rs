@@ -6,8 +6,8 @@
 use std::cell::Cell;
 
 use baton_shared::history::{
-    HISTORY_PAGE, HistoryEntry, HistoryPage, HistoryQuery, HistoryRecord, MAX_HISTORY_PAGE, cursor, fts_query,
-    parse_cursor,
+    HISTORY_PAGE, Handled, HistoryEntry, HistoryPage, HistoryQuery, HistoryRecord, MAX_HISTORY_PAGE, OfflineMessage,
+    cursor, fts_query, parse_cursor,
 };
 use baton_shared::{ApiError, ErrorCode};
 use serde::Deserialize;
@@ -18,7 +18,7 @@ use crate::http::ApiResult;
 
 const BINDING: &str = "HISTORY";
 
-const SCHEMA: [&str; 4] = [
+const SCHEMA: [&str; 5] = [
     "CREATE TABLE IF NOT EXISTS conversations (
         site TEXT NOT NULL, id TEXT NOT NULL,
         started_at INTEGER NOT NULL, closed_at INTEGER NOT NULL,
@@ -29,6 +29,9 @@ const SCHEMA: [&str; 4] = [
     "CREATE INDEX IF NOT EXISTS conversations_by_close ON conversations (site, closed_at DESC, id DESC)",
     "CREATE VIRTUAL TABLE IF NOT EXISTS conversations_fts USING fts5(
         site UNINDEXED, id UNINDEXED, body, tokenize = 'unicode61 remove_diacritics 2')",
+    "CREATE TABLE IF NOT EXISTS offline_messages (
+        site TEXT NOT NULL, conversation TEXT NOT NULL, at INTEGER NOT NULL, message TEXT NOT NULL,
+        handled_at INTEGER, handled TEXT, PRIMARY KEY (site, conversation))",
     "CREATE TABLE IF NOT EXISTS erasures (
         site TEXT NOT NULL, at INTEGER NOT NULL, by_id TEXT NOT NULL, by_name TEXT NOT NULL, what TEXT NOT NULL)",
 ];
@@ -109,8 +112,71 @@ pub async fn store(env: &Env, site: &str, record: &HistoryRecord) -> ApiResult<(
         &[text(site), text(&entry.id), text(&record.search_text())],
         "indexing the history",
     )?;
-    db.batch(vec![row, unindex, index]).await.map_err(|e| unavailable("storing the history", e))?;
+    let mut statements = vec![row, unindex, index];
+    if let Some(message) = record.offline_message() {
+        // Kept if already there: a rating after the close must not undo an agent's answer.
+        statements.push(bound(
+            db.prepare(
+                "INSERT OR IGNORE INTO offline_messages (site, conversation, at, message) VALUES (?1, ?2, ?3, ?4)",
+            ),
+            &[text(site), text(&entry.id), number(message.at), text(&json(&message)?)],
+            "storing the offline message",
+        )?);
+    }
+    db.batch(statements).await.map_err(|e| unavailable("storing the history", e))?;
     Ok(())
+}
+
+#[derive(Deserialize)]
+struct OfflineRow {
+    message: String,
+    handled: Option<String>,
+}
+
+impl OfflineRow {
+    fn message(self) -> Option<OfflineMessage> {
+        let mut message: OfflineMessage = serde_json::from_str(&self.message).ok()?;
+        message.handled = self.handled.and_then(|h| serde_json::from_str(&h).ok());
+        Some(message)
+    }
+}
+
+/// The site's offline messages, unhandled first, newest first within each.
+pub async fn offline_messages(env: &Env, site: &str) -> ApiResult<Vec<OfflineMessage>> {
+    let db = database(env).await?;
+    let rows: Vec<OfflineRow> = bound(
+        db.prepare(
+            "SELECT message, handled FROM offline_messages WHERE site = ?1
+             ORDER BY handled_at IS NOT NULL, at DESC LIMIT 200",
+        ),
+        &[text(site)],
+        "reading offline messages",
+    )?
+    .all()
+    .await
+    .and_then(|r| r.results())
+    .map_err(|e| unavailable("reading offline messages", e))?;
+    Ok(rows.into_iter().filter_map(OfflineRow::message).collect())
+}
+
+/// An agent answered the message: stored with who and when.
+pub async fn answer_offline(env: &Env, site: &str, conversation: &str, handled: &Handled) -> ApiResult<OfflineMessage> {
+    let db = database(env).await?;
+    let answered =
+        serde_json::to_string(handled).map_err(|e| unavailable("encoding the answer", e.to_string().into()))?;
+    let row: Option<OfflineRow> = bound(
+        db.prepare(
+            "UPDATE offline_messages SET handled_at = ?3, handled = ?4 WHERE site = ?1 AND conversation = ?2
+             RETURNING message, handled",
+        ),
+        &[text(site), text(conversation), number(handled.at), text(&answered)],
+        "answering the offline message",
+    )?
+    .first(None)
+    .await
+    .map_err(|e| unavailable("answering the offline message", e))?;
+    row.and_then(OfflineRow::message)
+        .ok_or_else(|| ApiError::new(ErrorCode::NotFound, "no offline message in this conversation"))
 }
 
 /// JSON encoding behind a trait object, so `store` encodes the entry and the record alike.
@@ -256,6 +322,7 @@ pub async fn delete(env: &Env, site: &str, ids: &[String]) -> ApiResult<()> {
         for sql in [
             "DELETE FROM conversations WHERE site = ?1 AND id = ?2",
             "DELETE FROM conversations_fts WHERE site = ?1 AND id = ?2",
+            "DELETE FROM offline_messages WHERE site = ?1 AND conversation = ?2",
         ] {
             statements.push(bound(db.prepare(sql), &[text(site), text(id)], "erasing from the history")?);
         }

@@ -84,6 +84,10 @@ ops!(
         Requeue = (Post, "/requeue"),
         /// A supervisor gives it to an agent: `ReassignRequest`.
         Reassign = (Post, "/reassign"),
+        /// The desk says nobody can come to the waiting customer: `NoAgentRequest`.
+        NoAgent = (Post, "/no-agent"),
+        /// The desk tells the queued customer their place: `QueuePlaceRequest`.
+        QueuePlace = (Post, "/queue-place"),
         /// Everything the object stores is deleted for good (erasure, retention).
         Erase = (Post, "/erase"),
     }

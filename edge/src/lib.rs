@@ -58,6 +58,8 @@ enum Route<'a> {
     History(&'a str),
     HistoryRecord(&'a str, &'a str),
     EraseVisitor(&'a str),
+    OfflineMessages(&'a str),
+    OfflineReply(&'a str, &'a str),
     AdminSite(&'a str),
 }
 
@@ -84,6 +86,8 @@ impl<'a> Route<'a> {
             ["api", "sites", site, "history"] => Route::History(site),
             ["api", "sites", site, "history", "erase"] => Route::EraseVisitor(site),
             ["api", "sites", site, "history", id] => Route::HistoryRecord(site, id),
+            ["api", "sites", site, "offline-messages"] => Route::OfflineMessages(site),
+            ["api", "sites", site, "offline-messages", id, "reply"] => Route::OfflineReply(site, id),
             ["api", "admin", "sites", site] => Route::AdminSite(site),
             _ => return None,
         })
@@ -99,7 +103,7 @@ impl<'a> Route<'a> {
 
     /// Runs the route's handler for `method`; `None` if the route has none for it.
     async fn handle(self, method: Method, req: &mut Request, env: &Env) -> Option<ApiResult<Response>> {
-        use routes::{admin, conversations, health, history, knowledge, login, site, team, transfer};
+        use routes::{admin, conversations, health, history, knowledge, login, offline, site, team, transfer};
         Some(match (method, self) {
             (Method::Get, Route::Health) => health::get(),
             (Method::Get, Route::Site(s)) => site::info(req, env, s).await,
@@ -126,6 +130,8 @@ impl<'a> Route<'a> {
             (Method::Get, Route::HistoryRecord(s, id)) => history::record(req, env, s, id).await,
             (Method::Delete, Route::HistoryRecord(s, id)) => history::erase(req, env, s, id).await,
             (Method::Post, Route::EraseVisitor(s)) => history::erase_visitor(req, env, s).await,
+            (Method::Get, Route::OfflineMessages(s)) => offline::list(req, env, s).await,
+            (Method::Post, Route::OfflineReply(s, id)) => offline::reply(req, env, s, id).await,
             (Method::Put, Route::AdminSite(s)) => admin::put_site(req, env, s).await,
             _ => return None,
         })

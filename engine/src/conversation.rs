@@ -6,10 +6,12 @@
 
 use std::cell::RefCell;
 
+use baton_brain::absence::{self, Absence};
 use baton_brain::answer::{self, BotReply};
 use baton_brain::compliance;
+use baton_brain::text::Language;
 use baton_brain::watch::{Escalation, Heard, Watch};
-use baton_shared::text::{validate_client_id, validate_message_text};
+use baton_shared::text::{validate_client_id, validate_email, validate_message_text};
 use baton_shared::{
     AgentInfo, ApiError, Author, BotMeta, ClientFrame, Command, ConversationView, ErrorCode, Event, EventBody, Mode,
     ModeReason, Rejection, Role, ServerFrame, VisitorInfo, check_protocol, decode_client_frame,
@@ -223,6 +225,25 @@ impl<S: Store> Engine<S> {
         self.finish(turn, result, None)
     }
 
+    /// The desk says where the queued customer stands: sent to their sockets, and kept for a
+    /// reconnect. Ignored once the conversation has left the queue.
+    pub fn queue_place(&mut self, position: u32, estimate_s: Option<u32>) -> Effects {
+        let mut fx = Effects::default();
+        let kept = self.record().and_then(|mut record| {
+            if record.state.mode != Mode::Queued {
+                return Ok(false);
+            }
+            record.place = Some((position, estimate_s));
+            self.keep(&record).map(|()| true)
+        });
+        match kept {
+            Ok(true) => fx.out.push(Out::ToCustomers(ServerFrame::QueuePlace { position, estimate_s })),
+            Ok(false) => {}
+            Err(failure) => fx.warn(failure.detail.unwrap_or(failure.error.message)),
+        }
+        fx
+    }
+
     /// The holder gives the conversation to a colleague or back to the queue, with a private
     /// note for the next agent; the bot stays silent throughout.
     pub fn transfer(
@@ -406,6 +427,14 @@ impl<S: Store> Engine<S> {
                 self.run(turn, caller, cmd, Some(client_id))?;
             }
             (ClientFrame::Resolve { note }, Caller::Agent(agent)) => self.resolve(turn, agent, note.as_deref())?,
+            (ClientFrame::KeepChatting { client_id }, Caller::Customer) => {
+                validate_client_id(&client_id)?;
+                self.run(turn, caller, Command::ReturnToBot, Some(client_id))?;
+            }
+            (ClientFrame::LeaveMessage { client_id, email, text }, Caller::Customer) => {
+                validate_client_id(&client_id)?;
+                self.leave_message(turn, client_id, email, text)?;
+            }
             (ClientFrame::TakeOver, Caller::Agent(agent)) => {
                 self.run(turn, caller, Command::TakeOver { agent: agent.clone() }, None)?;
             }
@@ -417,7 +446,11 @@ impl<S: Store> Engine<S> {
                 return Err(ApiError::new(ErrorCode::Forbidden, "only agents can do this").into());
             }
             (
-                ClientFrame::RequestHuman { .. } | ClientFrame::Rate { .. } | ClientFrame::End { .. },
+                ClientFrame::RequestHuman { .. }
+                | ClientFrame::Rate { .. }
+                | ClientFrame::End { .. }
+                | ClientFrame::KeepChatting { .. }
+                | ClientFrame::LeaveMessage { .. },
                 Caller::Agent(_),
             ) => {
                 return Err(ApiError::new(ErrorCode::Forbidden, "only the customer can do this").into());
@@ -452,6 +485,7 @@ impl<S: Store> Engine<S> {
             .into_iter()
             .find(|name| !name.is_empty())
             .map_or_else(|| FALLBACK_BOT_NAME.to_string(), |name| name.clone());
+        let queued = record.state.mode == Mode::Queued;
         turn.fx.to_sender(ServerFrame::Welcome {
             conversation_id: record.conversation.clone(),
             role,
@@ -460,6 +494,9 @@ impl<S: Store> Engine<S> {
             bot_name,
             insight,
         });
+        if let (Role::Customer, true, Some((position, estimate_s))) = (role, queued, record.place) {
+            turn.fx.to_sender(ServerFrame::QueuePlace { position, estimate_s });
+        }
         turn.fx.greeted = true;
         Ok(())
     }
@@ -472,11 +509,94 @@ impl<S: Store> Engine<S> {
         };
         let mut watch = self.store.watch().or_failed("reading the watch")?;
         let heard = watch.customer_said(&text, &turn.brain.rules);
-        if record.state.mode == Mode::Bot {
-            self.bot_turn(turn, &mut watch, &text, &heard, event.epoch)
-        } else {
-            self.store.save_watch(&watch).or_failed("storing the watch")
+        match record.state.mode {
+            Mode::Bot => self.bot_turn(turn, &mut watch, &text, &heard, event.epoch),
+            Mode::Queued if turn.brain.desk.bot_answers_while_queued => {
+                self.store.save_watch(&watch).or_failed("storing the watch")?;
+                self.answer_while_waiting(turn, &text, &heard, event.epoch)
+            }
+            _ => self.store.save_watch(&watch).or_failed("storing the watch"),
         }
+    }
+
+    /// While the customer waits for a person the bot answers only what an article answers, led
+    /// in by a line saying a person is still coming; the rest waits for the person. Committed
+    /// under `epoch`, so a takeover landing first silences it (guarantee 3).
+    fn answer_while_waiting(&mut self, turn: &mut Turn, text: &str, heard: &Heard, epoch: u64) -> Handled<()> {
+        let brain = turn.brain;
+        let reply = answer::respond(&brain.knowledge, &brain.bot_name, text, heard.intent);
+        if !matches!(reply, BotReply::Answer { .. }) {
+            return Ok(());
+        }
+        let (said, meta) = reply.message();
+        let language = Language::from_code(&self.language()?).unwrap_or(Language::English);
+        let cmd = Command::BotSays {
+            text: format!("{}{said}", absence::while_waiting(language)),
+            meta,
+            computed_at_epoch: epoch,
+        };
+        match self.run(turn, &Caller::Customer, cmd, None) {
+            Err(failure) if failure.error.code == ErrorCode::StaleEpoch => Ok(()),
+            other => other.map(|_| ()),
+        }
+    }
+
+    /// The customer's language as the desk routes by it: from their words, else their locale.
+    fn language(&self) -> Handled<String> {
+        let watch = self.store.watch().or_failed("reading the watch")?;
+        let record = self.record()?;
+        Ok(baton_brain::routing::language(&watch.recent, record.visitor.locale.as_deref()).unwrap_or_default())
+    }
+
+    /// The desk says no person can come now: the bot tells the waiting customer why, in their
+    /// language, and offers to leave a message or keep chatting. Once per wait; nothing if the
+    /// conversation left the queue meanwhile.
+    pub fn no_agent(&mut self, brain: &Brain, why: Absence, now: u64) -> Effects {
+        let mut turn = Turn::new(brain, now);
+        let result = (|| -> Handled<()> {
+            let record = self.record()?;
+            if record.state.mode != Mode::Queued || self.offered_since(record.state.epoch)? {
+                return Ok(());
+            }
+            let language = Language::from_code(&self.language()?).unwrap_or(Language::English);
+            let text = absence::no_agent_message(language, &why);
+            let cmd = Command::NoAgent { text, computed_at_epoch: record.state.epoch };
+            self.run(&mut turn, &Caller::Customer, cmd, None).map(|_| ())
+        })();
+        self.finish(turn, result, None)
+    }
+
+    /// Whether the customer was already told nobody can come since the epoch began.
+    fn offered_since(&self, epoch: u64) -> Handled<bool> {
+        let events = self.store.events_after(0).or_failed("reading the transcript")?;
+        Ok(events.iter().rev().take_while(|e| e.epoch == epoch).any(|e| matches!(e.body, EventBody::NoAgent { .. })))
+    }
+
+    /// The customer leaves a message for the team instead of waiting: stored with their email,
+    /// thanked for in their language, and the conversation closes (unless a person took it
+    /// meanwhile, who then answers in the chat).
+    fn leave_message(&mut self, turn: &mut Turn, client_id: String, email: String, text: String) -> Handled<()> {
+        let email = validate_email(&email)?;
+        let text = validate_message_text(&text)?;
+        let cmd = Command::LeaveMessage { email: email.clone(), text };
+        let Some((event, record)) = self.run(turn, &Caller::Customer, cmd, Some(client_id))?.committed() else {
+            return Ok(());
+        };
+        if record.state.mode == Mode::Human {
+            return Ok(());
+        }
+        let language = Language::from_code(&self.language()?).unwrap_or(Language::English);
+        let meta = BotMeta { confidence: 1.0, article_id: None, article_title: None };
+        let thanks = absence::message_left(language, &email);
+        self.run(
+            turn,
+            &Caller::Customer,
+            Command::BotSays { text: thanks, meta, computed_at_epoch: event.epoch },
+            None,
+        )?;
+        let close = Command::Close { by: Author::System, reason: ModeReason::LeftMessage };
+        self.run(turn, &Caller::Customer, close, None)?;
+        Ok(())
     }
 
     /// A hand-back; a customer message nobody answered yet is the bot's to answer. It is read

@@ -20,6 +20,8 @@ pub enum Out {
     Broadcast(Event),
     /// To agent sockets only (insight).
     ToAgents(ServerFrame),
+    /// To customer sockets only (their place in the queue).
+    ToCustomers(ServerFrame),
     /// A typing indicator: to the other agents, and to the customer when `customer_may_see`.
     Typing { author: Author, on: bool, customer_may_see: bool },
 }
@@ -73,6 +75,14 @@ impl Effects {
     pub fn events(&self) -> impl Iterator<Item = &Event> {
         self.out.iter().filter_map(|o| match o {
             Out::Broadcast(event) => Some(event),
+            _ => None,
+        })
+    }
+
+    /// The frames customers alone receive, in order.
+    pub fn customer_frames(&self) -> impl Iterator<Item = &ServerFrame> {
+        self.out.iter().filter_map(|o| match o {
+            Out::ToCustomers(frame) => Some(frame),
             _ => None,
         })
     }

@@ -32,6 +32,9 @@ pub struct Record {
     pub last_message_at: u64,
     /// The visitor's conversation before this one, closed when this one started.
     pub previous: Option<String>,
+    /// While queued, the customer's place and estimate (s) as the desk last said them, sent
+    /// again to a customer who reconnects.
+    pub place: Option<(u32, Option<u32>)>,
 }
 
 impl Record {
@@ -52,6 +55,7 @@ impl Record {
             required_skill: None,
             last_message_at: now,
             previous: None,
+            place: None,
         }
     }
 
@@ -64,6 +68,7 @@ impl Record {
             self.queued_by_bot = *mode == Mode::Queued && *reason == ModeReason::BotEscalated;
             if *mode != Mode::Queued {
                 self.required_skill = None;
+                self.place = None;
             }
         }
         if let EventBody::Text { text, .. } = &event.body {

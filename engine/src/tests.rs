@@ -5,6 +5,8 @@ use baton_shared::{Author, ClientFrame, ErrorCode, EventBody, Mode, ModeReason, 
 use crate::effects::Out;
 use crate::model::Purpose;
 use crate::testing::{Chat, agent, brain_with_shipping, error_code, model_settings};
+use baton_brain::absence::{Absence, Back};
+
 use crate::{Caller, Incoming, MemoryStore, Socket, Store, TransferTo};
 
 fn send(id: &str, text: &str) -> ClientFrame {
@@ -470,4 +472,87 @@ fn a_quiet_conversation_closes_on_the_alarm_counted_from_the_last_message() {
     );
     assert_eq!(fx.alarm_at, None, "a closed conversation sets no alarm");
     assert_eq!(fx.archive.map(|a| a.entry.outcome), Some(baton_shared::history::Outcome::ResolvedByBot));
+}
+
+#[test]
+fn the_queue_place_reaches_customers_while_queued_and_again_on_reconnect() {
+    let mut chat = Chat::new(brain_with_shipping(None));
+    let fx = chat.engine.queue_place(2, None);
+    assert_eq!(fx.customer_frames().count(), 0, "not queued: nothing to say");
+    chat.customer(ClientFrame::RequestHuman { client_id: "r1".into() });
+    let fx = chat.engine.queue_place(3, Some(240));
+    let place = ServerFrame::QueuePlace { position: 3, estimate_s: Some(240) };
+    assert_eq!(fx.customer_frames().collect::<Vec<_>>(), [&place]);
+    assert_eq!(fx.agent_frames().count(), 0);
+    let fx = chat.hello(&Caller::Customer, 0);
+    assert_eq!(fx.sender_frames().nth(1), Some(&place), "after the welcome");
+    chat.agent(&agent("a1", "Dana"), ClientFrame::TakeOver);
+    assert_eq!(chat.hello(&Caller::Customer, 0).sender_frames().count(), 1, "taken: only the welcome");
+}
+
+#[test]
+fn while_queued_the_bot_answers_article_questions_led_in_and_nothing_else() {
+    let mut chat = Chat::new(brain_with_shipping(None));
+    chat.customer(ClientFrame::RequestHuman { client_id: "r1".into() });
+    let fx = chat.customer(send("m1", "How long does shipping take?"));
+    let said = fx.events().find(|e| e.author == Author::Bot).map(|e| e.body.clone());
+    assert!(
+        matches!(&said, Some(EventBody::Text { text, .. }) if text.starts_with("A person will join you soon. In the meantime: ") && text.contains("3 to 5")),
+        "{said:?}"
+    );
+    let fx = chat.customer(send("m2", "purple elephants dance"));
+    assert!(fx.events().all(|e| e.author != Author::Bot), "no 'not sure' while a person is coming");
+    chat.agent(&agent("a1", "Dana"), ClientFrame::TakeOver);
+    let fx = chat.customer(send("m3", "How long does shipping take?"));
+    assert!(fx.events().all(|e| e.author != Author::Bot), "silent once a person holds it");
+
+    let mut brain = brain_with_shipping(None);
+    brain.desk.bot_answers_while_queued = false;
+    let mut quiet = Chat::new(brain);
+    quiet.customer(ClientFrame::RequestHuman { client_id: "r1".into() });
+    let fx = quiet.customer(send("m1", "How long does shipping take?"));
+    assert!(fx.events().all(|e| e.author != Author::Bot), "the site turned it off");
+}
+
+#[test]
+fn nobody_there_the_bot_says_so_once_in_their_language_and_the_customer_keeps_chatting() {
+    let mut chat = Chat::new(brain_with_shipping(None));
+    chat.customer(send("m1", "Hola, ¿cuánto tarda el envío?"));
+    chat.customer(ClientFrame::RequestHuman { client_id: "r1".into() });
+    let closed = Absence::Closed { back: Some(Back { weekday: 0, minute: 540, in_days: 2 }) };
+    let fx = chat.engine.no_agent(&chat.brain, closed, chat.now);
+    let told = fx.events().next().map(|e| (e.author.clone(), e.body.clone()));
+    assert!(
+        matches!(&told, Some((Author::Bot, EventBody::NoAgent { text })) if text.contains("Volvemos el lunes a las 9:00")),
+        "{told:?}"
+    );
+    assert!(chat.engine.no_agent(&chat.brain, Absence::NobodyOnline, chat.now).events().next().is_none(), "once");
+    let fx = chat.customer(ClientFrame::KeepChatting { client_id: "k1".into() });
+    assert!(matches!(
+        fx.events().next().map(|e| &e.body),
+        Some(EventBody::Mode { mode: Mode::Bot, reason: ModeReason::CustomerChoseBot, .. })
+    ));
+    let fx = chat.customer(send("m2", "How long does shipping take?"));
+    assert!(fx.events().any(|e| e.author == Author::Bot), "the bot answers again");
+    assert!(chat.engine.no_agent(&chat.brain, Absence::NobodyOnline, chat.now).events().next().is_none(), "not queued");
+}
+
+#[test]
+fn a_left_message_needs_a_real_email_is_thanked_and_closes_the_conversation() {
+    let mut chat = Chat::new(brain_with_shipping(None));
+    chat.customer(ClientFrame::RequestHuman { client_id: "r1".into() });
+    chat.engine.no_agent(&chat.brain, Absence::NobodyOnline, chat.now);
+    let leave = |email: &str| ClientFrame::LeaveMessage {
+        client_id: "l1".into(),
+        email: email.into(),
+        text: "Please call me about order 1042".into(),
+    };
+    assert_eq!(error_code(&chat.customer(leave("ana@"))), Some(ErrorCode::InvalidEmail));
+    let fx = chat.customer(leave(" ana@example.com "));
+    let bodies: Vec<EventBody> = fx.events().map(|e| e.body.clone()).collect();
+    assert!(matches!(&bodies[0], EventBody::OfflineMessage { email, .. } if email == "ana@example.com"), "{bodies:?}");
+    assert!(matches!(&bodies[1], EventBody::Text { text, .. } if text.contains("ana@example.com")), "{bodies:?}");
+    assert!(matches!(&bodies[2], EventBody::Mode { mode: Mode::Closed, reason: ModeReason::LeftMessage, .. }));
+    let archive = fx.archive.expect("history");
+    assert_eq!(archive.entry.outcome, baton_shared::history::Outcome::LeftMessage);
 }

@@ -14,6 +14,7 @@ use baton_brain::knowledge::KnowledgeBase;
 use baton_engine::{
     Brain, Caller, Effects, Engine, Incoming, MemoryStore, ModelCall, Out, Purpose, Socket, Start, TransferTo,
 };
+use baton_brain::absence::Absence;
 use baton_shared::limits::PROTOCOL_VERSION;
 use baton_shared::machine::{ConversationState, Rejection, audit};
 use baton_shared::{
@@ -109,6 +110,17 @@ enum Step {
     Resolve {
         agent: Agent,
         note: bool,
+    },
+    /// Nobody can come (the desk says): the bot tells a waiting customer so.
+    NoAgent,
+    /// The waiting customer keeps chatting with the bot.
+    KeepChatting {
+        id: ClientId,
+    },
+    /// The customer leaves a message, with an email that is valid or not.
+    LeaveMessage {
+        id: ClientId,
+        valid: bool,
     },
     /// Time passes without a step: the alarm may find the conversation quiet for long enough.
     Wait {
@@ -285,6 +297,25 @@ impl World {
                 self.command(Caller::Agent(agent.info()), ClientFrame::Resolve { note }, None);
             }
             Step::Wait { seconds } => self.now += u64::from(seconds) * 1_000,
+            Step::NoAgent => {
+                let before = self.state();
+                let fx = self.engine.no_agent(&self.brain, Absence::NobodyOnline, self.now);
+                let committed: Vec<&Event> = fx.events().collect();
+                assert!(committed.len() <= 1, "{fx:?}");
+                if let Some(event) = committed.first() {
+                    assert_eq!(before.mode, Mode::Queued, "told nobody can come outside the queue: {event:?}");
+                    assert!(matches!(event.body, EventBody::NoAgent { .. }), "{event:?}");
+                }
+                self.take_effects(&before, &fx, None);
+            }
+            Step::KeepChatting { id } => {
+                self.send(Caller::Customer, ClientFrame::KeepChatting { client_id: id.get() });
+            }
+            Step::LeaveMessage { id, valid } => {
+                let email = if valid { "ana@example.com" } else { "ana@" };
+                let frame = ClientFrame::LeaveMessage { client_id: id.get(), email: email.into(), text: "call me".into() };
+                self.send(Caller::Customer, frame);
+            }
             Step::CustomerTyping => {
                 let fx = self.frame(&Caller::Customer, &encode(&ClientFrame::Typing { on: true }));
                 assert!(matches!(fx.out.as_slice(), [Out::Typing { customer_may_see: false, .. }] | []), "{fx:?}");
@@ -479,6 +510,7 @@ impl World {
         let answers = match (&frame, &first) {
             (ClientFrame::Send { .. }, Some(event)) if event.author == Author::Customer => Some(event.seq),
             (ClientFrame::HandBack, Some(_)) => waiting,
+            (ClientFrame::LeaveMessage { .. }, Some(event)) if event.author == Author::Customer => Some(event.seq),
             _ => None,
         };
         let acks: Vec<&ServerFrame> = fx.sender_frames().filter(|f| matches!(f, ServerFrame::Ack { .. })).collect();
@@ -546,14 +578,24 @@ impl World {
                 ClientFrame::TakeOver | ClientFrame::HandBack | ClientFrame::Note { .. } | ClientFrame::Resolve { .. },
                 Caller::Customer,
             )
-            | (ClientFrame::RequestHuman { .. } | ClientFrame::Rate { .. } | ClientFrame::End { .. }, Caller::Agent(_)) => {
-                Expect::Refuse(ErrorCode::Forbidden)
+            | (
+                ClientFrame::RequestHuman { .. }
+                | ClientFrame::Rate { .. }
+                | ClientFrame::End { .. }
+                | ClientFrame::KeepChatting { .. }
+                | ClientFrame::LeaveMessage { .. },
+                Caller::Agent(_),
+            ) => Expect::Refuse(ErrorCode::Forbidden),
+            (ClientFrame::LeaveMessage { email, .. }, Caller::Customer) if !email.ends_with(".com") => {
+                Expect::Refuse(ErrorCode::InvalidEmail)
             }
             // The compliance check answers a risky draft before anything else is decided.
             (ClientFrame::Send { text, send_anyway: false, .. }, Caller::Agent(_)) if is_risky(text) => Expect::Any,
             _ if s.mode == Mode::Closed => rejection(Rejection::Closed),
-            (ClientFrame::Send { .. } | ClientFrame::End { .. }, Caller::Customer)
+            (ClientFrame::Send { .. } | ClientFrame::End { .. } | ClientFrame::LeaveMessage { .. }, Caller::Customer)
             | (ClientFrame::Note { .. }, Caller::Agent(_)) => Expect::Commit,
+            (ClientFrame::KeepChatting { .. }, _) if s.mode == Mode::Queued => Expect::Commit,
+            (ClientFrame::KeepChatting { .. }, _) => Expect::Unchanged,
             (ClientFrame::RequestHuman { .. }, _) if s.mode == Mode::Bot => Expect::Commit,
             (ClientFrame::RequestHuman { .. }, _) => Expect::Unchanged,
             (ClientFrame::TakeOver, Caller::Agent(agent)) if held_by(&agent.id) => Expect::Unchanged,
@@ -611,8 +653,11 @@ impl World {
             assert_eq!(event.seq, state.last_seq + 1);
             assert!(event.ts <= self.now, "{event:?} is from the future");
             match (&event.author, &event.body) {
+                (Author::Bot, EventBody::NoAgent { .. }) => {
+                    assert_eq!(state.mode, Mode::Queued, "nobody-can-come outside the queue: {event:?}");
+                }
                 (Author::Bot, EventBody::Text { .. }) => {
-                    assert_eq!(state.mode, Mode::Bot, "the bot spoke in {:?}: {event:?}", state.mode);
+                    assert!(state.bot_may_speak(), "the bot spoke in {:?}: {event:?}", state.mode);
                     let seq = answers.unwrap_or_else(|| panic!("a bot answer to no message: {event:?}"));
                     assert!(self.answered.insert(seq), "customer message {seq} answered twice");
                     bot_said = true;

@@ -67,6 +67,7 @@ pub enum ErrorCode {
     InvalidRules,
     InvalidAccount,
     AccountDeactivated,
+    InvalidEmail,
     Internal,
 }
 
@@ -97,6 +98,7 @@ wire_names!(ErrorCode {
     InvalidRules = "invalid_rules",
     InvalidAccount = "invalid_account",
     AccountDeactivated = "account_deactivated",
+    InvalidEmail = "invalid_email",
     Internal = "internal",
 });
 

@@ -105,7 +105,9 @@ impl HistoryRecord {
             _ => None,
         })?;
         let first = events.iter().find_map(|e| match (&e.author, &e.body) {
-            (Author::Customer, EventBody::Text { text, .. }) => Some(preview(text)),
+            (Author::Customer, EventBody::Text { text, .. } | EventBody::OfflineMessage { text, .. }) => {
+                Some(preview(text))
+            }
             _ => None,
         })?;
         let holdings = holdings(events);
@@ -149,6 +151,10 @@ impl HistoryRecord {
         for event in &self.events {
             match &event.body {
                 EventBody::Text { text, .. } | EventBody::Note { text } => parts.push(text),
+                EventBody::OfflineMessage { email, text } => {
+                    parts.push(email);
+                    parts.push(text);
+                }
                 _ => {}
             }
         }
@@ -156,12 +162,14 @@ impl HistoryRecord {
     }
 }
 
-/// How the conversation ended: a person held it; else someone waited for a person in vain;
-/// else the bot dealt with it.
+/// How the conversation ended: a person held it; else a message was left; else someone waited
+/// for a person in vain; else the bot dealt with it.
 pub fn outcome(events: &[Event]) -> Outcome {
     let mode = |wanted: Mode| events.iter().any(|e| matches!(e.body, EventBody::Mode { mode, .. } if mode == wanted));
     if mode(Mode::Human) {
         Outcome::ResolvedByPerson
+    } else if events.iter().any(|e| matches!(e.body, EventBody::OfflineMessage { .. })) {
+        Outcome::LeftMessage
     } else if mode(Mode::Queued) {
         Outcome::Abandoned
     } else {
@@ -252,6 +260,52 @@ pub fn parse_cursor(cursor: &str) -> Option<(u64, String)> {
     Some((at.parse().ok()?, id.to_string()))
 }
 
+/// A message a customer left for the team when nobody could come, as the console's "Offline
+/// messages" list shows it: `GET /api/sites/{site}/offline-messages`, unhandled first.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct OfflineMessage {
+    pub conversation: String,
+    /// When it was left (ms).
+    pub at: u64,
+    pub email: String,
+    pub text: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub visitor_name: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub handled: Option<Handled>,
+}
+
+/// An agent answered the message (the answer goes out by email through the site's webhook).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Handled {
+    pub at: u64,
+    pub by: AgentInfo,
+    pub reply: String,
+}
+
+/// `POST /api/sites/{site}/offline-messages/{conversation}/reply`.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct OfflineReply {
+    pub text: String,
+}
+
+impl HistoryRecord {
+    /// The message the customer left, if they left one.
+    pub fn offline_message(&self) -> Option<OfflineMessage> {
+        self.events.iter().find_map(|e| match &e.body {
+            EventBody::OfflineMessage { email, text } => Some(OfflineMessage {
+                conversation: self.entry.id.clone(),
+                at: e.ts,
+                email: email.clone(),
+                text: text.clone(),
+                visitor_name: self.visitor.name.clone(),
+                handled: None,
+            }),
+            _ => None,
+        })
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -305,6 +359,8 @@ mod tests {
         let asked = [text(1, Author::Customer, "hi"), mode(2, Mode::Queued, None, ModeReason::CustomerAsked)];
         assert_eq!(outcome(&asked), Outcome::Abandoned);
         assert_eq!(outcome(&asked[..1]), Outcome::ResolvedByBot);
+        let left = ev(3, 30, Author::Customer, EventBody::OfflineMessage { email: "a@b.c".into(), text: "x".into() });
+        assert_eq!(outcome(&[asked[0].clone(), asked[1].clone(), left]), Outcome::LeftMessage);
         for &o in Outcome::ALL {
             assert_eq!(serde_json::to_string(&o).unwrap(), format!("\"{}\"", o.as_str()));
         }

@@ -76,6 +76,18 @@ pub enum Command {
     SystemNote {
         text: String,
     },
+    /// The bot tells the waiting customer nobody can come now, computed at `computed_at_epoch`.
+    NoAgent {
+        text: String,
+        computed_at_epoch: u64,
+    },
+    /// The waiting customer keeps chatting with the bot instead (a no-op unless queued).
+    ReturnToBot,
+    /// The customer leaves a message for the team.
+    LeaveMessage {
+        email: String,
+        text: String,
+    },
     Rate {
         score: u8,
     },
@@ -229,11 +241,27 @@ impl ConversationState {
             Command::BotDraft { text } => (Author::Bot, EventBody::Note { text }),
             Command::SystemNote { text } => (Author::System, EventBody::Note { text }),
             Command::BotSays { text, meta, computed_at_epoch } => {
-                if self.mode != Mode::Bot || self.epoch != computed_at_epoch {
+                if !self.bot_may_speak() || self.epoch != computed_at_epoch {
                     return Err(Rejection::StaleBotReply);
                 }
                 (Author::Bot, EventBody::Text { text, bot: Some(meta) })
             }
+            Command::NoAgent { text, computed_at_epoch } => {
+                if self.mode != Mode::Queued || self.epoch != computed_at_epoch {
+                    return Err(Rejection::StaleBotReply);
+                }
+                (Author::Bot, EventBody::NoAgent { text })
+            }
+            Command::ReturnToBot => {
+                if self.mode != Mode::Queued {
+                    return Ok(None);
+                }
+                (
+                    Author::Customer,
+                    EventBody::Mode { mode: Mode::Bot, holder: None, reason: ModeReason::CustomerChoseBot },
+                )
+            }
+            Command::LeaveMessage { email, text } => (Author::Customer, EventBody::OfflineMessage { email, text }),
             Command::Rate { score } => {
                 if !(1..=5).contains(&score) {
                     return Err(Rejection::InvalidRating);
@@ -249,6 +277,12 @@ impl ConversationState {
         };
         let epoch = if matches!(body, EventBody::Mode { .. }) { self.epoch + 1 } else { self.epoch };
         Ok(Some(Event { seq: self.last_seq + 1, ts, epoch, author, body, client_id }))
+    }
+
+    /// The bot speaks while it holds the conversation and while the customer waits for a
+    /// person; never once a person holds it (guarantee 3) or after the close.
+    pub fn bot_may_speak(&self) -> bool {
+        matches!(self.mode, Mode::Bot | Mode::Queued)
     }
 
     fn current_holder(&self) -> Option<AgentInfo> {
@@ -311,7 +345,7 @@ pub fn audit(events: &[Event]) -> Result<(), String> {
             (_, EventBody::Mode { reason: ModeReason::AgentLeft, .. }) if state.mode != Mode::Human => {
                 return Err(format!("seq {}: requeued from {:?} mode, which nobody held", event.seq, state.mode));
             }
-            (Author::Bot, EventBody::Text { .. }) if state.mode != Mode::Bot => {
+            (Author::Bot, EventBody::Text { .. } | EventBody::NoAgent { .. }) if !state.bot_may_speak() => {
                 return Err(format!("seq {}: the bot spoke in {:?} mode", event.seq, state.mode));
             }
             (Author::Agent(agent), EventBody::Text { .. }) if !state.holds(&agent.id) => {
@@ -388,10 +422,9 @@ mod tests {
         let mut grabbed = log.clone();
         if let Some(e) =
             grabbed.iter_mut().find(|e| matches!(e.body, EventBody::Mode { reason: ModeReason::Transferred, .. }))
+            && let EventBody::Mode { reason, .. } = &mut e.body
         {
-            if let EventBody::Mode { reason, .. } = &mut e.body {
-                *reason = ModeReason::AgentTookOver;
-            }
+            *reason = ModeReason::AgentTookOver;
         }
         assert!(audit(&grabbed).unwrap_err().contains("took over from"));
     }
@@ -542,18 +575,49 @@ mod tests {
     }
 
     #[test]
-    fn bot_is_silent_while_queued() {
+    fn the_bot_may_answer_while_queued_under_the_current_epoch_only_and_never_once_a_person_holds_it() {
         let (mut s, mut log) = (ConversationState::default(), Vec::new());
+        let before = s.epoch;
         run(&mut s, &mut log, Command::RequestHuman { reason: ModeReason::CustomerAsked, computed_at_epoch: None })
             .unwrap();
-        let reply = Command::BotSays { text: "x".into(), meta: meta(), computed_at_epoch: s.epoch };
-        assert_eq!(run(&mut s, &mut log, reply).unwrap_err(), Rejection::StaleBotReply);
+        let stale = Command::BotSays { text: "x".into(), meta: meta(), computed_at_epoch: before };
+        assert_eq!(run(&mut s, &mut log, stale).unwrap_err(), Rejection::StaleBotReply);
+        let epoch = s.epoch;
+        run(&mut s, &mut log, Command::BotSays { text: "meanwhile".into(), meta: meta(), computed_at_epoch: epoch })
+            .unwrap();
+        run(&mut s, &mut log, Command::NoAgent { text: "nobody".into(), computed_at_epoch: epoch }).unwrap();
         // Asking twice is one request.
         assert_eq!(
             run(&mut s, &mut log, Command::RequestHuman { reason: ModeReason::CustomerAsked, computed_at_epoch: None })
                 .unwrap(),
             None
         );
+        let queued_epoch = s.epoch;
+        run(&mut s, &mut log, Command::TakeOver { agent: agent("a1", "Dana") }).unwrap();
+        let late = Command::BotSays { text: "late".into(), meta: meta(), computed_at_epoch: queued_epoch };
+        assert_eq!(run(&mut s, &mut log, late).unwrap_err(), Rejection::StaleBotReply);
+        let late = Command::NoAgent { text: "late".into(), computed_at_epoch: queued_epoch };
+        assert_eq!(run(&mut s, &mut log, late).unwrap_err(), Rejection::StaleBotReply);
+        assert_eq!(run(&mut s, &mut log, Command::ReturnToBot).unwrap(), None, "only a waiting customer goes back");
+        audit(&log).unwrap();
+        let mut bot_while_held = log.clone();
+        let mut said = log[2].clone();
+        said.seq = log.len() as u64 + 1;
+        said.epoch = s.epoch;
+        bot_while_held.push(said);
+        assert!(audit(&bot_while_held).unwrap_err().contains("bot spoke"));
+    }
+
+    #[test]
+    fn a_waiting_customer_keeps_chatting_with_the_bot_or_leaves_a_message() {
+        let (mut s, mut log) = (ConversationState::default(), Vec::new());
+        run(&mut s, &mut log, Command::RequestHuman { reason: ModeReason::CustomerAsked, computed_at_epoch: None })
+            .unwrap();
+        let back = run(&mut s, &mut log, Command::ReturnToBot).unwrap().unwrap();
+        assert_eq!((s.mode, back.epoch, back.author), (Mode::Bot, 2, Author::Customer));
+        run(&mut s, &mut log, Command::LeaveMessage { email: "a@b.test".into(), text: "call me".into() }).unwrap();
+        run(&mut s, &mut log, Command::Close { by: Author::System, reason: ModeReason::LeftMessage }).unwrap();
+        audit(&log).unwrap();
     }
 
     #[test]

@@ -110,6 +110,10 @@ pub enum ModeReason {
     AgentLeft,
     /// A supervisor gave it to an agent, whoever held it.
     Reassigned,
+    /// The customer chose to keep chatting with the bot rather than wait for a person.
+    CustomerChoseBot,
+    /// The customer left a message for the team instead of waiting.
+    LeftMessage,
     /// Closed without a more specific reason.
     Closed,
     /// The agent holding it resolved it.
@@ -128,6 +132,8 @@ wire_names!(ModeReason {
     Transferred = "transferred",
     AgentLeft = "agent_left",
     Reassigned = "reassigned",
+    CustomerChoseBot = "customer_chose_bot",
+    LeftMessage = "left_message",
     Closed = "closed",
     Resolved = "resolved",
     CustomerEnded = "customer_ended",
@@ -165,6 +171,11 @@ pub enum EventBody {
     },
     /// The customer rated the conversation, 1–5.
     Rating { score: u8 },
+    /// The bot tells the waiting customer that no person can come now (nobody online, outside
+    /// business hours, or waited too long), and offers to leave a message or keep chatting.
+    NoAgent { text: String },
+    /// A message the customer left for the team, to be answered by email.
+    OfflineMessage { email: String, text: String },
 }
 
 /// The `type` tags of `EventBody`.
@@ -174,9 +185,18 @@ pub enum EventBodyType {
     Note,
     Mode,
     Rating,
+    NoAgent,
+    OfflineMessage,
 }
 
-wire_names!(EventBodyType { Text = "text", Note = "note", Mode = "mode", Rating = "rating" });
+wire_names!(EventBodyType {
+    Text = "text",
+    Note = "note",
+    Mode = "mode",
+    Rating = "rating",
+    NoAgent = "no_agent",
+    OfflineMessage = "offline_message",
+});
 
 impl EventBodyType {
     pub fn of(body: &EventBody) -> EventBodyType {
@@ -185,6 +205,8 @@ impl EventBodyType {
             EventBody::Note { .. } => EventBodyType::Note,
             EventBody::Mode { .. } => EventBodyType::Mode,
             EventBody::Rating { .. } => EventBodyType::Rating,
+            EventBody::NoAgent { .. } => EventBodyType::NoAgent,
+            EventBody::OfflineMessage { .. } => EventBodyType::OfflineMessage,
         }
     }
 }
@@ -263,6 +285,16 @@ pub enum ClientFrame {
     End {
         client_id: String,
     },
+    /// Nobody can come: the customer keeps chatting with the bot instead of waiting.
+    KeepChatting {
+        client_id: String,
+    },
+    /// Nobody can come: the customer leaves a message for the team, answered by email.
+    LeaveMessage {
+        client_id: String,
+        email: String,
+        text: String,
+    },
     /// Holding agent resolves the conversation, with an optional note for the history.
     Resolve {
         #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -284,7 +316,9 @@ impl ClientFrame {
             | ClientFrame::Note { client_id, .. }
             | ClientFrame::RequestHuman { client_id }
             | ClientFrame::Rate { client_id, .. }
-            | ClientFrame::End { client_id } => Some(client_id),
+            | ClientFrame::End { client_id }
+            | ClientFrame::KeepChatting { client_id }
+            | ClientFrame::LeaveMessage { client_id, .. } => Some(client_id),
             ClientFrame::Hello { .. }
             | ClientFrame::Resolve { .. }
             | ClientFrame::Typing { .. }
@@ -307,6 +341,8 @@ pub enum ClientFrameType {
     HandBack,
     Rate,
     End,
+    KeepChatting,
+    LeaveMessage,
     Resolve,
     Ping,
 }
@@ -321,6 +357,8 @@ wire_names!(ClientFrameType {
     HandBack = "hand_back",
     Rate = "rate",
     End = "end",
+    KeepChatting = "keep_chatting",
+    LeaveMessage = "leave_message",
     Resolve = "resolve",
     Ping = "ping",
 });
@@ -337,6 +375,8 @@ impl ClientFrameType {
             ClientFrame::HandBack => ClientFrameType::HandBack,
             ClientFrame::Rate { .. } => ClientFrameType::Rate,
             ClientFrame::End { .. } => ClientFrameType::End,
+            ClientFrame::KeepChatting { .. } => ClientFrameType::KeepChatting,
+            ClientFrame::LeaveMessage { .. } => ClientFrameType::LeaveMessage,
             ClientFrame::Resolve { .. } => ClientFrameType::Resolve,
             ClientFrame::Ping => ClientFrameType::Ping,
         }
@@ -390,6 +430,13 @@ pub enum ServerFrame {
         #[serde(default, skip_serializing_if = "Option::is_none")]
         retry_after_ms: Option<u64>,
     },
+    /// To the customer while queued: their place in line (1 is next) and about how long until a
+    /// person joins (seconds); no estimate while the desk has too little recent history.
+    QueuePlace {
+        position: u32,
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        estimate_s: Option<u32>,
+    },
     Pong,
 }
 
@@ -403,6 +450,7 @@ pub enum ServerFrameType {
     Ack,
     Typing,
     Error,
+    QueuePlace,
     Pong,
 }
 
@@ -414,6 +462,7 @@ wire_names!(ServerFrameType {
     Ack = "ack",
     Typing = "typing",
     Error = "error",
+    QueuePlace = "queue_place",
     Pong = "pong",
 });
 
@@ -427,6 +476,7 @@ impl ServerFrameType {
             ServerFrame::Ack { .. } => ServerFrameType::Ack,
             ServerFrame::Typing { .. } => ServerFrameType::Typing,
             ServerFrame::Error { .. } => ServerFrameType::Error,
+            ServerFrame::QueuePlace { .. } => ServerFrameType::QueuePlace,
             ServerFrame::Pong => ServerFrameType::Pong,
         }
     }
@@ -831,6 +881,8 @@ mod tests {
                 EventBody::Mode { mode: Mode::Human, holder: Some(dana()), reason: ModeReason::AgentTookOver }
             }
             EventBodyType::Rating => EventBody::Rating { score: 5 },
+            EventBodyType::NoAgent => EventBody::NoAgent { text: "Nobody is here".into() },
+            EventBodyType::OfflineMessage => EventBody::OfflineMessage { email: "a@b.test".into(), text: "hi".into() },
         }
     }
 
@@ -845,6 +897,10 @@ mod tests {
             ClientFrameType::HandBack => ClientFrame::HandBack,
             ClientFrameType::Rate => ClientFrame::Rate { client_id: "s1".into(), score: 5 },
             ClientFrameType::End => ClientFrame::End { client_id: "e1".into() },
+            ClientFrameType::KeepChatting => ClientFrame::KeepChatting { client_id: "k1".into() },
+            ClientFrameType::LeaveMessage => {
+                ClientFrame::LeaveMessage { client_id: "l1".into(), email: "a@b.test".into(), text: "call me".into() }
+            }
             ClientFrameType::Resolve => ClientFrame::Resolve { note: Some("refunded".into()) },
             ClientFrameType::Ping => ClientFrame::Ping,
         }
@@ -875,6 +931,7 @@ mod tests {
             ServerFrameType::Ack => ServerFrame::Ack { client_id: "c1".into(), seq: 3 },
             ServerFrameType::Typing => ServerFrame::Typing { author: Author::Bot, on: true },
             ServerFrameType::Error => ServerFrame::error(ApiError::new(ErrorCode::NotFound, "x"), None),
+            ServerFrameType::QueuePlace => ServerFrame::QueuePlace { position: 3, estimate_s: Some(240) },
             ServerFrameType::Pong => ServerFrame::Pong,
         }
     }

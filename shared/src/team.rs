@@ -83,6 +83,64 @@ pub struct DeskSettings {
     /// them.
     #[serde(default)]
     pub retention_days: u32,
+    /// A customer who has waited this long for a person is offered to leave a message or keep
+    /// chatting with the bot; 0 never.
+    #[serde(default = "default_max_queue_wait_s")]
+    pub max_queue_wait_s: u32,
+    /// While a customer waits for a person, the bot still answers questions its articles
+    /// answer, saying that a person is coming.
+    #[serde(default = "yes")]
+    pub bot_answers_while_queued: bool,
+    /// When the team is there; none means always.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub hours: Option<BusinessHours>,
+}
+
+/// A weekly schedule in a time zone, with dates the team is closed.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct BusinessHours {
+    /// An IANA time zone, e.g. "Europe/Madrid".
+    pub time_zone: String,
+    #[serde(default)]
+    pub weekly: Vec<Opening>,
+    /// Local dates ("2026-12-25") the team is closed whatever the weekly schedule says.
+    #[serde(default)]
+    pub closed_dates: Vec<String>,
+}
+
+/// One opening span on a weekday, in local time ("09:00" to "17:30").
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Opening {
+    /// 0 is Monday, 6 Sunday.
+    pub weekday: u32,
+    pub from: String,
+    pub to: String,
+}
+
+impl Opening {
+    /// The span in minutes after midnight, if both times are valid and `from` comes first.
+    pub fn minutes(&self) -> Option<(u32, u32)> {
+        let (from, to) = (clock_minutes(&self.from)?, clock_minutes(&self.to)?);
+        (from < to).then_some((from, to))
+    }
+}
+
+/// "09:30" → 570; "24:00" is the end of the day.
+fn clock_minutes(clock: &str) -> Option<u32> {
+    let (h, m) = clock.trim().split_once(':')?;
+    let (h, m): (u32, u32) = (h.parse().ok()?, m.parse().ok()?);
+    (m < 60 && (h < 24 || (h == 24 && m == 0))).then_some(h * 60 + m)
+}
+
+fn is_date(date: &str) -> bool {
+    let parts: Vec<&str> = date.split('-').collect();
+    matches!(parts.as_slice(), [y, m, d] if y.len() == 4 && m.len() == 2 && d.len() == 2
+        && [y, m, d].iter().all(|p| p.chars().all(|c| c.is_ascii_digit()))
+        && (1..=12).contains(&m.parse::<u32>().unwrap_or(0)) && (1..=31).contains(&d.parse::<u32>().unwrap_or(0)))
+}
+
+fn default_max_queue_wait_s() -> u32 {
+    10 * 60
 }
 
 fn default_offline_after_s() -> u32 {
@@ -114,6 +172,9 @@ impl Default for DeskSettings {
             relax_after_s: default_relax_after_s(),
             inactivity_close_s: default_inactivity_close_s(),
             retention_days: 0,
+            max_queue_wait_s: default_max_queue_wait_s(),
+            bot_answers_while_queued: true,
+            hours: None,
         }
     }
 }
@@ -152,6 +213,30 @@ pub fn validate_desk_settings(settings: DeskSettings) -> Result<DeskSettings, Ap
             ErrorCode::BadRequest,
             format!("inactivity_close_s is 0 (never) or from 5 to {MAX_INACTIVITY_CLOSE_S} seconds"),
         ));
+    }
+    if settings.max_queue_wait_s != 0 && !(5..=MAX_WAIT_SETTING_S).contains(&settings.max_queue_wait_s) {
+        return Err(ApiError::new(
+            ErrorCode::BadRequest,
+            format!("max_queue_wait_s is 0 (never) or from 5 to {MAX_WAIT_SETTING_S} seconds"),
+        ));
+    }
+    if let Some(hours) = &settings.hours {
+        let zone = hours.time_zone.trim();
+        if zone.is_empty() || zone.len() > 64 {
+            return Err(ApiError::new(
+                ErrorCode::BadRequest,
+                "hours.time_zone is an IANA time zone like Europe/Madrid",
+            ));
+        }
+        if hours.weekly.len() > 50 || hours.weekly.iter().any(|o| o.weekday > 6 || o.minutes().is_none()) {
+            return Err(ApiError::new(
+                ErrorCode::BadRequest,
+                "hours.weekly lists {weekday: 0 (Monday) to 6, from: \"09:00\", to: \"17:00\"} with from before to",
+            ));
+        }
+        if hours.closed_dates.len() > 400 || !hours.closed_dates.iter().all(|d| is_date(d)) {
+            return Err(ApiError::new(ErrorCode::BadRequest, "hours.closed_dates are dates like 2026-12-25"));
+        }
     }
     if settings.retention_days > MAX_RETENTION_DAYS {
         return Err(ApiError::new(
@@ -374,7 +459,24 @@ mod tests {
         assert_eq!(settings.retention_cutoff(5 * DAY_MS), None, "kept by default");
         let month = DeskSettings { retention_days: 30, ..settings.clone() };
         assert_eq!(month.retention_cutoff(40 * DAY_MS), Some(10 * DAY_MS));
-        assert!(validate_desk_settings(DeskSettings { retention_days: 3_651, ..settings }).is_err());
+        assert!(validate_desk_settings(DeskSettings { retention_days: 3_651, ..settings.clone() }).is_err());
+        assert!(settings.bot_answers_while_queued && settings.max_queue_wait_s == 600 && settings.hours.is_none());
+        let opening = |from: &str, to: &str| Opening { weekday: 0, from: from.into(), to: to.into() };
+        assert_eq!(opening("09:00", "17:30").minutes(), Some((540, 1050)));
+        assert_eq!(opening("17:00", "09:00").minutes(), None);
+        assert_eq!(opening("9", "10:00").minutes(), None);
+        assert_eq!(opening("00:00", "24:00").minutes(), Some((0, 1440)));
+        let hours = |weekly: Vec<Opening>, closed: &[&str]| DeskSettings {
+            hours: Some(BusinessHours {
+                time_zone: "Europe/Madrid".into(),
+                weekly,
+                closed_dates: closed.iter().map(|d| d.to_string()).collect(),
+            }),
+            ..settings.clone()
+        };
+        assert!(validate_desk_settings(hours(vec![opening("09:00", "17:00")], &["2026-12-25"])).is_ok());
+        assert!(validate_desk_settings(hours(vec![opening("17:00", "09:00")], &[])).is_err());
+        assert!(validate_desk_settings(hours(vec![], &["25/12/2026"])).is_err());
     }
 
     #[test]

@@ -34,6 +34,25 @@ pub fn validate_message_text(text: &str) -> Result<String, ApiError> {
     Ok(trimmed.to_string())
 }
 
+/// An email address a customer typed: trimmed, one `@` with something on each side, a dot in
+/// the domain, no spaces, at most 254 bytes. Whether it receives mail is for the mail to say.
+pub fn validate_email(email: &str) -> Result<String, ApiError> {
+    let email = email.trim();
+    let well_formed = email.len() <= 254
+        && !email.chars().any(|c| c.is_whitespace() || c.is_control())
+        && email.split_once('@').is_some_and(|(local, domain)| {
+            !local.is_empty()
+                && !domain.contains('@')
+                && domain.split('.').count() >= 2
+                && domain.split('.').all(|label| !label.is_empty())
+        });
+    if well_formed {
+        Ok(email.to_string())
+    } else {
+        Err(ApiError::new(ErrorCode::InvalidEmail, "that does not look like an email address, e.g. ana@example.com"))
+    }
+}
+
 /// Client ids are opaque, short and printable.
 pub fn validate_client_id(id: &str) -> Result<(), ApiError> {
     let ok = !id.is_empty()

@@ -32,6 +32,7 @@ const implicitRole = (el) => {
   if (tag === 'ol' || tag === 'ul') return 'list';
   if (tag === 'a' && el.hasAttribute('href')) return 'link';
   if (tag === 'section' && (el.hasAttribute('aria-label') || el.hasAttribute('aria-labelledby'))) return 'region';
+  if (tag === 'form' && (el.hasAttribute('aria-label') || el.hasAttribute('aria-labelledby'))) return 'form';
   if (tag === 'select') return 'combobox';
   if (tag === 'table') return 'table';
   if (tag === 'tr') return 'row';

@@ -2,7 +2,7 @@
 //! transcript holds and by the visitor's email, filters narrow it, and an erasure removes it from
 //! the objects and from D1 for good. Real `wrangler dev` with its local D1.
 
-use baton_e2e::{Api, Socket, Stack, event_of, until_some};
+use baton_e2e::{Api, Browser, Socket, Stack, event_of, until, until_some};
 use baton_shared::history::{HistoryPage, HistoryRecord, Outcome};
 use baton_shared::{ClientFrame, EventBody, Mode};
 use reqwest::Method;
@@ -116,4 +116,39 @@ async fn a_supervisor_erases_every_conversation_of_a_visitor_email() {
     let (status, body) =
         api.call(Method::POST, "/api/sites/demo/history/erase", Some(&lead), Some(&json!({ "email": "nope" }))).await;
     assert_eq!((status, body["code"].as_str()), (400, Some("bad_request")), "{body}");
+}
+
+#[tokio::test]
+async fn a_supervisor_finds_a_closed_conversation_in_the_console_reads_it_and_deletes_it() {
+    let stack = Stack::start().await;
+    let api = Api::new(&stack.base);
+    let lead = api.login("demo", "lead@demo.test", "lead-demo-pass").await.token;
+    let (id, _) =
+        ended(&api, json!({ "name": "Rosa Pires", "email": "rosa@example.test" }), "Is the kayak waterproof?").await;
+    ended(&api, json!({ "name": "Tom" }), "How long does shipping take?").await;
+    found(&api, &lead, "q=kayak", &[&id]).await;
+
+    let browser = Browser::start().await;
+    let page = browser.page().await;
+    page.sign_in(&stack.url("/console/"), "lead@demo.test", "lead-demo-pass").await;
+    page.click("button", "History").await;
+    page.find("region", "Closed conversations").await;
+    page.type_into("Search conversations", "kayak").await;
+    page.click("button", "Search").await;
+    until("only Rosa's conversation listed", || async {
+        let listed = page.text_of("region", "Closed conversations").await;
+        listed.contains("Rosa Pires") && !listed.contains("Tom")
+    })
+    .await;
+    page.assert_accessible("the history search").await;
+    let row = page.find("button", "Rosa Pires").await;
+    row.click().await.unwrap_or_else(|e| panic!("opening the conversation: {e}"));
+    page.wait_for_text("list", "Transcript", "Is the kayak waterproof?").await;
+    page.assert_accessible("a closed conversation").await;
+
+    page.click("button", "Delete conversation").await;
+    page.find("dialog", "Delete this conversation?").await;
+    page.click("button", "Delete for good").await;
+    until("the conversation erased", || async { search(&api, &lead, "q=kayak").await.conversations.is_empty() }).await;
+    page.close().await;
 }

@@ -168,14 +168,19 @@ async fn conversations_of_an_agent_whose_console_is_gone_go_back_to_the_queue_wi
     assert_eq!(mode_change(&back, Mode::Queued), Some((ModeReason::AgentLeft, None)));
     let agents = api.transcript("demo", &id, &lead).await;
     audit(&agents.events).unwrap_or_else(|e| panic!("{e}"));
-    let note = agents.events.last().map(|e| (e.author.clone(), e.body.clone()));
+    let requeued =
+        agents.events.iter().position(|e| matches!(e.body, EventBody::Mode { reason: ModeReason::AgentLeft, .. }));
+    let after: Vec<(Author, EventBody)> =
+        agents.events.iter().skip(requeued.map_or(0, |i| i + 1)).map(|e| (e.author.clone(), e.body.clone())).collect();
     assert_eq!(
-        note,
-        Some((
+        after.first(),
+        Some(&(
             Author::System,
             EventBody::Note { text: "Dana went offline, so the conversation went back to the queue.".into() }
         ))
     );
+    // Nobody else is online: the customer is told so rather than left waiting.
+    assert!(matches!(after.get(1), Some((Author::Bot, EventBody::NoAgent { .. }))), "{after:?}");
 }
 
 #[tokio::test]

@@ -3,8 +3,8 @@
 
 use std::time::Duration;
 
+use baton_shared::limits::MAX_TEXT_CHARS;
 use baton_shared::limits::PROTOCOL_VERSION;
-use baton_shared::text::validate_message_text;
 use baton_shared::{ClientFrame, ErrorCode, ServerFrame, StartResponse};
 use leptos::prelude::*;
 use leptos::task::spawn_local;
@@ -352,20 +352,27 @@ impl Chat {
 
     /// Sends a message typed by the customer; false when there was nothing to send.
     pub fn send_text(self, text: &str) -> bool {
-        let text = match validate_message_text(text) {
-            Ok(text) => text,
-            Err(err) => {
-                if err.code != ErrorCode::EmptyText {
-                    self.alert(friendly_error(err.code));
-                }
-                return false;
-            }
-        };
+        let Some(text) = self.checked(text) else { return false };
         let client_id = new_client_id();
         self.model.update(|m| m.queue_message(&client_id, &text));
         self.typing_stopped();
         self.deliver(ClientFrame::Send { client_id, text, send_anyway: false });
         true
+    }
+
+    /// The text trimmed, if it may be sent: an empty one is not, and one over the limit is
+    /// refused here with the conversation's own words, so the customer can shorten it in place.
+    /// (The conversation checks again; this only spares a round trip.)
+    fn checked(self, text: &str) -> Option<String> {
+        let text = text.trim();
+        if text.is_empty() {
+            return None;
+        }
+        if text.chars().count() > MAX_TEXT_CHARS {
+            self.alert(friendly_error(ErrorCode::TextTooLong));
+            return None;
+        }
+        Some(text.to_string())
     }
 
     pub fn retry_message(self, client_id: &str) {
@@ -397,6 +404,29 @@ impl Chat {
         let client_id = new_client_id();
         if self.model.try_update(|m| m.confirm_end(&client_id)).unwrap_or(false) {
             self.deliver(ClientFrame::End { client_id });
+        }
+    }
+
+    /// Nobody can come: the customer keeps chatting with the bot.
+    pub fn keep_chatting(self) {
+        let frame = ClientFrame::KeepChatting { client_id: new_client_id() };
+        self.model.update(|m| m.choose(frame));
+        self.send_choice();
+    }
+
+    /// Nobody can come: the customer leaves a message. The browser checks the email's form
+    /// (`type="email"`) and the conversation checks it again (`invalid_email`).
+    pub fn leave_message(self, email: &str, text: &str) -> Result<(), &'static str> {
+        let text = self.checked(text).ok_or(friendly_error(ErrorCode::EmptyText))?;
+        let frame = ClientFrame::LeaveMessage { client_id: new_client_id(), email: email.trim().into(), text };
+        self.model.update(|m| m.choose(frame));
+        self.send_choice();
+        Ok(())
+    }
+
+    fn send_choice(self) {
+        if let Some(frame) = self.model.with_untracked(|m| m.choice().cloned()) {
+            self.deliver(frame);
         }
     }
 
@@ -521,13 +551,7 @@ fn socket_base(base: &str) -> Option<String> {
 /// 24 hex characters. A client id only has to differ from this visitor's other ids in the same
 /// conversation (it names a message for resends), and grants nothing: `Math.random` is enough.
 fn new_client_id() -> String {
-    let bytes: Vec<u8> = (0..12).map(|_| (js_sys::Math::random() * 256.0) as u8).collect();
-    hex(&bytes)
-}
-
-fn hex(bytes: &[u8]) -> String {
-    const DIGITS: &[u8; 16] = b"0123456789abcdef";
-    bytes.iter().flat_map(|b| [DIGITS[usize::from(b >> 4)] as char, DIGITS[usize::from(b & 15)] as char]).collect()
+    (0..24).map(|_| char::from(b"0123456789abcdef"[(js_sys::Math::random() * 16.0) as usize & 15])).collect()
 }
 
 #[cfg(test)]
@@ -539,12 +563,5 @@ mod tests {
         assert_eq!(socket_base("https://chat.example.com").as_deref(), Some("wss://chat.example.com"));
         assert_eq!(socket_base("http://127.0.0.1:8787").as_deref(), Some("ws://127.0.0.1:8787"));
         assert_eq!(socket_base("ftp://x"), None);
-    }
-
-    #[test]
-    fn client_ids_are_valid() {
-        let id = hex(&[0, 1, 0xab, 0xff]);
-        assert_eq!(id, "0001abff");
-        assert!(baton_shared::text::validate_client_id(&hex(&[7; 12])).is_ok());
     }
 }

@@ -63,6 +63,8 @@ pub enum Item {
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Action {
     TalkToPerson,
+    LeaveMessage,
+    KeepChatting,
     EndChat,
     ConfirmEnd,
     CancelEnd,
@@ -73,6 +75,8 @@ impl Action {
     pub fn label(self) -> &'static str {
         match self {
             Action::TalkToPerson => "Talk to a person",
+            Action::LeaveMessage => "Leave a message",
+            Action::KeepChatting => "Keep chatting",
             Action::EndChat => "End chat",
             Action::ConfirmEnd => "Yes, end chat",
             Action::CancelEnd => "Cancel",
@@ -86,6 +90,8 @@ impl Action {
 pub struct Actions {
     pub title: Option<&'static str>,
     pub buttons: Vec<Action>,
+    /// The "Leave a message" form shows below.
+    pub form: bool,
 }
 
 /// What the panel header shows.
@@ -159,6 +165,12 @@ pub struct Transcript {
     confirming_end: bool,
     /// Client id of an "End chat" not yet answered by the close.
     ending: Option<String>,
+    /// The customer chose "Leave a message": the form shows.
+    leaving: bool,
+    /// A "Keep chatting" or a left message sent but not yet seen stored.
+    choice: Option<ClientFrame>,
+    /// While queued: the customer's place in line and the estimate (seconds), as the desk said.
+    place: Option<(u32, Option<u32>)>,
     typing: Option<String>,
     typing_gen: u32,
     alert: Option<String>,
@@ -287,8 +299,17 @@ impl Transcript {
                     if self.ending.as_deref() == Some(id) {
                         self.ending = None;
                     }
+                    if self.choice.as_ref().and_then(ClientFrame::client_id) == Some(id) {
+                        self.choice = None;
+                    }
                 }
                 self.show_alert(friendly_error(code));
+                0
+            }
+            ServerFrame::QueuePlace { position, estimate_s } => {
+                if self.mode == Mode::Queued {
+                    self.place = Some((position, estimate_s));
+                }
                 0
             }
             // Agent-only frames; a customer socket never receives them.
@@ -300,6 +321,12 @@ impl Transcript {
     fn insert(&mut self, event: Event) -> bool {
         if !event.visible_to_customer() || self.thread.log.contains(event.seq) {
             return false;
+        }
+        if event.client_id.is_some()
+            && event.client_id.as_deref() == self.choice.as_ref().and_then(ClientFrame::client_id)
+        {
+            self.choice = None;
+            self.leaving = false;
         }
         let mut from_other_side = false;
         match (&event.author, &event.body) {
@@ -324,6 +351,11 @@ impl Transcript {
         self.holder = if mode == Mode::Human { holder } else { None };
         if mode != Mode::Bot {
             self.human_request = None;
+        }
+        if mode != Mode::Queued {
+            self.place = None;
+            self.leaving = false;
+            self.choice = None;
         }
         if mode == Mode::Closed {
             self.ending = None;
@@ -376,19 +408,72 @@ impl Transcript {
         self.confirming_end
     }
 
+    /// The status line: the connection's trouble if any, else the customer's place in line.
+    pub fn status(&self) -> String {
+        let link = self.link.label();
+        match self.place {
+            Some((position, estimate_s)) if link.is_empty() => {
+                let line = match position {
+                    1 => "You're next in line".to_string(),
+                    n => format!("You're number {n} in line"),
+                };
+                match estimate_s {
+                    Some(s) => format!("{line} · about {} min", s.div_ceil(60).max(1)),
+                    None => format!("{line} · a few minutes"),
+                }
+            }
+            _ => link.to_string(),
+        }
+    }
+
     /// The row above the composer, whichever question the conversation is at.
     pub fn actions(&self) -> Actions {
         if self.link == Link::Unavailable {
             return Actions::default();
         }
         if self.is_closed() {
-            return Actions { title: Some(CONVERSATION_ENDED), buttons: vec![Action::StartNew] };
+            return Actions { title: Some(CONVERSATION_ENDED), buttons: vec![Action::StartNew], form: false };
         }
         if self.confirming_end {
-            return Actions { title: Some("End this chat?"), buttons: vec![Action::ConfirmEnd, Action::CancelEnd] };
+            return Actions {
+                title: Some("End this chat?"),
+                buttons: vec![Action::ConfirmEnd, Action::CancelEnd],
+                form: false,
+            };
+        }
+        if self.offers_choice() {
+            let form = self.leaving;
+            return Actions { title: None, buttons: vec![Action::LeaveMessage, Action::KeepChatting], form };
         }
         let buttons = [(self.can_request_human(), Action::TalkToPerson), (self.can_end(), Action::EndChat)];
-        Actions { title: None, buttons: buttons.into_iter().filter(|(on, _)| *on).map(|(_, a)| a).collect() }
+        let buttons = buttons.into_iter().filter(|(on, _)| *on).map(|(_, a)| a).collect();
+        Actions { title: None, buttons, form: false }
+    }
+
+    /// Nobody can come and the customer has not chosen yet: "Leave a message" or "Keep chatting".
+    fn offers_choice(&self) -> bool {
+        let told = self.thread.log.iter().rev().find_map(|e| match e.body {
+            EventBody::NoAgent { .. } => Some(true),
+            EventBody::Mode { .. } | EventBody::OfflineMessage { .. } => Some(false),
+            _ => None,
+        });
+        self.mode == Mode::Queued && told == Some(true) && self.choice.is_none()
+    }
+
+    /// "Leave a message" opens the form below the choice; "Keep chatting" still stands instead.
+    pub fn start_leaving(&mut self) {
+        self.leaving = self.offers_choice();
+    }
+
+    /// "Keep chatting" or "Send message": the frame to send, kept until it is stored.
+    pub fn choose(&mut self, frame: ClientFrame) {
+        if self.mode == Mode::Queued && self.choice.is_none() {
+            self.choice = Some(frame);
+        }
+    }
+
+    pub fn choice(&self) -> Option<&ClientFrame> {
+        self.choice.as_ref()
     }
 
     /// A conversation is running and not already ending.
@@ -415,6 +500,7 @@ impl Transcript {
         if let Some(id) = &self.ending {
             frames.push(ClientFrame::End { client_id: id.clone() });
         }
+        frames.extend(self.choice.clone());
         frames
     }
 
@@ -519,6 +605,10 @@ impl Transcript {
                     list.message(Who::Agent, &agent.name, text, None, None)
                 }
                 (Author::System, EventBody::Text { text, .. }) => list.notice(text.clone()),
+                (_, EventBody::NoAgent { text }) => list.message(Who::Bot, &bot, text, None, None),
+                (_, EventBody::OfflineMessage { text, .. }) => {
+                    list.message(Who::Customer, "You", text, Some(Status::Sent), e.client_id.clone())
+                }
                 (author, EventBody::Mode { mode, holder, reason }) => match (mode, reason) {
                     (Mode::Queued, _) => list.notice(CONNECTING_PERSON.into()),
                     (Mode::Human, _) => {
@@ -528,11 +618,12 @@ impl Transcript {
                         };
                         list.notice(format!("{name} joined the conversation"));
                     }
-                    (Mode::Bot, ModeReason::HandedBack) => {
+                    (Mode::Bot, ModeReason::HandedBack | ModeReason::CustomerChoseBot) => {
                         list.notice(format!("You're back with {bot}"));
                     }
                     (Mode::Closed, reason) => list.notice(match (reason, author) {
                         (ModeReason::CustomerEnded, _) => "You ended the chat".into(),
+                        (ModeReason::LeftMessage, _) => "Your message went to the team".into(),
                         (ModeReason::Resolved, Author::Agent(agent)) => {
                             format!("{} closed the conversation", agent.name)
                         }
@@ -599,6 +690,7 @@ pub fn friendly_error(code: ErrorCode) -> &'static str {
         ErrorCode::EmptyText => "Please type a message first.",
         ErrorCode::ConversationClosed => "This conversation has ended.",
         ErrorCode::InvalidRating => "Please choose from 1 to 5 stars.",
+        ErrorCode::InvalidEmail => "Please enter a valid email address.",
         _ => "Something went wrong. Please try again.",
     }
 }
@@ -1021,5 +1113,64 @@ mod tests {
         t.apply(ServerFrame::Event { event: resolved });
         assert_eq!(texts(&t)[1..], ["-- Dana Rivera closed the conversation"]);
         assert!(t.wants_rating(), "the customer rates the person who resolved it");
+    }
+
+    #[test]
+    fn the_place_in_line_shows_while_queued_and_goes_when_a_person_joins() {
+        let mut t = fresh();
+        t.link = Link::Online;
+        t.apply(ServerFrame::QueuePlace { position: 2, estimate_s: None });
+        assert_eq!(t.status(), "", "not queued: a stray place is ignored");
+        t.apply(ServerFrame::Event { event: mode(1, Mode::Queued, None, ModeReason::CustomerAsked) });
+        t.apply(ServerFrame::QueuePlace { position: 3, estimate_s: Some(200) });
+        assert_eq!(t.status(), "You're number 3 in line · about 4 min");
+        t.apply(ServerFrame::QueuePlace { position: 1, estimate_s: None });
+        assert_eq!(t.status(), "You're next in line · a few minutes");
+        t.link = Link::Reconnecting;
+        assert_eq!(t.status(), "Reconnecting…", "connection trouble comes first");
+        t.link = Link::Online;
+        t.apply(ServerFrame::Event { event: mode(2, Mode::Human, Some(dana()), ModeReason::AgentTookOver) });
+        assert_eq!(t.status(), "");
+    }
+
+    #[test]
+    fn nobody_can_come_offers_a_message_or_more_chat_until_the_customer_chooses() {
+        let mut t = fresh();
+        t.apply(ServerFrame::Event { event: mode(1, Mode::Queued, None, ModeReason::CustomerAsked) });
+        assert_eq!(t.actions().buttons, [Action::EndChat]);
+        t.apply(ServerFrame::Event {
+            event: ev(2, Author::Bot, EventBody::NoAgent { text: "Nobody is here.".into() }),
+        });
+        assert_eq!(texts(&t).last().map(String::as_str), Some("Baton Assistant: Nobody is here."));
+        assert_eq!(t.actions().buttons, [Action::LeaveMessage, Action::KeepChatting]);
+        t.start_leaving();
+        assert!(t.actions().form, "the form opens");
+        assert_eq!(t.actions().buttons, [Action::LeaveMessage, Action::KeepChatting], "the other way still stands");
+        let left =
+            ClientFrame::LeaveMessage { client_id: "l1".into(), email: "a@b.test".into(), text: "call me".into() };
+        t.choose(left.clone());
+        assert_eq!(t.unconfirmed(), [left], "resent after a reconnect until stored");
+        assert!(!t.actions().form, "sent: the form goes");
+        let mut stored =
+            ev(3, Author::Customer, EventBody::OfflineMessage { email: "a@b.test".into(), text: "call me".into() });
+        stored.client_id = Some("l1".into());
+        t.apply(ServerFrame::Event { event: stored });
+        assert!(t.unconfirmed().is_empty());
+        assert_eq!(texts(&t).last().map(String::as_str), Some("You: call me"));
+        let mut closed = mode(4, Mode::Closed, None, ModeReason::LeftMessage);
+        closed.author = Author::System;
+        t.apply(ServerFrame::Event { event: closed });
+        assert_eq!(texts(&t).last().map(String::as_str), Some("-- Your message went to the team"));
+
+        let mut t = fresh();
+        t.apply(ServerFrame::Event { event: mode(1, Mode::Queued, None, ModeReason::CustomerAsked) });
+        t.apply(ServerFrame::Event { event: ev(2, Author::Bot, EventBody::NoAgent { text: "Nobody".into() }) });
+        t.choose(ClientFrame::KeepChatting { client_id: "k1".into() });
+        assert_eq!(t.actions().buttons, [Action::EndChat], "chosen: the choice goes");
+        let mut back = mode(3, Mode::Bot, None, ModeReason::CustomerChoseBot);
+        back.client_id = Some("k1".into());
+        t.apply(ServerFrame::Event { event: back });
+        assert!(t.unconfirmed().is_empty() && t.can_request_human(), "and may ask for a person again later");
+        assert_eq!(texts(&t).last().map(String::as_str), Some("-- You're back with Baton Assistant"));
     }
 }

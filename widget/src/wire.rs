@@ -65,6 +65,10 @@ fn server_frame(v: &Json, incoming: &mut Incoming) -> Option<Option<ServerFrame>
             client_id: v.str("client_id"),
             retry_after_ms: v.u64("retry_after_ms"),
         },
+        ServerFrameType::QueuePlace => ServerFrame::QueuePlace {
+            position: u32::try_from(v.u64("position")?).ok()?,
+            estimate_s: v.u64("estimate_s").and_then(|s| u32::try_from(s).ok()),
+        },
         ServerFrameType::Pong => ServerFrame::Pong,
         // Agents only; a customer socket never receives them.
         ServerFrameType::Insight | ServerFrameType::ComplianceWarning => return Some(None),
@@ -73,7 +77,8 @@ fn server_frame(v: &Json, incoming: &mut Incoming) -> Option<Option<ServerFrame>
 
 /// The codes the widget words for the customer (`transcript::friendly_error`); named by the shared
 /// list at compile time, so only their names ship. Every other code reads as internal.
-const WORDED_CODES: [(&str, ErrorCode); 6] = [
+const WORDED_CODES: [(&str, ErrorCode); 7] = [
+    (ErrorCode::InvalidEmail.as_str(), ErrorCode::InvalidEmail),
     (ErrorCode::RateLimited.as_str(), ErrorCode::RateLimited),
     (ErrorCode::TextTooLong.as_str(), ErrorCode::TextTooLong),
     (ErrorCode::FrameTooLarge.as_str(), ErrorCode::FrameTooLarge),
@@ -133,6 +138,8 @@ fn read_event(v: &Json) -> Option<Event> {
             reason: ModeReason::parse(&b.str("reason")?)?,
         },
         EventBodyType::Rating => EventBody::Rating { score: u8::try_from(b.u64("score")?).ok()? },
+        EventBodyType::NoAgent => EventBody::NoAgent { text: b.str("text")? },
+        EventBodyType::OfflineMessage => EventBody::OfflineMessage { email: b.str("email")?, text: b.str("text")? },
     };
     Some(Event {
         seq: v.u64("seq")?,
@@ -166,7 +173,9 @@ pub fn encode_client_frame(frame: &ClientFrame) -> String {
         }
         ClientFrame::RequestHuman { client_id }
         | ClientFrame::Rate { client_id, .. }
-        | ClientFrame::End { client_id } => (Some(client_id), None),
+        | ClientFrame::End { client_id }
+        | ClientFrame::KeepChatting { client_id } => (Some(client_id), None),
+        ClientFrame::LeaveMessage { client_id, text, .. } => (Some(client_id), Some(text)),
         // Agents only: the widget never sends it.
         ClientFrame::Resolve { .. }
         | ClientFrame::Hello { .. }
@@ -189,6 +198,10 @@ pub fn encode_client_frame(frame: &ClientFrame) -> String {
         }
         ClientFrame::Typing { on } => out.push_str(if *on { ",\"on\":true" } else { ",\"on\":false" }),
         ClientFrame::Rate { score, .. } => out.push_str(&format!(",\"score\":{score}")),
+        ClientFrame::LeaveMessage { email, .. } => {
+            out.push_str(",\"email\":");
+            write_str(&mut out, email);
+        }
         _ => {}
     }
     out.push('}');
@@ -353,6 +366,8 @@ mod tests {
                 EventBody::Mode { mode: Mode::Human, holder: Some(dana()), reason: ModeReason::AgentTookOver }
             }
             EventBodyType::Rating => EventBody::Rating { score: 3 },
+            EventBodyType::NoAgent => EventBody::NoAgent { text: "Nobody".into() },
+            EventBodyType::OfflineMessage => EventBody::OfflineMessage { email: "a@b.test".into(), text: "x".into() },
         }
     }
 
@@ -380,6 +395,7 @@ mod tests {
                 client_id: None,
                 retry_after_ms: None,
             },
+            ServerFrameType::QueuePlace => ServerFrame::QueuePlace { position: 2, estimate_s: None },
             ServerFrameType::Pong => ServerFrame::Pong,
             ServerFrameType::Insight | ServerFrameType::ComplianceWarning => return None,
         })
@@ -396,6 +412,12 @@ mod tests {
             ClientFrameType::HandBack => ClientFrame::HandBack,
             ClientFrameType::Rate => ClientFrame::Rate { client_id: "s".into(), score: 5 },
             ClientFrameType::End => ClientFrame::End { client_id: "e".into() },
+            ClientFrameType::KeepChatting => ClientFrame::KeepChatting { client_id: "k".into() },
+            ClientFrameType::LeaveMessage => ClientFrame::LeaveMessage {
+                client_id: "l".into(),
+                email: "a@b.test".into(),
+                text: "call \"me\"".into(),
+            },
             // The widget never sends one, nor a note with it.
             ClientFrameType::Resolve => ClientFrame::Resolve { note: None },
             ClientFrameType::Ping => ClientFrame::Ping,

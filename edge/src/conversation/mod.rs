@@ -21,6 +21,7 @@ use std::cell::{Cell, RefCell};
 use std::collections::VecDeque;
 use std::rc::Rc;
 
+use baton_brain::absence::{Absence, Back};
 use baton_brain::knowledge::KnowledgeBase;
 use baton_engine::turns::{Turn, Turns};
 use baton_engine::{
@@ -81,6 +82,39 @@ pub struct ReassignRequest {
     pub seen_epoch: u64,
 }
 
+/// Body of the internal `/no-agent` call: why nobody can come to the waiting customer.
+#[derive(Debug, Clone, Copy, Serialize, Deserialize)]
+#[serde(tag = "why", rename_all = "snake_case")]
+pub enum NoAgentRequest {
+    NobodyOnline,
+    /// Outside business hours; when the team is back (local weekday 0 = Monday, minute of the
+    /// day, days from today), if within a month.
+    Closed {
+        back: Option<(u32, u32, u32)>,
+    },
+    WaitedTooLong,
+}
+
+impl NoAgentRequest {
+    fn absence(self) -> Absence {
+        match self {
+            NoAgentRequest::NobodyOnline => Absence::NobodyOnline,
+            NoAgentRequest::Closed { back } => {
+                Absence::Closed { back: back.map(|(weekday, minute, in_days)| Back { weekday, minute, in_days }) }
+            }
+            NoAgentRequest::WaitedTooLong => Absence::WaitedTooLong,
+        }
+    }
+}
+
+/// Body of the internal `/queue-place` call: where the queued customer stands.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct QueuePlaceRequest {
+    pub position: u32,
+    #[serde(default)]
+    pub estimate_s: Option<u32>,
+}
+
 /// Body of the internal `/requeue` call: `agent` went offline holding the conversation.
 #[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct RequeueRequest {
@@ -135,6 +169,8 @@ impl DurableObject for ConversationDO {
             Some(ConversationOp::Requeue) => self.requeue(&mut req).await,
             Some(ConversationOp::Reassign) => self.reassign(&mut req).await,
             Some(ConversationOp::Erase) => self.erase().await,
+            Some(ConversationOp::QueuePlace) => self.queue_place(&mut req).await,
+            Some(ConversationOp::NoAgent) => self.no_agent(&mut req).await,
             None => Err(ApiError::new(ErrorCode::NotFound, "no such conversation route")),
         };
         Ok(result.unwrap_or_else(|e| http::error(&e)))
@@ -228,6 +264,23 @@ impl ConversationDO {
         let store = ConversationStore::new(self.state.storage().sql());
         store.migrate().or_internal("recreating the conversation's tables")?;
         *self.engine.borrow_mut() = Engine::new(store);
+        drop(turn);
+        Ok(ok_json(&serde_json::json!({ "ok": true })))
+    }
+
+    async fn no_agent(&self, req: &mut Request) -> ApiResult<Response> {
+        let why: NoAgentRequest = read_json(req).await?;
+        self.command(|engine, brain, now| engine.no_agent(brain, why.absence(), now)).await
+    }
+
+    async fn queue_place(&self, req: &mut Request) -> ApiResult<Response> {
+        let QueuePlaceRequest { position, estimate_s } = read_json(req).await?;
+        let turn = self.turns.join().await;
+        let fx = self.engine.borrow_mut().queue_place(position, estimate_s);
+        sockets::deliver(&self.state, None, &fx.out);
+        for warning in &fx.warnings {
+            worker::console_warn!("conversation: {warning}");
+        }
         drop(turn);
         Ok(ok_json(&serde_json::json!({ "ok": true })))
     }

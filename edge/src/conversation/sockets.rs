@@ -102,6 +102,15 @@ pub fn send_to_agents(state: &State, frame: &ServerFrame) {
     }
 }
 
+/// Sends a customers-only frame (their place in the queue) to every customer socket that
+/// finished `hello`.
+pub fn send_to_customers(state: &State, frame: &ServerFrame) {
+    let frame = encode(frame);
+    for (ws, _) in ready(state, CUSTOMER_TAG) {
+        let _ = ws.send_with_str(&frame);
+    }
+}
+
 /// Carries out the engine's deliveries, in order and without awaiting: `sender` is the socket
 /// the input came from, if any.
 pub fn deliver(state: &State, sender: Option<(&WebSocket, &Attachment)>, out: &[Out]) {
@@ -114,6 +123,7 @@ pub fn deliver(state: &State, sender: Option<(&WebSocket, &Attachment)>, out: &[
             }
             Out::Broadcast(event) => broadcast(state, event),
             Out::ToAgents(frame) => send_to_agents(state, frame),
+            Out::ToCustomers(frame) => send_to_customers(state, frame),
             Out::Typing { author, on, customer_may_see } => {
                 if let Some((_, from)) = sender {
                     relay_typing(state, from, author.clone(), *on, *customer_may_see);

@@ -7,7 +7,7 @@
 
 use baton_brain::watch::Watch;
 use baton_engine::{Record, Store, StoreError, StoreResult};
-use baton_shared::{AgentInfo, Author, ConversationState, Event, EventBody, Insight, Mode, VisitorInfo};
+use baton_shared::{AgentInfo, Author, ConversationState, Event, EventBody, EventBodyType, Insight, Mode, VisitorInfo};
 use serde::Deserialize;
 use worker::{SqlStorage, SqlStorageValue};
 
@@ -17,14 +17,9 @@ pub struct ConversationStore {
     sql: SqlStorage,
 }
 
-/// The `kind` column of an event.
+/// The `kind` column of an event: its wire tag.
 fn kind(body: &EventBody) -> &'static str {
-    match body {
-        EventBody::Text { .. } => "text",
-        EventBody::Note { .. } => "note",
-        EventBody::Mode { .. } => "mode",
-        EventBody::Rating { .. } => "rating",
-    }
+    EventBodyType::of(body).as_str()
 }
 
 #[derive(Deserialize)]
@@ -52,6 +47,10 @@ struct StateRow {
     last_message_at: Option<u64>,
     #[serde(default)]
     previous: Option<String>,
+    #[serde(default)]
+    place_position: Option<u32>,
+    #[serde(default)]
+    place_estimate_s: Option<u32>,
 }
 
 #[derive(Deserialize)]
@@ -149,7 +148,7 @@ impl ConversationStore {
                 created_at INTEGER NOT NULL, updated_at INTEGER NOT NULL,
                 last_preview TEXT NOT NULL, last_author TEXT NOT NULL, waiting_since INTEGER,
                 queued_since INTEGER, queued_by_bot INTEGER NOT NULL DEFAULT 0, required_skill TEXT,
-                last_message_at INTEGER, previous TEXT)",
+                last_message_at INTEGER, previous TEXT, place_position INTEGER, place_estimate_s INTEGER)",
             "CREATE TABLE IF NOT EXISTS brain (
                 one INTEGER PRIMARY KEY CHECK (one = 1), watch TEXT NOT NULL, insight TEXT NOT NULL)",
             "CREATE TABLE IF NOT EXISTS events (
@@ -180,6 +179,10 @@ impl ConversationStore {
         if !columns.iter().any(|c| c.name == "last_message_at") {
             self.sql.exec("ALTER TABLE state ADD COLUMN last_message_at INTEGER", None)?;
             self.sql.exec("ALTER TABLE state ADD COLUMN previous TEXT", None)?;
+        }
+        if !columns.iter().any(|c| c.name == "place_position") {
+            self.sql.exec("ALTER TABLE state ADD COLUMN place_position INTEGER", None)?;
+            self.sql.exec("ALTER TABLE state ADD COLUMN place_estimate_s INTEGER", None)?;
         }
         self.sql.exec("CREATE INDEX IF NOT EXISTS events_by_kind ON events (kind, seq)", None)?;
         Ok(())
@@ -217,6 +220,7 @@ impl ConversationStore {
             // Conversations stored before the column count from their last update.
             last_message_at: row.last_message_at.unwrap_or(row.updated_at),
             previous: row.previous,
+            place: row.place_position.map(|position| (position, row.place_estimate_s)),
         };
         Ok(Some(record))
     }
@@ -249,7 +253,7 @@ impl ConversationStore {
         self.sql.exec(
             "UPDATE state SET mode = ?, epoch = ?, holder = ?, last_seq = ?, bot_name = ?, updated_at = ?,
                 last_preview = ?, last_author = ?, waiting_since = ?, queued_since = ?, queued_by_bot = ?,
-                required_skill = ?, last_message_at = ?
+                required_skill = ?, last_message_at = ?, place_position = ?, place_estimate_s = ?
              WHERE one = 1",
             vec![
                 text(record.state.mode.as_str()),
@@ -265,6 +269,8 @@ impl ConversationStore {
                 int(u64::from(record.queued_by_bot)),
                 record.required_skill.clone().into(),
                 int(record.last_message_at),
+                record.place.map(|(p, _)| int(u64::from(p))).unwrap_or(SqlStorageValue::Null),
+                record.place.and_then(|(_, e)| e).map(|e| int(u64::from(e))).unwrap_or(SqlStorageValue::Null),
             ],
         )?;
         Ok(())

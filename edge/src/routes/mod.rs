@@ -6,6 +6,7 @@ pub mod health;
 pub mod history;
 pub mod knowledge;
 pub mod login;
+pub mod offline;
 pub mod site;
 pub mod team;
 pub mod transfer;

@@ -1,6 +1,9 @@
 //! SiteDO: one per site. Configuration, accounts, knowledge base, and the live registry of
 //! conversations that console dashboards subscribe to over one WebSocket each.
 
+mod absence;
+mod clock;
+mod queue_store;
 mod routing;
 mod routing_store;
 mod store;
@@ -94,7 +97,12 @@ pub struct SiteDO {
 impl DurableObject for SiteDO {
     fn new(state: State, env: Env) -> Self {
         let store = SiteStore::new(state.storage().sql());
-        if let Err(e) = store.migrate().and_then(|()| store.migrate_team()).and_then(|()| store.migrate_routing()) {
+        if let Err(e) = store
+            .migrate()
+            .and_then(|()| store.migrate_team())
+            .and_then(|()| store.migrate_routing())
+            .and_then(|()| store.migrate_queue())
+        {
             worker::console_error!("site schema: {e}");
         }
         SiteDO {
@@ -202,6 +210,7 @@ impl DurableObject for SiteDO {
         if let Err(e) = self.erase_expired(now_ms()).await {
             worker::console_error!("retention: {}", e.message);
         }
+        self.tell_long_waits(now_ms()).await;
         self.broadcast_team();
         self.reroute().await;
         Response::ok("checked")
@@ -440,6 +449,10 @@ impl SiteDO {
         }
         if upserted.left_queue {
             self.left_queue(&id);
+            self.forget_told_absent(&id);
+        }
+        if upserted.entered_queue {
+            self.on_joined_queue(&id).await;
         }
         if upserted.load_changed {
             self.broadcast_team();

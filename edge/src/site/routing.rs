@@ -19,7 +19,7 @@ use baton_shared::{
 use super::SiteDO;
 use super::routing_store::{Pending, PendingKind};
 use super::team::{DashboardSocket, agent_tag};
-use crate::conversation::{AssignRequest, RequeueRequest};
+use crate::conversation::{AssignRequest, QueuePlaceRequest, RequeueRequest};
 use crate::http::{ApiResult, OrInternal, now_ms};
 use crate::internal::{ConversationOp, on_conversation};
 
@@ -65,6 +65,7 @@ impl SiteDO {
             for pending in assignments {
                 self.carry_out(pending).await;
             }
+            self.tell_places().await;
             if !self.route_again.get() {
                 break;
             }
@@ -320,6 +321,38 @@ impl SiteDO {
 
     /// The next moment routing can change by itself: an offer running out, a queued
     /// conversation's requirements relaxing.
+    /// Tells each queued customer their place and estimate when either changed: someone ahead
+    /// was taken, someone joined ahead, the recent waits moved the estimate.
+    async fn tell_places(&self) {
+        let now = now_ms();
+        let (rows, waits, told, site) =
+            match (self.store.queued(), self.store.waits(), self.store.told_places(), self.info()) {
+                (Ok(rows), Ok(waits), Ok(told), Ok(info)) => (rows, waits, told, info.id),
+                _ => return worker::console_error!("queue places: the queue could not be read"),
+            };
+        let queue: Vec<Queued> = rows.iter().filter_map(Queued::from_row).collect();
+        let places = baton_desk::places(&queue, &waits, now);
+        let ids: Vec<String> = places.iter().map(|(c, _)| c.clone()).collect();
+        if let Err(e) = self.store.forget_places_except(&ids) {
+            worker::console_error!("queue places: {e}");
+        }
+        for (conversation, place) in places {
+            if told.iter().any(|(c, p)| *c == conversation && *p == place) {
+                continue;
+            }
+            let body = QueuePlaceRequest { position: place.position, estimate_s: place.estimate_s };
+            let op = ConversationOp::QueuePlace;
+            match on_conversation(&self.env, &site, &conversation, op, &body, "telling the queue place").await {
+                Ok(()) => {
+                    if let Err(e) = self.store.told_place(&conversation, place) {
+                        worker::console_error!("queue places: {e}");
+                    }
+                }
+                Err(e) => worker::console_error!("queue place of {conversation}: {}", e.message),
+            }
+        }
+    }
+
     pub(super) fn next_routing_change(&self, desk: &DeskSettings, now: u64) -> Option<u64> {
         if desk.mode == RoutingMode::Manual {
             return None;

@@ -106,6 +106,8 @@ struct IdRow {
 struct HolderRow {
     mode: String,
     holder: Option<String>,
+    queued_at: Option<i64>,
+    skill: Option<String>,
 }
 
 #[derive(Deserialize)]
@@ -310,8 +312,15 @@ impl SiteStore {
     /// Stores a summary unless a newer one (higher seq) is already there; says whether it stored
     /// it, and whether that changed who holds the conversation (an agent's load).
     pub fn upsert_summary(&self, summary: &ConversationSummary) -> worker::Result<Upserted> {
-        let before: Vec<HolderRow> =
-            self.sql.exec("SELECT mode, holder FROM summaries WHERE id = ?", vec![text(&summary.id)])?.to_array()?;
+        let before: Vec<HolderRow> = self
+            .sql
+            .exec(
+                "SELECT mode, holder, json_extract(summary, '$.queue.queued_at') AS queued_at,
+                        json_extract(summary, '$.queue.skill') AS skill
+                     FROM summaries WHERE id = ?",
+                vec![text(&summary.id)],
+            )?
+            .to_array()?;
         let holder = summary.holder.as_ref().map(|h| h.id.clone());
         let rows: Vec<IdRow> = self
             .sql
@@ -338,6 +347,13 @@ impl SiteStore {
         let load_changed = stored && was != held_by(summary.mode.as_str(), &holder);
         let was_queued = before.first().is_some_and(|b| b.mode == Mode::Queued.as_str());
         let is_queued = summary.mode == Mode::Queued;
+        // A person joined a queued conversation: how long it waited tells the next ones.
+        if let (true, true, Mode::Human, Some(b)) = (stored, was_queued, summary.mode, before.first())
+            && let Some(queued_at) = b.queued_at
+        {
+            let waited = summary.updated_at.saturating_sub(queued_at.max(0) as u64);
+            self.record_wait(b.skill.as_deref(), waited, summary.updated_at)?;
+        }
         Ok(Upserted {
             stored,
             load_changed,

@@ -147,7 +147,10 @@ impl SiteDO {
         let now = now_ms();
         let offline = presences.values().filter_map(|p| p.offline_at(&desk)).filter(|at| *at > now).min();
         let retention = self.retention_due(&desk, now);
-        let next = offline.into_iter().chain(self.next_routing_change(&desk, now)).chain(retention).min();
+        // A due wait whose telling failed is tried again in a few seconds, not in a tight loop.
+        let long_wait = self.next_long_wait(&desk).map(|at| at.max(now + 5_000));
+        let next =
+            offline.into_iter().chain(self.next_routing_change(&desk, now)).chain(retention).chain(long_wait).min();
         if let Some(at) = next
             && let Err(e) = self.state.storage().set_alarm((at - now) as i64).await
         {

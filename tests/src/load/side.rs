@@ -280,6 +280,7 @@ impl<'a> Session<'a> {
             }
             ServerFrame::Typing { .. }
             | ServerFrame::Pong
+            | ServerFrame::QueuePlace { .. }
             | ServerFrame::Insight { .. }
             | ServerFrame::ComplianceWarning { .. } => Ok(()),
         }

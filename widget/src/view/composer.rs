@@ -87,12 +87,42 @@ fn actions(chat: Chat) -> impl IntoView {
             {button(row.buttons.first())}
             {button(row.buttons.get(1))}
         </div>
+        {row.form.then(|| message_form(chat))}
+    }
+}
+
+/// "Leave a message": the customer's email and message for the team, answered by email. The
+/// fields are read from the form by name when it is sent, and a problem shows as the panel's
+/// alert: no signals or typed element handles of their own, each of which would weigh.
+fn message_form(chat: Chat) -> impl IntoView {
+    let send = move |ev: leptos::ev::SubmitEvent| {
+        ev.prevent_default();
+        let Some(form) = ev.target() else { return };
+        let field = |name: &str| {
+            js_sys::Reflect::get(&form, &name.into())
+                .and_then(|control| js_sys::Reflect::get(&control, &"value".into()))
+                .ok()
+                .and_then(|v| v.as_string())
+                .unwrap_or_default()
+        };
+        if let Err(problem) = chat.leave_message(&field("email"), &field("message")) {
+            chat.alert(problem);
+        }
+    };
+    view! {
+        <form class="leave" aria-label="Leave a message" on:submit=send>
+            <input name="email" type="email" autocomplete="email" required aria-label="Your email" placeholder="Your email"/>
+            <textarea name="message" rows="3" required aria-label="Your message" placeholder="Your message"></textarea>
+            <button type="submit" class="ask">"Send message"</button>
+        </form>
     }
 }
 
 fn run(chat: Chat, action: Action) {
     match action {
         Action::TalkToPerson => chat.request_human(),
+        Action::LeaveMessage => chat.model.update(|m| m.start_leaving()),
+        Action::KeepChatting => chat.keep_chatting(),
         Action::EndChat => chat.model.update(|m| m.ask_to_end()),
         Action::ConfirmEnd => chat.end_chat(),
         Action::CancelEnd => chat.model.update(|m| m.cancel_end()),

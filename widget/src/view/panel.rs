@@ -23,7 +23,7 @@ pub fn panel(chat: Chat, focus: Focus) -> impl IntoView {
         >
             {header(chat, focus)}
             // Always in the tree, so the change of text is announced.
-            <div class="banner" role="status">{move || chat.model.with(|m| m.link.label())}</div>
+            <div class="banner" role="status">{move || chat.model.with(|m| m.status())}</div>
             {message_list(chat)}
             {composer(chat, focus)}
         </section>
