@@ -1,5 +1,6 @@
 //! REST calls to the same origin.
 
+use baton_shared::history::{HistoryPage, HistoryQuery, HistoryRecord, OfflineMessage, OfflineReply};
 use baton_shared::insight::SiteRules;
 use baton_shared::protocol::{Article, ArticleInput, LoginRequest, LoginResponse, VisitorInfo};
 use baton_shared::team::{AccountInput, ReassignInput, TeamMember, TransferInput};
@@ -9,9 +10,10 @@ use wasm_bindgen::{JsCast, JsValue};
 use wasm_bindgen_futures::JsFuture;
 use web_sys::{Headers, Request, RequestInit, Response};
 
+use crate::model::history::{EraseVisitor, Erased};
 use crate::model::net::{
-    account_path, article_path, articles_path, login_path, reassign_path, rules_path, team_path, transfer_path,
-    visitor_path,
+    account_path, article_path, articles_path, history_erase_path, history_path, history_record_path, login_path,
+    offline_messages_path, offline_reply_path, reassign_path, rules_path, team_path, transfer_path, visitor_path,
 };
 use crate::model::rest::{RestError, read_reply};
 use crate::model::session::login_outcome;
@@ -116,4 +118,40 @@ pub async fn transfer(site: &str, token: &str, conversation_id: &str, input: &Tr
 
 pub async fn reassign(site: &str, token: &str, conversation_id: &str, input: &ReassignInput) -> Result<(), RestError> {
     call::<serde_json::Value>("POST", &reassign_path(site, conversation_id), token, Some(input)).await.map(|_| ())
+}
+
+/// One page of the site's closed conversations, newest first.
+pub async fn history(site: &str, token: &str, query: &HistoryQuery) -> Result<HistoryPage, RestError> {
+    call("GET", &history_path(site, query), token, NO_BODY).await
+}
+
+pub async fn history_record(site: &str, token: &str, conversation_id: &str) -> Result<HistoryRecord, RestError> {
+    call("GET", &history_record_path(site, conversation_id), token, NO_BODY).await
+}
+
+/// Supervisors only: erases one closed conversation everywhere; the number erased.
+pub async fn erase_conversation(site: &str, token: &str, conversation_id: &str) -> Result<u64, RestError> {
+    call::<Erased>("DELETE", &history_record_path(site, conversation_id), token, NO_BODY).await.map(|e| e.erased)
+}
+
+/// Supervisors only: erases every closed conversation of a visitor's email; the number erased.
+pub async fn erase_visitor(site: &str, token: &str, email: &str) -> Result<u64, RestError> {
+    let body = EraseVisitor { email: email.to_string() };
+    call::<Erased>("POST", &history_erase_path(site), token, Some(&body)).await.map(|e| e.erased)
+}
+
+/// The messages customers left when nobody could come, unhandled first, newest first within each.
+pub async fn offline_messages(site: &str, token: &str) -> Result<Vec<OfflineMessage>, RestError> {
+    call("GET", &offline_messages_path(site), token, NO_BODY).await
+}
+
+/// Answers a message left in a conversation (the site's webhook mails it); the message as now
+/// handled: who answered, when, and the reply.
+pub async fn reply_offline(
+    site: &str,
+    token: &str,
+    conversation_id: &str,
+    reply: &OfflineReply,
+) -> Result<OfflineMessage, RestError> {
+    call("POST", &offline_reply_path(site, conversation_id), token, Some(reply)).await
 }

@@ -56,7 +56,9 @@ pub struct Entry {
     pub who: String,
     pub avatar: Option<String>,
     pub text: String,
-    /// What the bot based a reply on.
+    /// The label beside the author: "Bot", "Note · agents only", "Left for the team".
+    pub tag: Option<&'static str>,
+    /// What the bot based a reply on; for a message left for the team, where the answer goes.
     pub detail: Option<String>,
     pub ts: Option<u64>,
     pub delivery: Delivery,
@@ -130,7 +132,9 @@ impl ConversationModel {
                 if event.seq > self.state.last_seq {
                     self.state.apply(&event);
                 }
-                if matches!(event.author, Author::Customer) && matches!(event.body, EventBody::Text { .. }) {
+                if matches!(event.author, Author::Customer)
+                    && matches!(event.body, EventBody::Text { .. } | EventBody::OfflineMessage { .. })
+                {
                     self.typing = None;
                 }
                 self.thread.insert(event);
@@ -152,7 +156,8 @@ impl ConversationModel {
             }
             ServerFrame::Insight { insight } => self.insight = Some(insight),
             ServerFrame::ComplianceWarning { client_id, issues } => self.hold(client_id, issues),
-            ServerFrame::Pong => {}
+            // The customer's place in the queue is for the customer; agents see the queue itself.
+            ServerFrame::QueuePlace { .. } | ServerFrame::Pong => {}
         }
         Vec::new()
     }
@@ -248,6 +253,7 @@ impl ConversationModel {
             who: self.me.name.clone(),
             avatar: self.me.avatar.clone(),
             text: o.payload.text.clone(),
+            tag: o.payload.note.then_some(NOTE_TAG),
             detail: None,
             ts: None,
             delivery: match o.state() {
@@ -268,7 +274,7 @@ impl ConversationModel {
             Author::Agent(a) => (a.name.clone(), a.avatar.clone(), a.id == self.me.id),
             Author::System => ("System".to_string(), None, false),
         };
-        let (kind, text, detail) = match &event.body {
+        let (kind, text, tag, detail) = match &event.body {
             EventBody::Text { text, bot } => {
                 let kind = match event.author {
                     Author::Customer => EntryKind::Customer,
@@ -276,25 +282,34 @@ impl ConversationModel {
                     Author::Agent(_) => EntryKind::Agent,
                     Author::System => EntryKind::Notice,
                 };
-                (kind, text.clone(), bot.as_ref().map(bot_detail))
+                (kind, text.clone(), (kind == EntryKind::Bot).then_some(BOT_TAG), bot.as_ref().map(bot_detail))
             }
             EventBody::Note { text } => {
                 let draft = (event.author == Author::Bot).then(|| "Bot draft, not sent to the customer".to_string());
-                (EntryKind::Note, text.clone(), draft)
+                (EntryKind::Note, text.clone(), Some(NOTE_TAG), draft)
             }
             EventBody::Mode { holder, reason, .. } => {
-                (EntryKind::Notice, self.mode_notice(&event.author, holder.as_ref(), *reason), None)
+                let notice = mode_notice(&event.author, holder.as_ref(), *reason, &self.bot_name);
+                (EntryKind::Notice, notice, None, None)
             }
             EventBody::Rating { score } => {
-                (EntryKind::Notice, format!("{visitor} rated the conversation {score}/5"), None)
+                (EntryKind::Notice, format!("{visitor} rated the conversation {score}/5"), None, None)
+            }
+            // The bot telling the customer nobody can come is the bot speaking, whoever signs it.
+            EventBody::NoAgent { text } => (EntryKind::Bot, text.clone(), Some(BOT_TAG), None),
+            EventBody::OfflineMessage { email, text } => {
+                (EntryKind::Customer, text.clone(), Some(LEFT_TAG), Some(left_detail(email)))
             }
         };
+        // Whoever the server signs it with, the customer read it from the bot: so do agents.
+        let who = if matches!(event.body, EventBody::NoAgent { .. }) { self.bot_name.clone() } else { who };
         Entry {
             key: format!("e{}", event.seq),
             kind,
             who,
             avatar,
             text,
+            tag,
             detail,
             ts: Some(event.ts),
             delivery: Delivery::Stored,
@@ -302,39 +317,54 @@ impl ConversationModel {
             draft: event.author == Author::Bot && matches!(event.body, EventBody::Note { .. }),
         }
     }
+}
 
-    /// The system line a mode change shows: who took over, who handed back, who asked.
-    fn mode_notice(&self, author: &Author, holder: Option<&AgentInfo>, reason: ModeReason) -> String {
-        let by = match author {
-            Author::Agent(a) => Some(a.name.as_str()),
-            _ => None,
-        };
-        match reason {
-            ModeReason::AgentTookOver => {
-                format!("{} took over", holder.map(|h| h.name.as_str()).or(by).unwrap_or("An agent"))
-            }
-            ModeReason::HandedBack => match by {
-                Some(name) => format!("Handed back to the bot by {name}"),
-                None => "Handed back to the bot".to_string(),
-            },
-            ModeReason::Transferred => match (by, holder) {
-                (Some(from), Some(to)) => format!("{from} transferred the conversation to {}", to.name),
-                (Some(from), None) => format!("{from} transferred the conversation back to the queue"),
-                (None, _) => "Transferred".to_string(),
-            },
-            ModeReason::AgentLeft => "The agent went offline; back in the queue".to_string(),
-            ModeReason::Reassigned => match (by, holder) {
-                (Some(by), Some(to)) => format!("{by} reassigned the conversation to {}", to.name),
-                _ => "Reassigned".to_string(),
-            },
-            ModeReason::CustomerAsked => "Customer asked for a person".to_string(),
-            ModeReason::BotEscalated => format!("{} asked for a person to take over", self.bot_name),
-            ModeReason::Closed => "Conversation closed".to_string(),
-            ModeReason::Resolved => format!("Resolved by {}", by.unwrap_or("an agent")),
-            ModeReason::CustomerEnded => "The customer ended the chat".to_string(),
-            ModeReason::Inactive => "Closed after a period without messages".to_string(),
+/// The system line a mode change shows: who took over, who handed back, who asked. The history
+/// screen reads closed transcripts with the same words.
+pub fn mode_notice(author: &Author, holder: Option<&AgentInfo>, reason: ModeReason, bot_name: &str) -> String {
+    let by = match author {
+        Author::Agent(a) => Some(a.name.as_str()),
+        _ => None,
+    };
+    match reason {
+        ModeReason::AgentTookOver => {
+            format!("{} took over", holder.map(|h| h.name.as_str()).or(by).unwrap_or("An agent"))
         }
+        ModeReason::HandedBack => match by {
+            Some(name) => format!("Handed back to the bot by {name}"),
+            None => "Handed back to the bot".to_string(),
+        },
+        ModeReason::Transferred => match (by, holder) {
+            (Some(from), Some(to)) => format!("{from} transferred the conversation to {}", to.name),
+            (Some(from), None) => format!("{from} transferred the conversation back to the queue"),
+            (None, _) => "Transferred".to_string(),
+        },
+        ModeReason::AgentLeft => "The agent went offline; back in the queue".to_string(),
+        ModeReason::Reassigned => match (by, holder) {
+            (Some(by), Some(to)) => format!("{by} reassigned the conversation to {}", to.name),
+            _ => "Reassigned".to_string(),
+        },
+        ModeReason::CustomerAsked => "Customer asked for a person".to_string(),
+        ModeReason::BotEscalated => format!("{bot_name} asked for a person to take over"),
+        ModeReason::Closed => "Conversation closed".to_string(),
+        ModeReason::Resolved => format!("Resolved by {}", by.unwrap_or("an agent")),
+        ModeReason::CustomerEnded => "The customer ended the chat".to_string(),
+        ModeReason::Inactive => "Closed after a period without messages".to_string(),
+        ModeReason::CustomerChoseBot => "The customer chose to keep chatting with the bot".to_string(),
+        ModeReason::LeftMessage => "The customer left a message".to_string(),
     }
+}
+
+/// The labels beside an author's name in the live transcript.
+pub const BOT_TAG: &str = "Bot";
+pub const NOTE_TAG: &str = "Note · agents only";
+/// A message the customer left when nobody could come: it is answered by email, from the
+/// "Offline messages" screen, not in the chat.
+pub const LEFT_TAG: &str = "Left for the team";
+
+/// Under a message left for the team: where the answer goes.
+pub fn left_detail(email: &str) -> String {
+    format!("To be answered by email at {email}")
 }
 
 fn frame_for(client_id: &str, c: &Composed) -> ClientFrame {
@@ -427,6 +457,43 @@ mod tests {
         assert_eq!(m.holder_line(), "Waiting for a person");
         assert!(m.can_take_over() && !m.can_hand_back());
         assert_eq!(m.hello(), ClientFrame::Hello { protocol: PROTOCOL_VERSION, last_seq: 3 });
+    }
+
+    #[test]
+    fn nobody_coming_reads_as_the_bot_and_a_message_left_as_the_customers_labelled() {
+        let mut m = dana_console();
+        let no_agent = EventBody::NoAgent { text: "Our team is away right now.".into() };
+        let chose_bot = EventBody::Mode { mode: Mode::Bot, holder: None, reason: ModeReason::CustomerChoseBot };
+        let left = EventBody::OfflineMessage { email: "rosa@example.test".into(), text: "Call me".into() };
+        let closed = EventBody::Mode { mode: Mode::Closed, holder: None, reason: ModeReason::LeftMessage };
+        m.receive(welcome(
+            Mode::Closed,
+            None,
+            4,
+            vec![
+                ev(1, 1, Author::Bot, no_agent, None),
+                ev(2, 2, Author::Customer, chose_bot, None),
+                ev(3, 2, Author::Customer, left, None),
+                ev(4, 3, Author::System, closed, None),
+            ],
+        ));
+        let entries = m.entries("Rosa");
+        let read: Vec<(EntryKind, &str, &str, Option<&str>)> =
+            entries.iter().map(|e| (e.kind, e.who.as_str(), e.text.as_str(), e.tag)).collect();
+        assert_eq!(
+            read,
+            [
+                (EntryKind::Bot, "Baton Assistant", "Our team is away right now.", Some(BOT_TAG)),
+                (EntryKind::Notice, "Rosa", "The customer chose to keep chatting with the bot", None),
+                (EntryKind::Customer, "Rosa", "Call me", Some("Left for the team")),
+                (EntryKind::Notice, "System", "The customer left a message", None),
+            ]
+        );
+        assert_eq!(entries[0].detail, None);
+        assert_eq!(entries[2].detail.as_deref(), Some("To be answered by email at rosa@example.test"));
+        // Whoever signs it, "nobody can come" is the bot's line.
+        let signed = ev(5, 3, Author::System, EventBody::NoAgent { text: "Nobody".into() }, None);
+        assert_eq!(m.entry_for(&signed, "Rosa").who, "Baton Assistant");
     }
 
     #[test]

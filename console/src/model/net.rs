@@ -1,5 +1,7 @@
 //! Addresses, reconnect pacing and client ids.
 
+use baton_shared::history::HistoryQuery;
+
 /// Percent-encodes everything but RFC 3986 unreserved characters.
 pub fn encode_component(raw: &str) -> String {
     let mut out = String::with_capacity(raw.len());
@@ -109,6 +111,47 @@ pub fn visitor_path(site: &str, conversation_id: &str) -> String {
     format!("/api/sites/{}/conversations/{}/visitor", encode_component(site), encode_component(conversation_id))
 }
 
+/// `GET /api/sites/{site}/history` with the query's filters; an absent filter is left out, so
+/// the server's defaults apply.
+pub fn history_path(site: &str, query: &HistoryQuery) -> String {
+    let HistoryQuery { q, from, to, agent, outcome, rating, flag, before, limit } = query;
+    let pairs = [
+        ("q", q.clone()),
+        ("from", from.map(|v| v.to_string())),
+        ("to", to.map(|v| v.to_string())),
+        ("agent", agent.clone()),
+        ("outcome", outcome.map(|o| o.as_str().to_string())),
+        ("rating", rating.map(|v| v.to_string())),
+        ("flag", flag.map(|f| f.as_str().to_string())),
+        ("before", before.clone()),
+        ("limit", limit.map(|v| v.to_string())),
+    ];
+    let search: Vec<String> = pairs
+        .into_iter()
+        .filter_map(|(name, value)| value.map(|v| format!("{name}={}", encode_component(&v))))
+        .collect();
+    let path = format!("/api/sites/{}/history", encode_component(site));
+    if search.is_empty() { path } else { format!("{path}?{}", search.join("&")) }
+}
+
+pub fn history_record_path(site: &str, conversation_id: &str) -> String {
+    format!("/api/sites/{}/history/{}", encode_component(site), encode_component(conversation_id))
+}
+
+pub fn history_erase_path(site: &str) -> String {
+    format!("/api/sites/{}/history/erase", encode_component(site))
+}
+
+/// `GET`: the site's offline messages, unhandled first.
+pub fn offline_messages_path(site: &str) -> String {
+    format!("/api/sites/{}/offline-messages", encode_component(site))
+}
+
+/// `POST`: the answer to the message a customer left in a conversation.
+pub fn offline_reply_path(site: &str, conversation_id: &str) -> String {
+    format!("{}/{}/reply", offline_messages_path(site), encode_component(conversation_id))
+}
+
 /// A fresh client id from the clock and a random number; fits `validate_client_id`.
 pub fn client_id(now_ms: u64, random: f64) -> String {
     let r = (random.clamp(0.0, 1.0) * 1e15) as u64;
@@ -160,6 +203,41 @@ mod tests {
         assert_eq!(article_path("demo", "a b/c"), "/api/sites/demo/articles/a%20b%2Fc");
         assert_eq!(rules_path("demo"), "/api/sites/demo/rules");
         assert_eq!(visitor_path("demo", "c1"), "/api/sites/demo/conversations/c1/visitor");
+    }
+
+    #[test]
+    fn history_paths_carry_only_the_filters_given() {
+        use baton_shared::history::Outcome;
+        use baton_shared::insight::FlagKind;
+        assert_eq!(history_path("demo", &HistoryQuery::default()), "/api/sites/demo/history");
+        let query = HistoryQuery {
+            q: Some("refund & café".into()),
+            from: Some(1_700_000_000_000),
+            to: Some(1_700_086_400_000),
+            agent: Some("a 1".into()),
+            outcome: Some(Outcome::ResolvedByPerson),
+            rating: Some(4),
+            flag: Some(FlagKind::AskedForPerson),
+            before: Some("1700.c/1".into()),
+            limit: Some(25),
+        };
+        assert_eq!(
+            history_path("demo", &query),
+            "/api/sites/demo/history?q=refund%20%26%20caf%C3%A9&from=1700000000000&to=1700086400000&agent=a%201\
+             &outcome=resolved_by_person&rating=4&flag=asked_for_person&before=1700.c%2F1&limit=25"
+        );
+        let only_before = HistoryQuery { before: Some("9.x".into()), ..HistoryQuery::default() };
+        assert_eq!(history_path("demo", &only_before), "/api/sites/demo/history?before=9.x");
+        assert_eq!(history_record_path("demo", "c/1"), "/api/sites/demo/history/c%2F1");
+        assert_eq!(history_erase_path("demo"), "/api/sites/demo/history/erase");
+    }
+
+    #[test]
+    fn offline_message_paths_encode_the_site_and_conversation() {
+        assert_eq!(offline_messages_path("demo"), "/api/sites/demo/offline-messages");
+        assert_eq!(offline_messages_path("a b"), "/api/sites/a%20b/offline-messages");
+        assert_eq!(offline_reply_path("demo", "c1"), "/api/sites/demo/offline-messages/c1/reply");
+        assert_eq!(offline_reply_path("demo", "c/1?x"), "/api/sites/demo/offline-messages/c%2F1%3Fx/reply");
     }
 
     #[test]

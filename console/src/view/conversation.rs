@@ -293,6 +293,11 @@ fn TranscriptEntry(
     };
     let class = format!("entry entry-{kind}{}", if entry.mine { " mine" } else { "" });
     let show_avatar = matches!(entry.kind, EntryKind::Agent | EntryKind::Note);
+    let tag_class = match entry.kind {
+        EntryKind::Note => "tag tag-note",
+        EntryKind::Customer => "tag tag-left",
+        _ => "tag",
+    };
     let draft_text = entry.draft.then(|| entry.text.clone());
     let delivery = match entry.delivery {
         Delivery::Stored => None,
@@ -304,8 +309,7 @@ fn TranscriptEntry(
             <div class="entry-head">
                 {show_avatar.then(|| view! { <Avatar name=entry.who.clone() url=entry.avatar.clone() small=true /> })}
                 <span class="who">{entry.who}</span>
-                {(entry.kind == EntryKind::Bot).then(|| view! { <span class="tag">"Bot"</span> })}
-                {(entry.kind == EntryKind::Note).then(|| view! { <span class="tag tag-note">"Note · agents only"</span> })}
+                {entry.tag.map(|t| view! { <span class=tag_class>{t}</span> })}
                 {time.map(|t| view! { <time>{t}</time> })}
             </div>
             <div class="bubble">{entry.text}</div>

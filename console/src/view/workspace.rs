@@ -9,7 +9,9 @@ use crate::view::app::Auth;
 use crate::view::avatar::Avatar;
 use crate::view::conversation::ConversationPane;
 use crate::view::dashboard::{ConversationList, Triage};
+use crate::view::history::{HistoryPage, HistoryState};
 use crate::view::knowledge::KnowledgeBase;
+use crate::view::offline::{OfflinePage, OfflineState};
 use crate::view::rules::RulesPage;
 use crate::view::team::{StatusControl, TeamPage};
 
@@ -17,6 +19,8 @@ use crate::view::team::{StatusControl, TeamPage};
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 enum Page {
     Conversations,
+    History,
+    Offline,
     Team,
     KnowledgeBase,
     Rules,
@@ -26,6 +30,8 @@ impl Page {
     fn label(self) -> &'static str {
         match self {
             Page::Conversations => "Conversations",
+            Page::History => "History",
+            Page::Offline => "Offline messages",
             Page::Team => "Team",
             Page::KnowledgeBase => "Knowledge base",
             Page::Rules => "Rules",
@@ -33,7 +39,8 @@ impl Page {
     }
 }
 
-/// Signed-in layout: header, live conversation list, and the selected conversation; for
+/// Signed-in layout: header, live conversation list, and the selected conversation; the history
+/// of closed conversations, the messages visitors left when nobody could come, and the team; for
 /// supervisors also the knowledge base and rules pages.
 #[component]
 pub fn Workspace(auth: Auth, login: LoginResponse) -> impl IntoView {
@@ -41,6 +48,8 @@ pub fn Workspace(auth: Auth, login: LoginResponse) -> impl IntoView {
     // The feed lives as long as the workspace, so flag alerts keep coming on every page.
     let feed = DashboardFeed::open(&site, &login.token, move || auth.expired());
     let triage = Triage::new();
+    let history = HistoryState::new();
+    let offline = OfflineState::new();
     let page = RwSignal::new(Page::Conversations);
     let supervisor = login.role == AccountRole::Supervisor;
     let selected = RwSignal::new(None::<String>);
@@ -82,9 +91,16 @@ pub fn Workspace(auth: Auth, login: LoginResponse) -> impl IntoView {
                 </div>
                 {
                     let pages = if supervisor {
-                        vec![Page::Conversations, Page::Team, Page::KnowledgeBase, Page::Rules]
+                        vec![
+                            Page::Conversations,
+                            Page::History,
+                            Page::Offline,
+                            Page::Team,
+                            Page::KnowledgeBase,
+                            Page::Rules,
+                        ]
                     } else {
-                        vec![Page::Conversations, Page::Team]
+                        vec![Page::Conversations, Page::History, Page::Offline, Page::Team]
                     };
                     view! {
                     <nav class="sections" aria-label="Sections">
@@ -125,6 +141,16 @@ pub fn Workspace(auth: Auth, login: LoginResponse) -> impl IntoView {
                 .into_any(),
                 Page::Team => view! {
                     <main class="page-main"><TeamPage auth=auth login=login.get_value() feed=feed /></main>
+                }
+                .into_any(),
+                Page::History => view! {
+                    <main class="page-main">
+                        <HistoryPage auth=auth login=login.get_value() feed=feed state=history />
+                    </main>
+                }
+                .into_any(),
+                Page::Offline => view! {
+                    <main class="page-main"><OfflinePage auth=auth login=login.get_value() state=offline /></main>
                 }
                 .into_any(),
                 Page::Conversations => view! {
