@@ -15,7 +15,9 @@ pub struct Stack {
     wrangler: Option<Guarded>,
 }
 
-fn wrangler_bin() -> PathBuf {
+/// The pinned wrangler: `BATON_WRANGLER` when xtask passes it, else the repository's
+/// `node_modules/.bin/wrangler`.
+pub fn wrangler_bin() -> PathBuf {
     std::env::var_os("BATON_WRANGLER")
         .map(PathBuf::from)
         .unwrap_or_else(|| repo_root().join("node_modules/.bin/wrangler"))

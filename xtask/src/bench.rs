@@ -30,12 +30,12 @@ usage: cargo xtask bench [--quick] [--parts LIST] [--no-build]
        cargo xtask bench load [--conversations N] [--seconds S]
 
   --quick        small counts and short windows, to check the bench itself; writes to target/bench/
-  --parts LIST   comma-separated subset of: weight, routing, host, takeover, bot, relay, fanout (default: all);
-                 a subset writes to target/bench/, only a full run to BENCHMARKS.md at the root
+  --parts LIST   comma-separated subset of: weight, routing, host, takeover, bot, relay, fanout, history
+                 (default: all); a subset writes to target/bench/, only a full run to BENCHMARKS.md at the root
   --no-build     measure the build already in dist/ and edge/build/ instead of building first
   --render       only rewrite BENCHMARKS.md from BENCHMARKS.json (after a change to the report's wording)";
 
-const PARTS: [&str; 7] = ["weight", "routing", "host", "takeover", "bot", "relay", "fanout"];
+const PARTS: [&str; 8] = ["weight", "routing", "host", "takeover", "bot", "relay", "fanout", "history"];
 
 pub fn run(args: &[String]) -> Result<(), String> {
     match args {
@@ -252,6 +252,8 @@ mod tests {
     fn bench_options() {
         let all = parse_all(&[]).unwrap();
         assert!(all.complete() && all.build);
+        let history = parse_all(&args(&["--parts", "history", "--no-build"])).unwrap();
+        assert!(history.has("history") && !history.has("relay") && !history.complete());
         let some = parse_all(&args(&["--parts", "weight,relay", "--no-build"])).unwrap();
         assert_eq!(some.parts, args(&["weight", "relay"]));
         assert!(!some.complete() && !some.build && some.has("relay") && !some.has("host"));

@@ -6,8 +6,8 @@ use std::time::Duration;
 pub const USAGE: &str = "\
 usage: bench [--quick] [--parts LIST] [--json PATH]
 
-  --quick        small counts and short windows, to check the bench itself (about two minutes)
-  --parts LIST   comma-separated subset of: host, takeover, bot, relay, fanout (default: all)
+  --quick        small counts and short windows, to check the bench itself (about three minutes)
+  --parts LIST   comma-separated subset of: host, takeover, bot, relay, fanout, history (default: all)
   --json PATH    where to write the figures (default target/bench/bench.json)
 ";
 
@@ -18,10 +18,11 @@ pub enum Part {
     Bot,
     Relay,
     Fanout,
+    History,
 }
 
 impl Part {
-    pub const ALL: [Part; 5] = [Part::Host, Part::Takeover, Part::Bot, Part::Relay, Part::Fanout];
+    pub const ALL: [Part; 6] = [Part::Host, Part::Takeover, Part::Bot, Part::Relay, Part::Fanout, Part::History];
 
     pub fn name(self) -> &'static str {
         match self {
@@ -30,6 +31,7 @@ impl Part {
             Part::Bot => "bot",
             Part::Relay => "relay",
             Part::Fanout => "fanout",
+            Part::History => "history",
         }
     }
 
@@ -69,6 +71,13 @@ pub struct Plan {
     pub fanout_window: Duration,
     /// The longest a step may take to deliver what was sent in it.
     pub drain: Duration,
+    /// Closed conversations generated into the history's D1 before it is searched.
+    pub history_conversations: u64,
+    /// Rounds of the history's searches, each kind once per round.
+    pub history_searches: usize,
+    /// Conversations closed one after another, each timed to its close event and until a
+    /// search finds it.
+    pub history_closes: usize,
 }
 
 impl Plan {
@@ -91,6 +100,9 @@ impl Plan {
             fanout_growth_conversations: 100,
             fanout_window: Duration::from_secs(12),
             drain: Duration::from_secs(20),
+            history_conversations: 100_000,
+            history_searches: 100,
+            history_closes: 50,
         }
     }
 
@@ -113,6 +125,9 @@ impl Plan {
             fanout_growth_conversations: 10,
             fanout_window: Duration::from_secs(5),
             drain: Duration::from_secs(10),
+            history_conversations: 10_000,
+            history_searches: 20,
+            history_closes: 10,
         }
     }
 
@@ -178,10 +193,13 @@ mod tests {
     #[test]
     fn parts_and_modes() {
         let all = parse(&[]).unwrap();
-        assert_eq!(all.parts.len(), 5);
+        assert_eq!(all.parts.len(), 6);
         assert_eq!(all.plan.pool_size(), 1000);
         let some = parse(&["--quick", "--parts", "relay,host"]).unwrap();
         assert!(some.quick && some.has(Part::Relay) && some.has(Part::Host) && !some.has(Part::Bot));
+        let history = parse(&["--quick", "--parts", "history"]).unwrap();
+        assert!(history.has(Part::History) && history.parts.len() == 1);
+        assert_eq!((history.plan.history_conversations, history.plan.history_searches), (10_000, 20));
         assert!(parse(&["--parts", "cpu"]).is_err());
         assert!(parse(&["--parts", ""]).is_err());
         assert!(parse(&["--json"]).is_err());

@@ -1,6 +1,7 @@
 //! The bench's sites, made through the admin API: one for chatting (the demo's articles and a
 //! few agents) and, for the bot's cost, sites with synthetic knowledge bases of a given size.
 
+use baton_shared::LoginResponse;
 use serde_json::{Value, json};
 
 use crate::bench::rest::{Rest, with_retries};
@@ -75,13 +76,17 @@ pub async fn seed_bot_site(rest: &Rest, admin_secret: &str, articles: usize) -> 
     rest.seed_site(&site, admin_secret, &seed).await.map_err(|e| format!("seeding {site}: {e}"))
 }
 
-/// Signs agent `i` of `site` in; returns its token.
-pub async fn agent_token(rest: &Rest, site: &str, i: usize) -> Result<String, String> {
+/// Signs agent `i` of `site` in; returns its token and who it is.
+pub async fn agent_login(rest: &Rest, site: &str, i: usize) -> Result<LoginResponse, String> {
     let (email, password) = (agent_email(i), agent_password(i));
     with_retries(TRIES, || rest.login(site, &email, &password))
         .await
-        .map(|login| login.token)
         .map_err(|e| format!("signing in {email} on {site}: {e}"))
+}
+
+/// Signs agent `i` of `site` in; returns its token.
+pub async fn agent_token(rest: &Rest, site: &str, i: usize) -> Result<String, String> {
+    agent_login(rest, site, i).await.map(|login| login.token)
 }
 
 /// Agent tokens of the chat site, one per account.

@@ -1,7 +1,8 @@
 //! `cargo xtask bench`'s measurements of the running stack: host-page impact in headless
-//! Chromium, relay latency against a bare relay, takeover latency, the bot's reply time and
-//! dashboard fan-out. Starts its own `wrangler dev` on a snapshot of the build (and the bare
-//! relay of bench/relay/), writes the figures as JSON for xtask to turn into BENCHMARKS.md.
+//! Chromium, relay latency against a bare relay, takeover latency, the bot's reply time,
+//! dashboard fan-out, and the history's search and close. Starts its own `wrangler dev` on a
+//! snapshot of the build (and the bare relay of bench/relay/), writes the figures as JSON for
+//! xtask to turn into BENCHMARKS.md.
 //! Every part is bounded in time; a part that fails or overruns is reported as such and the
 //! others still run. `--help` lists the options.
 
@@ -28,13 +29,13 @@ use crate::bench::rng::seed_from_time;
 use crate::bench::sites::{self, CHAT_SITE};
 use crate::bench::stack::FrozenStack;
 use crate::bench::stats::round;
-use crate::bench::{bot, fanout, host, limits, relay, takeover};
+use crate::bench::{bot, fanout, history, host, limits, relay, takeover};
 
 /// Nothing of the run outlasts this; xtask's build and report come on top.
-const RUN_LIMIT: Duration = Duration::from_secs(12 * 60);
+const RUN_LIMIT: Duration = Duration::from_secs(18 * 60);
 
-/// The relay and the fan-out plan their steps to end this long before their part's limit, so
-/// the limit only cuts a part that hangs and what was measured is kept.
+/// The relay, the fan-out and the history plan their steps to end this long before their part's
+/// limit, so the limit only cuts a part that hangs and what was measured is kept.
 const PART_MARGIN: Duration = Duration::from_secs(30);
 
 /// Each part's own bound, in the order they run.
@@ -45,6 +46,7 @@ fn part_limit(part: Part) -> Duration {
         Part::Bot => 120,
         Part::Relay => 330,
         Part::Fanout => 180,
+        Part::History => 360,
     })
 }
 
@@ -151,7 +153,38 @@ async fn run(options: &Options) -> Value {
     if options.has(Part::Relay) || options.has(Part::Fanout) {
         relay_and_fanout(options, &admin_secret, seed, run_ends, &mut out).await;
     }
+    if options.has(Part::History) {
+        let limit = part_limit(Part::History);
+        let deadline = (Instant::now() + limit - PART_MARGIN).min(run_ends);
+        let value = part("history", limit, run_ends, history_part(options, &admin_secret, deadline)).await;
+        out.insert("history".into(), value);
+    }
     Value::Object(out)
+}
+
+/// The history on its own stack: a generated history must not weigh on the other parts, and
+/// their conversations must not be in it. The stack starts within the part's limit; if the part
+/// fails, its snapshot and state stay for a look.
+async fn history_part(options: &Options, admin_secret: &str, deadline: Instant) -> Result<Value, String> {
+    println!("starting wrangler dev on a snapshot of the build, for the history");
+    let mut stack = FrozenStack::start().await?;
+    let measured = async {
+        let rest = Rest::new(&stack.base)?;
+        sites::seed_chat_site(&rest, admin_secret).await?;
+        history::run(&mut stack, &rest, &options.plan, deadline).await
+    }
+    .await;
+    match measured {
+        Ok(value) => {
+            stack.remove();
+            Ok(value)
+        }
+        Err(e) => {
+            let dir = stack.dir.clone();
+            stack.stop();
+            Err(format!("{e} (the stack's snapshot and state are kept in {})", dir.display()))
+        }
+    }
 }
 
 /// Baton's stack with the chat site seeded, and its agents signed in.
@@ -202,7 +235,7 @@ async fn chat_part(
             };
             Ok(bot::run(&setup).await)
         }
-        Part::Relay | Part::Fanout => Err("not a part of the chat stack".into()),
+        Part::Relay | Part::Fanout | Part::History => Err("not a part of the chat stack".into()),
     }
 }
 

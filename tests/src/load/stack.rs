@@ -6,6 +6,7 @@
 //! the server eight times in one minute), so unlike `baton_e2e::Stack` it serves a snapshot.
 //! Everything else (process group, port, health wait) is the harness's.
 
+use std::future::Future;
 use std::path::{Path, PathBuf};
 use std::time::Duration;
 
@@ -21,6 +22,7 @@ pub struct FrozenStack {
     pub base: String,
     pub dir: PathBuf,
     pub log: PathBuf,
+    port: u16,
     wrangler: Guarded,
 }
 
@@ -62,6 +64,7 @@ impl FrozenStack {
             base: format!("http://127.0.0.1:{port}"),
             dir,
             log,
+            port,
             wrangler: Guarded::spawn("wrangler dev", &mut cmd),
         };
         stack.wait_healthy().await?;
@@ -70,6 +73,21 @@ impl FrozenStack {
 
     async fn wait_healthy(&mut self) -> Result<(), String> {
         wait_until_answers(&mut self.wrangler, &format!("{}/api/health", self.base), HEALTH_LIMIT, &self.log).await
+    }
+
+    /// Stops wrangler, runs `work` (which must not need the server: it may touch the state
+    /// directory, nothing holding it), then starts wrangler again on the same port, snapshot and
+    /// state, logging to `wrangler-restarted.log`, and waits until it answers.
+    #[allow(dead_code)] // The bench's history part; the load generators never restart.
+    pub async fn while_stopped<T>(&mut self, work: impl Future<Output = T>) -> Result<T, String> {
+        self.wrangler.stop();
+        let value = work.await;
+        let log = self.dir.join("wrangler-restarted.log");
+        let mut cmd = wrangler_dev(self.port, &self.dir, &self.dir.join("state"), &log)?;
+        self.wrangler = Guarded::spawn("wrangler dev", &mut cmd);
+        self.log = log;
+        self.wait_healthy().await?;
+        Ok(value)
     }
 
     /// How often wrangler reloaded the worker after it was ready (it should not, serving a snapshot).

@@ -1,4 +1,4 @@
-//! Part 7: how the relay, the bot and the fan-out grow with their size, read off the figures
+//! Part 8: how the relay, the bot and the fan-out grow with their size, read off the figures
 //! of parts 3, 5 and 6 of the same run, and where the machine first ran out.
 
 use serde_json::{Value, json};

@@ -9,6 +9,7 @@ use serde_json::Value;
 use crate::bench::growth;
 
 mod chat;
+mod history;
 mod page;
 mod scale;
 
@@ -125,7 +126,7 @@ fn run_kind(f: &Value) -> String {
     let quick = f["quick"].as_bool() == Some(true);
     match (quick, parts.len()) {
         (true, _) => "quick mode: small counts, for checking the bench, not for comparison".into(),
-        (false, 6) => "full run".into(),
+        (false, n) if n == crate::bench::PARTS.len() => "full run".into(),
         (false, _) => format!("only {}", parts.join(", ")),
     }
 }
@@ -324,6 +325,40 @@ fn summary(f: &Value, out: &mut String) {
             ],
         );
     }
+    let h = &f["history"];
+    if h.is_object() && h["error"].is_null() {
+        let (s, c) = (&h["search"], &h["close"]);
+        row(
+            out,
+            &[
+                format!(
+                    "history search over {} closed conversations, all kinds, p50 / p99",
+                    history::thousands(num(h, "conversations"))
+                ),
+                pcts(s, "overall_ms", &p50_p99),
+                format!("open one conversation by its id {}", pcts(s, "baseline.ms", &p50_p99)),
+                ratios(s, "ratio_overall", &p50_p99),
+            ],
+        );
+        row(
+            out,
+            &[
+                "\"End chat\" to the close event, p50 / p99".to_string(),
+                pcts(c, "close_event_ms", &p50_p99),
+                format!("a customer message to its ack {}", pcts(c, "message_ack_ms", &p50_p99)),
+                ratios(c, "ratio_close_to_ack", &p50_p99),
+            ],
+        );
+        row(
+            out,
+            &[
+                "\"End chat\" until a history search finds the conversation, p50 / p99".to_string(),
+                pcts(c, "findable_ms", &p50_p99),
+                format!("the close event {}", pcts(c, "close_event_ms", &p50_p99)),
+                times(ratio_of(num(c, "findable_ms.p50"), num(c, "close_event_ms.p50"))),
+            ],
+        );
+    }
     let _ = writeln!(out);
 }
 
@@ -337,6 +372,7 @@ pub fn markdown(f: &Value) -> String {
     chat::takeover(f, &mut out);
     scale::bot(f, &mut out);
     scale::fanout(f, &mut out);
+    history::history(f, &mut out);
     scale::growth_section(f, &mut out);
     out
 }

@@ -1,4 +1,4 @@
-//! Parts 5 to 7 of the report: the bot's cost, the dashboards' fan-out, and how both grow.
+//! Parts 5, 6 and 8 of the report: the bot's cost, the dashboards' fan-out, and how both grow.
 
 use std::fmt::Write as _;
 
@@ -185,7 +185,7 @@ pub(super) fn fanout(f: &Value, out: &mut String) {
 }
 
 pub(super) fn growth_section(f: &Value, out: &mut String) {
-    let _ = writeln!(out, "## 7. Cost growth\n");
+    let _ = writeln!(out, "## 8. Cost growth\n");
     let g = growth::json(f);
     let series = g["series"].as_array().map_or(&[][..], Vec::as_slice);
     if series.is_empty() {
