@@ -92,7 +92,7 @@ async fn the_holder_resolves_the_customer_may_rate_and_a_new_conversation_links_
             && customer.visitor_token("demo").await != old_token
     })
     .await;
-    customer.find("textbox", "Message").await;
+    customer_says(&customer, "One more question").await;
     let rows = dashboard_rows(&api, &dana_token).await;
     let [row] = rows.as_slice() else { panic!("one live conversation, the new one: {rows:?}") };
     let previous = row.previous.clone().unwrap_or_else(|| panic!("the new conversation links to the old: {row:?}"));
@@ -110,6 +110,11 @@ async fn the_holder_resolves_the_customer_may_rate_and_a_new_conversation_links_
         matches!(&tail[2].1, EventBody::Note { text } if text == "Resolution: Reshipped as order 1043"),
         "{tail:?}"
     );
+    // Dana opens the new conversation and reaches the visitor's previous one from it.
+    let row = dana.find("button", "Visitor").await;
+    row.click().await.unwrap_or_else(|e| panic!("opening the new conversation: {e}"));
+    dana.click("button", "Previous conversation").await;
+    dana.wait_for_text("list", "Transcript", "My parcel never arrived").await;
     let seen_by_customer = api.transcript("demo", &previous, &old_token).await;
     assert!(seen_by_customer.events.iter().all(|e| !matches!(e.body, EventBody::Note { .. })), "no note for them");
 

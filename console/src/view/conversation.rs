@@ -26,6 +26,8 @@ pub fn ConversationPane(
     login: LoginResponse,
     dashboard: ReadSignal<DashboardModel>,
     on_close: impl Fn() + Copy + Send + Sync + 'static,
+    /// Opens the visitor's previous (closed) conversation in the History.
+    on_previous: impl Fn(String) + Copy + Send + Sync + 'static,
 ) -> impl IntoView {
     let site = auth.site.get_value();
     let link = ConversationLink::open(&site, &id, &login, move || auth.expired());
@@ -148,6 +150,11 @@ pub fn ConversationPane(
                     <p class="holder-line">
                         <span class=move || format!("badge mode-{}", mode.get().as_str())>{move || mode_label(mode.get())}</span>
                         <span>{move || model.with(|m| m.holder_line())}</span>
+                        {move || row.with(|r| r.as_ref().and_then(|r| r.previous.clone())).map(|previous| view! {
+                            <button type="button" class="ghost small" on:click=move |_| on_previous(previous.clone())>
+                                "Previous conversation"
+                            </button>
+                        })}
                         <span class=move || format!("link link-{:?}", link.status.get()).to_lowercase()>
                             {move || link.status.get().label()}
                         </span>

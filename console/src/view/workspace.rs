@@ -161,6 +161,10 @@ pub fn Workspace(auth: Auth, login: LoginResponse) -> impl IntoView {
                         triage=triage
                         selected=selected
                         now=now.read_only()
+                        on_previous=move |previous| {
+                            history.open.set(Some(previous));
+                            page.set(Page::History);
+                        }
                     />
                 }
                 .into_any(),
@@ -178,6 +182,8 @@ fn ConversationsPage(
     triage: Triage,
     selected: RwSignal<Option<String>>,
     now: ReadSignal<u64>,
+    /// Opens a closed conversation in the History (the visitor's previous one).
+    on_previous: impl Fn(String) + Copy + Send + Sync + 'static,
 ) -> impl IntoView {
     let select = move |id: Option<String>| {
         if selected.get_untracked() != id {
@@ -198,6 +204,7 @@ fn ConversationsPage(
                             login=login.get_value()
                             dashboard=feed.model.read_only()
                             on_close=move || select(None)
+                            on_previous=on_previous
                         />
                     }
                     .into_any(),
