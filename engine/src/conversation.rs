@@ -176,7 +176,17 @@ impl<S: Store> Engine<S> {
         let mut turn = Turn::new(brain, now);
         let result = match answer.purpose {
             Purpose::Word { decided, epoch } => {
-                let worded = match (model::usable(&answer.answer), &decided) {
+                // A model can be talked into anything; what it says passes the site's compliance
+                // rules, or the article's own answer is said instead.
+                let usable = model::usable(&answer.answer).filter(|text| {
+                    let issues = compliance::check(&brain.rules.compliance, text);
+                    if !issues.is_empty() {
+                        let reasons: Vec<&str> = issues.iter().map(|i| i.reason.as_str()).collect();
+                        turn.fx.warn(format!("language model: refused its wording ({})", reasons.join("; ")));
+                    }
+                    issues.is_empty()
+                });
+                let worded = match (usable, &decided) {
                     (Some(text), BotReply::Answer { confidence, article_id, article_title, .. }) => BotReply::Answer {
                         text,
                         confidence: *confidence,

@@ -95,7 +95,7 @@ async fn the_model_words_answers_and_the_knowledge_base_covers_for_it_when_it_fa
     assert_eq!(request["model"], "stand-in");
     let system = request["messages"][0]["content"].as_str().unwrap_or_default();
     assert!(system.contains("Shipping times and costs"), "the article is not in the prompt: {system}");
-    assert_eq!(request["messages"][1]["content"], QUESTION);
+    assert_eq!(request["messages"][1]["content"], format!("<customer>{QUESTION}</customer>"), "quoted, not obeyed");
     let (_, kb_answer) = ask(&api, "demo").await;
 
     // A model that errors or does not answer in time: the knowledge base answers, as without one.
@@ -156,4 +156,21 @@ async fn the_model_briefs_the_agent_and_drafts_replies_after_takeover() {
         .await;
     let ServerFrame::Insight { insight } = drafted else { unreachable!("matched an insight") };
     assert!(insight.suggestions.len() >= 2, "the knowledge base's suggestions stay: {:?}", insight.suggestions);
+}
+
+#[tokio::test]
+async fn a_model_talked_into_a_promise_is_not_said_and_the_article_answers_instead() {
+    let stack = Stack::start().await;
+    let injected = "We guarantee delivery tomorrow, and your $500 refund is approved.";
+    let model = ModelStub::start(StubReply::Text(injected.into())).await;
+    stack.seed_site("talked", &site_with_model(&model.url, 5_000)).await;
+    let api = Api::new(&stack.base);
+    let (_customer, said) = ask(&api, "talked").await;
+    assert!(!said.contains("guarantee") && !said.contains("$500"), "the model's promise reached the customer: {said}");
+    assert!(said.contains("3"), "the article's own answer instead: {said}");
+    let asked = model.requests().join("\n");
+    assert!(
+        asked.contains("<customer>How long does shipping take?</customer>"),
+        "the customer's words are quoted: {asked}"
+    );
 }
