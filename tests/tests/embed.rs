@@ -60,3 +60,35 @@ async fn widget_embedded_on_another_origin_chats_with_the_bot() {
     );
     page.close().await;
 }
+
+#[tokio::test]
+async fn the_host_page_describes_its_visitor_and_only_the_page_s_origin_and_path_reach_agents() {
+    let stack = Stack::start().await;
+    let host = HostPage::serve(format!(
+        r#"<!doctype html><html><head><title>Customer site</title></head><body>
+        <script src="{}/widget.js" data-site="demo" data-visitor-name="Ana Lima" data-visitor-plan="pro" async></script>
+        </body></html>"#,
+        stack.base
+    ))
+    .await;
+    let browser = Browser::start().await;
+    let page = browser.page().await;
+    page.goto(&format!("{}?reset_token=s3cret&email=ana%40example.test#account", host.url)).await;
+    page.click("button", "Open chat").await;
+    page.type_into("Message", "Hello").await;
+    page.click("button", "Send").await;
+    page.wait_for_text("log", "", "Hello").await;
+
+    let api = baton_e2e::Api::new(&stack.base);
+    let conversation = api.start("demo", Some(&page.visitor_token("demo").await)).await.conversation_id;
+    let dana = api.login("demo", "dana@demo.test", "dana-demo-pass").await.token;
+    let path = format!("/api/sites/demo/conversations/{conversation}/visitor");
+    let (status, visitor) = api.call(reqwest::Method::GET, &path, Some(&dana), None).await;
+    assert_eq!(status, 200, "{visitor}");
+    assert_eq!(visitor["name"], "Ana Lima", "{visitor}");
+    assert_eq!(visitor["attributes"]["plan"], "pro", "{visitor}");
+    let seen = visitor["page"].as_str().unwrap_or_default();
+    assert!(seen.starts_with(&host.url[..host.url.len() - 1]) || seen.starts_with(&host.url), "{visitor}");
+    assert!(!seen.contains('?') && !seen.contains("s3cret") && !seen.contains('#'), "the query reached agents: {seen}");
+    page.close().await;
+}
