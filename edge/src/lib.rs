@@ -13,6 +13,7 @@ mod origin;
 mod routes;
 mod site;
 mod sql;
+mod throttle;
 
 use baton_shared::{ApiError, ErrorCode};
 use worker::{Context, Env, Method, Request, Response, event};

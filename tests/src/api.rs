@@ -78,9 +78,18 @@ impl Api {
         serde_json::from_value(body).unwrap_or_else(|e| panic!("start response: {e}"))
     }
 
+    /// Signs in as the agent would from their own network (see [`agent_network`]).
     pub async fn login(&self, site: &str, email: &str, password: &str) -> LoginResponse {
-        let (status, body) =
-            self.post(&format!("/api/sites/{site}/login"), &json!({ "email": email, "password": password })).await;
+        let response = self
+            .http
+            .post(format!("{}/api/sites/{site}/login", self.base))
+            .header("cf-connecting-ip", agent_network(email))
+            .json(&json!({ "email": email, "password": password }))
+            .send()
+            .await
+            .unwrap_or_else(|e| panic!("login {email}: {e}"));
+        let status = response.status().as_u16();
+        let body: Value = response.json().await.unwrap_or(Value::Null);
         assert_eq!(status, 200, "login {email}: {body}");
         serde_json::from_value(body).unwrap_or_else(|e| panic!("login response: {e}"))
     }
@@ -119,6 +128,15 @@ impl Api {
 }
 
 /// The transcript event a frame carries, if it is an `event` frame.
+/// The address an agent signs in from: one of their own per email, as agents of a real team
+/// sign in from their own networks. The worker limits sign-ins per network, and a test's many
+/// agents all on 127.0.0.1 would be one stranger flooding.
+pub fn agent_network(email: &str) -> String {
+    let hash = email.bytes().fold(2_166_136_261u32, |h, b| (h ^ u32::from(b)).wrapping_mul(16_777_619));
+    let [a, b, c, _] = hash.to_be_bytes();
+    format!("10.{a}.{b}.{}", c.max(1))
+}
+
 pub fn event_of(frame: &ServerFrame) -> Option<&Event> {
     match frame {
         ServerFrame::Event { event } => Some(event),

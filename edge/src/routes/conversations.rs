@@ -1,6 +1,7 @@
 //! Conversation start/resume, the conversation socket and the transcript.
 
 use baton_shared::limits::MAX_NAME_CHARS;
+use baton_shared::server::quota::address_key;
 use baton_shared::server::token::Claims;
 use baton_shared::{
     ApiError, ConversationView, ErrorCode, Mode, StartRequest, StartResponse, VisitorAttributes, VisitorInfo,
@@ -17,6 +18,7 @@ use crate::internal::{Call, Caller, ConversationOp, SiteOp, conversation_stub, o
 use crate::origin::check_caller;
 use crate::routes::site::check_embed;
 use crate::site::{SiteRecord, StartAdmission};
+use crate::throttle;
 
 const MAX_EMAIL_BYTES: usize = 254;
 const MAX_PAGE_BYTES: usize = 2048;
@@ -56,7 +58,8 @@ pub async fn start(req: &mut Request, env: &Env, site: &str) -> ApiResult<Respon
         }
     }
 
-    let admission = StartAdmission { visitor: visitor_address(req) };
+    // Counted by network: an IPv6 visitor's /64 is theirs to cycle through for free.
+    let admission = StartAdmission { visitor: address_key(&throttle::client_address(req)) };
     let reply = Call::to(SiteOp::AdmitStart).json(&admission).site(site).send(&site_stub(env, site)?).await?;
     check_reply(reply, "admitting the conversation").await?;
 
@@ -78,11 +81,6 @@ async fn stored_mode(env: &Env, site: &str, conversation: &str) -> ApiResult<Opt
         Err(err) if err.code == ErrorCode::NotFound => Ok(None),
         Err(err) => Err(err),
     }
-}
-
-/// The address Cloudflare saw the visitor connect from (set by the edge, not the client).
-fn visitor_address(req: &Request) -> String {
-    req.headers().get("cf-connecting-ip").ok().flatten().unwrap_or_else(|| "unknown".to_string())
 }
 
 /// Trims the visitor's details, drops empty ones and refuses oversize ones.

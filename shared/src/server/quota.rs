@@ -69,7 +69,7 @@ pub struct WindowLimit {
 
 impl WindowLimit {
     /// The window still in force at `now_ms`, if any.
-    fn current(self, window: Option<Window>, now_ms: u64) -> Option<Window> {
+    pub fn current(self, window: Option<Window>, now_ms: u64) -> Option<Window> {
         window.filter(|w| now_ms < w.start_ms.saturating_add(self.window_ms))
     }
 
@@ -88,6 +88,34 @@ impl WindowLimit {
             None => Window { start_ms: now_ms, count: 1 },
         }
     }
+}
+
+/// Sign-in attempts one network (an IPv4 address, an IPv6 /64) may make, checked in the worker
+/// before any object is asked: a stranger cycling through random emails wears out this, not the
+/// site object's time.
+pub const SIGN_INS_PER_ADDRESS: WindowLimit = WindowLimit { limit: 20, window_ms: 60 * 1000 };
+
+/// The key a client address is counted under: an IPv6 address by its /64 (one subscriber's
+/// network hands out the rest for free), anything else whole.
+pub fn address_key(address: &str) -> String {
+    let address = address.trim();
+    if !address.contains(':') {
+        return address.to_string();
+    }
+    // Expand "::" so the first four groups are the /64.
+    let (head, tail) = address.split_once("::").unwrap_or((address, ""));
+    let head: Vec<&str> = head.split(':').filter(|g| !g.is_empty()).collect();
+    let tail: Vec<&str> = tail.split(':').filter(|g| !g.is_empty()).collect();
+    let missing = 8usize.saturating_sub(head.len() + tail.len());
+    let groups: Vec<String> = head
+        .iter()
+        .map(|g| g.to_ascii_lowercase())
+        .chain(std::iter::repeat_n("0".to_string(), missing))
+        .chain(tail.iter().map(|g| g.to_ascii_lowercase()))
+        .map(|g| g.trim_start_matches('0').to_string())
+        .map(|g| if g.is_empty() { "0".to_string() } else { g })
+        .collect();
+    format!("{}::/64", groups.iter().take(4).cloned().collect::<Vec<_>>().join(":"))
 }
 
 /// Failed sign-ins an account may have before it is locked until the window ends.
@@ -134,5 +162,15 @@ mod tests {
         assert_eq!(limit.check(window, 1_099), Err(1));
         assert_eq!(limit.check(window, 1_100), Ok(()));
         assert_eq!(limit.count(window, 1_100), Window { start_ms: 1_100, count: 1 });
+    }
+
+    #[test]
+    fn addresses_count_whole_for_ipv4_and_by_slash_64_for_ipv6() {
+        assert_eq!(address_key(" 203.0.113.7 "), "203.0.113.7");
+        assert_eq!(address_key("2001:db8:85a3:12:1:2:3:4"), "2001:db8:85a3:12::/64");
+        assert_eq!(address_key("2001:DB8:85a3:0012::99"), "2001:db8:85a3:12::/64");
+        assert_eq!(address_key("2001:db8::1"), "2001:db8:0:0::/64");
+        assert_eq!(address_key("::1"), "0:0:0:0::/64");
+        assert_eq!(address_key("2001:db8:85a3:12:ffff::1"), address_key("2001:db8:85a3:12::2"), "one /64");
     }
 }

@@ -116,9 +116,19 @@ impl Rest {
         Self::decode(what, response).await
     }
 
+    /// Signs in from the agent's own network (`baton_e2e::api::agent_network`): the worker
+    /// limits sign-ins per network, and real agents do not share one.
     pub async fn login(&self, site: &str, email: &str, password: &str) -> Result<LoginResponse, Failure> {
-        let body = json!({ "email": email, "password": password });
-        self.post(&format!("login {email}"), &format!("/api/sites/{site}/login"), &body).await
+        let what = format!("login {email}");
+        let response = self
+            .http
+            .post(format!("{}/api/sites/{site}/login", self.base))
+            .header("cf-connecting-ip", baton_e2e::api::agent_network(email))
+            .json(&json!({ "email": email, "password": password }))
+            .send()
+            .await
+            .map_err(|e| Failure::Other(format!("{what}: {e}")))?;
+        Self::decode(&what, response).await
     }
 
     pub async fn start(&self, site: &str) -> Result<StartResponse, Failure> {

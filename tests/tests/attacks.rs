@@ -1,0 +1,59 @@
+//! What one stranger can send, tried as an attacker would, against real `wrangler dev`: each
+//! attempt gets a clear refusal and the site keeps working for everyone else.
+
+use baton_e2e::Stack;
+use baton_shared::server::quota::SIGN_INS_PER_ADDRESS;
+use serde_json::{Value, json};
+
+/// A sign-in attempt as it arrives from `address` (the header Cloudflare sets from the
+/// connection).
+async fn sign_in(base: &str, address: &str, email: &str, password: &str) -> (u16, Option<String>, Value) {
+    let response = reqwest::Client::new()
+        .post(format!("{base}/api/sites/demo/login"))
+        .header("cf-connecting-ip", address)
+        .json(&json!({ "email": email, "password": password }))
+        .send()
+        .await
+        .unwrap_or_else(|e| panic!("sign-in: {e}"));
+    let status = response.status().as_u16();
+    let retry_after = response.headers().get("retry-after").and_then(|v| v.to_str().ok()).map(str::to_string);
+    (status, retry_after, response.json().await.unwrap_or(Value::Null))
+}
+
+#[tokio::test]
+async fn a_sign_in_flood_from_one_network_is_refused_in_the_worker_and_others_still_sign_in() {
+    let stack = Stack::start().await;
+    let base = &stack.base;
+    let limit = SIGN_INS_PER_ADDRESS.limit;
+    for i in 0..limit {
+        let (status, _, body) = sign_in(base, "203.0.113.9", &format!("random{i}@nowhere.test"), "guess").await;
+        assert_eq!((status, body["code"].as_str()), (401, Some("login_failed")), "attempt {i}: {body}");
+    }
+    let (status, retry_after, body) = sign_in(base, "203.0.113.9", "one-more@nowhere.test", "guess").await;
+    assert_eq!((status, body["code"].as_str()), (429, Some("rate_limited")), "{body}");
+    let wait: u64 = retry_after.and_then(|s| s.parse().ok()).unwrap_or_else(|| panic!("no Retry-After: {body}"));
+    assert!((1..=60).contains(&wait), "retry after {wait} s");
+    // Even the right password waits: the network, not the account, is out of attempts.
+    let (status, _, _) = sign_in(base, "203.0.113.9", "dana@demo.test", "dana-demo-pass").await;
+    assert_eq!(status, 429);
+    // Another network is not held up.
+    let (status, _, body) = sign_in(base, "198.51.100.2", "dana@demo.test", "dana-demo-pass").await;
+    assert_eq!(status, 200, "{body}");
+
+    // IPv6 counts by /64: every address of one subscriber's network shares the attempts.
+    for i in 1..=limit {
+        let (status, _, body) =
+            sign_in(base, &format!("2001:db8:7:1::{i:x}"), &format!("v6-{i}@nowhere.test"), "guess").await;
+        assert_eq!(status, 401, "attempt {i}: {body}");
+    }
+    let (status, _, body) = sign_in(base, "2001:db8:7:1:ffff::99", "v6-last@nowhere.test", "guess").await;
+    assert_eq!((status, body["code"].as_str()), (429, Some("rate_limited")), "{body}");
+}
+
+#[tokio::test]
+async fn an_oversize_sign_in_email_is_refused_before_anything_is_stored() {
+    let stack = Stack::start().await;
+    let email = format!("{}@example.test", "a".repeat(300));
+    let (status, _, body) = sign_in(&stack.base, "203.0.113.20", &email, "guess").await;
+    assert_eq!((status, body["code"].as_str()), (400, Some("bad_request")), "{body}");
+}
