@@ -7,7 +7,7 @@
 use worker::{Request, Response};
 
 const ALLOWED_METHODS: &str = "GET, POST, OPTIONS";
-const ALLOWED_HEADERS: &str = "content-type";
+const ALLOWED_HEADERS: &str = "content-type, authorization";
 const MAX_AGE_SECONDS: &str = "86400";
 
 fn origin(req: &Request) -> Option<String> {

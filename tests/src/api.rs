@@ -98,7 +98,7 @@ impl Api {
         let response = self
             .http
             .get(format!("{}/api/sites/{site}/conversations/{conversation}/transcript", self.base))
-            .query(&[("token", token)])
+            .bearer_auth(token)
             .send()
             .await
             .unwrap_or_else(|e| panic!("transcript: {e}"));

@@ -57,3 +57,18 @@ async fn an_oversize_sign_in_email_is_refused_before_anything_is_stored() {
     let (status, _, body) = sign_in(&stack.base, "203.0.113.20", &email, "guess").await;
     assert_eq!((status, body["code"].as_str()), (400, Some("bad_request")), "{body}");
 }
+
+#[tokio::test]
+async fn a_transcript_is_read_with_the_authorization_header_never_a_token_in_its_url() {
+    let stack = Stack::start().await;
+    let api = baton_e2e::Api::new(&stack.base);
+    let start = api.start("demo", None).await;
+    let url = format!("{}/api/sites/demo/conversations/{}/transcript", stack.base, start.conversation_id);
+    let http = reqwest::Client::new();
+    let in_url = http.get(&url).query(&[("token", &start.token)]).send().await.unwrap_or_else(|e| panic!("{e}"));
+    let status = in_url.status().as_u16();
+    let body: Value = in_url.json().await.unwrap_or(Value::Null);
+    assert_eq!((status, body["code"].as_str()), (401, Some("unauthorized")), "{body}");
+    let in_header = http.get(&url).bearer_auth(&start.token).send().await.unwrap_or_else(|e| panic!("{e}"));
+    assert_eq!(in_header.status().as_u16(), 200);
+}

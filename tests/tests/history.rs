@@ -86,8 +86,8 @@ async fn a_closed_conversation_is_found_by_a_word_of_its_transcript_and_by_email
     assert!(search(&api, &dana, "q=zanzibar").await.conversations.is_empty(), "gone from the search");
     let (status, _) = api.call(Method::GET, &path, Some(&dana), None).await;
     assert_eq!(status, 404, "gone from D1");
-    let transcript = format!("/api/sites/demo/conversations/{id}/transcript?token={token}");
-    let (status, body) = api.call(Method::GET, &transcript, None, None).await;
+    let transcript = format!("/api/sites/demo/conversations/{id}/transcript");
+    let (status, body) = api.call(Method::GET, &transcript, Some(&token), None).await;
     assert_eq!((status, body["code"].as_str()), (404, Some("not_found")), "gone from its object: {body}");
     let again = api.start("demo", Some(&token)).await;
     assert!(!again.resumed && again.conversation_id != id, "its token starts afresh");

@@ -60,7 +60,7 @@ async fn forged_foreign_and_missing_tokens_are_refused() {
         async move {
             api.http
                 .get(format!("{}/api/sites/demo/conversations/{conversation}/transcript", api.base))
-                .query(&[("token", token)])
+                .bearer_auth(token)
                 .send()
                 .await
                 .map(|r| r.status().as_u16())

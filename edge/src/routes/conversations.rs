@@ -130,10 +130,16 @@ fn clean_attributes(attributes: VisitorAttributes) -> ApiResult<VisitorAttribute
     Ok(clean)
 }
 
-/// Who is calling about this conversation: its visitor or an agent of its site, from an
-/// origin allowed for that kind of caller.
-async fn authorised_caller(req: &Request, env: &Env, site: &str, conversation: &str) -> ApiResult<Caller> {
-    let caller = auth::conversation_caller(auth::query_claims(req, env, now_ms())?, site, conversation)?;
+/// Who is calling about this conversation, by the token `claims` read: its visitor or an agent
+/// of its site, from an origin allowed for that kind of caller.
+async fn authorised_caller(
+    req: &Request,
+    env: &Env,
+    site: &str,
+    conversation: &str,
+    claims: ApiResult<Claims>,
+) -> ApiResult<Caller> {
+    let caller = auth::conversation_caller(claims?, site, conversation)?;
     check_caller(req, env, site, &caller).await?;
     Ok(caller)
 }
@@ -143,7 +149,8 @@ pub async fn socket(req: &Request, env: &Env, site: &str, conversation: &str) ->
     ids::check_site(site)?;
     ids::check_conversation(conversation)?;
     require_upgrade(req)?;
-    let caller = authorised_caller(req, env, site, conversation).await?;
+    // Browsers cannot set headers on a WebSocket, so the socket's token still rides the URL.
+    let caller = authorised_caller(req, env, site, conversation, auth::query_claims(req, env, now_ms())).await?;
     let reply = Call::to(ConversationOp::Socket)
         .conversation(site, conversation)
         .caller(&caller)
@@ -152,11 +159,12 @@ pub async fn socket(req: &Request, env: &Env, site: &str, conversation: &str) ->
     upgraded(reply, "opening the conversation socket").await
 }
 
-/// `GET /api/sites/{site}/conversations/{id}/transcript?token=T`
+/// `GET /api/sites/{site}/conversations/{id}/transcript` with `Authorization: Bearer T`: a
+/// token in the URL would be written into every log the URL passes through.
 pub async fn transcript(req: &Request, env: &Env, site: &str, conversation: &str) -> ApiResult<Response> {
     ids::check_site(site)?;
     ids::check_conversation(conversation)?;
-    let caller = authorised_caller(req, env, site, conversation).await?;
+    let caller = authorised_caller(req, env, site, conversation, auth::bearer_claims(req, env, now_ms())).await?;
     let reply = Call::to(ConversationOp::Transcript)
         .conversation(site, conversation)
         .caller(&caller)

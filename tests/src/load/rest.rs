@@ -139,7 +139,7 @@ impl Rest {
         let response = self
             .http
             .get(format!("{}/api/sites/{site}/conversations/{conversation}/transcript", self.base))
-            .query(&[("token", token)])
+            .bearer_auth(token)
             .send()
             .await
             .map_err(|e| Failure::Other(format!("transcript of {conversation}: {e}")))?;
