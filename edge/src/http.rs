@@ -67,9 +67,20 @@ fn unreachable_response() -> Response {
 
 /// Reads and decodes a JSON body, refusing oversize and malformed ones with clear codes.
 pub async fn read_json<T: DeserializeOwned>(req: &mut Request) -> ApiResult<T> {
-    let bytes =
-        req.bytes().await.map_err(|_| ApiError::new(ErrorCode::BadRequest, "request body could not be read"))?;
-    decode_json(&bytes)
+    decode_json(&read_body(req).await?)
+}
+
+/// The request's body, refused unread when its declared length is over the limit: a stranger's
+/// gigabyte is turned away before it is read into the worker's memory.
+pub async fn read_body(req: &mut Request) -> ApiResult<Vec<u8>> {
+    let declared = req.headers().get("content-length").ok().flatten().and_then(|v| v.trim().parse::<usize>().ok());
+    if let Some(length) = declared.filter(|length| *length > MAX_BODY_BYTES) {
+        return Err(ApiError::new(
+            ErrorCode::FrameTooLarge,
+            format!("request body is {length} bytes; the limit is {MAX_BODY_BYTES}"),
+        ));
+    }
+    req.bytes().await.map_err(|_| ApiError::new(ErrorCode::BadRequest, "request body could not be read"))
 }
 
 pub fn decode_json<T: DeserializeOwned>(bytes: &[u8]) -> ApiResult<T> {

@@ -72,3 +72,23 @@ async fn a_transcript_is_read_with_the_authorization_header_never_a_token_in_its
     let in_header = http.get(&url).bearer_auth(&start.token).send().await.unwrap_or_else(|e| panic!("{e}"));
     assert_eq!(in_header.status().as_u16(), 200);
 }
+
+#[tokio::test]
+async fn a_body_over_the_limit_is_refused_with_its_code() {
+    let stack = Stack::start().await;
+    let http = reqwest::Client::new();
+    // Two megabytes of JSON string: over the 1 MiB limit, refused by its Content-Length.
+    let huge = format!("{{\"email\":\"{}\",\"password\":\"x\"}}", "a".repeat(2 * 1024 * 1024));
+    for path in ["/api/sites/demo/login", "/api/sites/demo/conversations"] {
+        let response = http
+            .post(format!("{}{path}", stack.base))
+            .header("content-type", "application/json")
+            .body(huge.clone())
+            .send()
+            .await
+            .unwrap_or_else(|e| panic!("{path}: {e}"));
+        let status = response.status().as_u16();
+        let body: Value = response.json().await.unwrap_or(Value::Null);
+        assert_eq!((status, body["code"].as_str()), (413, Some("frame_too_large")), "{path}: {body}");
+    }
+}

@@ -11,7 +11,7 @@ use worker::{Env, Request, Response};
 use crate::auth;
 use crate::conversation::InitRequest;
 use crate::http::{
-    ApiResult, OrInternal, check_reply, decode_json, now_ms, ok_json, read_reply, relay, require_upgrade, upgraded,
+    ApiResult, check_reply, decode_json, now_ms, ok_json, read_body, read_reply, relay, require_upgrade, upgraded,
 };
 use crate::ids;
 use crate::internal::{Call, Caller, ConversationOp, SiteOp, conversation_stub, on_conversation, site_stub};
@@ -31,7 +31,7 @@ const MAX_ATTRIBUTE_VALUE_CHARS: usize = 200;
 /// this site names, or starts a new one that shows up on dashboards right away.
 pub async fn start(req: &mut Request, env: &Env, site: &str) -> ApiResult<Response> {
     let SiteRecord { info: site_info, knowledge_version, .. } = check_embed(req, env, site).await?;
-    let bytes = req.bytes().await.or_internal("reading the start request")?;
+    let bytes = read_body(req).await?;
     let body: StartRequest =
         if bytes.iter().all(u8::is_ascii_whitespace) { StartRequest::default() } else { decode_json(&bytes)? };
     let visitor = clean_visitor(body.visitor)?;
