@@ -3,7 +3,7 @@
 
 use std::collections::HashSet;
 
-use baton_shared::server::quota::Window;
+use baton_shared::server::quota::{Window, attempt_key};
 use baton_shared::{
     AccountInput, AccountRole, AccountSeed, Article, ArticleInput, ConversationSummary, DeskSettings, Mode,
     ModelSettings, SiteInfo, SiteLimits, SiteRules, SiteSeed,
@@ -392,10 +392,12 @@ impl SiteStore {
         Ok(rows.into_iter().next().and_then(|r| serde_json::from_str(&r.settings).ok()).unwrap_or_default())
     }
 
-    /// The attempt window stored under `key` (`login:{email}`, `start:{address}`).
+    /// The attempt window counting `key` (`login:{email}`, `start:{network}`), stored hashed.
     pub fn attempts(&self, key: &str) -> worker::Result<Option<Window>> {
-        let rows: Vec<AttemptRow> =
-            self.sql.exec("SELECT start_ms, count FROM attempts WHERE key = ?", vec![text(key)])?.to_array()?;
+        let rows: Vec<AttemptRow> = self
+            .sql
+            .exec("SELECT start_ms, count FROM attempts WHERE key = ?", vec![text(&attempt_key(key))])?
+            .to_array()?;
         Ok(rows.into_iter().next().map(|r| Window { start_ms: r.start_ms.max(0) as u64, count: r.count.max(0) as u32 }))
     }
 
@@ -404,13 +406,13 @@ impl SiteStore {
         self.sql.exec("DELETE FROM attempts WHERE start_ms < ?", vec![int(expired_before)])?;
         self.sql.exec(
             "INSERT OR REPLACE INTO attempts (key, start_ms, count) VALUES (?, ?, ?)",
-            vec![text(key), int(window.start_ms), int(u64::from(window.count))],
+            vec![text(&attempt_key(key)), int(window.start_ms), int(u64::from(window.count))],
         )?;
         Ok(())
     }
 
     pub fn clear_attempts(&self, key: &str) -> worker::Result<()> {
-        self.sql.exec("DELETE FROM attempts WHERE key = ?", vec![text(key)])?;
+        self.sql.exec("DELETE FROM attempts WHERE key = ?", vec![text(&attempt_key(key))])?;
         Ok(())
     }
 }

@@ -118,6 +118,13 @@ pub fn address_key(address: &str) -> String {
     format!("{}::/64", groups.iter().take(4).cloned().collect::<Vec<_>>().join(":"))
 }
 
+/// What an attempt window is stored under: a SHA-256 of what it counts (`login:{email}`,
+/// `start:{network}`), so the site object never keeps the emails and addresses strangers try.
+pub fn attempt_key(counted: &str) -> String {
+    use sha2::{Digest, Sha256};
+    Sha256::digest(counted.as_bytes()).iter().map(|b| format!("{b:02x}")).collect()
+}
+
 /// Failed sign-ins an account may have before it is locked until the window ends.
 pub const LOGIN_FAILURES: WindowLimit = WindowLimit { limit: 5, window_ms: 15 * 60 * 1000 };
 
@@ -172,5 +179,14 @@ mod tests {
         assert_eq!(address_key("2001:db8::1"), "2001:db8:0:0::/64");
         assert_eq!(address_key("::1"), "0:0:0:0::/64");
         assert_eq!(address_key("2001:db8:85a3:12:ffff::1"), address_key("2001:db8:85a3:12::2"), "one /64");
+    }
+
+    #[test]
+    fn attempt_keys_keep_no_email() {
+        let key = attempt_key("login:dana@demo.test");
+        assert_eq!(key.len(), 64);
+        assert!(!key.contains("dana"));
+        assert_eq!(key, attempt_key("login:dana@demo.test"));
+        assert_ne!(key, attempt_key("login:sam@demo.test"));
     }
 }
