@@ -284,34 +284,27 @@ pub async fn record(env: &Env, site: &str, id: &str) -> ApiResult<HistoryRecord>
         .ok_or_else(|| ApiError::new(ErrorCode::NotFound, "no closed conversation with this id"))
 }
 
+/// The conversation ids a query selects.
+async fn ids(env: &Env, sql: &str, values: &[JsValue]) -> ApiResult<Vec<String>> {
+    let db = database(env).await?;
+    let rows: Vec<IdRow> = bound(db.prepare(sql), values, "reading the history")?
+        .all()
+        .await
+        .and_then(|r| r.results())
+        .map_err(|e| unavailable("reading the history", e))?;
+    Ok(rows.into_iter().map(|r| r.id).collect())
+}
+
 /// The ids of the site's closed conversations whose visitor gave this email.
 pub async fn ids_of_email(env: &Env, site: &str, email: &str) -> ApiResult<Vec<String>> {
-    let db = database(env).await?;
-    let rows: Vec<IdRow> = bound(
-        db.prepare("SELECT id FROM conversations WHERE site = ?1 AND visitor_email = ?2"),
-        &[text(site), text(&email.trim().to_lowercase())],
-        "reading the history",
-    )?
-    .all()
-    .await
-    .and_then(|r| r.results())
-    .map_err(|e| unavailable("reading the history", e))?;
-    Ok(rows.into_iter().map(|r| r.id).collect())
+    let sql = "SELECT id FROM conversations WHERE site = ?1 AND visitor_email = ?2";
+    ids(env, sql, &[text(site), text(&email.trim().to_lowercase())]).await
 }
 
 /// The ids of the site's conversations closed before `cutoff` (ms), at most `limit`.
 pub async fn closed_before(env: &Env, site: &str, cutoff: u64, limit: u32) -> ApiResult<Vec<String>> {
-    let db = database(env).await?;
-    let rows: Vec<IdRow> = bound(
-        db.prepare("SELECT id FROM conversations WHERE site = ?1 AND closed_at < ?2 LIMIT ?3"),
-        &[text(site), number(cutoff), number(u64::from(limit))],
-        "reading the history",
-    )?
-    .all()
-    .await
-    .and_then(|r| r.results())
-    .map_err(|e| unavailable("reading the history", e))?;
-    Ok(rows.into_iter().map(|r| r.id).collect())
+    let sql = "SELECT id FROM conversations WHERE site = ?1 AND closed_at < ?2 LIMIT ?3";
+    ids(env, sql, &[text(site), number(cutoff), number(u64::from(limit))]).await
 }
 
 /// Deletes conversations from the history and its index.
