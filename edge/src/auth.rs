@@ -11,10 +11,12 @@ use crate::internal::Caller;
 const TOKEN_SECRET: &str = "TOKEN_SECRET";
 const ADMIN_SECRET: &str = "ADMIN_SECRET";
 
+/// A secret from the environment; a missing or short one (under `token::MIN_SECRET_BYTES`, which
+/// a guess could find) stops everything that needs it rather than signing with it.
 fn secret(env: &Env, name: &str) -> ApiResult<String> {
     let value = env.secret(name).map(|s| s.to_string()).unwrap_or_default();
-    if value.is_empty() {
-        worker::console_error!("{name} is not configured");
+    if !token::strong_enough(&value) {
+        worker::console_error!("{name} is missing or shorter than {} bytes", token::MIN_SECRET_BYTES);
         return Err(ApiError::new(ErrorCode::Internal, "the server is not configured"));
     }
     Ok(value)

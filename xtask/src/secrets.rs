@@ -12,13 +12,55 @@ fn random_hex(bytes: usize) -> Result<String, String> {
 pub fn ensure_dev_vars() -> Result<(), String> {
     let path = repo_root().join(".dev.vars");
     if path.exists() {
+        // Readable by this user only, also when an older setup wrote it open to all.
+        private(&path)?;
         println!(".dev.vars exists (local secrets)");
         return Ok(());
     }
     let body = format!("TOKEN_SECRET={}\nADMIN_SECRET={}\n", random_hex(32)?, random_hex(32)?);
-    std::fs::write(&path, body).map_err(|e| format!("cannot write {}: {e}", path.display()))?;
+    write_private(&path, &body)?;
     println!("generated .dev.vars with random TOKEN_SECRET and ADMIN_SECRET");
     Ok(())
+}
+
+/// Writes `body` to a file only its owner may read (mode 0600 on Unix).
+fn write_private(path: &std::path::Path, body: &str) -> Result<(), String> {
+    let mut options = std::fs::OpenOptions::new();
+    options.write(true).create(true).truncate(true);
+    #[cfg(unix)]
+    std::os::unix::fs::OpenOptionsExt::mode(&mut options, 0o600);
+    let mut file = options.open(path).map_err(|e| format!("cannot write {}: {e}", path.display()))?;
+    std::io::Write::write_all(&mut file, body.as_bytes())
+        .map_err(|e| format!("cannot write {}: {e}", path.display()))?;
+    private(path)
+}
+
+/// Takes the file's permissions back to its owner (a no-op where there are no modes).
+fn private(path: &std::path::Path) -> Result<(), String> {
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        std::fs::set_permissions(path, std::fs::Permissions::from_mode(0o600))
+            .map_err(|e| format!("cannot restrict {}: {e}", path.display()))?;
+    }
+    let _ = path;
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[cfg(unix)]
+    #[test]
+    fn local_secrets_are_readable_by_their_owner_only() {
+        use std::os::unix::fs::PermissionsExt;
+        let path = std::env::temp_dir().join(format!("baton-dev-vars-{}", std::process::id()));
+        write_private(&path, "TOKEN_SECRET=x\n").unwrap();
+        let mode = std::fs::metadata(&path).unwrap().permissions().mode() & 0o777;
+        let _ = std::fs::remove_file(&path);
+        assert_eq!(mode, 0o600);
+    }
 }
 
 /// Reads one value from `.dev.vars`.

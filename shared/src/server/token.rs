@@ -64,6 +64,14 @@ pub fn verify(token: &str, secret: &[u8], now_ms: u64) -> Result<Claims, ApiErro
     Ok(claims)
 }
 
+/// The shortest secret the server signs with: 32 bytes, as many as SHA-256's output.
+pub const MIN_SECRET_BYTES: usize = 32;
+
+/// Whether `secret` is long enough to sign with.
+pub fn strong_enough(secret: &str) -> bool {
+    secret.trim().len() >= MIN_SECRET_BYTES
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -106,5 +114,13 @@ mod tests {
         for junk in ["", ".", "abc", "a.b.c", "%%%.%%%"] {
             assert_eq!(verify(junk, SECRET, 0).unwrap_err().code, ErrorCode::TokenInvalid, "{junk}");
         }
+    }
+
+    #[test]
+    fn short_secrets_are_not_strong_enough() {
+        assert!(!strong_enough(""));
+        assert!(!strong_enough("hunter2"));
+        assert!(!strong_enough(&" ".repeat(40)));
+        assert!(strong_enough(&"ab".repeat(16)));
     }
 }
