@@ -724,6 +724,9 @@ impl<S: Store> Engine<S> {
     /// history just before the close. Nothing is stored unless they hold it.
     fn resolve(&mut self, turn: &mut Turn, agent: &AgentInfo, note: Option<&str>) -> Handled<()> {
         let record = self.record()?;
+        if record.state.mode == Mode::Closed {
+            return Err(Rejection::Closed.to_api_error().into());
+        }
         if !record.state.holds(&agent.id) {
             let holder = record.state.holder.filter(|_| record.state.mode == Mode::Human);
             return Err(Rejection::NotHolder { holder }.to_api_error().into());

@@ -10,16 +10,16 @@
 use std::collections::{HashMap, HashSet};
 
 use arbitrary::Arbitrary;
+use baton_brain::absence::Absence;
 use baton_brain::knowledge::KnowledgeBase;
 use baton_engine::{
     Brain, Caller, Effects, Engine, Incoming, MemoryStore, ModelCall, Out, Purpose, Socket, Start, TransferTo,
 };
-use baton_brain::absence::Absence;
 use baton_shared::limits::PROTOCOL_VERSION;
 use baton_shared::machine::{ConversationState, Rejection, audit};
 use baton_shared::{
-    AgentInfo, Article, Author, ClientFrame, DeskSettings, ErrorCode, Event, EventBody, Mode, ModeReason, ModelSettings,
-    ServerFrame, SiteRules, encode,
+    AgentInfo, Article, Author, ClientFrame, DeskSettings, ErrorCode, Event, EventBody, Mode, ModeReason,
+    ModelSettings, ServerFrame, SiteRules, encode,
 };
 use libfuzzer_sys::fuzz_target;
 
@@ -313,7 +313,8 @@ impl World {
             }
             Step::LeaveMessage { id, valid } => {
                 let email = if valid { "ana@example.com" } else { "ana@" };
-                let frame = ClientFrame::LeaveMessage { client_id: id.get(), email: email.into(), text: "call me".into() };
+                let frame =
+                    ClientFrame::LeaveMessage { client_id: id.get(), email: email.into(), text: "call me".into() };
                 self.send(Caller::Customer, frame);
             }
             Step::CustomerTyping => {
@@ -372,7 +373,14 @@ impl World {
                 let due = before.mode != Mode::Closed && self.now >= quiet_since + INACTIVITY_S as u64 * 1_000;
                 if due {
                     assert!(
-                        matches!(committed.as_slice(), [Event { author: Author::System, body: EventBody::Mode { mode: Mode::Closed, reason: ModeReason::Inactive, .. }, .. }]),
+                        matches!(
+                            committed.as_slice(),
+                            [Event {
+                                author: Author::System,
+                                body: EventBody::Mode { mode: Mode::Closed, reason: ModeReason::Inactive, .. },
+                                ..
+                            }]
+                        ),
                         "quiet since {quiet_since}, the alarm at {} closes it: {fx:?}",
                         self.now
                     );
@@ -487,6 +495,14 @@ impl World {
             if matches!(&frame, ClientFrame::Send { text, send_anyway: false, .. } if is_risky(text)) {
                 return; // warned before the resend table is read, and still stores nothing
             }
+            // A bad email is refused before the resend table is read, as bad text is: a frame
+            // reusing a stored id with content no stored frame had is no resend.
+            if matches!(&frame, ClientFrame::LeaveMessage { email, .. } if !email.ends_with(".com")) {
+                let refused =
+                    fx.sender_frames().any(|f| matches!(f, ServerFrame::Error { code: ErrorCode::InvalidEmail, .. }));
+                assert!(refused, "a bad email with a reused id: {fx:?}");
+                return;
+            }
             assert_eq!(fx.out, vec![Out::ToSender(ServerFrame::Ack { client_id, seq })], "a resend of seq {seq}");
             return;
         }
@@ -592,7 +608,10 @@ impl World {
             // The compliance check answers a risky draft before anything else is decided.
             (ClientFrame::Send { text, send_anyway: false, .. }, Caller::Agent(_)) if is_risky(text) => Expect::Any,
             _ if s.mode == Mode::Closed => rejection(Rejection::Closed),
-            (ClientFrame::Send { .. } | ClientFrame::End { .. } | ClientFrame::LeaveMessage { .. }, Caller::Customer)
+            (
+                ClientFrame::Send { .. } | ClientFrame::End { .. } | ClientFrame::LeaveMessage { .. },
+                Caller::Customer,
+            )
             | (ClientFrame::Note { .. }, Caller::Agent(_)) => Expect::Commit,
             (ClientFrame::KeepChatting { .. }, _) if s.mode == Mode::Queued => Expect::Commit,
             (ClientFrame::KeepChatting { .. }, _) => Expect::Unchanged,
