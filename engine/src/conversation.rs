@@ -539,7 +539,7 @@ impl<S: Store> Engine<S> {
             return Ok(());
         }
         let (said, meta) = reply.message();
-        let language = Language::from_code(&self.language()?).unwrap_or(Language::English);
+        let language = self.language()?;
         let cmd = Command::BotSays {
             text: format!("{}{said}", absence::while_waiting(language)),
             meta,
@@ -551,11 +551,13 @@ impl<S: Store> Engine<S> {
         }
     }
 
-    /// The customer's language as the desk routes by it: from their words, else their locale.
-    fn language(&self) -> Handled<String> {
+    /// The customer's language as the desk routes by it (their words, else their locale), and
+    /// English where the bot speaks no such language.
+    fn language(&self) -> Handled<Language> {
         let watch = self.store.watch().or_failed("reading the watch")?;
         let record = self.record()?;
-        Ok(baton_brain::routing::language(&watch.recent, record.visitor.locale.as_deref()).unwrap_or_default())
+        let code = baton_brain::routing::language(&watch.recent, record.visitor.locale.as_deref());
+        Ok(code.as_deref().and_then(Language::from_code).unwrap_or(Language::English))
     }
 
     /// The desk says no person can come now: the bot tells the waiting customer why, in their
@@ -568,7 +570,7 @@ impl<S: Store> Engine<S> {
             if record.state.mode != Mode::Queued || self.offered_since(record.state.epoch)? {
                 return Ok(());
             }
-            let language = Language::from_code(&self.language()?).unwrap_or(Language::English);
+            let language = self.language()?;
             let text = absence::no_agent_message(language, &why);
             let cmd = Command::NoAgent { text, computed_at_epoch: record.state.epoch };
             self.run(&mut turn, &Caller::Customer, cmd, None).map(|_| ())
@@ -595,7 +597,7 @@ impl<S: Store> Engine<S> {
         if record.state.mode == Mode::Human {
             return Ok(());
         }
-        let language = Language::from_code(&self.language()?).unwrap_or(Language::English);
+        let language = self.language()?;
         let meta = BotMeta { confidence: 1.0, article_id: None, article_title: None };
         let thanks = absence::message_left(language, &email);
         self.run(

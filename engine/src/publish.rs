@@ -98,7 +98,7 @@ impl<S: Store> Engine<S> {
         }
         turn.fx.dashboard = Some(row(&record, &watch, &brain.rules));
         if record.state.mode == Mode::Closed {
-            match self.archive(&record) {
+            match self.archive(&record, &events) {
                 Ok(archive) => turn.fx.archive = archive,
                 Err(failure) => turn.fx.warn(failure.detail.unwrap_or(failure.error.message)),
             }
@@ -133,8 +133,15 @@ impl<S: Store> Engine<S> {
     }
 
     /// The closed conversation as the history keeps it; `None` if the customer never wrote.
-    fn archive(&self, record: &Record) -> Handled<Option<HistoryRecord>> {
-        let events = self.store.events_after(0).or_failed("reading the transcript")?;
+    /// `events` is the transcript if this input already read it whole (for the insight).
+    fn archive(&self, record: &Record, events: &[Event]) -> Handled<Option<HistoryRecord>> {
+        let read;
+        let events = if events.is_empty() {
+            read = self.store.events_after(0).or_failed("reading the transcript")?;
+            &read
+        } else {
+            events
+        };
         let insight = self.store.insight().or_failed("reading the insight")?;
         Ok(HistoryRecord::of(&record.conversation, &record.visitor, &events, insight, record.previous.clone()))
     }
