@@ -27,6 +27,7 @@ use baton_engine::turns::{Turn, Turns};
 use baton_engine::{
     Brain, Caller, Effects, Engine, FALLBACK_BOT_NAME, Failure, Incoming, ModelCall, Socket, Start, TransferTo,
 };
+use baton_shared::history::HistoryRecord;
 use baton_shared::{AgentInfo, ApiError, ConversationSummary, ErrorCode, ServerFrame, VisitorInfo};
 use serde::{Deserialize, Serialize};
 use worker::{
@@ -278,10 +279,7 @@ impl ConversationDO {
         let turn = self.turns.join().await;
         let fx = self.engine.borrow_mut().queue_place(position, estimate_s);
         sockets::deliver(&self.state, None, &fx.out);
-        for warning in &fx.warnings {
-            worker::console_warn!("conversation: {warning}");
-        }
-        drop(turn);
+        self.carry_out(None, fx, turn).await;
         Ok(ok_json(&serde_json::json!({ "ok": true })))
     }
 
@@ -344,9 +342,11 @@ impl ConversationDO {
     /// What follows the deliveries: the log and the alarm while the turn is held, then, with the
     /// turn given up, the dashboard row, the brain's refresh and the model calls. Neither a slow
     /// site nor a slow model holds up the conversation's next input.
-    async fn carry_out(&self, site: Option<&str>, fx: Effects, turn: Turn) {
+    async fn carry_out(&self, site: Option<&str>, mut fx: Effects, turn: Turn) {
+        let archive = fx.archive.take();
         let mut calls: VecDeque<ModelCall> = self.settle(site, fx).await.into();
         drop(turn);
+        self.archive(site, archive).await;
         self.push_rows().await;
         self.refresh_brain().await;
         while let Some(call) = calls.pop_front() {
@@ -356,35 +356,25 @@ impl ConversationDO {
             }
             let turn = self.turns.join().await;
             let (site, brain) = self.current_brain().await;
-            let fx = self.engine.borrow_mut().model_answered(&brain, call.answered(answer), now_ms());
+            let mut fx = self.engine.borrow_mut().model_answered(&brain, call.answered(answer), now_ms());
             sockets::deliver(&self.state, None, &fx.out);
+            let archive = fx.archive.take();
             calls.extend(self.settle(site.as_deref(), fx).await);
             drop(turn);
+            self.archive(site.as_deref(), archive).await;
             self.push_rows().await;
             self.refresh_brain().await;
         }
     }
 
     /// Logs the warnings, keeps the dashboard row for [`Self::push_rows`], sets the alarm;
-    /// returns the model calls.
+    /// returns the model calls. (The caller takes the history record out first, for after the turn.)
     async fn settle(&self, site: Option<&str>, fx: Effects) -> Vec<ModelCall> {
         for warning in &fx.warnings {
             worker::console_warn!("conversation: {warning}");
         }
         if let (Some(site), Some(row)) = (site, fx.dashboard) {
             *self.rows.next.borrow_mut() = Some((site.to_string(), row));
-        }
-        if let (Some(site), Some(record)) = (site, &fx.archive) {
-            // Once more after a failure: a conversation missing from the history is lost to
-            // search, though its object still holds it.
-            for attempt in 0..2 {
-                match history::store(&self.env, site, record).await {
-                    Ok(()) => break,
-                    Err(e) => {
-                        worker::console_error!("history of {} (attempt {attempt}): {}", record.entry.id, e.message)
-                    }
-                }
-            }
         }
         if let Some(due) = fx.alarm_at {
             let wait_ms = due.saturating_sub(now_ms()) as i64;
@@ -394,6 +384,19 @@ impl ConversationDO {
             }
         }
         fx.model_calls
+    }
+
+    /// Writes the closed conversation to the history, after the input's turn is given up so the
+    /// next input never waits for D1. Once more after a failure: a conversation missing from the
+    /// history is lost to search, though its object still holds it.
+    async fn archive(&self, site: Option<&str>, record: Option<HistoryRecord>) {
+        let (Some(site), Some(record)) = (site, record) else { return };
+        for attempt in 0..2 {
+            match history::store(&self.env, site, &record).await {
+                Ok(()) => break,
+                Err(e) => worker::console_error!("history of {} (attempt {attempt}): {}", record.entry.id, e.message),
+            }
+        }
     }
 
     /// Pushes the newest dashboard row to the site, one push at a time: rows reach the site in

@@ -319,8 +319,6 @@ impl SiteDO {
         }
     }
 
-    /// The next moment routing can change by itself: an offer running out, a queued
-    /// conversation's requirements relaxing.
     /// Tells each queued customer their place and estimate when either changed: someone ahead
     /// was taken, someone joined ahead, the recent waits moved the estimate.
     async fn tell_places(&self) {
@@ -353,6 +351,8 @@ impl SiteDO {
         }
     }
 
+    /// The next moment routing can change by itself: an offer running out, a queued
+    /// conversation's requirements relaxing.
     pub(super) fn next_routing_change(&self, desk: &DeskSettings, now: u64) -> Option<u64> {
         if desk.mode == RoutingMode::Manual {
             return None;
