@@ -106,6 +106,24 @@ impl Api {
         response.json().await.unwrap_or_else(|e| panic!("transcript body: {e}"))
     }
 
+    /// A customer who has asked for a person on `site`, with the socket that watches their
+    /// conversation, once it is queued.
+    pub async fn queued_customer(&self, site: &str, text: &str) -> (String, Socket) {
+        let start = self.start(site, None).await;
+        let (mut customer, _) = self.connect(site, &start.conversation_id, &start.token, 0).await;
+        customer.send(&ClientFrame::send("m-1", text)).await;
+        customer.send(&ClientFrame::RequestHuman { client_id: "r-1".into() }).await;
+        customer
+            .next_matching("queued", |f| {
+                matches!(
+                    event_of(f).map(|e| &e.body),
+                    Some(baton_shared::EventBody::Mode { mode: baton_shared::Mode::Queued, .. })
+                )
+            })
+            .await;
+        (start.conversation_id, customer)
+    }
+
     /// The console's dashboard socket for an agent's token.
     pub fn dashboard_url(&self, site: &str, token: &str) -> String {
         format!("{}/api/sites/{site}/dashboard?token={token}", self.base.replacen("http", "ws", 1))

@@ -1,8 +1,8 @@
 //! The customer's wait: a queued customer sees their place in line, live, and it moves up when
 //! someone ahead is taken. Real browser, real `wrangler dev`.
 
-use baton_e2e::{Api, Browser, Socket, Stack, event_of};
-use baton_shared::{ClientFrame, EventBody, Mode, ServerFrame};
+use baton_e2e::{Api, Browser, Socket, Stack};
+use baton_shared::{ClientFrame, ServerFrame};
 
 fn place(frame: &ServerFrame) -> Option<u32> {
     match frame {
@@ -11,29 +11,15 @@ fn place(frame: &ServerFrame) -> Option<u32> {
     }
 }
 
-/// A customer over the API who asked for a person.
-async fn queued(api: &Api, text: &str) -> (String, Socket) {
-    let start = api.start("demo", None).await;
-    let (mut customer, _) = api.connect("demo", &start.conversation_id, &start.token, 0).await;
-    customer.send(&ClientFrame::send("m-1", text)).await;
-    customer.send(&ClientFrame::RequestHuman { client_id: "r-1".into() }).await;
-    customer
-        .next_matching("queued", |f| {
-            matches!(event_of(f).map(|e| &e.body), Some(EventBody::Mode { mode: Mode::Queued, .. }))
-        })
-        .await;
-    (start.conversation_id, customer)
-}
-
 #[tokio::test]
 async fn the_third_in_line_sees_number_three_then_number_two_when_the_first_is_taken() {
     let stack = Stack::start().await;
     let api = Api::new(&stack.base);
     let dana = api.login("demo", "dana@demo.test", "dana-demo-pass").await.token;
     let _console = Socket::open(&api.dashboard_url("demo", &dana)).await;
-    let (first, mut first_customer) = queued(&api, "First in line").await;
+    let (first, mut first_customer) = api.queued_customer("demo", "First in line").await;
     first_customer.next_matching("number 1", |f| place(f) == Some(1)).await;
-    let (_, mut second_customer) = queued(&api, "Second in line").await;
+    let (_, mut second_customer) = api.queued_customer("demo", "Second in line").await;
     second_customer.next_matching("number 2", |f| place(f) == Some(2)).await;
 
     let browser = Browser::start().await;

@@ -42,20 +42,6 @@ async fn set_desk(api: &Api, site: &str, lead: &str, desk: Value) {
     assert_eq!(status, 200, "{body}");
 }
 
-/// A customer who has asked for a person, with the socket that watches their conversation.
-async fn queued_customer(api: &Api, site: &str, text: &str) -> (String, Socket) {
-    let start = api.start(site, None).await;
-    let (mut customer, _) = api.connect(site, &start.conversation_id, &start.token, 0).await;
-    customer.send(&ClientFrame::send("m-1", text)).await;
-    customer.send(&ClientFrame::RequestHuman { client_id: "r-1".into() }).await;
-    customer
-        .next_matching("queued", |f| {
-            matches!(event_of(f).map(|e| &e.body), Some(EventBody::Mode { mode: Mode::Queued, .. }))
-        })
-        .await;
-    (start.conversation_id, customer)
-}
-
 /// Waits for the customer to see an agent join; returns who.
 async fn joined(customer: &mut Socket) -> AgentInfo {
     let frame = customer
@@ -106,7 +92,7 @@ async fn a_spanish_billing_question_goes_to_the_spanish_billing_agent_not_the_le
     let _ben_console = Socket::open(&api.dashboard_url("desk", &ben.token)).await;
 
     // Ana already holds a conversation; Ben holds none.
-    let (busy, _busy_customer) = queued_customer(&api, "desk", "I have a question").await;
+    let (busy, _busy_customer) = api.queued_customer("desk", "I have a question").await;
     let (mut ana_held, _) = api.connect("desk", &busy, &ana.token, 0).await;
     ana_held.send(&ClientFrame::TakeOver).await;
     next_dashboard(&mut ana_console, "Ana holds one", |f| match f {
@@ -117,7 +103,7 @@ async fn a_spanish_billing_question_goes_to_the_spanish_billing_agent_not_the_le
 
     set_desk(&api, "desk", &lead, json!({ "mode": "auto" })).await;
     let (id, mut customer) =
-        queued_customer(&api, "desk", "Hola, tengo un problema con mi factura y necesito ayuda").await;
+        api.queued_customer("desk", "Hola, tengo un problema con mi factura y necesito ayuda").await;
     assert_eq!(joined(&mut customer).await.id, ana.agent.id, "Ana speaks Spanish and has the skill");
     let assigned = next_dashboard(&mut ana_console, "assigned", |f| matches!(f, DashboardFrame::Assigned { .. })).await;
     assert_eq!(assigned, DashboardFrame::Assigned { conversation: id.clone(), relaxed: vec![] });
@@ -139,7 +125,7 @@ async fn capacity_holds_when_thirty_conversations_wait_and_four_agents_come_onli
     // Thirty customers ask for a person while nobody is online: all of them wait.
     let mut customers = Vec::new();
     for i in 0..30 {
-        customers.push(queued_customer(&api, "desk", &format!("Hello, question number {i}")).await);
+        customers.push(api.queued_customer("desk", &format!("Hello, question number {i}")).await);
     }
     let mut tokens = Vec::new();
     for i in 1..=4 {
@@ -196,7 +182,7 @@ async fn an_offer_nobody_answers_goes_to_the_next_agent_even_when_the_first_brow
     consoles.insert(ana.agent.id.clone(), Socket::open(&api.dashboard_url("desk", &ana.token)).await);
     consoles.insert(ben.agent.id.clone(), Socket::open(&api.dashboard_url("desk", &ben.token)).await);
 
-    let (id, mut customer) = queued_customer(&api, "desk", "Can someone help me with my order?").await;
+    let (id, mut customer) = api.queued_customer("desk", "Can someone help me with my order?").await;
     // Whoever is offered it first closes their browser without answering.
     let mut first = None;
     for (agent, console) in consoles.iter_mut() {
@@ -249,7 +235,7 @@ async fn the_queue_an_offer_in_flight_and_presence_survive_a_restart() {
     })
     .await;
     let mut ana_console = Socket::open(&api.dashboard_url("desk", &ana.token)).await;
-    let (id, _customer) = queued_customer(&api, "desk", "Hello, can a person help me?").await;
+    let (id, _customer) = api.queued_customer("desk", "Hello, can a person help me?").await;
     let offered = next_dashboard(&mut ana_console, "the offer", |f| matches!(f, DashboardFrame::Offer { .. })).await;
     let DashboardFrame::Offer { expires_at, .. } = offered else { unreachable!("matched") };
 
@@ -293,7 +279,7 @@ async fn an_agent_who_lets_three_offers_run_out_is_set_away_and_told_why() {
     let mut console = Socket::open(&api.dashboard_url("desk", &ana.token)).await;
     let mut customers = Vec::new();
     for i in 0..3 {
-        let (id, customer) = queued_customer(&api, "desk", &format!("Hello, question {i}")).await;
+        let (id, customer) = api.queued_customer("desk", &format!("Hello, question {i}")).await;
         customers.push(customer);
         next_dashboard(
             &mut console,
