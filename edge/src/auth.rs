@@ -5,8 +5,9 @@ use baton_shared::server::token::{self, Claims};
 use baton_shared::{AccountRole, AgentInfo, ApiError, ErrorCode};
 use worker::{Env, Request};
 
-use crate::http::{ApiResult, query_param};
-use crate::internal::Caller;
+use crate::http::{ApiResult, query_param, read_reply};
+use crate::internal::{Call, Caller, SiteOp, site_stub};
+use crate::site::{AgentCheck, AgentStanding};
 
 const TOKEN_SECRET: &str = "TOKEN_SECRET";
 const ADMIN_SECRET: &str = "ADMIN_SECRET";
@@ -54,12 +55,22 @@ pub fn conversation_caller(claims: Claims, site: &str, conversation: &str) -> Ap
     }
 }
 
-/// An agent token of this site.
-pub fn site_agent(claims: Claims, site: &str) -> ApiResult<(AgentInfo, AccountRole)> {
-    match claims {
-        Claims::Agent { site: s, agent, role, .. } if s == site => Ok((agent, role)),
-        _ => Err(forbidden()),
+/// An agent token of this site whose sign-in has not ended, with the account as it stands
+/// now (a demoted supervisor is an agent at once). `conversation` names the conversation whose
+/// socket the agent is opening, so the site can close it if the sign-in ends.
+pub async fn site_agent(
+    env: &Env,
+    claims: Claims,
+    site: &str,
+    conversation: Option<&str>,
+) -> ApiResult<(AgentInfo, AccountRole)> {
+    if claims.site() != site {
+        return Err(forbidden());
     }
+    let check = AgentCheck::of(&claims, conversation).ok_or_else(forbidden)?;
+    let reply = Call::to(SiteOp::CheckAgent).json(&check).site(site).send(&site_stub(env, site)?).await?;
+    let AgentStanding { agent, role } = read_reply(reply, "checking the sign-in").await?;
+    Ok((agent, role))
 }
 
 fn forbidden() -> ApiError {
@@ -76,9 +87,16 @@ pub fn sign_visitor(env: &Env, site: &str, conversation: &str, now: u64) -> ApiR
 }
 
 /// Returns the token and its expiry.
-pub fn sign_agent(env: &Env, site: &str, agent: AgentInfo, role: AccountRole, now: u64) -> ApiResult<(String, u64)> {
+pub fn sign_agent(
+    env: &Env,
+    site: &str,
+    agent: AgentInfo,
+    role: AccountRole,
+    ver: u64,
+    now: u64,
+) -> ApiResult<(String, u64)> {
     let exp = now + AGENT_TOKEN_TTL_MS;
-    let claims = Claims::Agent { site: site.to_string(), agent, role, exp };
+    let claims = Claims::Agent { site: site.to_string(), agent, role, exp, ver };
     Ok((token::sign(&claims, secret(env, TOKEN_SECRET)?.as_bytes()), exp))
 }
 

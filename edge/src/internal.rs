@@ -90,6 +90,8 @@ ops!(
         QueuePlace = (Post, "/queue-place"),
         /// Everything the object stores is deleted for good (erasure, retention).
         Erase = (Post, "/erase"),
+        /// An agent's sign-in ended: their sockets here close (`Revoke`).
+        Revoke = (Post, "/revoke"),
     }
 );
 
@@ -98,7 +100,16 @@ ops!(
     SiteOp socket Dashboard {
         Seed = (Post, "/seed"),
         Info = (Get, "/info"),
-        Login = (Post, "/login"),
+        /// Emails that have an account (a JSON list; empty for a site not seeded yet).
+        AccountEmails = (Get, "/account-emails"),
+        /// The stored hash a sign-in checks: `CredentialRequest` → `Credential`.
+        Credential = (Post, "/login/credential"),
+        /// The password was right: `SignedIn` → `VerifiedAccount`.
+        SignedIn = (Post, "/login/signed-in"),
+        /// Is an agent token still good: `AgentCheck` → `AgentStanding`.
+        CheckAgent = (Post, "/agent/check"),
+        /// The agent signs out: every token of theirs ends (`Revoke`).
+        SignOut = (Post, "/agent/sign-out"),
         AdmitStart = (Post, "/admit-start"),
         Knowledge = (Get, "/knowledge"),
         Articles = (Get, "/articles"),

@@ -10,6 +10,7 @@ mod http;
 mod ids;
 mod internal;
 mod origin;
+mod password;
 mod routes;
 mod site;
 mod sql;
@@ -44,6 +45,7 @@ enum Route<'a> {
     Site(&'a str),
     Conversations(&'a str),
     Login(&'a str),
+    Logout(&'a str),
     ConversationSocket(&'a str, &'a str),
     Transcript(&'a str, &'a str),
     Visitor(&'a str, &'a str),
@@ -72,6 +74,7 @@ impl<'a> Route<'a> {
             ["api", "sites", site] => Route::Site(site),
             ["api", "sites", site, "conversations"] => Route::Conversations(site),
             ["api", "sites", site, "login"] => Route::Login(site),
+            ["api", "sites", site, "logout"] => Route::Logout(site),
             ["api", "sites", site, "conversations", id, "ws"] => Route::ConversationSocket(site, id),
             ["api", "sites", site, "conversations", id, "transcript"] => Route::Transcript(site, id),
             ["api", "sites", site, "conversations", id, "visitor"] => Route::Visitor(site, id),
@@ -110,6 +113,7 @@ impl<'a> Route<'a> {
             (Method::Get, Route::Site(s)) => site::info(req, env, s).await,
             (Method::Post, Route::Conversations(s)) => conversations::start(req, env, s).await,
             (Method::Post, Route::Login(s)) => login::login(req, env, s).await,
+            (Method::Post, Route::Logout(s)) => login::logout(req, env, s).await,
             (Method::Get, Route::ConversationSocket(s, id)) => conversations::socket(req, env, s, id).await,
             (Method::Get, Route::Transcript(s, id)) => conversations::transcript(req, env, s, id).await,
             (Method::Get, Route::Visitor(s, id)) => conversations::visitor(req, env, s, id).await,

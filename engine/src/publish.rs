@@ -143,7 +143,7 @@ impl<S: Store> Engine<S> {
             events
         };
         let insight = self.store.insight().or_failed("reading the insight")?;
-        Ok(HistoryRecord::of(&record.conversation, &record.visitor, &events, insight, record.previous.clone()))
+        Ok(HistoryRecord::of(&record.conversation, &record.visitor, events, insight, record.previous.clone()))
     }
 
     /// Builds, stores and sends the insight; returns the transcript it was built from.

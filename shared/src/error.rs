@@ -53,6 +53,8 @@ pub enum ErrorCode {
     Unauthorized,
     TokenInvalid,
     TokenExpired,
+    /// The token was signed properly but its sign-in has ended (sign-out, new password, role).
+    TokenRevoked,
     Forbidden,
     NotFound,
     AlreadyHeld,
@@ -84,6 +86,7 @@ wire_names!(ErrorCode {
     Unauthorized = "unauthorized",
     TokenInvalid = "token_invalid",
     TokenExpired = "token_expired",
+    TokenRevoked = "token_revoked",
     Forbidden = "forbidden",
     NotFound = "not_found",
     AlreadyHeld = "already_held",
@@ -106,7 +109,11 @@ impl ErrorCode {
     /// HTTP status used when this code is returned by a REST endpoint.
     pub fn http_status(self) -> u16 {
         match self {
-            ErrorCode::Unauthorized | ErrorCode::TokenInvalid | ErrorCode::TokenExpired | ErrorCode::LoginFailed => 401,
+            ErrorCode::Unauthorized
+            | ErrorCode::TokenInvalid
+            | ErrorCode::TokenExpired
+            | ErrorCode::TokenRevoked
+            | ErrorCode::LoginFailed => 401,
             ErrorCode::Forbidden | ErrorCode::AccountDeactivated => 403,
             ErrorCode::NotFound => 404,
             ErrorCode::AlreadyHeld | ErrorCode::NotHolder | ErrorCode::StaleEpoch => 409,

@@ -276,6 +276,19 @@ impl Socket {
         self.next_matching("pong (barrier)", |f| matches!(f, ServerFrame::Pong)).await;
     }
 
+    /// The close code the server ends this socket with, skipping frames until then; `None`
+    /// if it is not closed within `within` or ends without a code.
+    pub async fn close_code(&mut self, within: Duration) -> Option<u16> {
+        let deadline = tokio::time::Instant::now() + within;
+        loop {
+            match tokio::time::timeout_at(deadline, self.ws.next()).await.ok()? {
+                Some(Ok(Message::Close(frame))) => return frame.map(|f| u16::from(f.code)),
+                Some(Ok(_)) => continue,
+                _ => return None,
+            }
+        }
+    }
+
     pub async fn close(mut self) {
         let _ = self.ws.close(None).await;
     }

@@ -2,7 +2,9 @@
 //! attempt gets a clear refusal and the site keeps working for everyone else.
 
 use baton_e2e::Stack;
-use baton_shared::server::quota::SIGN_INS_PER_ADDRESS;
+use std::time::{Duration, Instant};
+
+use baton_shared::server::quota::{SIGN_IN_FAILURES, SIGN_INS_PER_ADDRESS};
 use serde_json::{Value, json};
 
 /// A sign-in attempt as it arrives from `address` (the header Cloudflare sets from the
@@ -47,6 +49,63 @@ async fn a_sign_in_flood_from_one_network_is_refused_in_the_worker_and_others_st
         assert_eq!(status, 401, "attempt {i}: {body}");
     }
     let (status, _, body) = sign_in(base, "2001:db8:7:1:ffff::99", "v6-last@nowhere.test", "guess").await;
+    assert_eq!((status, body["code"].as_str()), (429, Some("rate_limited")), "{body}");
+}
+
+/// Retries `attempt` until it is no longer refused as too early, for at most `limit`.
+async fn once_allowed<F, Fut>(limit: Duration, mut attempt: F) -> (u16, Option<String>, Value)
+where
+    F: FnMut() -> Fut,
+    Fut: std::future::Future<Output = (u16, Option<String>, Value)>,
+{
+    let deadline = Instant::now() + limit;
+    loop {
+        let answer = attempt().await;
+        if answer.0 != 429 || Instant::now() > deadline {
+            return answer;
+        }
+        let wait = answer.2["retry_after_ms"].as_u64().unwrap_or(100);
+        tokio::time::sleep(Duration::from_millis(wait.min(1_000))).await;
+    }
+}
+
+#[tokio::test]
+async fn wrong_passwords_slow_down_that_account_from_that_network_only_and_never_lock_the_agent_out() {
+    let stack = Stack::start().await;
+    let base = &stack.base;
+    let stranger = "203.0.113.50";
+    let free = SIGN_IN_FAILURES.free;
+    for attempt in 1..=free {
+        let (status, _, body) = sign_in(base, stranger, "dana@demo.test", "guess").await;
+        assert_eq!((status, body["code"].as_str()), (401, Some("login_failed")), "wrong password {attempt}");
+    }
+    // From the stranger's network the next try waits, even with the right password, and is
+    // told for how long.
+    let (status, retry_after, body) = sign_in(base, stranger, "DANA@demo.test ", "dana-demo-pass").await;
+    assert_eq!((status, body["code"].as_str()), (429, Some("rate_limited")), "{body}");
+    let wait = body["retry_after_ms"].as_u64().unwrap_or_else(|| panic!("no retry hint: {body}"));
+    assert!(wait > 0 && wait <= SIGN_IN_FAILURES.first_delay_ms, "first wait {wait} ms");
+    assert_eq!(retry_after, Some(wait.div_ceil(1000).to_string()), "Retry-After header");
+    // Dana, from her own network, is not locked out by a stranger's guesses.
+    let (status, _, body) = sign_in(base, "198.51.100.77", "dana@demo.test", "dana-demo-pass").await;
+    assert_eq!(status, 200, "{body}");
+    // Each further wrong guess doubles the wait.
+    let (status, _, body) =
+        once_allowed(Duration::from_secs(10), || sign_in(base, stranger, "dana@demo.test", "guess")).await;
+    assert_eq!((status, body["code"].as_str()), (401, Some("login_failed")), "{body}");
+    let (status, _, body) = sign_in(base, stranger, "dana@demo.test", "guess").await;
+    assert_eq!(status, 429, "{body}");
+    let second = body["retry_after_ms"].as_u64().unwrap_or_default();
+    assert!(
+        second > SIGN_IN_FAILURES.first_delay_ms && second <= 2 * SIGN_IN_FAILURES.first_delay_ms,
+        "second wait {second} ms"
+    );
+    // Unknown emails are slowed the same way, so the waits do not tell which accounts exist.
+    for _ in 1..=free {
+        let (status, _, _) = sign_in(base, stranger, "nobody@demo.test", "guess").await;
+        assert_eq!(status, 401);
+    }
+    let (status, _, body) = sign_in(base, stranger, "nobody@demo.test", "guess").await;
     assert_eq!((status, body["code"].as_str()), (429, Some("rate_limited")), "{body}");
 }
 

@@ -94,14 +94,15 @@ async fn expired_and_other_site_tokens_are_refused_with_their_own_codes() {
     let secret = baton_e2e::stack::dev_var("TOKEN_SECRET");
     let dana = api.login("demo", "dana@demo.test", "dana-demo-pass").await;
     let expired =
-        Claims::Agent { site: "demo".into(), agent: dana.agent.clone(), role: AccountRole::Agent, exp: 1_000 };
+        Claims::Agent { site: "demo".into(), agent: dana.agent.clone(), role: AccountRole::Agent, exp: 1_000, ver: 1 };
     let expired = token::sign(&expired, secret.as_bytes());
     assert_eq!(refusal(&api.ws_url("demo", &conv.conversation_id, &expired)).await, ErrorCode::TokenExpired);
     let visitor = Claims::Visitor { site: "demo".into(), conversation: conv.conversation_id.clone(), exp: 1_000 };
     let visitor = token::sign(&visitor, secret.as_bytes());
     assert_eq!(refusal(&api.ws_url("demo", &conv.conversation_id, &visitor)).await, ErrorCode::TokenExpired);
     // Signed with another secret: invalid.
-    let foreign = Claims::Agent { site: "demo".into(), agent: dana.agent, role: AccountRole::Agent, exp: u64::MAX / 2 };
+    let foreign =
+        Claims::Agent { site: "demo".into(), agent: dana.agent, role: AccountRole::Agent, exp: u64::MAX / 2, ver: 1 };
     let foreign = token::sign(&foreign, b"not the site's secret");
     assert_eq!(refusal(&api.ws_url("demo", &conv.conversation_id, &foreign)).await, ErrorCode::TokenInvalid);
 }

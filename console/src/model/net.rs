@@ -99,6 +99,10 @@ pub fn account_path(site: &str, account_id: &str) -> String {
     format!("{}/{}", team_path(site), encode_component(account_id))
 }
 
+pub fn logout_path(site: &str) -> String {
+    format!("/api/sites/{}/logout", encode_component(site))
+}
+
 pub fn transfer_path(site: &str, conversation_id: &str) -> String {
     format!("/api/sites/{}/conversations/{}/transfer", encode_component(site), encode_component(conversation_id))
 }

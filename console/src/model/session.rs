@@ -42,7 +42,11 @@ pub fn login_outcome(status: u16, body: &str) -> Result<LoginResponse, String> {
 pub fn is_auth_error(code: ErrorCode) -> bool {
     matches!(
         code,
-        ErrorCode::Unauthorized | ErrorCode::TokenInvalid | ErrorCode::TokenExpired | ErrorCode::AccountDeactivated
+        ErrorCode::Unauthorized
+            | ErrorCode::TokenInvalid
+            | ErrorCode::TokenExpired
+            | ErrorCode::TokenRevoked
+            | ErrorCode::AccountDeactivated
     )
 }
 
@@ -84,6 +88,7 @@ mod tests {
         assert!(login_outcome(429, locked).unwrap_err().contains("15 minutes"));
         assert!(login_outcome(200, "{}").is_err());
         assert!(is_auth_error(ErrorCode::TokenExpired));
+        assert!(is_auth_error(ErrorCode::TokenRevoked));
         assert!(!is_auth_error(ErrorCode::AlreadyHeld));
     }
 }

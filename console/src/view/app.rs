@@ -40,6 +40,20 @@ impl Auth {
         }
     }
 
+    /// The agent signs out: the server ends the token too, so a copy of it opens nothing.
+    pub fn log_out(&self) {
+        let token = self.session.with_untracked(|s| s.as_ref().map(|s| s.token.clone()));
+        let site = self.site.get_value();
+        if let Some(token) = token {
+            leptos::task::spawn_local(async move {
+                // Signed out here either way; a server that cannot be reached keeps the token
+                // until it expires.
+                let _ = crate::api::logout(&site, &token).await;
+            });
+        }
+        self.sign_out(None);
+    }
+
     pub fn sign_out(&self, why: Option<&str>) {
         session::clear(&self.site.get_value());
         self.notice.set(why.map(str::to_string));

@@ -127,7 +127,7 @@ pub fn Workspace(auth: Auth, login: LoginResponse) -> impl IntoView {
                         <span class="me-name">{agent.name.clone()}</span>
                         <span class="me-role">{role}</span>
                     </span>
-                    <button type="button" class="ghost" on:click=move |_| auth.sign_out(None)>"Sign out"</button>
+                    <button type="button" class="ghost" on:click=move |_| auth.log_out()>"Sign out"</button>
                 </div>
             </header>
             {move || match page.get() {

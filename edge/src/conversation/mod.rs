@@ -41,7 +41,7 @@ use crate::ids;
 use crate::internal::{
     CONVERSATION_HEADER, Call, ConversationOp, Ops, SITE_HEADER, SiteOp, site_stub, trusted, trusted_caller,
 };
-use crate::site::Knowledge;
+use crate::site::{Knowledge, REVOKED_CLOSE, Revoke};
 use sockets::Attachment;
 use store::ConversationStore;
 
@@ -170,6 +170,7 @@ impl DurableObject for ConversationDO {
             Some(ConversationOp::Requeue) => self.requeue(&mut req).await,
             Some(ConversationOp::Reassign) => self.reassign(&mut req).await,
             Some(ConversationOp::Erase) => self.erase().await,
+            Some(ConversationOp::Revoke) => self.revoke(&mut req).await,
             Some(ConversationOp::QueuePlace) => self.queue_place(&mut req).await,
             Some(ConversationOp::NoAgent) => self.no_agent(&mut req).await,
             None => Err(ApiError::new(ErrorCode::NotFound, "no such conversation route")),
@@ -266,6 +267,17 @@ impl ConversationDO {
         store.migrate().or_internal("recreating the conversation's tables")?;
         *self.engine.borrow_mut() = Engine::new(store);
         drop(turn);
+        Ok(ok_json(&serde_json::json!({ "ok": true })))
+    }
+
+    /// An agent's sign-in ended: the sockets they opened here close now.
+    async fn revoke(&self, req: &mut Request) -> ApiResult<Response> {
+        let Revoke { agent } = read_json(req).await?;
+        for ws in self.state.get_websockets_with_tag(sockets::AGENT_TAG) {
+            if sockets::attachment(&ws).and_then(|a| a.agent).is_some_and(|a| a.id == agent) {
+                let _ = ws.close(Some(REVOKED_CLOSE), Some("sign-in ended"));
+            }
+        }
         Ok(ok_json(&serde_json::json!({ "ok": true })))
     }
 

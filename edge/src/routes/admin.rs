@@ -2,7 +2,7 @@
 //! A re-seed keeps the knowledge base, rules and accounts supervisors edited; it adds only the
 //! accounts that are new.
 
-use std::collections::HashSet;
+use std::collections::{HashMap, HashSet};
 
 use baton_shared::avatar::validate_avatar_url;
 use baton_shared::config::validate_rules;
@@ -12,9 +12,11 @@ use baton_shared::{ApiError, ErrorCode, SiteSeed};
 use worker::{Env, Request, Response};
 
 use crate::auth;
-use crate::http::{ApiResult, check_reply, ok_json, read_json};
+use crate::http::{ApiResult, check_reply, ok_json, read_json, read_reply};
 use crate::ids;
 use crate::internal::{Call, SiteOp, site_stub};
+use crate::password;
+use crate::site::SeedPut;
 
 const MAX_GREETING_CHARS: usize = 500;
 
@@ -22,8 +24,19 @@ pub async fn put_site(req: &mut Request, env: &Env, site: &str) -> ApiResult<Res
     auth::check_admin(req, env)?;
     ids::check_site(site)?;
     let seed: SiteSeed = read_json(req).await?;
-    let seed = validate(seed)?;
-    let reply = Call::to(SiteOp::Seed).json(&seed).site(site).send(&site_stub(env, site)?).await?;
+    let mut seed = validate(seed)?;
+    let stub = site_stub(env, site)?;
+    // Only new accounts take their password from the seed, so only theirs are hashed.
+    let reply = Call::to(SiteOp::AccountEmails).site(site).send(&stub).await?;
+    let known: Vec<String> = read_reply(reply, "reading the site's accounts").await?;
+    let mut hashes = HashMap::new();
+    for account in &mut seed.accounts {
+        if !known.contains(&account.email) {
+            hashes.insert(account.email.clone(), password::hash(&account.password).await?);
+        }
+        account.password.clear();
+    }
+    let reply = Call::to(SiteOp::Seed).json(&SeedPut { seed, hashes }).site(site).send(&stub).await?;
     check_reply(reply, "seeding the site").await?;
     Ok(ok_json(&serde_json::json!({ "ok": true })))
 }

@@ -139,8 +139,14 @@ async fn authorised_caller(
     conversation: &str,
     claims: ApiResult<Claims>,
 ) -> ApiResult<Caller> {
-    let caller = auth::conversation_caller(claims?, site, conversation)?;
+    let claims = claims?;
+    let caller = auth::conversation_caller(claims.clone(), site, conversation)?;
     check_caller(req, env, site, &caller).await?;
+    if let Caller::Agent(_) = caller {
+        // An agent's sign-in may have ended since the token was signed.
+        let (agent, _) = auth::site_agent(env, claims, site, Some(conversation)).await?;
+        return Ok(Caller::Agent(agent));
+    }
     Ok(caller)
 }
 
@@ -178,11 +184,11 @@ pub async fn transcript(req: &Request, env: &Env, site: &str, conversation: &str
 pub async fn visitor(req: &Request, env: &Env, site: &str, conversation: &str) -> ApiResult<Response> {
     ids::check_site(site)?;
     ids::check_conversation(conversation)?;
-    let caller = auth::conversation_caller(auth::bearer_claims(req, env, now_ms())?, site, conversation)?;
-    if caller == Caller::Customer {
+    let claims = auth::bearer_claims(req, env, now_ms());
+    if let Ok(Claims::Visitor { .. }) = claims {
         return Err(ApiError::new(ErrorCode::Forbidden, "only agents can see visitor details"));
     }
-    check_caller(req, env, site, &caller).await?;
+    let caller = authorised_caller(req, env, site, conversation, claims).await?;
     let reply = Call::to(ConversationOp::Visitor)
         .conversation(site, conversation)
         .caller(&caller)

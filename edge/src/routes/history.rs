@@ -17,14 +17,14 @@ use crate::routes::knowledge::site_agent;
 
 /// `GET /api/sites/{site}/history?q=&from=&to=&agent=&outcome=&rating=&flag=&before=&limit=`
 pub async fn search(req: &Request, env: &Env, site: &str) -> ApiResult<Response> {
-    site_agent(req, env, site)?;
+    site_agent(req, env, site).await?;
     let query = query_of(req)?;
     Ok(ok_json(&history::search(env, site, &query).await?))
 }
 
 /// `GET /api/sites/{site}/history/{id}`
 pub async fn record(req: &Request, env: &Env, site: &str, id: &str) -> ApiResult<Response> {
-    site_agent(req, env, site)?;
+    site_agent(req, env, site).await?;
     ids::check_conversation(id)?;
     Ok(ok_json(&history::record(env, site, id).await?))
 }
@@ -42,7 +42,7 @@ struct EraseVisitor {
 /// `DELETE /api/sites/{site}/history/{id}`: the conversation is erased from its object and the
 /// history, for good.
 pub async fn erase(req: &Request, env: &Env, site: &str, id: &str) -> ApiResult<Response> {
-    let by = erasing_supervisor(req, env, site)?;
+    let by = erasing_supervisor(req, env, site).await?;
     ids::check_conversation(id)?;
     history::record(env, site, id).await?;
     erase_all(env, site, &[id.to_string()]).await?;
@@ -53,7 +53,7 @@ pub async fn erase(req: &Request, env: &Env, site: &str, id: &str) -> ApiResult<
 /// `POST /api/sites/{site}/history/erase` with `{"email"}`: every closed conversation of that
 /// visitor, erased for good.
 pub async fn erase_visitor(req: &mut Request, env: &Env, site: &str) -> ApiResult<Response> {
-    let by = erasing_supervisor(req, env, site)?;
+    let by = erasing_supervisor(req, env, site).await?;
     let EraseVisitor { email } = read_json(req).await?;
     let email = email.trim().to_string();
     if !email.contains('@') || email.len() > 254 {
@@ -82,8 +82,8 @@ pub async fn erase_objects(env: &Env, site: &str, ids: &[String]) -> ApiResult<(
     history::delete(env, site, ids).await
 }
 
-fn erasing_supervisor(req: &Request, env: &Env, site: &str) -> ApiResult<AgentInfo> {
-    match site_agent(req, env, site)? {
+async fn erasing_supervisor(req: &Request, env: &Env, site: &str) -> ApiResult<AgentInfo> {
+    match site_agent(req, env, site).await? {
         (agent, AccountRole::Supervisor) => Ok(agent),
         (_, AccountRole::Agent) => Err(ApiError::new(ErrorCode::Forbidden, "only supervisors can erase conversations")),
     }

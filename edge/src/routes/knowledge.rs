@@ -15,14 +15,14 @@ use crate::origin::{own_origin, request_origin};
 use crate::site::{ArticleId, ArticlePut};
 
 /// An agent of this site calling from the console's own origin.
-pub fn site_agent(req: &Request, env: &Env, site: &str) -> ApiResult<(AgentInfo, AccountRole)> {
+pub async fn site_agent(req: &Request, env: &Env, site: &str) -> ApiResult<(AgentInfo, AccountRole)> {
     ids::check_site(site)?;
     origin::check_same_origin(request_origin(req).as_deref(), &own_origin(req))?;
-    auth::site_agent(auth::bearer_claims(req, env, now_ms())?, site)
+    auth::site_agent(env, auth::bearer_claims(req, env, now_ms())?, site, None).await
 }
 
-pub fn supervisor(req: &Request, env: &Env, site: &str) -> ApiResult<()> {
-    match site_agent(req, env, site)? {
+pub async fn supervisor(req: &Request, env: &Env, site: &str) -> ApiResult<()> {
+    match site_agent(req, env, site).await? {
         (_, AccountRole::Supervisor) => Ok(()),
         (_, AccountRole::Agent) => Err(ApiError::new(ErrorCode::Forbidden, "only supervisors can change this")),
     }
@@ -30,14 +30,14 @@ pub fn supervisor(req: &Request, env: &Env, site: &str) -> ApiResult<()> {
 
 /// `GET /api/sites/{site}/articles`
 pub async fn list(req: &Request, env: &Env, site: &str) -> ApiResult<Response> {
-    site_agent(req, env, site)?;
+    site_agent(req, env, site).await?;
     let reply = Call::to(SiteOp::Articles).site(site).send(&site_stub(env, site)?).await?;
     Ok(ok_json(&read_reply::<Vec<Article>>(reply, "reading articles").await?))
 }
 
 /// `POST /api/sites/{site}/articles` (201) and `PUT /api/sites/{site}/articles/{id}`
 pub async fn put(req: &mut Request, env: &Env, site: &str, id: Option<&str>) -> ApiResult<Response> {
-    supervisor(req, env, site)?;
+    supervisor(req, env, site).await?;
     let input: ArticleInput = read_json(req).await?;
     let put = ArticlePut { id: id.map(str::to_string), article: validate_article(input)? };
     let created = put.id.is_none();
@@ -48,7 +48,7 @@ pub async fn put(req: &mut Request, env: &Env, site: &str, id: Option<&str>) -> 
 
 /// `DELETE /api/sites/{site}/articles/{id}`
 pub async fn delete(req: &Request, env: &Env, site: &str, id: &str) -> ApiResult<Response> {
-    supervisor(req, env, site)?;
+    supervisor(req, env, site).await?;
     let body = ArticleId { id: id.to_string() };
     let reply = Call::to(SiteOp::DeleteArticle).json(&body).site(site).send(&site_stub(env, site)?).await?;
     check_reply(reply, "deleting the article").await?;
@@ -57,14 +57,14 @@ pub async fn delete(req: &Request, env: &Env, site: &str, id: &str) -> ApiResult
 
 /// `GET /api/sites/{site}/rules`
 pub async fn rules(req: &Request, env: &Env, site: &str) -> ApiResult<Response> {
-    site_agent(req, env, site)?;
+    site_agent(req, env, site).await?;
     let reply = Call::to(SiteOp::Rules).site(site).send(&site_stub(env, site)?).await?;
     Ok(ok_json(&read_reply::<SiteRules>(reply, "reading the rules").await?))
 }
 
 /// `PUT /api/sites/{site}/rules`
 pub async fn put_rules(req: &mut Request, env: &Env, site: &str) -> ApiResult<Response> {
-    supervisor(req, env, site)?;
+    supervisor(req, env, site).await?;
     let rules = validate_rules(read_json(req).await?)?;
     let reply = Call::to(SiteOp::PutRules).json(&rules).site(site).send(&site_stub(env, site)?).await?;
     Ok(ok_json(&read_reply::<SiteRules>(reply, "storing the rules").await?))

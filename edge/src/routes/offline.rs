@@ -13,13 +13,13 @@ use crate::routes::knowledge::site_agent;
 
 /// `GET /api/sites/{site}/offline-messages`
 pub async fn list(req: &Request, env: &Env, site: &str) -> ApiResult<Response> {
-    site_agent(req, env, site)?;
+    site_agent(req, env, site).await?;
     Ok(ok_json(&history::offline_messages(env, site).await?))
 }
 
 /// `POST /api/sites/{site}/offline-messages/{conversation}/reply`
 pub async fn reply(req: &mut Request, env: &Env, site: &str, conversation: &str) -> ApiResult<Response> {
-    let (agent, _) = site_agent(req, env, site)?;
+    let (agent, _) = site_agent(req, env, site).await?;
     ids::check_conversation(conversation)?;
     let OfflineReply { text } = read_json(req).await?;
     let reply = validate_message_text(&text)?;

@@ -34,7 +34,7 @@ pub async fn dashboard(req: &Request, env: &Env, site: &str) -> ApiResult<Respon
     ids::check_site(site)?;
     require_upgrade(req)?;
     origin::check_same_origin(request_origin(req).as_deref(), &own_origin(req))?;
-    let (agent, _role) = auth::site_agent(auth::query_claims(req, env, now_ms())?, site)?;
+    let (agent, _role) = auth::site_agent(env, auth::query_claims(req, env, now_ms())?, site, None).await?;
     let reply =
         Call::to(SiteOp::Dashboard).site(site).caller(&Caller::Agent(agent)).send(&site_stub(env, site)?).await?;
     upgraded(reply, "opening the dashboard socket").await

@@ -4,31 +4,30 @@
 //! other's presence), only supervisors may add or change accounts and settings. Passwords are
 //! hashed here, in the worker, so the site object never spends its time on them.
 
-use baton_shared::server::password::hash_password;
 use baton_shared::team::{validate_account, validate_desk_settings};
 use baton_shared::{AccountInput, DeskSettings, TeamMember};
 use worker::{Env, Request, Response};
 
 use crate::http::{ApiResult, json, ok_json, read_json, read_reply};
-use crate::ids;
 use crate::internal::{Call, SiteOp, site_stub};
+use crate::password;
 use crate::routes::knowledge::{site_agent, supervisor};
 use crate::site::AccountPut;
 
 /// `GET /api/sites/{site}/team`
 pub async fn list(req: &Request, env: &Env, site: &str) -> ApiResult<Response> {
-    site_agent(req, env, site)?;
+    site_agent(req, env, site).await?;
     let reply = Call::to(SiteOp::Team).site(site).send(&site_stub(env, site)?).await?;
     Ok(ok_json(&read_reply::<Vec<TeamMember>>(reply, "reading the team").await?))
 }
 
 /// `POST /api/sites/{site}/team` (201) and `PUT /api/sites/{site}/team/{id}`
 pub async fn put(req: &mut Request, env: &Env, site: &str, id: Option<&str>) -> ApiResult<Response> {
-    supervisor(req, env, site)?;
+    supervisor(req, env, site).await?;
     let input: AccountInput = read_json(req).await?;
     let account = validate_account(input, id.is_none())?;
     let pw_hash = match &account.password {
-        Some(password) => Some(hash_password(password, &ids::salt()?)),
+        Some(password) => Some(password::hash(password).await?),
         None => None,
     };
     let put = AccountPut { id: id.map(str::to_string), account: AccountInput { password: None, ..account }, pw_hash };
@@ -40,14 +39,14 @@ pub async fn put(req: &mut Request, env: &Env, site: &str, id: Option<&str>) -> 
 
 /// `GET /api/sites/{site}/desk`
 pub async fn settings(req: &Request, env: &Env, site: &str) -> ApiResult<Response> {
-    site_agent(req, env, site)?;
+    site_agent(req, env, site).await?;
     let reply = Call::to(SiteOp::Desk).site(site).send(&site_stub(env, site)?).await?;
     Ok(ok_json(&read_reply::<DeskSettings>(reply, "reading the desk settings").await?))
 }
 
 /// `PUT /api/sites/{site}/desk`
 pub async fn put_settings(req: &mut Request, env: &Env, site: &str) -> ApiResult<Response> {
-    supervisor(req, env, site)?;
+    supervisor(req, env, site).await?;
     let desk = validate_desk_settings(read_json(req).await?)?;
     let reply = Call::to(SiteOp::PutDesk).json(&desk).site(site).send(&site_stub(env, site)?).await?;
     Ok(ok_json(&read_reply::<DeskSettings>(reply, "storing the desk settings").await?))

@@ -30,7 +30,7 @@ async fn colleague(env: &Env, site: &str, id: &str) -> ApiResult<AgentInfo> {
 }
 
 pub async fn transfer(req: &mut Request, env: &Env, site: &str, id: &str) -> ApiResult<Response> {
-    let (from, _) = site_agent(req, env, site)?;
+    let (from, _) = site_agent(req, env, site).await?;
     ids::check_conversation(id)?;
     let input: TransferInput = read_json(req).await?;
     let to = match (input.agent, input.skill) {
@@ -49,7 +49,7 @@ pub async fn transfer(req: &mut Request, env: &Env, site: &str, id: &str) -> Api
 }
 
 pub async fn reassign(req: &mut Request, env: &Env, site: &str, id: &str) -> ApiResult<Response> {
-    let (by, role) = site_agent(req, env, site)?;
+    let (by, role) = site_agent(req, env, site).await?;
     if role != AccountRole::Supervisor {
         return Err(ApiError::new(ErrorCode::Forbidden, "only supervisors can reassign a conversation"));
     }

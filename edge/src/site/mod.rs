@@ -2,23 +2,24 @@
 //! conversations that console dashboards subscribe to over one WebSocket each.
 
 mod absence;
+mod access;
 mod clock;
 mod queue_store;
 mod routing;
 mod routing_store;
+mod sign_in;
 mod store;
 mod team;
 mod team_store;
 
-use std::cell::{Cell, RefCell};
+use std::cell::Cell;
+use std::collections::HashMap;
 
 use baton_shared::config::article_slug;
-use baton_shared::server::password::{hash_password, verify_password};
-use baton_shared::server::quota::{LOGIN_FAILURES, WindowLimit, starts_per_minute};
+use baton_shared::server::quota::{SIGN_IN_FAILURES, WindowLimit, starts_per_minute};
 use baton_shared::{
-    AccountRole, AgentInfo, ApiError, Article, ArticleInput, ConversationSummary, DashboardClientFrame, DashboardFrame,
-    DeskSettings, ErrorCode, LoginRequest, ModelSettings, SiteInfo, SiteRules, SiteSeed, decode_dashboard_client_frame,
-    encode,
+    ApiError, Article, ArticleInput, ConversationSummary, DashboardClientFrame, DashboardFrame, DeskSettings,
+    ErrorCode, ModelSettings, SiteInfo, SiteRules, SiteSeed, decode_dashboard_client_frame, encode,
 };
 use serde::{Deserialize, Serialize};
 use worker::{
@@ -29,17 +30,11 @@ use worker::{
 use crate::http::{self, ApiResult, OrInternal, now_ms, ok_json, read_json};
 use crate::ids;
 use crate::internal::{Caller, Ops, SITE_HEADER, SiteOp, trusted, trusted_caller};
+pub use access::{AgentCheck, AgentStanding, REVOKED_CLOSE, Revoke};
+pub use sign_in::{Credential, CredentialRequest, SignedIn, VerifiedAccount, login_failed};
 use store::{PreparedAccount, SiteSettings, SiteStore};
 pub use team::AccountPut;
 use team::{DASHBOARD_TAG, DashboardSocket, agent_tag};
-
-/// What `/login` answers once the password matched; the worker signs the token.
-#[derive(Debug, Clone, Serialize, Deserialize)]
-pub struct VerifiedAccount {
-    pub agent: AgentInfo,
-    pub role: AccountRole,
-    pub site: SiteInfo,
-}
 
 /// Body of `/admit-start`: who is about to start a new conversation.
 #[derive(Debug, Clone, Serialize, Deserialize)]
@@ -49,7 +44,15 @@ pub struct StartAdmission {
 }
 
 /// Attempt windows older than the longest limit are forgotten.
-const LONGEST_WINDOW_MS: u64 = LOGIN_FAILURES.window_ms;
+const LONGEST_WINDOW_MS: u64 = SIGN_IN_FAILURES.forget_after_ms;
+
+/// Body of `/seed`: the site as the admin describes it, with the hashes the worker made for
+/// the passwords of accounts the site does not have yet (by email; the passwords are blanked).
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct SeedPut {
+    pub seed: SiteSeed,
+    pub hashes: HashMap<String, String>,
+}
 
 /// What the bot needs from its site.
 #[derive(Debug, Clone, Serialize, Deserialize)]
@@ -90,8 +93,6 @@ pub struct SiteDO {
     /// A routing pass is under way; `route_again` asks it for one more.
     routing: Cell<bool>,
     route_again: Cell<bool>,
-    /// A hash to check unknown emails against, so they cost as much as known ones.
-    decoy_hash: RefCell<Option<String>>,
 }
 
 impl DurableObject for SiteDO {
@@ -102,24 +103,31 @@ impl DurableObject for SiteDO {
             .and_then(|()| store.migrate_team())
             .and_then(|()| store.migrate_routing())
             .and_then(|()| store.migrate_queue())
+            .and_then(|()| store.migrate_access())
         {
             worker::console_error!("site schema: {e}");
         }
-        SiteDO {
-            state,
-            env,
-            store,
-            routing: Cell::new(false),
-            route_again: Cell::new(false),
-            decoy_hash: RefCell::new(None),
-        }
+        SiteDO { state, env, store, routing: Cell::new(false), route_again: Cell::new(false) }
     }
 
     async fn fetch(&self, mut req: Request) -> worker::Result<Response> {
         let result = match SiteOp::of(&req) {
             Some(SiteOp::Seed) => self.seed(&mut req).await,
             Some(SiteOp::Info) => self.record().map(|record| ok_json(&record)),
-            Some(SiteOp::Login) => self.login(&mut req).await,
+            Some(SiteOp::AccountEmails) => {
+                self.store.account_emails().or_internal("reading accounts").map(|emails| ok_json(&emails))
+            }
+            Some(SiteOp::Credential) => read_json(&mut req).await.and_then(|b| self.credential(b)).map(|c| ok_json(&c)),
+            Some(SiteOp::CheckAgent) => {
+                read_json(&mut req).await.and_then(|c| self.check_agent(c)).map(|s| ok_json(&s))
+            }
+            Some(SiteOp::SignOut) => match read_json::<Revoke>(&mut req).await {
+                Ok(Revoke { agent }) => {
+                    self.revoke(&agent, "signed out").await.map(|()| ok_json(&serde_json::json!({ "ok": true })))
+                }
+                Err(e) => Err(e),
+            },
+            Some(SiteOp::SignedIn) => read_json(&mut req).await.and_then(|b| self.signed_in(b)).map(|a| ok_json(&a)),
             Some(SiteOp::AdmitStart) => self.admit_start(&mut req).await,
             Some(SiteOp::Knowledge) => self.knowledge(),
             Some(SiteOp::Articles) => self.store.articles().or_internal("reading articles").map(|a| ok_json(&a)),
@@ -143,6 +151,11 @@ impl DurableObject for SiteDO {
             Some(SiteOp::Team) => self.team(now_ms()).map(|team| ok_json(&team)),
             Some(SiteOp::PutAccount) => {
                 let stored = read_json(&mut req).await.and_then(|put| self.put_account(put));
+                let stored = match stored {
+                    Ok((member, Some(reason))) => self.revoke(&member.agent.id, reason).await.map(|()| member),
+                    Ok((member, None)) => Ok(member),
+                    Err(e) => Err(e),
+                };
                 self.routed(stored.map(|member| ok_json(&member))).await
             }
             Some(SiteOp::Desk) => self.desk_settings().map(|desk| ok_json(&desk)),
@@ -289,62 +302,18 @@ impl SiteDO {
 
     async fn seed(&self, req: &mut Request) -> ApiResult<Response> {
         let site = trusted(req, SITE_HEADER)?;
-        let seed: SiteSeed = read_json(req).await?;
+        let SeedPut { seed, mut hashes } = read_json(req).await?;
         let known = self.store.account_emails().or_internal("reading accounts")?;
         let mut new_accounts = Vec::new();
         for account in seed.accounts.iter().filter(|a| !known.contains(&a.email)) {
-            let pw_hash = hash_password(&account.password, &ids::salt()?);
+            let pw_hash = hashes.remove(&account.email).ok_or_else(|| {
+                ApiError::new(ErrorCode::BadRequest, format!("the seed has no password hash for {}", account.email))
+            })?;
             new_accounts.push(PreparedAccount { seed: account, id: ids::new_id(), pw_hash });
         }
         self.store.seed(&site, &seed, &new_accounts, now_ms()).or_internal("storing the site")?;
         self.broadcast_team();
         Ok(ok_json(&serde_json::json!({ "ok": true })))
-    }
-
-    async fn login(&self, req: &mut Request) -> ApiResult<Response> {
-        let body: LoginRequest = read_json(req).await?;
-        let failed = || ApiError::new(ErrorCode::LoginFailed, "email or password is wrong");
-        let info = self.info().map_err(|e| if e.code == ErrorCode::NotFound { failed() } else { e })?;
-        let email = body.email.trim().to_lowercase();
-        // Unknown emails are counted too, so the limit does not tell which accounts exist.
-        let attempts_key = format!("login:{email}");
-        let now = now_ms();
-        let window = self.store.attempts(&attempts_key).or_internal("reading sign-in attempts")?;
-        LOGIN_FAILURES.check(window, now).map_err(|wait_ms| {
-            let minutes = wait_ms.div_ceil(60_000);
-            let unit = if minutes == 1 { "minute" } else { "minutes" };
-            ApiError::rate_limited(
-                format!("Too many failed sign-ins for this account. Try again in {minutes} {unit}."),
-                wait_ms,
-            )
-        })?;
-        let account = self.store.account(&email).or_internal("reading the account")?;
-        let matched = match &account {
-            Some(account) => verify_password(&body.password, &account.pw_hash),
-            None => {
-                verify_password(&body.password, &self.decoy_hash()?);
-                false
-            }
-        };
-        let Some(account) = account.filter(|_| matched) else {
-            self.store
-                .set_attempts(&attempts_key, LOGIN_FAILURES.count(window, now), now.saturating_sub(LONGEST_WINDOW_MS))
-                .or_internal("counting a failed sign-in")?;
-            return Err(failed());
-        };
-        self.store.clear_attempts(&attempts_key).or_internal("clearing sign-in attempts")?;
-        if !account.is_active() {
-            return Err(ApiError::new(
-                ErrorCode::AccountDeactivated,
-                "This account is deactivated. Ask a supervisor of the site to reactivate it.",
-            ));
-        }
-        let role = account.role().ok_or_else(|| {
-            worker::console_error!("account {} has unknown role {:?}", account.id, account.role);
-            ApiError::new(ErrorCode::Internal, "account is misconfigured")
-        })?;
-        let agent = account.agent();
-        Ok(ok_json(&VerifiedAccount { agent, role, site: info }))
     }
 
     /// Counts a new conversation against its visitor's per-minute allowance.
@@ -366,15 +335,6 @@ impl SiteDO {
             .set_attempts(&key, limit.count(window, now), now.saturating_sub(LONGEST_WINDOW_MS))
             .or_internal("counting a conversation start")?;
         Ok(ok_json(&serde_json::json!({ "ok": true })))
-    }
-
-    fn decoy_hash(&self) -> ApiResult<String> {
-        if let Some(hash) = self.decoy_hash.borrow().clone() {
-            return Ok(hash);
-        }
-        let hash = hash_password("decoy password", &ids::salt()?);
-        *self.decoy_hash.borrow_mut() = Some(hash.clone());
-        Ok(hash)
     }
 
     fn knowledge(&self) -> ApiResult<Response> {

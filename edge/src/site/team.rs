@@ -17,9 +17,6 @@ use crate::http::{ApiResult, OrInternal, now_ms};
 
 pub const DASHBOARD_TAG: &str = "dashboard";
 
-/// Close code for the consoles of an account that was deactivated.
-pub const DEACTIVATED_CLOSE: u16 = 4003;
-
 /// What a dashboard socket remembers across hibernation.
 #[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct DashboardSocket {
@@ -159,8 +156,9 @@ impl SiteDO {
     }
 
     /// Stores a new account or an edit; refuses a repeated email and an edit that would leave
-    /// the site without an active supervisor. A deactivated agent's consoles close at once.
-    pub(super) fn put_account(&self, put: AccountPut) -> ApiResult<TeamMember> {
+    /// the site without an active supervisor. Says why the account's sign-ins must end, if
+    /// they must: a new password, a new role or deactivation (see `access.rs`).
+    pub(super) fn put_account(&self, put: AccountPut) -> ApiResult<(TeamMember, Option<&'static str>)> {
         let AccountPut { id, account, pw_hash } = put;
         let existing = match &id {
             Some(id) => Some(
@@ -192,20 +190,30 @@ impl SiteDO {
                 ));
             }
         }
+        let new_password = pw_hash.is_some();
         self.store.put_account(&id, &account, pw_hash.as_deref()).or_internal("storing the account")?;
         if !account.active {
-            // Their consoles close now; reactivated, they are Offline until one connects again.
+            // Reactivated, they are Offline until a console connects again.
             let mut presence = self.store.presence(&id).or_internal("reading presence")?;
             presence.gone_since = Some(0);
             self.store.save_presence(&id, &presence).or_internal("storing presence")?;
-            for ws in self.state.get_websockets_with_tag(&agent_tag(&id)) {
-                let _ = ws.close(Some(DEACTIVATED_CLOSE), Some("account deactivated"));
-            }
         }
+        let ends = existing.and_then(|old| {
+            if old.is_active() && !account.active {
+                Some("account deactivated")
+            } else if old.role() != Some(account.role) {
+                Some("role changed")
+            } else if new_password {
+                Some("password changed")
+            } else {
+                None
+            }
+        });
         let members = self.team(now_ms())?;
         let stored = members.iter().find(|m| m.agent.id == id).cloned();
         self.send_team(members);
-        stored.ok_or_else(|| ApiError::new(ErrorCode::Internal, "the account was not stored"))
+        let stored = stored.ok_or_else(|| ApiError::new(ErrorCode::Internal, "the account was not stored"))?;
+        Ok((stored, ends))
     }
 
     pub(super) fn put_desk_settings(&self, desk: DeskSettings) -> ApiResult<DeskSettings> {

@@ -25,6 +25,7 @@ pub struct AccountRow {
     pub skills: String,
     pub capacity: i64,
     pub active: i64,
+    pub version: i64,
 }
 
 impl AccountRow {
@@ -34,6 +35,12 @@ impl AccountRow {
 
     pub fn role(&self) -> Option<AccountRole> {
         parse_role(&self.role)
+    }
+
+    /// Moves on whenever what the account's tokens grant ends (sign-out, new password, role,
+    /// deactivation); a token of an older version is refused.
+    pub fn version(&self) -> u64 {
+        self.version.max(0) as u64
     }
 
     pub fn is_active(&self) -> bool {
@@ -94,6 +101,7 @@ const ADDED_COLUMNS: &[(&str, &str, &str)] = &[
     ("accounts", "skills", "TEXT NOT NULL DEFAULT '[]'"),
     ("accounts", "capacity", "INTEGER NOT NULL DEFAULT 3"),
     ("accounts", "active", "INTEGER NOT NULL DEFAULT 1"),
+    ("accounts", "version", "INTEGER NOT NULL DEFAULT 1"),
     ("summaries", "mode", "TEXT NOT NULL DEFAULT ''"),
     ("summaries", "holder", "TEXT"),
     ("presence", "last_assigned_at", "INTEGER NOT NULL DEFAULT 0"),
@@ -166,6 +174,17 @@ impl SiteStore {
                 pw_hash.map(str::to_string).into(),
             ],
         )?;
+        Ok(())
+    }
+
+    pub fn set_password_hash(&self, id: &str, pw_hash: &str) -> worker::Result<()> {
+        self.sql.exec("UPDATE accounts SET pw_hash = ? WHERE id = ?", vec![text(pw_hash), text(id)])?;
+        Ok(())
+    }
+
+    /// Ends every token of `id` issued so far.
+    pub fn bump_version(&self, id: &str) -> worker::Result<()> {
+        self.sql.exec("UPDATE accounts SET version = version + 1 WHERE id = ?", vec![text(id)])?;
         Ok(())
     }
 

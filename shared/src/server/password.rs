@@ -1,78 +1,176 @@
-//! Password hashing with PBKDF2-HMAC-SHA256. Stored as `pbkdf2-sha256$ITERATIONS$SALT$HASH`
-//! (base64url), so the cost can be raised later without breaking stored hashes.
+//! Stored password hashes: PBKDF2-HMAC-SHA256 at OWASP's 600,000 iterations.
+//!
+//! The worker derives hashes with WebCrypto, which runs at native speed but refuses more than
+//! 100,000 iterations in one call (workerd's cap). So a hash is PBKDF2 in *steps* of at most
+//! `STEP_ITERATIONS`, each step's output the next step's password, all with the same salt: an
+//! attacker has to run every iteration of every step for each guess, exactly as for one call
+//! of the total count.
+//!
+//! Stored as `pbkdf2-sha256-steps$ITERATIONS$SALT$HASH` (base64url). Hashes from before the
+//! steps, `pbkdf2-sha256$ITERATIONS$SALT$HASH`, are one plain call; they still verify, and
+//! [`StoredHash::needs_upgrade`] says to store a new hash on the next successful sign-in.
 
 use base64::Engine;
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
-use hmac::Hmac;
-use sha2::Sha256;
 
-/// OWASP's 2023 floor for PBKDF2-SHA256 is higher, but each login runs inside a
-/// Durable Object's CPU budget; this keeps a login near 100 ms there.
-pub const ITERATIONS: u32 = 100_000;
-const HASH_BYTES: usize = 32;
-const SCHEME: &str = "pbkdf2-sha256";
+/// OWASP's iteration count for PBKDF2-HMAC-SHA256 (Password Storage Cheat Sheet).
+pub const ITERATIONS: u32 = 600_000;
+/// The most iterations one WebCrypto call may run in workerd.
+pub const STEP_ITERATIONS: u32 = 100_000;
+pub const HASH_BYTES: usize = 32;
+pub const SALT_BYTES: usize = 16;
+const STEPS_SCHEME: &str = "pbkdf2-sha256-steps";
+const PLAIN_SCHEME: &str = "pbkdf2-sha256";
+/// Stored counts above this are refused rather than run (a corrupt row must not cost minutes).
+const MAX_ITERATIONS: u32 = 10_000_000;
 
-fn derive(password: &str, salt: &[u8], iterations: u32) -> [u8; HASH_BYTES] {
-    let mut out = [0u8; HASH_BYTES];
-    pbkdf2::pbkdf2::<Hmac<Sha256>>(password.as_bytes(), salt, iterations, &mut out)
-        .unwrap_or_else(|_| unreachable!("HMAC accepts any key length"));
-    out
+/// A stored hash, read.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct StoredHash {
+    /// Each PBKDF2 call's iteration count, in order.
+    pub steps: Vec<u32>,
+    pub salt: Vec<u8>,
+    pub hash: Vec<u8>,
 }
 
-pub fn hash_password(password: &str, salt: &[u8]) -> String {
-    hash_with_iterations(password, salt, ITERATIONS)
-}
-
-fn hash_with_iterations(password: &str, salt: &[u8], iterations: u32) -> String {
-    let hash = derive(password, salt, iterations);
-    format!("{SCHEME}${iterations}${}${}", URL_SAFE_NO_PAD.encode(salt), URL_SAFE_NO_PAD.encode(hash))
-}
-
-/// Constant-time comparison; any malformed stored value simply fails.
-pub fn verify_password(password: &str, stored: &str) -> bool {
-    let mut parts = stored.split('$');
-    let (Some(SCHEME), Some(iterations), Some(salt), Some(hash), None) =
-        (parts.next(), parts.next(), parts.next(), parts.next(), parts.next())
-    else {
-        return false;
-    };
-    let (Ok(iterations), Ok(salt), Ok(expected)) =
-        (iterations.parse::<u32>(), URL_SAFE_NO_PAD.decode(salt), URL_SAFE_NO_PAD.decode(hash))
-    else {
-        return false;
-    };
-    if iterations == 0 || iterations > 10_000_000 || expected.len() != HASH_BYTES {
-        return false;
+impl StoredHash {
+    /// A new hash's parameters: `ITERATIONS` in steps, with `salt`; `hash` is filled by the caller.
+    pub fn steps_for(iterations: u32) -> Vec<u32> {
+        let mut steps = vec![STEP_ITERATIONS; (iterations / STEP_ITERATIONS) as usize];
+        if !iterations.is_multiple_of(STEP_ITERATIONS) {
+            steps.push(iterations % STEP_ITERATIONS);
+        }
+        steps
     }
-    let actual = derive(password, &salt, iterations);
-    actual.iter().zip(&expected).fold(0u8, |acc, (a, b)| acc | (a ^ b)) == 0
+
+    /// Reads a stored value; anything malformed is `None` and must fail the sign-in.
+    pub fn parse(stored: &str) -> Option<StoredHash> {
+        let mut parts = stored.split('$');
+        let (Some(scheme), Some(iterations), Some(salt), Some(hash), None) =
+            (parts.next(), parts.next(), parts.next(), parts.next(), parts.next())
+        else {
+            return None;
+        };
+        let iterations = iterations.parse::<u32>().ok().filter(|n| (1..=MAX_ITERATIONS).contains(n))?;
+        let steps = match scheme {
+            STEPS_SCHEME => Self::steps_for(iterations),
+            PLAIN_SCHEME if iterations <= STEP_ITERATIONS => vec![iterations],
+            _ => return None,
+        };
+        let salt = URL_SAFE_NO_PAD.decode(salt).ok().filter(|s| !s.is_empty())?;
+        let hash = URL_SAFE_NO_PAD.decode(hash).ok().filter(|h| h.len() == HASH_BYTES)?;
+        Some(StoredHash { steps, salt, hash })
+    }
+
+    /// The stored form of a hash made with [`StoredHash::steps_for`]`(iterations)`.
+    pub fn encode(iterations: u32, salt: &[u8], hash: &[u8]) -> String {
+        format!("{STEPS_SCHEME}${iterations}${}${}", URL_SAFE_NO_PAD.encode(salt), URL_SAFE_NO_PAD.encode(hash))
+    }
+
+    /// Made with fewer iterations than today's, or before the steps: replace it when the
+    /// password is next known to be right.
+    pub fn needs_upgrade(&self) -> bool {
+        self.steps.iter().sum::<u32>() < ITERATIONS
+    }
+
+    /// Whether `derived` is this hash, compared in constant time.
+    pub fn matches(&self, derived: &[u8]) -> bool {
+        derived.len() == self.hash.len() && derived.iter().zip(&self.hash).fold(0u8, |acc, (a, b)| acc | (a ^ b)) == 0
+    }
+}
+
+/// A value shaped like a stored hash that no password matches (its hash bytes are random, not
+/// derived): an unknown email is checked against it at the same cost as a real account.
+pub fn decoy(salt: &[u8], random_hash: &[u8]) -> String {
+    StoredHash::encode(ITERATIONS, salt, random_hash)
+}
+
+/// The same derivation in plain Rust, for tests and tools that have no WebCrypto.
+pub fn derive_native(password: &str, salt: &[u8], steps: &[u32]) -> [u8; HASH_BYTES] {
+    use hmac::Hmac;
+    use sha2::Sha256;
+    let mut key = password.as_bytes().to_vec();
+    let mut out = [0u8; HASH_BYTES];
+    for &iterations in steps {
+        pbkdf2::pbkdf2::<Hmac<Sha256>>(&key, salt, iterations, &mut out)
+            .unwrap_or_else(|_| unreachable!("HMAC accepts any key length"));
+        key = out.to_vec();
+    }
+    out
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
 
+    fn native_hash(password: &str, salt: &[u8], iterations: u32) -> String {
+        StoredHash::encode(iterations, salt, &derive_native(password, salt, &StoredHash::steps_for(iterations)))
+    }
+
+    fn verify(password: &str, stored: &str) -> bool {
+        StoredHash::parse(stored).is_some_and(|s| s.matches(&derive_native(password, &s.salt, &s.steps)))
+    }
+
     #[test]
     fn right_password_verifies_wrong_one_does_not() {
-        let stored = hash_with_iterations("dana-demo-pass", b"0123456789abcdef", 1_000);
-        assert!(stored.starts_with("pbkdf2-sha256$1000$"));
+        let stored = native_hash("dana-demo-pass", b"0123456789abcdef", 2_500);
+        assert!(stored.starts_with("pbkdf2-sha256-steps$2500$"));
         assert!(!stored.contains("dana-demo-pass"));
-        assert!(verify_password("dana-demo-pass", &stored));
-        assert!(!verify_password("dana-demo-pas", &stored));
-        assert!(!verify_password("", &stored));
+        assert!(verify("dana-demo-pass", &stored));
+        assert!(!verify("dana-demo-pas", &stored));
+        assert!(!verify("", &stored));
+    }
+
+    #[test]
+    fn the_work_is_split_into_steps_webcrypto_accepts() {
+        assert_eq!(StoredHash::steps_for(ITERATIONS), vec![STEP_ITERATIONS; 6]);
+        assert_eq!(StoredHash::steps_for(250_000), vec![100_000, 100_000, 50_000]);
+        assert!(StoredHash::steps_for(ITERATIONS).iter().all(|&s| s <= STEP_ITERATIONS));
+        // Steps chain: two steps of 1,000 are not one call of 2,000, nor one of 1,000.
+        let chained = derive_native("pw", b"salt", &[1_000, 1_000]);
+        assert_ne!(chained, derive_native("pw", b"salt", &[2_000]));
+        assert_ne!(chained, derive_native("pw", b"salt", &[1_000]));
+    }
+
+    #[test]
+    fn hashes_from_before_the_steps_still_verify_and_ask_to_be_upgraded() {
+        let salt = b"0123456789abcdef";
+        let plain = derive_native("old-pass", salt, &[100_000]);
+        let stored = format!("pbkdf2-sha256$100000${}${}", URL_SAFE_NO_PAD.encode(salt), URL_SAFE_NO_PAD.encode(plain));
+        assert!(verify("old-pass", &stored));
+        assert!(StoredHash::parse(&stored).is_some_and(|s| s.needs_upgrade()));
+        let today = native_hash("new-pass", salt, ITERATIONS);
+        assert!(StoredHash::parse(&today).is_some_and(|s| !s.needs_upgrade()));
+        assert!(StoredHash::parse(&native_hash("x", salt, 1_000)).is_some_and(|s| s.needs_upgrade()));
     }
 
     #[test]
     fn salts_make_hashes_differ() {
-        assert_ne!(hash_with_iterations("x", b"salt-one", 10), hash_with_iterations("x", b"salt-two", 10));
+        assert_ne!(native_hash("x", b"salt-one", 10), native_hash("x", b"salt-two", 10));
+    }
+
+    #[test]
+    fn a_decoy_matches_no_password() {
+        let decoy = decoy(b"0123456789abcdef", &[7u8; HASH_BYTES]);
+        let parsed = StoredHash::parse(&decoy).unwrap_or_else(|| panic!("decoy unreadable"));
+        assert_eq!(parsed.steps, StoredHash::steps_for(ITERATIONS));
+        assert!(!parsed.matches(&[0u8; HASH_BYTES]));
     }
 
     #[test]
     fn malformed_stored_values_fail_closed() {
-        for bad in
-            ["", "plain", "pbkdf2-sha256$x$a$b", "pbkdf2-sha256$0$YQ$YQ", "md5$1$YQ$YQ", "pbkdf2-sha256$1$YQ$YQ$extra"]
-        {
-            assert!(!verify_password("x", bad), "{bad}");
+        for bad in [
+            "",
+            "plain",
+            "pbkdf2-sha256$x$a$b",
+            "pbkdf2-sha256$0$YQ$YQ",
+            "md5$1$YQ$YQ",
+            "pbkdf2-sha256$1$YQ$YQ$extra",
+            // A plain call over WebCrypto's cap was never written, so it is not read either.
+            "pbkdf2-sha256$600000$YWFhYWFhYWFhYWFhYWFhYQ$AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA",
+            "pbkdf2-sha256-steps$99999999$YQ$AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA",
+        ] {
+            assert!(StoredHash::parse(bad).is_none(), "{bad}");
         }
     }
 }

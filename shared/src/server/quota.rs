@@ -125,8 +125,49 @@ pub fn attempt_key(counted: &str) -> String {
     Sha256::digest(counted.as_bytes()).iter().map(|b| format!("{b:02x}")).collect()
 }
 
-/// Failed sign-ins an account may have before it is locked until the window ends.
-pub const LOGIN_FAILURES: WindowLimit = WindowLimit { limit: 5, window_ms: 15 * 60 * 1000 };
+/// Failed sign-ins in a row of one account from one network: the first `free` cost nothing,
+/// then each next attempt waits twice as long as the one before, up to `max_delay_ms`. Counted
+/// per network, so a stranger's guesses slow the stranger down and never lock the agent out.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct FailureBackoff {
+    pub free: u32,
+    pub first_delay_ms: u64,
+    pub max_delay_ms: u64,
+    /// A run of failures this old is forgotten.
+    pub forget_after_ms: u64,
+}
+
+impl FailureBackoff {
+    /// The wait after `failures` in a row.
+    pub fn delay(self, failures: u32) -> u64 {
+        if failures < self.free {
+            return 0;
+        }
+        let doublings = (failures - self.free).min(32);
+        self.first_delay_ms.saturating_mul(1u64 << doublings).min(self.max_delay_ms)
+    }
+
+    /// The run in force at `now_ms` (`start_ms` is the last failure, `count` the run's length).
+    pub fn current(self, run: Option<Window>, now_ms: u64) -> Option<Window> {
+        run.filter(|r| now_ms < r.start_ms.saturating_add(self.forget_after_ms))
+    }
+
+    /// Whether an attempt may go ahead now; if not, the milliseconds until it may.
+    pub fn check(self, run: Option<Window>, now_ms: u64) -> Result<(), u64> {
+        let Some(run) = self.current(run, now_ms) else { return Ok(()) };
+        let ready = run.start_ms.saturating_add(self.delay(run.count));
+        if now_ms < ready { Err(ready - now_ms) } else { Ok(()) }
+    }
+
+    /// The run after one more failure at `now_ms`.
+    pub fn fail(self, run: Option<Window>, now_ms: u64) -> Window {
+        let count = self.current(run, now_ms).map_or(0, |r| r.count);
+        Window { start_ms: now_ms, count: count.saturating_add(1) }
+    }
+}
+
+pub const SIGN_IN_FAILURES: FailureBackoff =
+    FailureBackoff { free: 5, first_delay_ms: 2_000, max_delay_ms: 15 * 60 * 1000, forget_after_ms: 60 * 60 * 1000 };
 
 pub fn starts_per_minute(limit: u32) -> WindowLimit {
     WindowLimit { limit, window_ms: 60 * 1000 }
@@ -169,6 +210,29 @@ mod tests {
         assert_eq!(limit.check(window, 1_099), Err(1));
         assert_eq!(limit.check(window, 1_100), Ok(()));
         assert_eq!(limit.count(window, 1_100), Window { start_ms: 1_100, count: 1 });
+    }
+
+    #[test]
+    fn failures_in_a_row_wait_longer_and_longer_and_are_forgotten_after_a_while() {
+        let rule = FailureBackoff { free: 2, first_delay_ms: 1_000, max_delay_ms: 5_000, forget_after_ms: 60_000 };
+        let mut run = None;
+        for now in [0, 10] {
+            assert_eq!(rule.check(run, now), Ok(()));
+            run = Some(rule.fail(run, now));
+        }
+        // Two free failures, then 1 s, 2 s, 4 s, and never more than 5 s.
+        assert_eq!(rule.check(run, 500), Err(510));
+        assert_eq!(rule.check(run, 1_010), Ok(()));
+        run = Some(rule.fail(run, 1_010));
+        assert_eq!(rule.check(run, 1_010), Err(2_000));
+        run = Some(rule.fail(run, 3_010));
+        assert_eq!(rule.check(run, 3_010), Err(4_000));
+        run = Some(rule.fail(run, 7_010));
+        assert_eq!(rule.check(run, 7_010), Err(5_000));
+        assert_eq!(rule.delay(u32::MAX), 5_000, "no overflow");
+        // An hour later the run is gone.
+        assert_eq!(rule.check(run, 7_010 + 60_000), Ok(()));
+        assert_eq!(rule.fail(run, 7_010 + 60_000).count, 1);
     }
 
     #[test]

@@ -16,8 +16,20 @@ type HmacSha256 = Hmac<Sha256>;
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(tag = "kind", rename_all = "snake_case")]
 pub enum Claims {
-    Visitor { site: String, conversation: String, exp: u64 },
-    Agent { site: String, agent: AgentInfo, role: AccountRole, exp: u64 },
+    Visitor {
+        site: String,
+        conversation: String,
+        exp: u64,
+    },
+    /// `ver` is the account's version when the token was issued; a newer one ends the token.
+    Agent {
+        site: String,
+        agent: AgentInfo,
+        role: AccountRole,
+        exp: u64,
+        #[serde(default)]
+        ver: u64,
+    },
 }
 
 impl Claims {
@@ -84,6 +96,7 @@ mod tests {
             agent: AgentInfo { id: "a1".into(), name: "Dana".into(), avatar: None },
             role: AccountRole::Agent,
             exp,
+            ver: 1,
         }
     }
 
