@@ -7,7 +7,7 @@ use baton_shared::protocol::{ClientFrame, LoginResponse, ServerFrame, encode};
 use leptos::prelude::*;
 
 use crate::model::conversation::ConversationModel;
-use crate::model::net::{client_id, conversation_path, socket_url};
+use crate::model::net::{client_id, conversation_path, socket_protocols, socket_url};
 use crate::model::typing::{IDLE_MS, TypingThrottle};
 use crate::session::now_ms;
 use crate::socket::{Handlers, LinkStatus, LiveSocket};
@@ -40,8 +40,8 @@ impl ConversationLink {
             &location.protocol().unwrap_or_default(),
             &location.host().unwrap_or_default(),
             &conversation_path(site, conversation_id),
-            &session.token,
         );
+        let protocols = socket_protocols(&session.token);
         let handlers = Handlers {
             on_open: Box::new(move |ws| {
                 status.set(LinkStatus::Live);
@@ -79,7 +79,8 @@ impl ConversationLink {
                 model.update(ConversationModel::connection_lost);
             }),
         };
-        let socket = StoredValue::new_local(LiveSocket::start(url, Some(encode(&ClientFrame::Ping)), handlers));
+        let socket =
+            StoredValue::new_local(LiveSocket::start(url, protocols, Some(encode(&ClientFrame::Ping)), handlers));
         let link = ConversationLink {
             model,
             status,

@@ -5,7 +5,7 @@ use baton_shared::protocol::{DashboardClientFrame, DashboardFrame, encode};
 use leptos::prelude::*;
 
 use crate::model::dashboard::DashboardModel;
-use crate::model::net::{dashboard_path, socket_url};
+use crate::model::net::{dashboard_path, socket_protocols, socket_url};
 use crate::model::session::is_auth_error;
 use crate::notify;
 use crate::socket::{Handlers, LinkStatus, LiveSocket};
@@ -30,8 +30,8 @@ impl DashboardFeed {
             &location.protocol().unwrap_or_default(),
             &location.host().unwrap_or_default(),
             &dashboard_path(site),
-            token,
         );
+        let protocols = socket_protocols(token);
         let handlers = Handlers {
             on_open: Box::new(move |_| status.set(LinkStatus::Live)),
             on_text: Box::new(move |_, text| {
@@ -57,7 +57,7 @@ impl DashboardFeed {
             }),
             on_down: Box::new(move || status.set(LinkStatus::Reconnecting)),
         };
-        let socket = LiveSocket::start(url, Some(encode(&DashboardClientFrame::Ping)), handlers);
+        let socket = LiveSocket::start(url, protocols, Some(encode(&DashboardClientFrame::Ping)), handlers);
         let socket = StoredValue::new_local(socket);
         on_cleanup(move || socket.with_value(LiveSocket::stop));
         DashboardFeed { model, status, alerts_on, socket }

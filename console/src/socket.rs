@@ -49,6 +49,8 @@ struct Listeners {
 
 struct Inner {
     url: String,
+    /// Offered subprotocols; the token travels in one of them.
+    protocols: Vec<String>,
     ping: Option<String>,
     handlers: Handlers,
     ws: RefCell<Option<WebSocket>>,
@@ -65,9 +67,10 @@ pub struct LiveSocket(Rc<Inner>);
 
 impl LiveSocket {
     /// Opens `url` now and keeps it open; `ping` is sent every 25 s while connected.
-    pub fn start(url: String, ping: Option<String>, handlers: Handlers) -> LiveSocket {
+    pub fn start(url: String, protocols: Vec<String>, ping: Option<String>, handlers: Handlers) -> LiveSocket {
         let inner = Rc::new(Inner {
             url,
+            protocols,
             ping,
             handlers,
             ws: RefCell::new(None),
@@ -139,7 +142,8 @@ impl Inner {
         if self.stopped.get() {
             return;
         }
-        let Ok(ws) = WebSocket::new(&self.url) else {
+        let protocols: js_sys::Array = self.protocols.iter().map(|p| wasm_bindgen::JsValue::from_str(p)).collect();
+        let Ok(ws) = WebSocket::new_with_str_sequence(&self.url, &protocols) else {
             self.schedule_retry();
             return;
         };

@@ -5,7 +5,7 @@ use baton_shared::server::token::{self, Claims};
 use baton_shared::{AccountRole, AgentInfo, ApiError, ErrorCode};
 use worker::{Env, Request};
 
-use crate::http::{ApiResult, query_param, read_reply};
+use crate::http::{ApiResult, read_reply, socket_token};
 use crate::internal::{Call, Caller, SiteOp, site_stub};
 use crate::site::{AgentCheck, AgentStanding};
 
@@ -23,11 +23,12 @@ fn secret(env: &Env, name: &str) -> ApiResult<String> {
     Ok(value)
 }
 
-/// Verifies the `?token=` of a request.
-pub fn query_claims(req: &Request, env: &Env, now: u64) -> ApiResult<Claims> {
-    let token = query_param(req, "token")
-        .filter(|t| !t.is_empty())
-        .ok_or_else(|| ApiError::new(ErrorCode::Unauthorized, "a token is required"))?;
+/// Verifies the token a socket request offers as its `bearer.{token}` subprotocol. A token
+/// in the URL is not read: URLs end up in logs.
+pub fn socket_claims(req: &Request, env: &Env, now: u64) -> ApiResult<Claims> {
+    let token = socket_token(req).ok_or_else(|| {
+        ApiError::new(ErrorCode::Unauthorized, "a token is required, as the socket's bearer.{token} subprotocol")
+    })?;
     verify(env, &token, now)
 }
 

@@ -149,6 +149,40 @@ pub fn require_upgrade(req: &Request) -> ApiResult<()> {
     }
 }
 
+/// The WebSocket subprotocol Baton's sockets speak. Browsers cannot set headers on a
+/// WebSocket, so a socket's token travels as a second offered subprotocol, `bearer.{token}`,
+/// never in its URL (which logs keep); the server answers with this one.
+pub const SOCKET_PROTOCOL: &str = "baton";
+const BEARER_PROTOCOL_PREFIX: &str = "bearer.";
+
+fn offered_protocols(req: &Request) -> Vec<String> {
+    let offered = req.headers().get("sec-websocket-protocol").ok().flatten().unwrap_or_default();
+    offered.split(',').map(|p| p.trim().to_string()).filter(|p| !p.is_empty()).collect()
+}
+
+/// The token a socket request offers as its `bearer.{token}` subprotocol.
+pub fn socket_token(req: &Request) -> Option<String> {
+    offered_protocols(req)
+        .into_iter()
+        .find_map(|p| p.strip_prefix(BEARER_PROTOCOL_PREFIX).map(str::to_string))
+        .filter(|t| !t.is_empty())
+}
+
+/// Answers a socket upgrade with Baton's subprotocol when the client offered it (a browser
+/// drops a socket whose answer names none of the offered ones), refusals included.
+pub fn with_socket_protocol(req: &Request, response: Response) -> Response {
+    if response.status_code() != 101 || !offered_protocols(req).iter().any(|p| p == SOCKET_PROTOCOL) {
+        return response;
+    }
+    let Some(ws) = response.websocket() else { return error(&ApiError::new(ErrorCode::Internal, "socket lost")) };
+    let headers = worker::Headers::new();
+    let answered = headers
+        .set("sec-websocket-protocol", SOCKET_PROTOCOL)
+        .and_then(|()| Response::from_websocket(ws))
+        .map(|response| response.with_headers(headers));
+    answered.unwrap_or_else(|_| error(&ApiError::new(ErrorCode::Internal, "could not answer the socket")))
+}
+
 /// Refuses a WebSocket upgrade in a way browsers can read: the socket opens, carries one
 /// `error` frame with the code, and closes with 4000 + the HTTP status (4401, 4403, …).
 pub fn refuse_socket(err: &ApiError) -> Response {

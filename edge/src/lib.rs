@@ -13,6 +13,7 @@ mod origin;
 mod password;
 mod routes;
 mod site;
+mod site_cache;
 mod sql;
 mod throttle;
 
@@ -105,6 +106,21 @@ impl<'a> Route<'a> {
         }
     }
 
+    /// The site whose record (face, origins, knowledge version) a successful write here may
+    /// change: the isolate's copy of it is dropped (`site_cache`).
+    fn changes_site(&self) -> Option<&'a str> {
+        match *self {
+            Route::AdminSite(s)
+            | Route::Articles(s)
+            | Route::Article(s, _)
+            | Route::Rules(s)
+            | Route::Team(s)
+            | Route::Account(s, _)
+            | Route::Desk(s) => Some(s),
+            _ => None,
+        }
+    }
+
     /// Runs the route's handler for `method`; `None` if the route has none for it.
     async fn handle(self, method: Method, req: &mut Request, env: &Env) -> Option<ApiResult<Response>> {
         use routes::{admin, conversations, health, history, knowledge, login, offline, site, team, transfer};
@@ -151,17 +167,24 @@ async fn route(mut req: Request, env: &Env) -> Response {
         return http::error(&ApiError::new(ErrorCode::NotFound, format!("no route for {path}")));
     };
     let kind = route.kind();
+    let changes = route.changes_site().filter(|_| method != Method::Get).map(str::to_string);
     if kind == Kind::Cors && method == Method::Options {
         return cors::preflight(&req);
     }
     let Some(result) = route.handle(method, &mut req, env).await else {
         return http::json(405, &ApiError::new(ErrorCode::BadRequest, "method not allowed on this route"));
     };
+    if let Some(site) = changes.filter(|_| result.is_ok()) {
+        site_cache::forget(&site);
+    }
     match (result, kind) {
         (Ok(response), Kind::Cors) => cors::allow(&req, response),
+        (Ok(response), Kind::Socket) => http::with_socket_protocol(&req, response),
         (Ok(response), _) => response,
         (Err(err), Kind::Cors) => cors::allow(&req, http::error(&err)),
-        (Err(err), Kind::Socket) if http::is_websocket_upgrade(&req) => http::refuse_socket(&err),
+        (Err(err), Kind::Socket) if http::is_websocket_upgrade(&req) => {
+            http::with_socket_protocol(&req, http::refuse_socket(&err))
+        }
         (Err(err), _) => http::error(&err),
     }
 }

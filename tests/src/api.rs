@@ -179,9 +179,18 @@ pub struct Socket {
 
 impl Socket {
     /// Like `open`, but says why it could not connect instead of failing the test.
+    /// Sockets here are named `…?token=T`; the token is sent as a subprotocol, not in the URL
+    /// (`socket_auth`).
     pub async fn try_open(url: &str) -> Result<Socket, String> {
-        let (ws, _) = tokio_tungstenite::connect_async(url).await.map_err(|e| format!("connect: {e}"))?;
+        let request = crate::socket_auth::request(url)?;
+        let (ws, _) = tokio_tungstenite::connect_async(request).await.map_err(|e| format!("connect: {e}"))?;
         Ok(Socket { ws, seen: Vec::new() })
+    }
+
+    /// Opens exactly `url`, a token in it included: what an old or careless client would send.
+    pub async fn open_raw(url: &str) -> Socket {
+        let (ws, _) = tokio_tungstenite::connect_async(url).await.unwrap_or_else(|e| panic!("connect {url}: {e}"));
+        Socket { ws, seen: Vec::new() }
     }
 
     pub async fn open(url: &str) -> Socket {
@@ -190,8 +199,7 @@ impl Socket {
 
     /// Opens a socket the way a browser page on `origin` would.
     pub async fn open_from(url: &str, origin: &str) -> Socket {
-        use tokio_tungstenite::tungstenite::client::IntoClientRequest;
-        let mut request = url.into_client_request().unwrap_or_else(|e| panic!("bad url {url}: {e}"));
+        let mut request = crate::socket_auth::request(url).unwrap_or_else(|e| panic!("{e}"));
         let value = origin.parse().unwrap_or_else(|e| panic!("bad origin {origin}: {e}"));
         request.headers_mut().insert("origin", value);
         let (ws, _) = tokio_tungstenite::connect_async(request).await.unwrap_or_else(|e| panic!("connect {url}: {e}"));

@@ -7,6 +7,7 @@ pub mod cli;
 pub mod host_page;
 pub mod model_stub;
 pub mod process;
+pub mod socket_auth;
 pub mod stack;
 pub mod wait;
 

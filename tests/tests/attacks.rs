@@ -133,6 +133,25 @@ async fn a_transcript_is_read_with_the_authorization_header_never_a_token_in_its
 }
 
 #[tokio::test]
+async fn a_socket_token_in_the_url_is_refused_and_the_subprotocol_one_accepted() {
+    let stack = Stack::start().await;
+    let api = baton_e2e::Api::new(&stack.base);
+    let start = api.start("demo", None).await;
+    let lead = api.login("demo", "lead@demo.test", "lead-demo-pass").await;
+    for url in [api.ws_url("demo", &start.conversation_id, &start.token), api.dashboard_url("demo", &lead.token)] {
+        // Sent as it is, the token rides the URL: refused, whatever the token.
+        let mut in_url = baton_e2e::Socket::open_raw(&url).await;
+        let frame: Value = in_url.next_of("refusal", |f: &Value| f["type"] == "error").await;
+        assert_eq!(frame["code"], "unauthorized", "{url}: {frame}");
+    }
+    // The same tokens as the `bearer.` subprotocol open them.
+    api.connect("demo", &start.conversation_id, &start.token, 0).await;
+    let mut dashboard = baton_e2e::Socket::open(&api.dashboard_url("demo", &lead.token)).await;
+    let first: Value = dashboard.next_of("the snapshot", |_: &Value| true).await;
+    assert_eq!(first["type"], "snapshot", "{first}");
+}
+
+#[tokio::test]
 async fn a_body_over_the_limit_is_refused_with_its_code() {
     let stack = Stack::start().await;
     let http = reqwest::Client::new();

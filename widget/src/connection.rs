@@ -195,7 +195,9 @@ impl Chat {
                 io.socket_gen
             })
             .unwrap_or(0);
-        let Some(ws) = url.and_then(|url| WebSocket::new(&url).ok()) else {
+        let Some(ws) = url.and_then(|(url, bearer)| {
+            WebSocket::new_with_str_sequence(&url, &js_sys::Array::of2(&"baton".into(), &bearer.into())).ok()
+        }) else {
             return self.retry_later();
         };
         let on_open = Closure::<dyn FnMut()>::new(move || chat_if_current(self, generation).map_or((), Chat::on_open));
@@ -538,10 +540,12 @@ fn uri(part: &str) -> String {
     js_sys::encode_uri_component(part).into()
 }
 
-fn socket_url(io: &Io) -> Option<String> {
+/// The socket's URL and its token. The token goes as the `bearer.{token}` subprotocol beside
+/// `baton`, never in the URL, which logs on the way keep.
+fn socket_url(io: &Io) -> Option<(String, String)> {
     let (id, token) = (io.conversation_id.as_ref()?, io.token.as_ref()?);
     let base = socket_base(&io.base)?;
-    Some(format!("{base}/api/sites/{}/conversations/{}/ws?token={}", uri(&io.site), uri(id), uri(token)))
+    Some((format!("{base}/api/sites/{}/conversations/{}/ws", uri(&io.site), uri(id)), format!("bearer.{token}")))
 }
 
 /// `https://host/x` → `wss://host/x`, `http://…` → `ws://…`.

@@ -61,10 +61,17 @@ pub fn site_from_query(search: &str) -> String {
         .unwrap_or_else(|| "demo".to_string())
 }
 
-/// `ws://` or `wss://` URL for an API path on the page's own origin.
-pub fn socket_url(page_protocol: &str, host: &str, path: &str, token: &str) -> String {
+/// `ws://` or `wss://` URL for an API path on the page's own origin. It carries no token:
+/// URLs end up in logs.
+pub fn socket_url(page_protocol: &str, host: &str, path: &str) -> String {
     let scheme = if page_protocol == "https:" { "wss" } else { "ws" };
-    format!("{scheme}://{host}{path}?token={}", encode_component(token))
+    format!("{scheme}://{host}{path}")
+}
+
+/// The subprotocols a socket offers: Baton's, and the token as `bearer.{token}` (browsers
+/// cannot set an `Authorization` header on a WebSocket).
+pub fn socket_protocols(token: &str) -> Vec<String> {
+    vec!["baton".to_string(), format!("bearer.{token}")]
 }
 
 pub fn dashboard_path(site: &str) -> String {
@@ -194,15 +201,16 @@ mod tests {
     }
 
     #[test]
-    fn socket_urls_follow_the_page_scheme_and_encode_the_token() {
+    fn socket_urls_follow_the_page_scheme_and_the_token_goes_in_a_subprotocol() {
         assert_eq!(
-            socket_url("http:", "127.0.0.1:8787", &dashboard_path("demo"), "a.b+c/="),
-            "ws://127.0.0.1:8787/api/sites/demo/dashboard?token=a.b%2Bc%2F%3D"
+            socket_url("http:", "127.0.0.1:8787", &dashboard_path("demo")),
+            "ws://127.0.0.1:8787/api/sites/demo/dashboard"
         );
         assert_eq!(
-            socket_url("https:", "chat.example.com", &conversation_path("demo", "c1"), "t"),
-            "wss://chat.example.com/api/sites/demo/conversations/c1/ws?token=t"
+            socket_url("https:", "chat.example.com", &conversation_path("demo", "c1")),
+            "wss://chat.example.com/api/sites/demo/conversations/c1/ws"
         );
+        assert_eq!(socket_protocols("a.b_c-d"), ["baton", "bearer.a.b_c-d"]);
         assert_eq!(login_path("demo"), "/api/sites/demo/login");
         assert_eq!(article_path("demo", "a b/c"), "/api/sites/demo/articles/a%20b%2Fc");
         assert_eq!(rules_path("demo"), "/api/sites/demo/rules");

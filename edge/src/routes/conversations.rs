@@ -150,13 +150,12 @@ async fn authorised_caller(
     Ok(caller)
 }
 
-/// `GET /api/sites/{site}/conversations/{id}/ws?token=T` (WebSocket)
+/// `GET /api/sites/{site}/conversations/{id}/ws` (WebSocket, token as the `bearer.{token}` subprotocol)
 pub async fn socket(req: &Request, env: &Env, site: &str, conversation: &str) -> ApiResult<Response> {
     ids::check_site(site)?;
     ids::check_conversation(conversation)?;
     require_upgrade(req)?;
-    // Browsers cannot set headers on a WebSocket, so the socket's token still rides the URL.
-    let caller = authorised_caller(req, env, site, conversation, auth::query_claims(req, env, now_ms())).await?;
+    let caller = authorised_caller(req, env, site, conversation, auth::socket_claims(req, env, now_ms())).await?;
     let reply = Call::to(ConversationOp::Socket)
         .conversation(site, conversation)
         .caller(&caller)
