@@ -30,12 +30,12 @@ usage: cargo xtask bench [--quick] [--parts LIST] [--no-build]
        cargo xtask bench load [--conversations N] [--seconds S]
 
   --quick        small counts and short windows, to check the bench itself; writes to target/bench/
-  --parts LIST   comma-separated subset of: weight, routing, host, takeover, bot, relay, fanout, history
-                 (default: all); a subset writes to target/bench/, only a full run to BENCHMARKS.md at the root
+  --parts LIST   comma-separated subset of: weight, routing, host, takeover, bot, flood, relay, fanout,
+                 history (default: all); a subset writes to target/bench/, only a full run to BENCHMARKS.md at the root
   --no-build     measure the build already in dist/ and edge/build/ instead of building first
   --render       only rewrite BENCHMARKS.md from BENCHMARKS.json (after a change to the report's wording)";
 
-const PARTS: [&str; 8] = ["weight", "routing", "host", "takeover", "bot", "relay", "fanout", "history"];
+const PARTS: [&str; 9] = ["weight", "routing", "host", "takeover", "bot", "flood", "relay", "fanout", "history"];
 
 pub fn run(args: &[String]) -> Result<(), String> {
     match args {

@@ -7,6 +7,7 @@ pub mod bot;
 pub mod cpu;
 pub mod dashboard;
 pub mod fanout;
+pub mod flood;
 pub mod history;
 pub mod host;
 pub mod limits;

@@ -7,7 +7,7 @@ pub const USAGE: &str = "\
 usage: bench [--quick] [--parts LIST] [--json PATH]
 
   --quick        small counts and short windows, to check the bench itself (about three minutes)
-  --parts LIST   comma-separated subset of: host, takeover, bot, relay, fanout, history (default: all)
+  --parts LIST   comma-separated subset of: host, takeover, bot, flood, relay, fanout, history (default: all)
   --json PATH    where to write the figures (default target/bench/bench.json)
 ";
 
@@ -16,19 +16,22 @@ pub enum Part {
     Host,
     Takeover,
     Bot,
+    Flood,
     Relay,
     Fanout,
     History,
 }
 
 impl Part {
-    pub const ALL: [Part; 6] = [Part::Host, Part::Takeover, Part::Bot, Part::Relay, Part::Fanout, Part::History];
+    pub const ALL: [Part; 7] =
+        [Part::Host, Part::Takeover, Part::Bot, Part::Flood, Part::Relay, Part::Fanout, Part::History];
 
     pub fn name(self) -> &'static str {
         match self {
             Part::Host => "host",
             Part::Takeover => "takeover",
             Part::Bot => "bot",
+            Part::Flood => "flood",
             Part::Relay => "relay",
             Part::Fanout => "fanout",
             Part::History => "history",
@@ -55,6 +58,19 @@ pub struct Plan {
     /// Conversations per knowledge-base size; the first message of each is a cold start.
     pub bot_conversations: usize,
     pub bot_messages_per_conversation: usize,
+    /// How long each phase of the flood part measures, without the flood and then with it.
+    pub flood_window: Duration,
+    /// Conversations started per second in each phase, each from an address of its own.
+    pub flood_start_rate: f64,
+    /// Conversations relaying messages through both phases, each side in turn.
+    pub flood_relay_pairs: usize,
+    /// Mean gap between a relay conversation's messages (uniformly within ±50 % of it).
+    pub flood_relay_gap: Duration,
+    /// Loops signing in with random emails from the flooding address, each sending its next
+    /// attempt as soon as the last is answered.
+    pub flood_sign_in_loops: usize,
+    /// Loops fetching the site's public info from the same address, likewise.
+    pub flood_site_info_loops: usize,
     /// Concurrent conversations of the relay, in increasing order.
     pub relay_sizes: Vec<usize>,
     pub relay_window: Duration,
@@ -90,6 +106,12 @@ impl Plan {
             bot_articles: vec![10, 100, 1000],
             bot_conversations: 5,
             bot_messages_per_conversation: 8,
+            flood_window: Duration::from_secs(20),
+            flood_start_rate: 4.0,
+            flood_relay_pairs: 8,
+            flood_relay_gap: Duration::from_millis(400),
+            flood_sign_in_loops: 8,
+            flood_site_info_loops: 8,
             relay_sizes: vec![1, 100, 1000],
             relay_window: Duration::from_secs(20),
             relay_rate: 40.0,
@@ -115,6 +137,12 @@ impl Plan {
             bot_articles: vec![10, 100, 1000],
             bot_conversations: 2,
             bot_messages_per_conversation: 3,
+            flood_window: Duration::from_secs(5),
+            flood_start_rate: 4.0,
+            flood_relay_pairs: 4,
+            flood_relay_gap: Duration::from_millis(400),
+            flood_sign_in_loops: 4,
+            flood_site_info_loops: 4,
             relay_sizes: vec![1, 10, 40],
             relay_window: Duration::from_secs(5),
             relay_rate: 20.0,
@@ -193,13 +221,16 @@ mod tests {
     #[test]
     fn parts_and_modes() {
         let all = parse(&[]).unwrap();
-        assert_eq!(all.parts.len(), 6);
+        assert_eq!(all.parts.len(), 7);
         assert_eq!(all.plan.pool_size(), 1000);
         let some = parse(&["--quick", "--parts", "relay,host"]).unwrap();
         assert!(some.quick && some.has(Part::Relay) && some.has(Part::Host) && !some.has(Part::Bot));
         let history = parse(&["--quick", "--parts", "history"]).unwrap();
         assert!(history.has(Part::History) && history.parts.len() == 1);
         assert_eq!((history.plan.history_conversations, history.plan.history_searches), (10_000, 20));
+        let flood = parse(&["--parts", "flood"]).unwrap();
+        assert!(flood.has(Part::Flood) && flood.parts.len() == 1);
+        assert_eq!((flood.plan.flood_window.as_secs(), flood.plan.flood_sign_in_loops), (20, 8));
         assert!(parse(&["--parts", "cpu"]).is_err());
         assert!(parse(&["--parts", ""]).is_err());
         assert!(parse(&["--json"]).is_err());

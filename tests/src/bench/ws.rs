@@ -17,7 +17,12 @@ pub struct Ws {
 
 impl Ws {
     pub async fn open(url: &str) -> Result<Ws, String> {
-        match tokio::time::timeout(CONNECT_TIMEOUT, tokio_tungstenite::connect_async(baton_e2e::socket_auth::request(url)?)).await {
+        match tokio::time::timeout(
+            CONNECT_TIMEOUT,
+            tokio_tungstenite::connect_async(baton_e2e::socket_auth::request(url)?),
+        )
+        .await
+        {
             Ok(Ok((stream, _))) => Ok(Ws { stream }),
             Ok(Err(e)) => Err(format!("connect: {e}")),
             Err(_) => Err(format!("connect: no upgrade within {CONNECT_TIMEOUT:?}")),

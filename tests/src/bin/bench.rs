@@ -1,8 +1,8 @@
 //! `cargo xtask bench`'s measurements of the running stack: host-page impact in headless
-//! Chromium, relay latency against a bare relay, takeover latency, the bot's reply time,
-//! dashboard fan-out, and the history's search and close. Starts its own `wrangler dev` on a
-//! snapshot of the build (and the bare relay of bench/relay/), writes the figures as JSON for
-//! xtask to turn into BENCHMARKS.md.
+//! Chromium, relay latency against a bare relay, takeover latency, the bot's reply time, what a
+//! sign-in flood from one address costs the chats, dashboard fan-out, and the history's search
+//! and close. Starts its own `wrangler dev` on a snapshot of the build (and the bare relay of
+//! bench/relay/), writes the figures as JSON for xtask to turn into BENCHMARKS.md.
 //! Every part is bounded in time; a part that fails or overruns is reported as such and the
 //! others still run. `--help` lists the options.
 
@@ -29,13 +29,13 @@ use crate::bench::rng::seed_from_time;
 use crate::bench::sites::{self, CHAT_SITE};
 use crate::bench::stack::FrozenStack;
 use crate::bench::stats::round;
-use crate::bench::{bot, fanout, history, host, limits, relay, takeover};
+use crate::bench::{bot, fanout, flood, history, host, limits, relay, takeover};
 
 /// Nothing of the run outlasts this; xtask's build and report come on top.
 const RUN_LIMIT: Duration = Duration::from_secs(18 * 60);
 
-/// The relay, the fan-out and the history plan their steps to end this long before their part's
-/// limit, so the limit only cuts a part that hangs and what was measured is kept.
+/// The flood, the relay, the fan-out and the history plan their steps to end this long before
+/// their part's limit, so the limit only cuts a part that hangs and what was measured is kept.
 const PART_MARGIN: Duration = Duration::from_secs(30);
 
 /// Each part's own bound, in the order they run.
@@ -44,6 +44,7 @@ fn part_limit(part: Part) -> Duration {
         Part::Host => 240,
         Part::Takeover => 120,
         Part::Bot => 120,
+        Part::Flood => 150,
         Part::Relay => 330,
         Part::Fanout => 180,
         Part::History => 360,
@@ -131,14 +132,15 @@ async fn run(options: &Options) -> Value {
         Err(e) => out.insert("open_files_limit".into(), json!({ "error": e })),
     };
     let admin_secret = baton_e2e::stack::dev_var("ADMIN_SECRET");
-    let chat_parts = [Part::Host, Part::Takeover, Part::Bot];
+    // The flood last: what it leaves in the site object (attempt windows, conversations) must
+    // not weigh on the others.
+    let chat_parts = [Part::Host, Part::Takeover, Part::Bot, Part::Flood];
     if chat_parts.iter().any(|p| options.has(*p)) {
         match chat_stack(&admin_secret).await {
             Ok((stack, target)) => {
                 for p in chat_parts.into_iter().filter(|p| options.has(*p)) {
-                    let value =
-                        part(p.name(), part_limit(p), run_ends, chat_part(p, options, &stack, &target, &admin_secret))
-                            .await;
+                    let work = chat_part(p, options, &stack, &target, &admin_secret, seed, run_ends);
+                    let value = part(p.name(), part_limit(p), run_ends, work).await;
                     out.insert(p.name().into(), value);
                 }
                 stack.remove();
@@ -205,6 +207,8 @@ async fn chat_part(
     stack: &FrozenStack,
     target: &BatonTarget,
     admin_secret: &str,
+    seed: u64,
+    run_ends: Instant,
 ) -> Result<Value, String> {
     let plan = &options.plan;
     match p {
@@ -234,6 +238,11 @@ async fn chat_part(
                 messages: plan.bot_messages_per_conversation,
             };
             Ok(bot::run(&setup).await)
+        }
+        Part::Flood => {
+            let setup = flood::Setup { plan, baton: target, baton_dir: &stack.dir, seed };
+            let deadline = (Instant::now() + part_limit(Part::Flood) - PART_MARGIN).min(run_ends);
+            flood::run(&setup, deadline).await
         }
         Part::Relay | Part::Fanout | Part::History => Err("not a part of the chat stack".into()),
     }

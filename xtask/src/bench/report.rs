@@ -9,6 +9,7 @@ use serde_json::Value;
 use crate::bench::growth;
 
 mod chat;
+mod flood;
 mod history;
 mod page;
 mod scale;
@@ -359,6 +360,22 @@ fn summary(f: &Value, out: &mut String) {
             ],
         );
     }
+    let fl = &f["flood"];
+    if fl.is_object() && fl["error"].is_null() {
+        row(
+            out,
+            &[
+                "conversation start / relay p99 during a one-address flood".to_string(),
+                format!("{} / {}", ms(num(fl, "flood.start_p99_ms")), ms(num(fl, "flood.relay_p99_ms"))),
+                format!(
+                    "without the flood {} / {}",
+                    ms(num(fl, "baseline.start_p99_ms")),
+                    ms(num(fl, "baseline.relay_p99_ms"))
+                ),
+                ratios(fl, "ratios", &["start_p99", "relay_p99"]),
+            ],
+        );
+    }
     let _ = writeln!(out);
 }
 
@@ -374,6 +391,7 @@ pub fn markdown(f: &Value) -> String {
     scale::fanout(f, &mut out);
     history::history(f, &mut out);
     scale::growth_section(f, &mut out);
+    flood::flood(f, &mut out);
     out
 }
 
