@@ -47,6 +47,17 @@ fn private(path: &std::path::Path) -> Result<(), String> {
     Ok(())
 }
 
+/// Reads one value from `.dev.vars`.
+pub fn dev_var(name: &str) -> Result<String, String> {
+    let path = repo_root().join(".dev.vars");
+    let text = std::fs::read_to_string(&path).map_err(|e| format!("cannot read {}: {e}", path.display()))?;
+    text.lines()
+        .filter_map(|line| line.split_once('='))
+        .find(|(key, _)| key.trim() == name)
+        .map(|(_, value)| value.trim().trim_matches('"').to_string())
+        .ok_or_else(|| format!("{name} missing from .dev.vars"))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -61,15 +72,4 @@ mod tests {
         let _ = std::fs::remove_file(&path);
         assert_eq!(mode, 0o600);
     }
-}
-
-/// Reads one value from `.dev.vars`.
-pub fn dev_var(name: &str) -> Result<String, String> {
-    let path = repo_root().join(".dev.vars");
-    let text = std::fs::read_to_string(&path).map_err(|e| format!("cannot read {}: {e}", path.display()))?;
-    text.lines()
-        .filter_map(|line| line.split_once('='))
-        .find(|(key, _)| key.trim() == name)
-        .map(|(_, value)| value.trim().trim_matches('"').to_string())
-        .ok_or_else(|| format!("{name} missing from .dev.vars"))
 }
