@@ -33,7 +33,8 @@ mod tests {
 
     #[test]
     fn the_token_leaves_the_url_for_the_subprotocol_header() {
-        let request = request("ws://127.0.0.1:1/api/sites/demo/dashboard?token=a.b_c").unwrap_or_else(|e| panic!("{e}"));
+        let request =
+            request("ws://127.0.0.1:1/api/sites/demo/dashboard?token=a.b_c").unwrap_or_else(|e| panic!("{e}"));
         assert_eq!(request.uri().to_string(), "ws://127.0.0.1:1/api/sites/demo/dashboard");
         assert_eq!(request.headers()["sec-websocket-protocol"], "baton, bearer.a.b_c");
         let bare = super::request("ws://127.0.0.1:1/x").unwrap_or_else(|e| panic!("{e}"));

@@ -30,7 +30,12 @@ pub enum Incoming {
 
 impl Link {
     pub async fn open(url: &str) -> Result<Link, String> {
-        match tokio::time::timeout(CONNECT_TIMEOUT, tokio_tungstenite::connect_async(baton_e2e::socket_auth::request(url)?)).await {
+        match tokio::time::timeout(
+            CONNECT_TIMEOUT,
+            tokio_tungstenite::connect_async(baton_e2e::socket_auth::request(url)?),
+        )
+        .await
+        {
             Ok(Ok((ws, _))) => Ok(Link { ws }),
             Ok(Err(e)) => Err(format!("connect: {e}")),
             Err(_) => Err(format!("connect: no upgrade within {CONNECT_TIMEOUT:?}")),
