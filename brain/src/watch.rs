@@ -44,6 +44,26 @@ pub struct Watch {
     pub model_summary: Option<String>,
     /// The model's draft reply to the latest customer message, while an agent holds it.
     pub model_suggestion: Option<String>,
+    /// Language model calls made in the hour that began at `model_hour_start` (ms).
+    pub model_calls: u32,
+    pub model_hour_start: u64,
+}
+
+impl Watch {
+    /// Counts one language model call at `now` if this conversation has calls left this hour
+    /// (`per_hour`); `false` means the knowledge base answers alone until the hour is over.
+    pub fn spend_model_call(&mut self, per_hour: u32, now: u64) -> bool {
+        const HOUR_MS: u64 = 60 * 60 * 1000;
+        if now >= self.model_hour_start.saturating_add(HOUR_MS) {
+            self.model_hour_start = now;
+            self.model_calls = 0;
+        }
+        if self.model_calls >= per_hour {
+            return false;
+        }
+        self.model_calls += 1;
+        true
+    }
 }
 
 /// What one customer message told us.

@@ -1,6 +1,6 @@
 //! Who may do what: tokens signed with `TOKEN_SECRET`, and the admin bearer `ADMIN_SECRET`.
 
-use baton_shared::limits::{AGENT_TOKEN_TTL_MS, VISITOR_TOKEN_TTL_MS};
+use baton_shared::limits::AGENT_TOKEN_TTL_MS;
 use baton_shared::server::token::{self, Claims};
 use baton_shared::{AccountRole, AgentInfo, ApiError, ErrorCode};
 use worker::{Env, Request};
@@ -78,13 +78,17 @@ fn forbidden() -> ApiError {
     ApiError::new(ErrorCode::Forbidden, "this token does not open this resource")
 }
 
-pub fn sign_visitor(env: &Env, site: &str, conversation: &str, now: u64) -> ApiResult<String> {
-    let claims = Claims::Visitor {
-        site: site.to_string(),
-        conversation: conversation.to_string(),
-        exp: now + VISITOR_TOKEN_TTL_MS,
-    };
-    Ok(token::sign(&claims, secret(env, TOKEN_SECRET)?.as_bytes()))
+/// A visitor token for `conversation`, renewed from a lifetime that began at `since` (`None`
+/// for a new conversation); `None` once that lifetime is spent.
+pub fn sign_visitor(
+    env: &Env,
+    site: &str,
+    conversation: &str,
+    since: Option<u64>,
+    now: u64,
+) -> ApiResult<Option<String>> {
+    let Some(claims) = token::renew_visitor(site, conversation, since, now) else { return Ok(None) };
+    Ok(Some(token::sign(&claims, secret(env, TOKEN_SECRET)?.as_bytes())))
 }
 
 /// Returns the token and its expiry.

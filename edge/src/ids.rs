@@ -22,7 +22,7 @@ pub fn salt() -> ApiResult<[u8; 16]> {
 }
 
 /// Site and conversation ids name Durable Objects, so they stay short and plain.
-fn is_plain_id(id: &str) -> bool {
+pub fn is_plain_id(id: &str) -> bool {
     !id.is_empty()
         && id.len() <= MAX_ID_BYTES
         && id.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'_')

@@ -117,6 +117,11 @@ ops!(
         DeleteArticle = (Post, "/articles/delete"),
         Rules = (Get, "/rules"),
         PutRules = (Post, "/rules"),
+        /// A conversation is about to call the site's language model: `ModelCallSpend`,
+        /// refused with `rate_limited` once the hour's budget is spent.
+        SpendModelCall = (Post, "/model/spend"),
+        /// The model calls of this hour against the budget: `ModelUsage`.
+        ModelUsage = (Get, "/model/usage"),
         /// A conversation's dashboard row.
         Summary = (Post, "/summary"),
         /// Erased conversations: their rows go (a JSON list of ids).
@@ -136,6 +141,7 @@ pub struct Call {
     method: Method,
     path: &'static str,
     headers: Vec<(&'static str, String)>,
+    query: Option<String>,
     body: Option<String>,
     websocket: bool,
 }
@@ -144,7 +150,13 @@ impl Call {
     /// A call of `op`; the socket operation is a WebSocket upgrade.
     pub fn to<O: Ops>(op: O) -> Call {
         let websocket = op == O::SOCKET;
-        Call { method: op.method(), path: op.path(), headers: Vec::new(), body: None, websocket }
+        Call { method: op.method(), path: op.path(), headers: Vec::new(), query: None, body: None, websocket }
+    }
+
+    /// With a query string (already encoded), e.g. `after=12`.
+    pub fn query(mut self, query: String) -> Call {
+        self.query = Some(query);
+        self
     }
 
     /// With a JSON body.
@@ -187,7 +199,8 @@ impl Call {
         if let Some(body) = self.body {
             init.with_body(Some(body.into()));
         }
-        Request::new_with_init(&format!("https://internal{}", self.path), &init)
+        let query = self.query.map(|q| format!("?{q}")).unwrap_or_default();
+        Request::new_with_init(&format!("https://internal{}{query}", self.path), &init)
     }
 
     pub async fn send(self, stub: &Stub) -> ApiResult<Response> {

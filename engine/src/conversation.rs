@@ -11,6 +11,7 @@ use baton_brain::answer::{self, BotReply};
 use baton_brain::compliance;
 use baton_brain::text::Language;
 use baton_brain::watch::{Escalation, Heard, Watch};
+use baton_shared::limits::{INSIGHT_WINDOW, MAX_EVENTS_PER_CONVERSATION, TRANSCRIPT_PAGE, WELCOME_EVENTS};
 use baton_shared::text::{validate_client_id, validate_email, validate_message_text};
 use baton_shared::{
     AgentInfo, ApiError, Author, BotMeta, ClientFrame, Command, ConversationView, ErrorCode, Event, EventBody, Mode,
@@ -127,7 +128,7 @@ impl<S: Store> Engine<S> {
             }
         };
         let mut turn = Turn::new(brain, now);
-        match self.admissions.admit(socket.id, &frame, now) {
+        match self.admissions.admit(socket.id, &socket.caller.party(), &frame, now) {
             Admission::Admit => {}
             Admission::Drop => return turn.fx,
             Admission::Refuse(err) => {
@@ -364,14 +365,16 @@ impl<S: Store> Engine<S> {
         Ok(record)
     }
 
-    /// The state and the events `caller` may see.
-    pub fn transcript(&self, caller: &Caller) -> Handled<(ConversationView, Vec<Event>)> {
+    /// The state and one page of the events `caller` may see: those after `after`, at most
+    /// `TRANSCRIPT_PAGE`, with the seq to ask after for the next page if there is one.
+    pub fn transcript(&self, caller: &Caller, after: u64) -> Handled<(ConversationView, Vec<Event>, Option<u64>)> {
         let record = self.record()?;
-        let mut events = self.store.events_after(0).or_failed("reading the transcript")?;
+        let mut events = self.store.events_page(after, TRANSCRIPT_PAGE).or_failed("reading the transcript")?;
+        let next = events.last().map(|e| e.seq).filter(|&last| last < record.state.last_seq);
         if *caller == Caller::Customer {
             events.retain(Event::visible_to_customer);
         }
-        Ok((record.view(), events))
+        Ok((record.view(), events, next))
     }
 
     // ---- frames ----------------------------------------------------------------------------
@@ -483,11 +486,13 @@ impl<S: Store> Engine<S> {
             Role::Agent => self.store.insight().or_failed("reading the insight")?,
             Role::Customer => None,
         };
+        // A long gap brings its newest events; `earlier` says to page the rest from /transcript.
         let mut events = if last_seq >= record.state.last_seq {
             Vec::new()
         } else {
-            self.store.events_after(last_seq).or_failed("reading the gap")?
+            self.store.recent_events(last_seq, WELCOME_EVENTS).or_failed("reading the gap")?
         };
+        let earlier = events.first().is_some_and(|first| first.seq > last_seq + 1);
         if role == Role::Customer {
             events.retain(Event::visible_to_customer);
         }
@@ -503,6 +508,7 @@ impl<S: Store> Engine<S> {
             events,
             bot_name,
             insight,
+            earlier,
         });
         if let (Role::Customer, true, Some((position, estimate_s))) = (role, queued, record.place) {
             turn.fx.to_sender(ServerFrame::QueuePlace { position, estimate_s });
@@ -580,7 +586,7 @@ impl<S: Store> Engine<S> {
 
     /// Whether the customer was already told nobody can come since the epoch began.
     fn offered_since(&self, epoch: u64) -> Handled<bool> {
-        let events = self.store.events_after(0).or_failed("reading the transcript")?;
+        let events = self.store.recent_events(0, INSIGHT_WINDOW).or_failed("reading the transcript")?;
         Ok(events.iter().rev().take_while(|e| e.epoch == epoch).any(|e| matches!(e.body, EventBody::NoAgent { .. })))
     }
 
@@ -634,11 +640,16 @@ impl<S: Store> Engine<S> {
         if let Some(escalation) = &escalation {
             watch.escalated_because = Some(escalation.explanation());
         }
+        // A conversation past its hour's model calls is answered by the knowledge base alone.
+        let call = match escalation {
+            Some(_) => None,
+            None => model::word(brain, &reply, text, epoch).filter(|call| model::spend(watch, call, turn.now)),
+        };
         self.store.save_watch(watch).or_failed("storing the watch")?;
         if let Some(escalation) = escalation {
             return self.escalate(turn, text, escalation, epoch);
         }
-        match model::word(brain, &reply, text, epoch) {
+        match call {
             Some(call) => {
                 turn.fx.model_calls.push(call);
                 Ok(())
@@ -780,6 +791,14 @@ impl<S: Store> Engine<S> {
             && let Some(seq) = self.store.seq_of(key).or_failed("looking up a resend")?
         {
             return Ok(Outcome::Duplicate { seq });
+        }
+        let says = matches!(cmd, Command::CustomerSays { .. } | Command::AgentSays { .. } | Command::AgentNote { .. });
+        if says && record.state.last_seq >= MAX_EVENTS_PER_CONVERSATION {
+            return Err(ApiError::new(
+                ErrorCode::ConversationFull,
+                "This conversation is as long as one can be. End it and start a new one to keep chatting.",
+            )
+            .into());
         }
         // The clock may step back; seqs order the transcript, but timestamps should not run backwards.
         let ts = now.max(record.updated_at);

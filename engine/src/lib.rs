@@ -55,4 +55,12 @@ impl Caller {
             Caller::Agent(agent) => format!("agent:{}:{client_id}", agent.id),
         }
     }
+
+    /// Who this is across sockets, for the rate budgets one party shares.
+    pub fn party(&self) -> String {
+        match self {
+            Caller::Customer => "customer".to_string(),
+            Caller::Agent(agent) => format!("agent:{}", agent.id),
+        }
+    }
 }

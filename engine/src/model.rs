@@ -44,6 +44,11 @@ impl ModelCall {
     }
 }
 
+/// Whether `call` fits in the conversation's model budget for this hour, counting it if so.
+pub fn spend(watch: &mut baton_brain::watch::Watch, call: &ModelCall, now: u64) -> bool {
+    watch.spend_model_call(call.settings.calls_per_conversation_per_hour, now)
+}
+
 /// The request to word `decided`, if the site has a model and the reply quotes an article.
 pub fn word(brain: &Brain, decided: &BotReply, message: &str, epoch: u64) -> Option<ModelCall> {
     let settings = brain.model.as_ref()?;

@@ -6,6 +6,7 @@
 use baton_brain::routing;
 use baton_brain::watch::{Progress, Watch};
 use baton_shared::history::HistoryRecord;
+use baton_shared::limits::INSIGHT_WINDOW;
 use baton_shared::{Author, Event, EventBody, FlagKind, Mode, QueueNeeds, ServerFrame, SiteRules};
 
 use crate::conversation::{Engine, Turn};
@@ -103,13 +104,22 @@ impl<S: Store> Engine<S> {
                 Err(failure) => turn.fx.warn(failure.detail.unwrap_or(failure.error.message)),
             }
         }
+        let mut calls = Vec::new();
         if changes.mode && matches!(record.state.mode, Mode::Queued | Mode::Human) {
-            turn.fx.model_calls.extend(model::briefing(brain, &events));
+            calls.extend(model::briefing(brain, &events));
         }
         if let (true, Mode::Human, Some(agent)) = (changes.customer, record.state.mode, &record.state.holder) {
             let latest = watch.recent.last().map(String::as_str).unwrap_or_default();
-            turn.fx.model_calls.extend(model::draft(brain, &agent.name, latest, &events));
+            calls.extend(model::draft(brain, &agent.name, latest, &events));
         }
+        // Each call spends the conversation's hourly model budget; past it, none is made.
+        calls.retain(|call| model::spend(&mut watch, call, turn.now));
+        if !calls.is_empty()
+            && let Err(failure) = self.store.save_watch(&watch).or_failed("storing the watch")
+        {
+            turn.fx.warn(failure.detail.unwrap_or(failure.error.message));
+        }
+        turn.fx.model_calls.extend(calls);
     }
 
     /// A model's briefing or draft came back: remembered, and agents get a second insight.
@@ -133,22 +143,24 @@ impl<S: Store> Engine<S> {
     }
 
     /// The closed conversation as the history keeps it; `None` if the customer never wrote.
-    /// `events` is the transcript if this input already read it whole (for the insight).
-    fn archive(&self, record: &Record, events: &[Event]) -> Handled<Option<HistoryRecord>> {
+    /// `window` is what this input read for the insight: the whole transcript if it is shorter
+    /// than the window, else the transcript is read whole here.
+    fn archive(&self, record: &Record, window: &[Event]) -> Handled<Option<HistoryRecord>> {
         let read;
-        let events = if events.is_empty() {
+        let events = if window.is_empty() || window.len() >= INSIGHT_WINDOW {
             read = self.store.events_after(0).or_failed("reading the transcript")?;
             &read
         } else {
-            events
+            window
         };
         let insight = self.store.insight().or_failed("reading the insight")?;
         Ok(HistoryRecord::of(&record.conversation, &record.visitor, events, insight, record.previous.clone()))
     }
 
-    /// Builds, stores and sends the insight; returns the transcript it was built from.
+    /// Builds, stores and sends the insight from the newest `INSIGHT_WINDOW` events (a long
+    /// conversation is not re-read whole for every message); returns the events it read.
     fn send_insight(&self, turn: &mut Turn, record: &Record, watch: &Watch) -> Handled<Vec<Event>> {
-        let events = self.store.events_after(0).or_failed("reading the transcript")?;
+        let events = self.store.recent_events(0, INSIGHT_WINDOW).or_failed("reading the transcript")?;
         let insight = insight::build(record, turn.brain, watch, &events);
         self.store.save_insight(&insight).or_failed("storing the insight")?;
         turn.fx.to_agents(ServerFrame::Insight { insight });

@@ -38,6 +38,10 @@ pub trait Store {
     fn seq_of(&self, client_key: &str) -> StoreResult<Option<u64>>;
     /// Every event with a seq above `seq`, in order.
     fn events_after(&self, seq: u64) -> StoreResult<Vec<Event>>;
+    /// The first `limit` events with a seq above `seq`, in order.
+    fn events_page(&self, seq: u64, limit: usize) -> StoreResult<Vec<Event>>;
+    /// The newest `limit` events with a seq above `seq`, in order.
+    fn recent_events(&self, seq: u64, limit: usize) -> StoreResult<Vec<Event>>;
     /// The last text message anyone said (notes, mode changes and ratings skipped).
     fn last_spoken(&self) -> StoreResult<Option<Event>>;
     /// What the brain remembers; a fresh watch if nothing readable is stored.
@@ -99,6 +103,16 @@ impl Store for MemoryStore {
 
     fn events_after(&self, seq: u64) -> StoreResult<Vec<Event>> {
         Ok(self.events.borrow().iter().filter(|e| e.seq > seq).cloned().collect())
+    }
+
+    fn events_page(&self, seq: u64, limit: usize) -> StoreResult<Vec<Event>> {
+        Ok(self.events.borrow().iter().filter(|e| e.seq > seq).take(limit).cloned().collect())
+    }
+
+    fn recent_events(&self, seq: u64, limit: usize) -> StoreResult<Vec<Event>> {
+        let events = self.events.borrow();
+        let after: Vec<&Event> = events.iter().filter(|e| e.seq > seq).collect();
+        Ok(after[after.len().saturating_sub(limit)..].iter().map(|e| (*e).clone()).collect())
     }
 
     fn last_spoken(&self) -> StoreResult<Option<Event>> {

@@ -18,7 +18,13 @@ pub fn agent(id: &str, name: &str) -> AgentInfo {
 }
 
 pub fn model_settings() -> ModelSettings {
-    ModelSettings { endpoint: "https://model.test/v1/chat/completions".into(), model: "stand-in".into(), timeout_ms: 1 }
+    ModelSettings {
+        endpoint: "https://model.test/v1/chat/completions".into(),
+        model: "stand-in".into(),
+        timeout_ms: 1,
+        calls_per_hour: 600,
+        calls_per_conversation_per_hour: 30,
+    }
 }
 
 pub fn shipping_article() -> Article {

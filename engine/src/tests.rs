@@ -572,3 +572,90 @@ fn a_left_message_needs_a_real_email_is_thanked_and_closes_the_conversation() {
     let archive = fx.archive.expect("history");
     assert_eq!(archive.entry.outcome, baton_shared::history::Outcome::LeftMessage);
 }
+
+/// A conversation `n` messages long (customer and bot taking turns), built in the store.
+fn long_chat(n: u64) -> Chat {
+    let mut chat = Chat::new(brain_with_shipping(None));
+    let store = std::mem::replace(&mut chat.engine, crate::Engine::new(MemoryStore::default())).into_store();
+    let mut record = store.record().unwrap().expect("started");
+    for seq in 1..=n {
+        let author = if seq % 2 == 1 { Author::Customer } else { Author::Bot };
+        let event = baton_shared::Event {
+            seq,
+            ts: 1_000 + seq,
+            epoch: record.state.epoch,
+            author,
+            body: EventBody::Text { text: format!("message {seq}"), bot: None },
+            client_id: None,
+        };
+        store.insert_event(&event, None).unwrap();
+        record.apply(&event);
+    }
+    store.save(&record).unwrap();
+    chat.engine = crate::Engine::new(store);
+    chat.now += n;
+    chat
+}
+
+#[test]
+fn a_long_gap_welcomes_with_its_newest_events_and_the_transcript_pages_the_rest() {
+    use baton_shared::limits::{TRANSCRIPT_PAGE, WELCOME_EVENTS};
+    let total = WELCOME_EVENTS as u64 * 2 + 200;
+    let mut chat = long_chat(total);
+    let fx = chat.hello(&Caller::Customer, 0);
+    let Some(ServerFrame::Welcome { events, earlier, .. }) = fx.sender_frames().next() else { panic!("{fx:?}") };
+    assert_eq!(events.len(), WELCOME_EVENTS);
+    assert_eq!(events.first().map(|e| e.seq), Some(total - WELCOME_EVENTS as u64 + 1), "the newest of the gap");
+    assert!(earlier, "the welcome says older events were left out");
+    // A short gap comes whole, and says nothing is missing.
+    let fx = chat.hello(&Caller::Customer, total - 10);
+    let Some(ServerFrame::Welcome { events, earlier, .. }) = fx.sender_frames().next() else { panic!("{fx:?}") };
+    assert_eq!((events.len(), *earlier), (10, false));
+
+    let (_, page, next) = chat.engine.transcript(&Caller::Customer, 0).unwrap();
+    assert_eq!(
+        (page.len(), page.first().map(|e| e.seq), next),
+        (TRANSCRIPT_PAGE, Some(1), Some(TRANSCRIPT_PAGE as u64))
+    );
+    let mut read = page.len();
+    let mut after = next;
+    while let Some(seq) = after {
+        let (_, page, next) = chat.engine.transcript(&Caller::Customer, seq).unwrap();
+        assert!(page.first().is_some_and(|e| e.seq == seq + 1), "pages follow on");
+        read += page.len();
+        after = next;
+    }
+    assert_eq!(read as u64, total, "every event, once, page by page");
+}
+
+#[test]
+fn a_full_conversation_refuses_messages_and_notes_but_still_ends() {
+    use baton_shared::limits::MAX_EVENTS_PER_CONVERSATION;
+    let mut chat = long_chat(MAX_EVENTS_PER_CONVERSATION);
+    let fx = chat.customer(send("m-late", "one more"));
+    assert_eq!(error_code(&fx), Some(ErrorCode::ConversationFull));
+    let dana = agent("a1", "Dana");
+    let fx = chat.agent(&dana, ClientFrame::Note { client_id: "n1".into(), text: "a note".into() });
+    assert_eq!(error_code(&fx), Some(ErrorCode::ConversationFull));
+    assert_eq!(chat.state().last_seq, MAX_EVENTS_PER_CONVERSATION, "nothing was stored");
+    let fx = chat.customer(ClientFrame::End { client_id: "end".into() });
+    assert_eq!(error_code(&fx), None, "{fx:?}");
+    assert_eq!(chat.state().mode, Mode::Closed);
+}
+
+#[test]
+fn past_its_hourly_model_calls_a_conversation_is_answered_by_the_knowledge_base_alone() {
+    let settings = baton_shared::ModelSettings { calls_per_conversation_per_hour: 2, ..model_settings() };
+    let mut chat = Chat::new(brain_with_shipping(Some(settings)));
+    for (id, asked) in [("m1", "How long does shipping take?"), ("m2", "How many days is standard shipping?")] {
+        let fx = chat.customer(send(id, asked));
+        assert_eq!(fx.model_calls.len(), 1, "{id} is worded by the model");
+    }
+    let fx = chat.customer(send("m3", "And express shipping, how fast is it?"));
+    assert!(fx.model_calls.is_empty(), "the budget is spent: {fx:?}");
+    assert!(fx.events().any(|e| e.author == Author::Bot), "the article answers at once");
+    // An hour later the model words answers again.
+    chat.now += 60 * 60 * 1000;
+    let fx = chat.customer(send("m4", "When does delivery arrive with shipping?"));
+    assert_eq!(fx.model_calls.len(), 1, "{fx:?}");
+}

@@ -245,6 +245,9 @@ impl World {
             endpoint: "https://model.test/v1/chat/completions".into(),
             model: "stand-in".into(),
             timeout_ms: 1,
+            // The fuzzer checks the guarantees, not the budget: every answer may be worded.
+            calls_per_hour: u32::MAX,
+            calls_per_conversation_per_hour: u32::MAX,
         });
         let brain = Brain {
             bot_name: "Ava".into(),

@@ -16,5 +16,15 @@ pub const MAX_AVATAR_BYTES: usize = 64 * 1024;
 pub const PREVIEW_CHARS: usize = 120;
 /// Lifetime of an agent token, in milliseconds (12 hours).
 pub const AGENT_TOKEN_TTL_MS: u64 = 12 * 60 * 60 * 1000;
-/// Lifetime of a visitor token, in milliseconds (30 days).
-pub const VISITOR_TOKEN_TTL_MS: u64 = 30 * 24 * 60 * 60 * 1000;
+/// Events one conversation stores at most; past this, messages and notes are refused with
+/// `conversation_full` (the customer starts a new conversation; closing still works).
+pub const MAX_EVENTS_PER_CONVERSATION: u64 = 10_000;
+/// The newest events a `welcome` carries; older ones of the gap page through `/transcript`.
+pub const WELCOME_EVENTS: usize = 500;
+/// The newest events the brain reads for the insight and summary.
+pub const INSIGHT_WINDOW: usize = 200;
+/// Events one `/transcript` page holds at most.
+pub const TRANSCRIPT_PAGE: usize = 500;
+/// Sockets one conversation keeps open at most, per side.
+pub const MAX_CUSTOMER_SOCKETS: usize = 10;
+pub const MAX_AGENT_SOCKETS: usize = 20;

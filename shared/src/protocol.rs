@@ -397,6 +397,10 @@ pub enum ServerFrame {
         /// Agents only: what the brain understood so far.
         #[serde(default, skip_serializing_if = "Option::is_none")]
         insight: Option<Insight>,
+        /// The gap was longer than a welcome carries (`limits::WELCOME_EVENTS`): `events` are
+        /// its newest, and the earlier ones page through `/transcript`.
+        #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+        earlier: bool,
     },
     Event {
         event: Event,
@@ -770,10 +774,37 @@ pub struct ModelSettings {
     /// How long to wait before answering from the knowledge base instead.
     #[serde(default = "default_model_timeout_ms")]
     pub timeout_ms: u64,
+    /// Model calls the whole site may make per hour; past it the knowledge base answers alone.
+    #[serde(default = "default_site_model_calls")]
+    pub calls_per_hour: u32,
+    /// Model calls one conversation may make per hour (a customer cannot spend the site's).
+    #[serde(default = "default_conversation_model_calls")]
+    pub calls_per_conversation_per_hour: u32,
 }
 
 fn default_model_timeout_ms() -> u64 {
     8_000
+}
+
+fn default_site_model_calls() -> u32 {
+    600
+}
+
+fn default_conversation_model_calls() -> u32 {
+    30
+}
+
+/// How much of the site's hourly language model budget is spent (for supervisors).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ModelUsage {
+    /// The site has a language model at all.
+    pub configured: bool,
+    pub calls_this_hour: u32,
+    pub calls_per_hour: u32,
+    pub calls_per_conversation_per_hour: u32,
+    /// When the current hour's count starts again (ms), if any call was made.
+    #[serde(default)]
+    pub resets_at: Option<u64>,
 }
 
 /// Per-site abuse limits.
@@ -919,6 +950,7 @@ mod tests {
                 events: vec![sample_event(1, Author::Bot, sample_body(EventBodyType::Text))],
                 bot_name: "Bot".into(),
                 insight: None,
+                earlier: false,
             },
             ServerFrameType::Event => {
                 ServerFrame::Event { event: sample_event(2, Author::Customer, sample_body(EventBodyType::Rating)) }

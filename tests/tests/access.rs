@@ -114,3 +114,37 @@ async fn a_new_password_a_new_role_or_deactivation_ends_the_account_s_sign_ins()
     assert!(status == 401 || status == 403, "{status} {code:?}");
     assert_eq!(code.as_deref(), Some("account_deactivated"));
 }
+
+#[tokio::test]
+async fn a_visitor_token_is_renewed_on_resume_but_not_past_its_lifetime() {
+    use baton_shared::server::token::{self, Claims, VISITOR_MAX_LIFETIME_MS, VISITOR_TOKEN_TTL_MS};
+    let stack = Stack::start().await;
+    let api = Api::new(&stack.base);
+    let secret = baton_e2e::stack::dev_var("TOKEN_SECRET");
+    let conv = api.start("demo", None).await;
+    let now = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map(|d| d.as_millis() as u64)
+        .unwrap_or_default();
+    let token_since = |since: u64| {
+        let claims = Claims::Visitor {
+            site: "demo".into(),
+            conversation: conv.conversation_id.clone(),
+            exp: now + 60 * 60 * 1000,
+            since: Some(since),
+        };
+        token::sign(&claims, secret.as_bytes())
+    };
+    let day = 24 * 60 * 60 * 1000;
+
+    // Ten days into its lifetime: resumed, with a token a term long that keeps its start.
+    let resumed = api.start("demo", Some(&token_since(now - 10 * day))).await;
+    assert!(resumed.resumed && resumed.conversation_id == conv.conversation_id, "{resumed:?}");
+    let renewed = token::verify(&resumed.token, secret.as_bytes(), now).unwrap_or_else(|e| panic!("{e:?}"));
+    assert_eq!(renewed.visitor_since(), Some(now - 10 * day));
+    assert!(renewed.exp() <= now + VISITOR_TOKEN_TTL_MS + 60_000, "renewed until {}", renewed.exp());
+
+    // Past its lifetime, a still-unexpired copy opens nothing old: a new conversation starts.
+    let fresh = api.start("demo", Some(&token_since(now - VISITOR_MAX_LIFETIME_MS - day))).await;
+    assert!(!fresh.resumed && fresh.conversation_id != conv.conversation_id, "{fresh:?}");
+}

@@ -170,3 +170,131 @@ async fn a_body_over_the_limit_is_refused_with_its_code() {
         assert_eq!((status, body["code"].as_str()), (413, Some("frame_too_large")), "{path}: {body}");
     }
 }
+
+#[tokio::test]
+async fn a_conversation_keeps_a_bounded_number_of_sockets_and_says_when_to_retry() {
+    use baton_shared::limits::MAX_CUSTOMER_SOCKETS;
+    let stack = Stack::start().await;
+    let api = baton_e2e::Api::new(&stack.base);
+    let start = api.start("demo", None).await;
+    let url = api.ws_url("demo", &start.conversation_id, &start.token);
+    let mut open = Vec::new();
+    for _ in 0..MAX_CUSTOMER_SOCKETS {
+        let mut socket = baton_e2e::Socket::open(&url).await;
+        socket.barrier().await;
+        open.push(socket);
+    }
+    let mut refused = baton_e2e::Socket::open(&url).await;
+    let frame: Value = refused.next_of("refusal", |f: &Value| f["type"] == "error").await;
+    assert_eq!(frame["code"], "rate_limited", "{frame}");
+    assert!(frame["retry_after_ms"].as_u64().is_some_and(|ms| ms > 0), "{frame}");
+    // Once one closes, a new one opens.
+    if let Some(socket) = open.pop() {
+        socket.close().await;
+    }
+    baton_e2e::wait::until("a socket opens again", || async {
+        let mut again = baton_e2e::Socket::open(&url).await;
+        again.send(&baton_shared::ClientFrame::Ping).await;
+        let answer: Value = again.next_of("an answer", |_: &Value| true).await;
+        answer["type"] == "pong"
+    })
+    .await;
+}
+
+#[tokio::test]
+async fn reconnecting_does_not_buy_a_fresh_burst() {
+    use baton_shared::server::quota::Kind;
+    let stack = Stack::start().await;
+    let api = baton_e2e::Api::new(&stack.base);
+    let start = api.start("demo", None).await;
+    let url = api.ws_url("demo", &start.conversation_id, &start.token);
+    let began = Instant::now();
+    let mut answered = 0u64;
+    // Three sockets one after another, each flooding pings as fast as it can.
+    for _ in 0..3 {
+        let mut socket = baton_e2e::Socket::open(&url).await;
+        let burst = Kind::Work.budget().burst as usize;
+        for _ in 0..burst + 6 {
+            socket.send(&baton_shared::ClientFrame::Ping).await;
+        }
+        let mut seen = 0;
+        while seen < burst + 6 {
+            let frame: Value = socket.next_of("an answer", |_: &Value| true).await;
+            seen += 1;
+            answered += u64::from(frame["type"] == "pong");
+        }
+        socket.close().await;
+    }
+    // One party's budget: its burst plus what refills meanwhile, not a socket's burst each time.
+    let party = Kind::Work.party_budget();
+    let refilled = (began.elapsed().as_secs_f64() * party.per_second).ceil() as u64;
+    assert!(
+        answered <= party.burst as u64 + refilled + 1,
+        "{answered} pings answered in {:?}; one party may have {} + {refilled}",
+        began.elapsed(),
+        party.burst
+    );
+}
+
+#[tokio::test]
+async fn the_transcript_pages_and_refuses_a_bad_page_mark() {
+    let stack = Stack::start().await;
+    let api = baton_e2e::Api::new(&stack.base);
+    let start = api.start("demo", None).await;
+    let (mut customer, _) = api.connect("demo", &start.conversation_id, &start.token, 0).await;
+    customer.send(&baton_shared::ClientFrame::send("m1", "hello")).await;
+    customer.barrier().await;
+    let http = reqwest::Client::new();
+    let url = format!("{}/api/sites/demo/conversations/{}/transcript", stack.base, start.conversation_id);
+    let page: Value = http
+        .get(format!("{url}?after=1"))
+        .bearer_auth(&start.token)
+        .send()
+        .await
+        .unwrap_or_else(|e| panic!("{e}"))
+        .json()
+        .await
+        .unwrap_or(Value::Null);
+    let seqs: Vec<u64> = page["events"].as_array().into_iter().flatten().filter_map(|e| e["seq"].as_u64()).collect();
+    assert!(!seqs.is_empty() && seqs.iter().all(|&s| s > 1), "only events after 1: {page}");
+    assert_eq!(page["next_after"], Value::Null, "one page holds it all: {page}");
+    let bad =
+        http.get(format!("{url}?after=soon")).bearer_auth(&start.token).send().await.unwrap_or_else(|e| panic!("{e}"));
+    assert_eq!(bad.status().as_u16(), 400);
+}
+
+#[tokio::test]
+async fn a_seed_goes_through_the_checks_a_supervisor_s_edit_does() {
+    let stack = Stack::start().await;
+    let base = json!({ "name": "Checked", "bot_name": "Bot", "greeting": "Hi", "allowed_origins": ["*"] });
+    let with = |field: &str, value: Value| {
+        let mut seed = base.clone();
+        seed[field] = value;
+        seed.to_string()
+    };
+    let refusals = [
+        ("articles", json!([{ "id": "ok", "title": "t".repeat(300), "body": "b" }]), "invalid_article"),
+        ("articles", json!([{ "id": "ok", "title": "Title", "body": "  " }]), "invalid_article"),
+        ("articles", json!([{ "id": "../escape", "title": "Title", "body": "Body" }]), "bad_request"),
+        (
+            "articles",
+            json!([{ "id": "a", "title": "T", "body": "B", "url": "javascript:alert(1)" }]),
+            "invalid_article",
+        ),
+        ("limits", json!({ "conversations_per_visitor_per_minute": 0 }), "bad_request"),
+        (
+            "model",
+            json!({ "endpoint": "https://m.test/v1", "model": "m", "calls_per_hour": 10, "calls_per_conversation_per_hour": 11 }),
+            "bad_request",
+        ),
+    ];
+    for (field, value, code) in refusals {
+        let (status, body) = stack.try_put_site("checked", with(field, value.clone())).await;
+        assert_eq!((status, body["code"].as_str()), (400, Some(code)), "{field} = {value}: {body}");
+    }
+    // Nothing refused was stored: the site does not exist.
+    let info = reqwest::get(format!("{}/api/sites/checked", stack.base)).await.unwrap_or_else(|e| panic!("{e}"));
+    assert_eq!(info.status().as_u16(), 404);
+    let (status, body) = stack.try_put_site("checked", base.to_string()).await;
+    assert_eq!(status, 200, "{body}");
+}

@@ -97,7 +97,8 @@ async fn expired_and_other_site_tokens_are_refused_with_their_own_codes() {
         Claims::Agent { site: "demo".into(), agent: dana.agent.clone(), role: AccountRole::Agent, exp: 1_000, ver: 1 };
     let expired = token::sign(&expired, secret.as_bytes());
     assert_eq!(refusal(&api.ws_url("demo", &conv.conversation_id, &expired)).await, ErrorCode::TokenExpired);
-    let visitor = Claims::Visitor { site: "demo".into(), conversation: conv.conversation_id.clone(), exp: 1_000 };
+    let visitor =
+        Claims::Visitor { site: "demo".into(), conversation: conv.conversation_id.clone(), exp: 1_000, since: None };
     let visitor = token::sign(&visitor, secret.as_bytes());
     assert_eq!(refusal(&api.ws_url("demo", &conv.conversation_id, &visitor)).await, ErrorCode::TokenExpired);
     // Signed with another secret: invalid.

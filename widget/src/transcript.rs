@@ -734,6 +734,7 @@ mod tests {
             events,
             bot_name: "Baton Assistant".into(),
             insight: None,
+            earlier: false,
         }
     }
 

@@ -51,6 +51,8 @@ fn server_frame(v: &Json, incoming: &mut Incoming) -> Option<Option<ServerFrame>
             events: v.arr("events")?.iter().filter_map(|e| event(e, incoming)).collect(),
             bot_name: v.str("bot_name").unwrap_or_default(),
             insight: None,
+            // The widget shows the newest events; older ones stay on the server.
+            earlier: false,
         },
         ServerFrameType::Event => match event(v.get("event")?, incoming) {
             Some(event) => ServerFrame::Event { event },
@@ -284,6 +286,7 @@ mod tests {
                 events: events(),
                 bot_name: "Baton Assistant".into(),
                 insight: None,
+                earlier: false,
             },
             ServerFrame::Event { event: events().remove(4) },
             ServerFrame::Ack { client_id: "c-1".into(), seq: 42 },
@@ -385,6 +388,7 @@ mod tests {
                 events: events(),
                 bot_name: "B".into(),
                 insight: None,
+                earlier: false,
             },
             ServerFrameType::Event => event_frame(Author::Bot, sample_body(EventBodyType::Text)),
             ServerFrameType::Ack => ServerFrame::Ack { client_id: "c".into(), seq: 1 },

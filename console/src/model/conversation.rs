@@ -412,6 +412,7 @@ mod tests {
             events,
             bot_name: "Baton Assistant".into(),
             insight,
+            earlier: false,
         }
     }
 

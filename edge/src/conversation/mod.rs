@@ -35,13 +35,15 @@ use worker::{
     wasm_bindgen,
 };
 
+use baton_shared::limits::{MAX_AGENT_SOCKETS, MAX_CUSTOMER_SOCKETS};
+
 use crate::history;
 use crate::http::{self, ApiResult, OrInternal, check_reply, now_ms, ok_json, read_json, read_reply};
 use crate::ids;
 use crate::internal::{
     CONVERSATION_HEADER, Call, ConversationOp, Ops, SITE_HEADER, SiteOp, site_stub, trusted, trusted_caller,
 };
-use crate::site::{Knowledge, REVOKED_CLOSE, Revoke};
+use crate::site::{Knowledge, ModelCallSpend, REVOKED_CLOSE, Revoke};
 use sockets::Attachment;
 use store::ConversationStore;
 
@@ -270,6 +272,17 @@ impl ConversationDO {
         Ok(ok_json(&serde_json::json!({ "ok": true })))
     }
 
+    /// Counts the call against the site's model budget for the hour; past it, the call is not
+    /// made and the engine answers as for a failed model (the knowledge base alone).
+    async fn spend_site_model_call(&self, site: Option<&str>, call: &ModelCall) -> Result<(), String> {
+        let Some(site) = site else { return Err("no site to count the call against".into()) };
+        let spend = ModelCallSpend { per_hour: call.settings.calls_per_hour };
+        let stub = site_stub(&self.env, site).map_err(|e| e.message)?;
+        let reply =
+            Call::to(SiteOp::SpendModelCall).json(&spend).site(site).send(&stub).await.map_err(|e| e.message)?;
+        check_reply(reply, "counting a model call").await.map(|_| ()).map_err(|e| e.message)
+    }
+
     /// An agent's sign-in ended: the sockets they opened here close now.
     async fn revoke(&self, req: &mut Request) -> ApiResult<Response> {
         let Revoke { agent } = read_json(req).await?;
@@ -337,16 +350,33 @@ impl ConversationDO {
         let caller = trusted_caller(req)?;
         self.engine.borrow().record().map_err(logged)?;
         let attachment = Attachment::new(ids::new_id(), &caller);
+        let (tag, most) = match caller {
+            Caller::Customer => (sockets::CUSTOMER_TAG, MAX_CUSTOMER_SOCKETS),
+            Caller::Agent(_) => (sockets::AGENT_TAG, MAX_AGENT_SOCKETS),
+        };
+        if self.state.get_websockets_with_tag(tag).len() >= most {
+            return Err(ApiError::rate_limited(
+                format!("this conversation has {most} sockets open on this side; close one, or try again later"),
+                10_000,
+            ));
+        }
         let pair = WebSocketPair::new().or_internal("opening a socket")?;
         self.state.accept_websocket_with_tags(&pair.server, &[attachment.tag()]);
         pair.server.serialize_attachment(&attachment).or_internal("storing socket state")?;
         Response::from_websocket(pair.client).or_internal("answering the upgrade")
     }
 
+    /// One page of the transcript: `?after=SEQ` (default 0); `next_after` asks for the next.
     fn transcript(&self, req: &Request) -> ApiResult<Response> {
         let caller: Caller = trusted_caller(req)?;
-        let (state, events) = self.engine.borrow().transcript(&caller).map_err(logged)?;
-        Ok(ok_json(&serde_json::json!({ "state": state, "events": events })))
+        let after = match http::query_param(req, "after") {
+            None => 0,
+            Some(after) => after
+                .parse::<u64>()
+                .map_err(|_| ApiError::new(ErrorCode::BadRequest, "after must be a seq (a whole number)"))?,
+        };
+        let (state, events, next) = self.engine.borrow().transcript(&caller, after).map_err(logged)?;
+        Ok(ok_json(&serde_json::json!({ "state": state, "events": events, "next_after": next })))
     }
 
     // ---- effects ---------------------------------------------------------------------------
@@ -362,7 +392,10 @@ impl ConversationDO {
         self.push_rows().await;
         self.refresh_brain().await;
         while let Some(call) = calls.pop_front() {
-            let answer = responder::run(&self.env, &call).await;
+            let answer = match self.spend_site_model_call(site, &call).await {
+                Ok(()) => responder::run(&self.env, &call).await,
+                Err(why) => Err(why),
+            };
             if let Err(why) = &answer {
                 worker::console_warn!("language model at {}: {why}", call.settings.endpoint);
             }

@@ -119,6 +119,12 @@ impl Store for ConversationStore {
     fn events_after(&self, seq: u64) -> StoreResult<Vec<Event>> {
         stored(self.events_after(seq))
     }
+    fn events_page(&self, seq: u64, limit: usize) -> StoreResult<Vec<Event>> {
+        stored(self.events_page(seq, limit))
+    }
+    fn recent_events(&self, seq: u64, limit: usize) -> StoreResult<Vec<Event>> {
+        stored(self.recent_events(seq, limit))
+    }
     fn last_spoken(&self) -> StoreResult<Option<Event>> {
         stored(self.last_spoken())
     }
@@ -308,6 +314,29 @@ impl ConversationStore {
             .exec(
                 "SELECT seq, ts, epoch, author, body, client_id FROM events WHERE seq > ? ORDER BY seq",
                 vec![int(seq)],
+            )?
+            .to_array()?;
+        rows.into_iter().map(EventRow::into_event).collect()
+    }
+
+    fn events_page(&self, seq: u64, limit: usize) -> worker::Result<Vec<Event>> {
+        let rows: Vec<EventRow> = self
+            .sql
+            .exec(
+                "SELECT seq, ts, epoch, author, body, client_id FROM events WHERE seq > ? ORDER BY seq LIMIT ?",
+                vec![int(seq), int(limit as u64)],
+            )?
+            .to_array()?;
+        rows.into_iter().map(EventRow::into_event).collect()
+    }
+
+    fn recent_events(&self, seq: u64, limit: usize) -> worker::Result<Vec<Event>> {
+        let rows: Vec<EventRow> = self
+            .sql
+            .exec(
+                "SELECT * FROM (SELECT seq, ts, epoch, author, body, client_id FROM events WHERE seq > ?
+                    ORDER BY seq DESC LIMIT ?) ORDER BY seq",
+                vec![int(seq), int(limit as u64)],
             )?
             .to_array()?;
         rows.into_iter().map(EventRow::into_event).collect()

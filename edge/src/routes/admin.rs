@@ -5,10 +5,10 @@
 use std::collections::{HashMap, HashSet};
 
 use baton_shared::avatar::validate_avatar_url;
-use baton_shared::config::validate_rules;
+use baton_shared::config::{validate_article, validate_rules};
 use baton_shared::limits::MAX_NAME_CHARS;
 use baton_shared::team::{MAX_CAPACITY, MIN_PASSWORD_CHARS, check_languages, check_skills};
-use baton_shared::{ApiError, ErrorCode, SiteSeed};
+use baton_shared::{ApiError, ArticleInput, ErrorCode, SiteSeed};
 use worker::{Env, Request, Response};
 
 use crate::auth;
@@ -19,6 +19,9 @@ use crate::password;
 use crate::site::SeedPut;
 
 const MAX_GREETING_CHARS: usize = 500;
+/// A sanity bound, not a business one: a million calls an hour is a typo or a script.
+const MAX_MODEL_CALLS_PER_HOUR: u32 = 1_000_000;
+const MAX_STARTS_PER_MINUTE: u32 = 1_000_000;
 
 pub async fn put_site(req: &mut Request, env: &Env, site: &str) -> ApiResult<Response> {
     auth::check_admin(req, env)?;
@@ -62,10 +65,23 @@ fn validate(mut seed: SiteSeed) -> ApiResult<SiteSeed> {
         return Err(bad(format!("greeting is longer than {MAX_GREETING_CHARS} characters")));
     }
     let mut article_ids = HashSet::new();
-    for article in &seed.articles {
-        if article.id.trim().is_empty() || !article_ids.insert(article.id.clone()) {
-            return Err(bad(format!("article id {:?} is empty or repeated", article.id)));
+    for article in &mut seed.articles {
+        article.id = article.id.trim().to_string();
+        if !ids::is_plain_id(&article.id) || !article_ids.insert(article.id.clone()) {
+            return Err(bad(format!("article id {:?} is empty, repeated or not plain", article.id)));
         }
+        // The same checks as a supervisor's edit in the console.
+        let input = ArticleInput {
+            title: std::mem::take(&mut article.title),
+            body: std::mem::take(&mut article.body),
+            tags: std::mem::take(&mut article.tags),
+            url: article.url.take(),
+        };
+        let ArticleInput { title, body, tags, url } = validate_article(input)?;
+        (article.title, article.body, article.tags, article.url) = (title, body, tags, url);
+    }
+    if !(1..=MAX_STARTS_PER_MINUTE).contains(&seed.limits.conversations_per_visitor_per_minute) {
+        return Err(bad(format!("limits.conversations_per_visitor_per_minute must be 1-{MAX_STARTS_PER_MINUTE}")));
     }
     let mut emails = HashSet::new();
     for account in &mut seed.accounts {
@@ -99,6 +115,14 @@ fn validate(mut seed: SiteSeed) -> ApiResult<SiteSeed> {
         model.model = name_field(&model.model, "model.model", 200)?;
         if !(100..=60_000).contains(&model.timeout_ms) {
             return Err(bad("model.timeout_ms must be between 100 and 60000"));
+        }
+        if !(1..=MAX_MODEL_CALLS_PER_HOUR).contains(&model.calls_per_hour)
+            || !(1..=model.calls_per_hour).contains(&model.calls_per_conversation_per_hour)
+        {
+            return Err(bad(format!(
+                "model.calls_per_hour must be 1-{MAX_MODEL_CALLS_PER_HOUR}, and calls_per_conversation_per_hour \
+                 1 to calls_per_hour"
+            )));
         }
     }
     Ok(seed)

@@ -11,7 +11,8 @@ use worker::{Env, Request, Response};
 use crate::auth;
 use crate::conversation::InitRequest;
 use crate::http::{
-    ApiResult, check_reply, decode_json, now_ms, ok_json, read_body, read_reply, relay, require_upgrade, upgraded,
+    ApiResult, check_reply, decode_json, now_ms, ok_json, query_param, read_body, read_reply, relay, require_upgrade,
+    upgraded,
 };
 use crate::ids;
 use crate::internal::{Call, Caller, ConversationOp, SiteOp, conversation_stub, on_conversation, site_stub};
@@ -38,21 +39,26 @@ pub async fn start(req: &mut Request, env: &Env, site: &str) -> ApiResult<Respon
     let now = now_ms();
 
     let mut previous = None;
-    if let Some(Claims::Visitor { site: token_site, conversation, .. }) =
-        body.token.as_deref().and_then(|t| auth::verify(env, t, now).ok())
-        && token_site == site
+    let claims = body.token.as_deref().and_then(|t| auth::verify(env, t, now).ok());
+    if let Some(claims) = claims.filter(|c| c.site() == site)
+        && let Claims::Visitor { conversation, .. } = &claims
     {
+        let conversation = conversation.clone();
         match stored_mode(env, site, &conversation).await? {
             Some(Mode::Closed) => {
                 // It has ended: a new one starts, linked to it so agents see what came before.
                 previous = Some(conversation);
             }
-            Some(_) => {
-                // A fresh token keeps a returning visitor's conversation alive for another term.
-                let token = auth::sign_visitor(env, site, &conversation, now)?;
-                let resumed = StartResponse { conversation_id: conversation, token, resumed: true, site: site_info };
-                return Ok(ok_json(&resumed));
-            }
+            Some(_) => match auth::sign_visitor(env, site, &conversation, claims.visitor_since(), now)? {
+                // A renewed token keeps a returning visitor's conversation for another term.
+                Some(token) => {
+                    let resumed =
+                        StartResponse { conversation_id: conversation, token, resumed: true, site: site_info };
+                    return Ok(ok_json(&resumed));
+                }
+                // The token's lifetime is spent: a new conversation, linked to this one.
+                None => previous = Some(conversation),
+            },
             // Erased: a new conversation, with nothing to link to.
             None => {}
         }
@@ -66,7 +72,8 @@ pub async fn start(req: &mut Request, env: &Env, site: &str) -> ApiResult<Respon
     let conversation = ids::new_id();
     let init = InitRequest { visitor, bot_name: site_info.bot_name.clone(), knowledge_version, previous };
     on_conversation(env, site, &conversation, ConversationOp::Init, &init, "starting the conversation").await?;
-    let token = auth::sign_visitor(env, site, &conversation, now)?;
+    let token = auth::sign_visitor(env, site, &conversation, None, now)?
+        .ok_or_else(|| ApiError::new(ErrorCode::Internal, "a new visitor token has no lifetime"))?;
     Ok(ok_json(&StartResponse { conversation_id: conversation, token, resumed: false, site: site_info }))
 }
 
@@ -164,13 +171,21 @@ pub async fn socket(req: &Request, env: &Env, site: &str, conversation: &str) ->
     upgraded(reply, "opening the conversation socket").await
 }
 
-/// `GET /api/sites/{site}/conversations/{id}/transcript` with `Authorization: Bearer T`: a
-/// token in the URL would be written into every log the URL passes through.
+/// `GET /api/sites/{site}/conversations/{id}/transcript[?after=SEQ]` with `Authorization:
+/// Bearer T` (a token in the URL would be written into every log the URL passes through): one
+/// page of events after `after`, and `next_after` for the next page while there is one.
 pub async fn transcript(req: &Request, env: &Env, site: &str, conversation: &str) -> ApiResult<Response> {
     ids::check_site(site)?;
     ids::check_conversation(conversation)?;
     let caller = authorised_caller(req, env, site, conversation, auth::bearer_claims(req, env, now_ms())).await?;
+    let after = match query_param(req, "after") {
+        None => 0,
+        Some(after) => after
+            .parse::<u64>()
+            .map_err(|_| ApiError::new(ErrorCode::BadRequest, "after must be a seq (a whole number)"))?,
+    };
     let reply = Call::to(ConversationOp::Transcript)
+        .query(format!("after={after}"))
         .conversation(site, conversation)
         .caller(&caller)
         .send(&conversation_stub(env, site, conversation)?)

@@ -69,3 +69,11 @@ pub async fn put_rules(req: &mut Request, env: &Env, site: &str) -> ApiResult<Re
     let reply = Call::to(SiteOp::PutRules).json(&rules).site(site).send(&site_stub(env, site)?).await?;
     Ok(ok_json(&read_reply::<SiteRules>(reply, "storing the rules").await?))
 }
+
+/// `GET /api/sites/{site}/model-usage` (supervisors): the language model calls of this hour
+/// against the site's budget.
+pub async fn model_usage(req: &Request, env: &Env, site: &str) -> ApiResult<Response> {
+    supervisor(req, env, site).await?;
+    let reply = Call::to(SiteOp::ModelUsage).site(site).send(&site_stub(env, site)?).await?;
+    Ok(ok_json(&read_reply::<baton_shared::ModelUsage>(reply, "reading the model budget").await?))
+}

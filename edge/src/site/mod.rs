@@ -4,6 +4,7 @@
 mod absence;
 mod access;
 mod clock;
+mod model_budget;
 mod queue_store;
 mod routing;
 mod routing_store;
@@ -31,6 +32,7 @@ use crate::http::{self, ApiResult, OrInternal, now_ms, ok_json, read_json};
 use crate::ids;
 use crate::internal::{Caller, Ops, SITE_HEADER, SiteOp, trusted, trusted_caller};
 pub use access::{AgentCheck, AgentStanding, REVOKED_CLOSE, Revoke};
+pub use model_budget::ModelCallSpend;
 pub use sign_in::{Credential, CredentialRequest, SignedIn, VerifiedAccount, login_failed};
 use store::{PreparedAccount, SiteSettings, SiteStore};
 pub use team::AccountPut;
@@ -44,7 +46,7 @@ pub struct StartAdmission {
 }
 
 /// Attempt windows older than the longest limit are forgotten.
-const LONGEST_WINDOW_MS: u64 = SIGN_IN_FAILURES.forget_after_ms;
+pub(super) const LONGEST_WINDOW_MS: u64 = SIGN_IN_FAILURES.forget_after_ms;
 
 /// Body of `/seed`: the site as the admin describes it, with the hashes the worker made for
 /// the passwords of accounts the site does not have yet (by email; the passwords are blanked).
@@ -118,6 +120,11 @@ impl DurableObject for SiteDO {
                 self.store.account_emails().or_internal("reading accounts").map(|emails| ok_json(&emails))
             }
             Some(SiteOp::Credential) => read_json(&mut req).await.and_then(|b| self.credential(b)).map(|c| ok_json(&c)),
+            Some(SiteOp::SpendModelCall) => read_json(&mut req)
+                .await
+                .and_then(|spend| self.spend_model_call(spend))
+                .map(|()| ok_json(&serde_json::json!({ "ok": true }))),
+            Some(SiteOp::ModelUsage) => self.model_usage().map(|usage| ok_json(&usage)),
             Some(SiteOp::CheckAgent) => {
                 read_json(&mut req).await.and_then(|c| self.check_agent(c)).map(|s| ok_json(&s))
             }

@@ -171,7 +171,13 @@ mod tests {
     use super::*;
 
     fn settings() -> ModelSettings {
-        ModelSettings { endpoint: "http://127.0.0.1:1/v1/chat/completions".into(), model: "m".into(), timeout_ms: 10 }
+        ModelSettings {
+            endpoint: "http://127.0.0.1:1/v1/chat/completions".into(),
+            model: "m".into(),
+            timeout_ms: 10,
+            calls_per_hour: 600,
+            calls_per_conversation_per_hour: 30,
+        }
     }
 
     #[test]

@@ -18,10 +18,21 @@ pub enum Kind {
 }
 
 impl Kind {
+    /// One socket's budget.
     pub fn budget(self) -> Budget {
         match self {
             Kind::Work => Budget { burst: 20.0, per_second: 5.0 },
             Kind::Typing => Budget { burst: 10.0, per_second: 4.0 },
+        }
+    }
+
+    /// One party's budget across all its sockets on a conversation (the customer, or one
+    /// agent): a little more than one socket's, so a reconnect or a second tab does not buy a
+    /// fresh burst.
+    pub fn party_budget(self) -> Budget {
+        match self {
+            Kind::Work => Budget { burst: 30.0, per_second: 8.0 },
+            Kind::Typing => Budget { burst: 15.0, per_second: 6.0 },
         }
     }
 }

@@ -16,10 +16,14 @@ type HmacSha256 = Hmac<Sha256>;
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(tag = "kind", rename_all = "snake_case")]
 pub enum Claims {
+    /// `since` is when the visitor's first token for this conversation was issued: a resume
+    /// renews the token, but never past `since + VISITOR_MAX_LIFETIME_MS` (see [`renew_visitor`]).
     Visitor {
         site: String,
         conversation: String,
         exp: u64,
+        #[serde(default)]
+        since: Option<u64>,
     },
     /// `ver` is the account's version when the token was issued; a newer one ends the token.
     Agent {
@@ -32,7 +36,37 @@ pub enum Claims {
     },
 }
 
+/// A visitor token is valid this long after it is issued or renewed…
+pub const VISITOR_TOKEN_TTL_MS: u64 = 7 * 24 * 60 * 60 * 1000;
+/// …and is renewed for at most this long after the first one: a copied token does not open
+/// the conversation forever.
+pub const VISITOR_MAX_LIFETIME_MS: u64 = 30 * 24 * 60 * 60 * 1000;
+
+/// A visitor's token for `conversation` issued or renewed at `now`: first issued at `since`
+/// (`None` for a new one), it expires a term from now but never past the lifetime; `None`
+/// once the lifetime is spent, and the visitor starts a new conversation.
+pub fn renew_visitor(site: &str, conversation: &str, since: Option<u64>, now: u64) -> Option<Claims> {
+    let since = since.unwrap_or(now);
+    let end = since.saturating_add(VISITOR_MAX_LIFETIME_MS);
+    let exp = now.saturating_add(VISITOR_TOKEN_TTL_MS).min(end);
+    (exp > now).then(|| Claims::Visitor {
+        site: site.to_string(),
+        conversation: conversation.to_string(),
+        exp,
+        since: Some(since),
+    })
+}
+
 impl Claims {
+    /// When this visitor token's lifetime began; a token from before `since` existed counts as
+    /// issued one term before it expires.
+    pub fn visitor_since(&self) -> Option<u64> {
+        match self {
+            Claims::Visitor { since, exp, .. } => Some(since.unwrap_or(exp.saturating_sub(VISITOR_TOKEN_TTL_MS))),
+            Claims::Agent { .. } => None,
+        }
+    }
+
     pub fn site(&self) -> &str {
         match self {
             Claims::Visitor { site, .. } | Claims::Agent { site, .. } => site,
@@ -102,7 +136,7 @@ mod tests {
 
     #[test]
     fn signed_tokens_verify() {
-        let claims = Claims::Visitor { site: "demo".into(), conversation: "c1".into(), exp: 2_000 };
+        let claims = Claims::Visitor { site: "demo".into(), conversation: "c1".into(), exp: 2_000, since: None };
         let token = sign(&claims, SECRET);
         assert_eq!(verify(&token, SECRET, 1_000).unwrap(), claims);
         assert_eq!(verify(&sign(&agent_claims(5), SECRET), SECRET, 4).unwrap().site(), "demo");
@@ -120,7 +154,7 @@ mod tests {
         assert_eq!(verify(&token, b"other-secret", 0).unwrap_err().code, ErrorCode::TokenInvalid);
         // Swap in claims for another site, keeping the old signature.
         let (_, sig) = token.split_once('.').unwrap();
-        let forged = Claims::Visitor { site: "other".into(), conversation: "c1".into(), exp: u64::MAX };
+        let forged = Claims::Visitor { site: "other".into(), conversation: "c1".into(), exp: u64::MAX, since: None };
         let forged_payload = URL_SAFE_NO_PAD.encode(serde_json::to_vec(&forged).unwrap());
         let tampered = format!("{forged_payload}.{sig}");
         assert_eq!(verify(&tampered, SECRET, 0).unwrap_err().code, ErrorCode::TokenInvalid);
@@ -135,5 +169,24 @@ mod tests {
         assert!(!strong_enough("hunter2"));
         assert!(!strong_enough(&" ".repeat(40)));
         assert!(strong_enough(&"ab".repeat(16)));
+    }
+
+    #[test]
+    fn a_visitor_token_is_renewed_a_term_at_a_time_but_never_past_its_lifetime() {
+        const DAY: u64 = 24 * 60 * 60 * 1000;
+        let first = renew_visitor("demo", "c1", None, 1_000).unwrap_or_else(|| panic!("a first token"));
+        assert_eq!(first.exp(), 1_000 + VISITOR_TOKEN_TTL_MS);
+        assert_eq!(first.visitor_since(), Some(1_000));
+        // Renewed on day 20: a full term again.
+        let renewed =
+            renew_visitor("demo", "c1", first.visitor_since(), 1_000 + 20 * DAY).unwrap_or_else(|| panic!("renewed"));
+        assert_eq!(renewed.exp(), 1_000 + 20 * DAY + VISITOR_TOKEN_TTL_MS);
+        // On day 28 the term is cut at day 30, and on day 30 it is over.
+        let cut = renew_visitor("demo", "c1", Some(1_000), 1_000 + 28 * DAY).unwrap_or_else(|| panic!("cut"));
+        assert_eq!(cut.exp(), 1_000 + VISITOR_MAX_LIFETIME_MS);
+        assert_eq!(renew_visitor("demo", "c1", Some(1_000), 1_000 + VISITOR_MAX_LIFETIME_MS), None);
+        // A token from before `since` counts from one term before its expiry.
+        let old = Claims::Visitor { site: "demo".into(), conversation: "c1".into(), exp: 9 * DAY, since: None };
+        assert_eq!(old.visitor_since(), Some(2 * DAY));
     }
 }
