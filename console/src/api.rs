@@ -13,8 +13,8 @@ use web_sys::{Headers, Request, RequestInit, Response};
 use crate::model::history::{EraseVisitor, Erased};
 use crate::model::net::{
     account_path, article_path, articles_path, history_erase_path, history_path, history_record_path, login_path,
-    logout_path, offline_messages_path, offline_reply_path, reassign_path, rules_path, team_path, transfer_path,
-    visitor_path,
+    logout_path, model_usage_path, offline_messages_path, offline_reply_path, reassign_path, rules_path, team_path,
+    transfer_path, visitor_path,
 };
 use crate::model::rest::{RestError, read_reply};
 use crate::model::session::login_outcome;
@@ -111,6 +111,11 @@ pub async fn create_account(site: &str, token: &str, input: &AccountInput) -> Re
 
 pub async fn update_account(site: &str, token: &str, id: &str, input: &AccountInput) -> Result<TeamMember, RestError> {
     call("PUT", &account_path(site, id), token, Some(input)).await
+}
+
+/// The language model calls of this hour against the site's budget (supervisors).
+pub async fn model_usage(site: &str, token: &str) -> Result<baton_shared::ModelUsage, RestError> {
+    call("GET", &model_usage_path(site), token, NO_BODY).await
 }
 
 /// Ends this account's sign-ins everywhere (its token stops working at once).

@@ -101,6 +101,9 @@ pub fn sign_agent(
     now: u64,
 ) -> ApiResult<(String, u64)> {
     let exp = now + AGENT_TOKEN_TTL_MS;
+    // The token names the agent; the site supplies the picture (`site_agent`), so a token
+    // stays short whatever the avatar.
+    let agent = AgentInfo { avatar: None, ..agent };
     let claims = Claims::Agent { site: site.to_string(), agent, role, exp, ver };
     Ok((token::sign(&claims, secret(env, TOKEN_SECRET)?.as_bytes()), exp))
 }

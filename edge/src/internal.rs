@@ -106,6 +106,8 @@ ops!(
         Credential = (Post, "/login/credential"),
         /// The password was right: `SignedIn` → `VerifiedAccount`.
         SignedIn = (Post, "/login/signed-in"),
+        /// An agent's avatar as stored (`?agent=ID`): `AvatarSource`.
+        Avatar = (Get, "/avatar"),
         /// Is an agent token still good: `AgentCheck` → `AgentStanding`.
         CheckAgent = (Post, "/agent/check"),
         /// The agent signs out: every token of theirs ends (`Revoke`).

@@ -58,6 +58,7 @@ enum Route<'a> {
     Rules(&'a str),
     ModelUsage(&'a str),
     Team(&'a str),
+    AgentAvatar(&'a str, &'a str),
     Account(&'a str, &'a str),
     Desk(&'a str),
     History(&'a str),
@@ -89,6 +90,7 @@ impl<'a> Route<'a> {
             ["api", "sites", site, "model-usage"] => Route::ModelUsage(site),
             ["api", "sites", site, "team"] => Route::Team(site),
             ["api", "sites", site, "team", id] => Route::Account(site, id),
+            ["api", "sites", site, "agents", id, "avatar"] => Route::AgentAvatar(site, id),
             ["api", "sites", site, "desk"] => Route::Desk(site),
             ["api", "sites", site, "history"] => Route::History(site),
             ["api", "sites", site, "history", "erase"] => Route::EraseVisitor(site),
@@ -125,7 +127,7 @@ impl<'a> Route<'a> {
 
     /// Runs the route's handler for `method`; `None` if the route has none for it.
     async fn handle(self, method: Method, req: &mut Request, env: &Env) -> Option<ApiResult<Response>> {
-        use routes::{admin, conversations, health, history, knowledge, login, offline, site, team, transfer};
+        use routes::{admin, avatar, conversations, health, history, knowledge, login, offline, site, team, transfer};
         Some(match (method, self) {
             (Method::Get, Route::Health) => health::get(),
             (Method::Get, Route::Site(s)) => site::info(req, env, s).await,
@@ -148,6 +150,7 @@ impl<'a> Route<'a> {
             (Method::Get, Route::Team(s)) => team::list(req, env, s).await,
             (Method::Post, Route::Team(s)) => team::put(req, env, s, None).await,
             (Method::Put, Route::Account(s, id)) => team::put(req, env, s, Some(id)).await,
+            (Method::Get, Route::AgentAvatar(s, id)) => avatar::get(req, env, s, id).await,
             (Method::Get, Route::Desk(s)) => team::settings(req, env, s).await,
             (Method::Put, Route::Desk(s)) => team::put_settings(req, env, s).await,
             (Method::Get, Route::History(s)) => history::search(req, env, s).await,

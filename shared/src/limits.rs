@@ -10,8 +10,9 @@ pub const MAX_TEXT_CHARS: usize = 4_000;
 pub const MAX_CLIENT_ID_BYTES: usize = 64;
 /// Longest display name (visitor or agent), in characters.
 pub const MAX_NAME_CHARS: usize = 80;
-/// Longest avatar URL, in bytes (data: URLs included).
-pub const MAX_AVATAR_BYTES: usize = 64 * 1024;
+/// Longest avatar URL, in bytes (data: URLs included). Events and rows carry a short reference
+/// to a data: avatar, never the picture itself.
+pub const MAX_AVATAR_BYTES: usize = 8 * 1024;
 /// Characters of the last message shown on a dashboard row.
 pub const PREVIEW_CHARS: usize = 120;
 /// Lifetime of an agent token, in milliseconds (12 hours).

@@ -4,6 +4,7 @@
 use baton_e2e::{Api, Socket, Stack, event_of};
 use baton_shared::server::token::{self, Claims};
 use baton_shared::{AccountRole, Author, ClientFrame, ErrorCode, EventBody, ServerFrame};
+use reqwest::Method;
 use serde_json::json;
 
 #[tokio::test]
@@ -133,4 +134,63 @@ async fn avatars_other_than_https_or_raster_data_urls_are_refused() {
         let (status, body) = stack.try_put_site("avatars", seed(avatar)).await;
         assert_eq!(status, 200, "{avatar}: {body}");
     }
+}
+
+#[tokio::test]
+async fn a_data_avatar_travels_by_reference_is_served_from_one_place_and_is_capped() {
+    use base64::Engine;
+    let stack = Stack::start().await;
+    let picture: Vec<u8> = (0..4_500u32).map(|i| (i * 7 % 251) as u8).collect();
+    let data_url = format!("data:image/png;base64,{}", base64::engine::general_purpose::STANDARD.encode(&picture));
+    assert!(data_url.len() > 6_000 && data_url.len() < 8 * 1024);
+    let seed = |avatar: &str| {
+        json!({
+            "name": "Pictures", "bot_name": "Bot", "greeting": "Hi", "allowed_origins": ["*"],
+            "accounts": [{"email": "pic@x.test", "name": "Pia", "role": "supervisor", "password": "long-enough", "avatar": avatar}]
+        })
+        .to_string()
+    };
+    // Over 8 KB is refused.
+    let big = format!("data:image/png;base64,{}", "A".repeat(9 * 1024));
+    let (status, body) = stack.try_put_site("pics", seed(&big)).await;
+    assert_eq!((status, body["code"].as_str()), (400, Some("invalid_avatar")), "{body}");
+    let (status, body) = stack.try_put_site("pics", seed(&data_url)).await;
+    assert_eq!(status, 200, "{body}");
+
+    let api = Api::new(&stack.base);
+    let pia = api.login("pics", "pic@x.test", "long-enough").await;
+    let reference = pia.agent.avatar.clone().unwrap_or_else(|| panic!("no avatar reference"));
+    assert!(reference.contains(&format!("/api/sites/pics/agents/{}/avatar?v=", pia.agent.id)), "{reference}");
+    assert!(pia.token.len() < 1_000, "the token names the agent, not the picture: {} bytes", pia.token.len());
+
+    // The reference serves the picture, cacheable for good.
+    let served = reqwest::get(&reference).await.unwrap_or_else(|e| panic!("{e}"));
+    assert_eq!(served.status().as_u16(), 200);
+    assert_eq!(served.headers()["content-type"], "image/png");
+    assert!(served.headers()["cache-control"].to_str().unwrap_or_default().contains("immutable"));
+    assert_eq!(served.bytes().await.unwrap_or_default().to_vec(), picture);
+
+    // Events carry the reference, not the picture.
+    let conv = api.start("pics", None).await;
+    let (mut agent, _) = api.connect("pics", &conv.conversation_id, &pia.token, 0).await;
+    agent.send(&baton_shared::ClientFrame::TakeOver).await;
+    let joined = agent
+        .next_matching("the takeover", |f| {
+            matches!(event_of(f).map(|e| &e.body), Some(baton_shared::EventBody::Mode { .. }))
+        })
+        .await;
+    let text = baton_shared::encode(&joined);
+    assert!(text.contains(&reference) && text.len() < 2_000, "{} bytes: {text:.300}", text.len());
+
+    // An edit that sends the reference back keeps the picture.
+    let (_, team) = api.call(Method::GET, "/api/sites/pics/team", Some(&pia.token), None).await;
+    let me = &team[0];
+    let input = json!({
+        "email": me["email"], "name": "Pia R.", "role": me["role"], "languages": me["languages"],
+        "skills": me["skills"], "capacity": me["capacity"], "active": true, "avatar": reference,
+    });
+    let (status, body) =
+        api.call(Method::PUT, &format!("/api/sites/pics/team/{}", pia.agent.id), Some(&pia.token), Some(&input)).await;
+    assert_eq!(status, 200, "{body}");
+    assert_eq!(body["agent"]["avatar"], json!(reference), "same picture, same reference");
 }

@@ -174,3 +174,39 @@ async fn a_model_talked_into_a_promise_is_not_said_and_the_article_answers_inste
         "the customer's words are quoted: {asked}"
     );
 }
+
+#[tokio::test]
+async fn past_the_site_s_hourly_model_budget_the_knowledge_base_answers_and_supervisors_see_it() {
+    let stack = Stack::start().await;
+    let api = Api::new(&stack.base);
+    let model = ModelStub::start(StubReply::Text("MODEL: it takes 3-5 business days.".into())).await;
+    let mut seed = site_with_model(&model.url, 5_000);
+    seed["model"]["calls_per_hour"] = json!(2);
+    seed["model"]["calls_per_conversation_per_hour"] = json!(2);
+    stack.seed_site("shop", &seed).await;
+    let (_, kb_answer) = ask(&api, "demo").await;
+    for _ in 0..2 {
+        let (_, answer) = ask(&api, "shop").await;
+        assert_eq!(answer, "MODEL: it takes 3-5 business days.");
+    }
+    // Two calls this hour: the third conversation is answered by the knowledge base, unasked.
+    let (_, answer) = ask(&api, "shop").await;
+    assert_eq!(answer, kb_answer);
+    assert_eq!(model.requests().len(), 2, "the model was not called past the budget");
+
+    let lead = api.login("shop", "lead@demo.test", "lead-demo-pass").await;
+    let (status, usage) = api.call(reqwest::Method::GET, "/api/sites/shop/model-usage", Some(&lead.token), None).await;
+    assert_eq!(status, 200, "{usage}");
+    assert_eq!((usage["calls_this_hour"].as_u64(), usage["calls_per_hour"].as_u64()), (Some(2), Some(2)), "{usage}");
+    let dana = api.login("shop", "dana@demo.test", "dana-demo-pass").await;
+    let (status, _) = api.call(reqwest::Method::GET, "/api/sites/shop/model-usage", Some(&dana.token), None).await;
+    assert_eq!(status, 403, "agents do not see the budget");
+
+    // The supervisor reads it on the Rules page.
+    let browser = baton_e2e::Browser::start().await;
+    let page = browser.page().await;
+    page.sign_in(&stack.url("/console/?site=shop"), "lead@demo.test", "lead-demo-pass").await;
+    page.click("button", "Rules").await;
+    page.wait_for_page_text("Language model: 2 of 2 calls this hour").await;
+    page.assert_accessible("the Rules page with the model budget").await;
+}

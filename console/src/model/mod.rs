@@ -17,6 +17,7 @@ pub mod team;
 pub mod transfer;
 pub mod triage;
 pub mod typing;
+pub mod usage;
 
 /// A dashboard row for tests: a bot conversation with one customer message and nothing flagged.
 #[cfg(test)]

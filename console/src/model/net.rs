@@ -106,6 +106,10 @@ pub fn account_path(site: &str, account_id: &str) -> String {
     format!("{}/{}", team_path(site), encode_component(account_id))
 }
 
+pub fn model_usage_path(site: &str) -> String {
+    format!("/api/sites/{}/model-usage", encode_component(site))
+}
+
 pub fn logout_path(site: &str) -> String {
     format!("/api/sites/{}/logout", encode_component(site))
 }

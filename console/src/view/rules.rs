@@ -6,6 +6,7 @@ use leptos::task::spawn_local;
 use crate::api;
 use crate::model::rest::RestError;
 use crate::model::rules::RulesForm;
+use crate::model::usage::model_usage_line;
 use crate::view::app::Auth;
 
 /// Supervisors' settings for escalation, alerts and the compliance check.
@@ -18,11 +19,17 @@ pub fn RulesPage(auth: Auth, login: LoginResponse) -> impl IntoView {
     let status = RwSignal::new(None::<String>);
     let error = RwSignal::new(None::<String>);
 
+    let usage = RwSignal::new(None::<String>);
+
     let failed = move |e: RestError| auth.report(e, error);
     spawn_local(async move {
         match api::get_rules(&site.get_value(), &token.get_value()).await {
             Ok(rules) => form.set(Some(RulesForm::from_rules(&rules))),
             Err(e) => failed(e),
+        }
+        // Only supervisors may read the budget; an agent's page simply goes without it.
+        if let Ok(read) = api::model_usage(&site.get_value(), &token.get_value()).await {
+            usage.set(Some(model_usage_line(&read)));
         }
     });
 
@@ -60,6 +67,7 @@ pub fn RulesPage(auth: Auth, login: LoginResponse) -> impl IntoView {
                     "When the bot hands over, what agents are alerted about, and what replies must not contain."
                 </p>
             </header>
+            {move || usage.get().map(|line| view! { <p class="muted model-usage">{line}</p> })}
             {move || status.get().map(|s| view! { <p class="notice" role="status">{s}</p> })}
             {move || error.get().map(|e| view! { <p class="error" role="alert">{e}</p> })}
             {move || match form.with(Option::is_some) {

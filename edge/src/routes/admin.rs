@@ -15,6 +15,7 @@ use crate::auth;
 use crate::http::{ApiResult, check_reply, ok_json, read_json, read_reply};
 use crate::ids;
 use crate::internal::{Call, SiteOp, site_stub};
+use crate::origin::own_origin;
 use crate::password;
 use crate::site::SeedPut;
 
@@ -39,7 +40,8 @@ pub async fn put_site(req: &mut Request, env: &Env, site: &str) -> ApiResult<Res
         }
         account.password.clear();
     }
-    let reply = Call::to(SiteOp::Seed).json(&SeedPut { seed, hashes }).site(site).send(&stub).await?;
+    let public_origin = own_origin(req);
+    let reply = Call::to(SiteOp::Seed).json(&SeedPut { seed, hashes, public_origin }).site(site).send(&stub).await?;
     check_reply(reply, "seeding the site").await?;
     Ok(ok_json(&serde_json::json!({ "ok": true })))
 }

@@ -1,6 +1,7 @@
 //! One module per capability; `lib.rs` routes every `/api/*` request to them.
 
 pub mod admin;
+pub mod avatar;
 pub mod conversations;
 pub mod health;
 pub mod history;

@@ -24,13 +24,23 @@ pub async fn list(req: &Request, env: &Env, site: &str) -> ApiResult<Response> {
 /// `POST /api/sites/{site}/team` (201) and `PUT /api/sites/{site}/team/{id}`
 pub async fn put(req: &mut Request, env: &Env, site: &str, id: Option<&str>) -> ApiResult<Response> {
     supervisor(req, env, site).await?;
-    let input: AccountInput = read_json(req).await?;
+    let mut input: AccountInput = read_json(req).await?;
+    // The console shows an agent's picture by its reference; sent back unchanged, it means
+    // "keep the picture", not a new avatar URL.
+    let keep_avatar = match (id, &input.avatar) {
+        (Some(id), Some(url)) => baton_shared::avatar::is_reference(url, id),
+        _ => false,
+    };
+    if keep_avatar {
+        input.avatar = None;
+    }
     let account = validate_account(input, id.is_none())?;
     let pw_hash = match &account.password {
         Some(password) => Some(password::hash(password).await?),
         None => None,
     };
-    let put = AccountPut { id: id.map(str::to_string), account: AccountInput { password: None, ..account }, pw_hash };
+    let account = AccountInput { password: None, ..account };
+    let put = AccountPut { id: id.map(str::to_string), account, pw_hash, keep_avatar };
     let created = put.id.is_none();
     let reply = Call::to(SiteOp::PutAccount).json(&put).site(site).send(&site_stub(env, site)?).await?;
     let member: TeamMember = read_reply(reply, "storing the account").await?;

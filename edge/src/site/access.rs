@@ -111,7 +111,7 @@ impl SiteDO {
         if let Some(conversation) = &check.conversation {
             self.store.remember_socket(&check.agent, conversation, now_ms()).or_internal("remembering a socket")?;
         }
-        Ok(AgentStanding { agent: account.agent(), role })
+        Ok(AgentStanding { agent: account.agent(&self.avatar_base()?), role })
     }
 
     /// Ends every token of `agent` and closes their open sockets, here and in conversations.

@@ -38,6 +38,12 @@ use store::{PreparedAccount, SiteSettings, SiteStore};
 pub use team::AccountPut;
 use team::{DASHBOARD_TAG, DashboardSocket, agent_tag};
 
+/// What `/avatar?agent=ID` answers: the account's avatar as stored, if it has one.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct AvatarSource {
+    pub source: Option<String>,
+}
+
 /// Body of `/admit-start`: who is about to start a new conversation.
 #[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct StartAdmission {
@@ -54,6 +60,8 @@ pub(super) const LONGEST_WINDOW_MS: u64 = SIGN_IN_FAILURES.forget_after_ms;
 pub struct SeedPut {
     pub seed: SiteSeed,
     pub hashes: HashMap<String, String>,
+    /// Where the admin reached Baton: avatar references point there.
+    pub public_origin: String,
 }
 
 /// What the bot needs from its site.
@@ -125,6 +133,11 @@ impl DurableObject for SiteDO {
                 .and_then(|spend| self.spend_model_call(spend))
                 .map(|()| ok_json(&serde_json::json!({ "ok": true }))),
             Some(SiteOp::ModelUsage) => self.model_usage().map(|usage| ok_json(&usage)),
+            Some(SiteOp::Avatar) => {
+                let id = http::query_param(&req, "agent").unwrap_or_default();
+                let account = self.store.account_by_id(&id).or_internal("reading the account");
+                account.map(|a| ok_json(&AvatarSource { source: a.and_then(|a| a.avatar) }))
+            }
             Some(SiteOp::CheckAgent) => {
                 read_json(&mut req).await.and_then(|c| self.check_agent(c)).map(|s| ok_json(&s))
             }
@@ -303,13 +316,19 @@ impl SiteDO {
         Ok(())
     }
 
+    /// `{origin}/api/sites/{site}/agents`: where agents' `data:` avatars are served from.
+    pub(super) fn avatar_base(&self) -> ApiResult<String> {
+        let origin = self.store.settings().or_internal("reading the site's settings")?.public_origin;
+        Ok(format!("{origin}/api/sites/{}/agents", self.info()?.id))
+    }
+
     fn info(&self) -> ApiResult<SiteInfo> {
         self.record().map(|record| record.info)
     }
 
     async fn seed(&self, req: &mut Request) -> ApiResult<Response> {
         let site = trusted(req, SITE_HEADER)?;
-        let SeedPut { seed, mut hashes } = read_json(req).await?;
+        let SeedPut { seed, mut hashes, public_origin } = read_json(req).await?;
         let known = self.store.account_emails().or_internal("reading accounts")?;
         let mut new_accounts = Vec::new();
         for account in seed.accounts.iter().filter(|a| !known.contains(&a.email)) {
@@ -318,7 +337,7 @@ impl SiteDO {
             })?;
             new_accounts.push(PreparedAccount { seed: account, id: ids::new_id(), pw_hash });
         }
-        self.store.seed(&site, &seed, &new_accounts, now_ms()).or_internal("storing the site")?;
+        self.store.seed(&site, &seed, &new_accounts, &public_origin, now_ms()).or_internal("storing the site")?;
         self.broadcast_team();
         Ok(ok_json(&serde_json::json!({ "ok": true })))
     }

@@ -194,7 +194,7 @@ impl SiteDO {
             .account_by_id(&pending.agent)
             .or_internal("reading the account")?
             .ok_or_else(|| ApiError::new(ErrorCode::NotFound, "the agent's account is gone"))?;
-        let agent: AgentInfo = account.agent();
+        let agent: AgentInfo = account.agent(&self.avatar_base()?);
         let (body, op) = (AssignRequest { agent }, ConversationOp::Assign);
         on_conversation(&self.env, &site, &pending.conversation, op, &body, "assigning the conversation").await
     }

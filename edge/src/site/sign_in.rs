@@ -113,6 +113,7 @@ impl SiteDO {
             worker::console_error!("account {} has unknown role {:?}", account.id, account.role);
             ApiError::new(ErrorCode::Internal, "account is misconfigured")
         })?;
-        Ok(VerifiedAccount { agent: account.agent(), role, site: info, version: account.version() })
+        let agent = account.agent(&self.avatar_base()?);
+        Ok(VerifiedAccount { agent, role, site: info, version: account.version() })
     }
 }

@@ -72,6 +72,10 @@ pub struct SiteSettings {
     /// When the next erasure of conversations past the retention time is due (ms).
     #[serde(default)]
     pub retention_due_at: Option<u64>,
+    /// Where Baton is served (`https://chat.example.com`), as the last seed was sent to: agents'
+    /// avatar references point there.
+    #[serde(default)]
+    pub public_origin: String,
 }
 
 impl SiteSettings {
@@ -191,7 +195,14 @@ impl SiteStore {
     /// the knowledge base and rules only when the site is new, so a re-seed never wipes what
     /// supervisors edited; `new_accounts` are added, existing accounts stay as the team screen
     /// left them.
-    pub fn seed(&self, site: &str, seed: &SiteSeed, new_accounts: &[PreparedAccount], now: u64) -> worker::Result<()> {
+    pub fn seed(
+        &self,
+        site: &str,
+        seed: &SiteSeed,
+        new_accounts: &[PreparedAccount],
+        public_origin: &str,
+        now: u64,
+    ) -> worker::Result<()> {
         let is_new = self.record()?.is_none();
         let origins = serde_json::to_string(&seed.allowed_origins)?;
         self.sql.exec(
@@ -201,6 +212,7 @@ impl SiteStore {
         let mut settings = self.settings()?;
         settings.limits = seed.limits;
         settings.model = seed.model.clone();
+        settings.public_origin = public_origin.to_string();
         if is_new {
             settings.rules = seed.rules.clone();
             self.sql.exec("DELETE FROM articles", None)?;

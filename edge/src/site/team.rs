@@ -38,14 +38,24 @@ pub struct AccountPut {
     pub account: AccountInput,
     #[serde(default)]
     pub pw_hash: Option<String>,
+    /// The edit sent back the avatar's reference: the stored picture stays.
+    #[serde(default)]
+    pub keep_avatar: bool,
 }
 
-fn member(row: &AccountRow, presence: &PresenceRecord, held: u32, desk: &DeskSettings, now: u64) -> TeamMember {
+fn member(
+    row: &AccountRow,
+    presence: &PresenceRecord,
+    held: u32,
+    desk: &DeskSettings,
+    base: &str,
+    now: u64,
+) -> TeamMember {
     let effective = presence.effective(row.is_active(), desk, now);
     // The desk's note explains a presence the agent did not choose; gone consoles explain themselves.
     let note = presence.note.clone().filter(|_| effective == presence.chosen);
     TeamMember {
-        agent: row.agent(),
+        agent: row.agent(base),
         email: row.email.clone(),
         role: row.role().unwrap_or(AccountRole::Agent),
         languages: row.languages(),
@@ -69,11 +79,12 @@ impl SiteDO {
         let presences = self.store.presences().or_internal("reading presence")?;
         let held = self.store.held().or_internal("reading agents' load")?;
         let accounts = self.store.accounts().or_internal("reading accounts")?;
+        let base = self.avatar_base()?;
         Ok(accounts
             .iter()
             .map(|row| {
                 let presence = presences.get(&row.id).cloned().unwrap_or_else(super::team_store::never_connected);
-                member(row, &presence, held.get(&row.id).copied().unwrap_or(0), &desk, now)
+                member(row, &presence, held.get(&row.id).copied().unwrap_or(0), &desk, &base, now)
             })
             .collect())
     }
@@ -159,7 +170,7 @@ impl SiteDO {
     /// the site without an active supervisor. Says why the account's sign-ins must end, if
     /// they must: a new password, a new role or deactivation (see `access.rs`).
     pub(super) fn put_account(&self, put: AccountPut) -> ApiResult<(TeamMember, Option<&'static str>)> {
-        let AccountPut { id, account, pw_hash } = put;
+        let AccountPut { id, account, pw_hash, keep_avatar } = put;
         let existing = match &id {
             Some(id) => Some(
                 self.store
@@ -189,6 +200,10 @@ impl SiteDO {
                     "the site needs at least one active supervisor; make someone else supervisor first",
                 ));
             }
+        }
+        let mut account = account;
+        if keep_avatar {
+            account.avatar = existing.as_ref().and_then(|old| old.avatar.clone());
         }
         let new_password = pw_hash.is_some();
         self.store.put_account(&id, &account, pw_hash.as_deref()).or_internal("storing the account")?;

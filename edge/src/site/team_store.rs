@@ -4,6 +4,7 @@
 use std::collections::HashMap;
 
 use baton_desk::PresenceRecord;
+use baton_shared::avatar::reference;
 use baton_shared::{AccountInput, AccountRole, AgentInfo, Presence};
 use serde::Deserialize;
 use worker::SqlStorageValue;
@@ -29,8 +30,11 @@ pub struct AccountRow {
 }
 
 impl AccountRow {
-    pub fn agent(&self) -> AgentInfo {
-        AgentInfo { id: self.id.clone(), name: self.name.clone(), avatar: self.avatar.clone() }
+    /// The agent as events, rows and tokens carry them: a `data:` avatar as its reference
+    /// under `avatar_base` (`SiteDO::avatar_base`), never the picture.
+    pub fn agent(&self, avatar_base: &str) -> AgentInfo {
+        let avatar = self.avatar.as_deref().map(|source| reference(avatar_base, &self.id, source));
+        AgentInfo { id: self.id.clone(), name: self.name.clone(), avatar }
     }
 
     pub fn role(&self) -> Option<AccountRole> {
