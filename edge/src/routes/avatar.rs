@@ -18,8 +18,11 @@ use crate::site::AvatarSource;
 const KEEP_MS: u64 = 60_000;
 const MAX_KEPT: usize = 1_000;
 
+/// By (site, agent): the stored avatar, and when it was read.
+type Kept = HashMap<(String, String), (Option<String>, u64)>;
+
 thread_local! {
-    static KEPT: RefCell<HashMap<(String, String), (Option<String>, u64)>> = RefCell::new(HashMap::new());
+    static KEPT: RefCell<Kept> = RefCell::new(HashMap::new());
 }
 
 async fn source(env: &Env, site: &str, agent: &str) -> ApiResult<Option<String>> {
