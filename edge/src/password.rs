@@ -1,13 +1,16 @@
 //! Password hashes derived in the worker with WebCrypto's PBKDF2 (native code, off the site
 //! object), in the steps `baton_shared::server::password` defines.
 
+use std::cell::Cell;
+use std::time::Duration;
+
 use baton_shared::server::password::{HASH_BYTES, ITERATIONS, StoredHash};
 use baton_shared::{ApiError, ErrorCode};
 use js_sys::{Array, Object, Reflect, Uint8Array};
 use wasm_bindgen::{JsCast, JsValue};
 use wasm_bindgen_futures::JsFuture;
 
-use crate::http::ApiResult;
+use crate::http::{ApiResult, now_ms};
 use crate::ids;
 
 fn crypto_failed(what: &str, e: JsValue) -> ApiError {
@@ -42,11 +45,63 @@ async fn pbkdf2(key: &[u8], salt: &[u8], iterations: u32) -> ApiResult<Vec<u8>> 
     Ok(Uint8Array::new(&bits).to_vec())
 }
 
-/// The derivation a stored hash names, step by step.
+thread_local! {
+    /// When the derivation under way in the isolate began, if one is.
+    static HASHING_SINCE: Cell<Option<u64>> = const { Cell::new(None) };
+}
+
+/// A derivation this old is taken to be abandoned (its request was cancelled mid-way).
+const ABANDONED_MS: u64 = 3_000;
+/// How long a sign-in waits for its turn before it is told to retry.
+const LONGEST_WAIT_MS: u64 = 5_000;
+const POLL: Duration = Duration::from_millis(5);
+
+/// The isolate's one derivation slot, given back when dropped.
+struct Turn;
+
+impl Turn {
+    /// Waits for the slot by polling on this request's own timer: Workers cancel a request that
+    /// waits on a promise another request would resolve, so there is no shared queue to wait in.
+    async fn take() -> ApiResult<Turn> {
+        let asked = now_ms();
+        loop {
+            let now = now_ms();
+            let free = HASHING_SINCE.with(|since| match since.get() {
+                Some(began) if now < began + ABANDONED_MS => false,
+                _ => {
+                    since.set(Some(now));
+                    true
+                }
+            });
+            if free {
+                return Ok(Turn);
+            }
+            if now > asked + LONGEST_WAIT_MS {
+                return Err(ApiError::rate_limited("sign-ins are busy here; try again in a moment", 1_000));
+            }
+            worker::Delay::from(POLL).await;
+        }
+    }
+}
+
+impl Drop for Turn {
+    fn drop(&mut self) {
+        HASHING_SINCE.with(|since| since.set(None));
+    }
+}
+
+/// The derivation a stored hash names, step by step. A step holds the isolate's thread (WebCrypto
+/// derives synchronously), so derivations take turns, and after each step the derivation rests
+/// as long as the step took: a chat request waits behind one step (tens of milliseconds), never
+/// behind a queue of sign-ins, and sign-ins take at most half the thread whatever arrives.
 async fn derive(password: &str, salt: &[u8], steps: &[u32]) -> ApiResult<Vec<u8>> {
+    let _turn = Turn::take().await?;
     let mut key = password.as_bytes().to_vec();
     for &iterations in steps {
+        let began = now_ms();
         key = pbkdf2(&key, salt, iterations).await?;
+        // A resolved promise continues before other requests run; a timer lets them in.
+        worker::Delay::from(Duration::from_millis(now_ms().saturating_sub(began).max(1))).await;
     }
     Ok(key)
 }
@@ -66,10 +121,26 @@ pub enum Checked {
     RightUpgrade(String),
 }
 
-/// Checks `password` against `stored`; a malformed stored value is simply wrong.
-pub async fn check(password: &str, stored: &str) -> ApiResult<Checked> {
+thread_local! {
+    /// How long the isolate's last real check took, turn included (ms).
+    static LAST_CHECK_MS: Cell<u64> = const { Cell::new(250) };
+}
+
+/// Checks `password` against `stored`; a malformed stored value is simply wrong. An unknown
+/// email (`None`) costs a timer, not a hash: it is answered after as long as the last real check
+/// took, so the answer's timing does not tell which accounts exist, and a flood of made-up
+/// emails takes none of the thread.
+pub async fn check(password: &str, stored: Option<&str>) -> ApiResult<Checked> {
+    let Some(stored) = stored else {
+        let took = LAST_CHECK_MS.with(Cell::get);
+        worker::Delay::from(Duration::from_millis(took)).await;
+        return Ok(Checked::Wrong);
+    };
     let Some(stored) = StoredHash::parse(stored) else { return Ok(Checked::Wrong) };
-    if !stored.matches(&derive(password, &stored.salt, &stored.steps).await?) {
+    let began = now_ms();
+    let derived = derive(password, &stored.salt, &stored.steps).await?;
+    LAST_CHECK_MS.with(|last| last.set(now_ms().saturating_sub(began)));
+    if !stored.matches(&derived) {
         return Ok(Checked::Wrong);
     }
     Ok(if stored.needs_upgrade() { Checked::RightUpgrade(hash(password).await?) } else { Checked::Right })

@@ -36,7 +36,7 @@ pub async fn login(req: &mut Request, env: &Env, site: &str) -> ApiResult<Respon
     let asked = CredentialRequest { email: body.email.clone(), network: network.clone() };
     let reply = Call::to(SiteOp::Credential).json(&asked).site(site).send(&stub).await?;
     let Credential { pw_hash } = read_reply(reply, "reading the credential").await?;
-    let upgraded = match password::check(&body.password, &pw_hash).await? {
+    let upgraded = match password::check(&body.password, pw_hash.as_deref()).await? {
         Checked::Wrong => return Err(login_failed()),
         Checked::Right => None,
         Checked::RightUpgrade(hash) => Some(hash),

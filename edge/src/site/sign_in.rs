@@ -7,7 +7,6 @@
 //! right, so concurrent guesses cannot all slip past the check. A stranger guessing slows only
 //! their own network down; the agent signs in from theirs.
 
-use baton_shared::server::password::{HASH_BYTES, SALT_BYTES, decoy};
 use baton_shared::server::quota::SIGN_IN_FAILURES;
 use baton_shared::{AccountRole, AgentInfo, ApiError, ErrorCode, SiteInfo};
 use serde::{Deserialize, Serialize};
@@ -23,11 +22,11 @@ pub struct CredentialRequest {
     pub network: String,
 }
 
-/// The stored hash to check the password against: the account's, or for an unknown email a
-/// decoy no password matches, so both cost the same and the answer does not tell them apart.
+/// The stored hash to check the password against; `None` for an unknown email (the worker
+/// then answers after as long as a real check takes, `crate::password::check`).
 #[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct Credential {
-    pub pw_hash: String,
+    pub pw_hash: Option<String>,
 }
 
 /// Body of `/login/signed-in`: the worker found the password right.
@@ -58,15 +57,6 @@ fn failures_key(email: &str, network: &str) -> String {
     format!("login:{email}:{network}")
 }
 
-fn random<const N: usize>() -> ApiResult<[u8; N]> {
-    let mut bytes = [0u8; N];
-    getrandom::getrandom(&mut bytes).map_err(|e| {
-        worker::console_error!("randomness unavailable: {e}");
-        ApiError::new(ErrorCode::Internal, "randomness unavailable")
-    })?;
-    Ok(bytes)
-}
-
 impl SiteDO {
     pub(super) fn credential(&self, body: CredentialRequest) -> ApiResult<Credential> {
         let email = body.email.trim().to_lowercase();
@@ -88,10 +78,7 @@ impl SiteDO {
         self.store
             .set_attempts(&key, SIGN_IN_FAILURES.fail(run, now), forget_before)
             .or_internal("counting a sign-in attempt")?;
-        let pw_hash = match self.store.account(&email).or_internal("reading the account")? {
-            Some(account) => account.pw_hash,
-            None => decoy(&random::<SALT_BYTES>()?, &random::<HASH_BYTES>()?),
-        };
+        let pw_hash = self.store.account(&email).or_internal("reading the account")?.map(|a| a.pw_hash);
         Ok(Credential { pw_hash })
     }
 

@@ -103,12 +103,15 @@ async fn starts(http: &reqwest::Client, url: &str, rate: f64, phase: u8, stop: I
 /// Answers counted by status ("timeout" or "error" when there was none).
 type Tally = BTreeMap<String, usize>;
 
-/// Requests from the flooding address until `stop`, the next as soon as the last is answered.
-/// The one in flight at `stop` is dropped uncounted.
-async fn flood_loop(stop: Instant, mut request: impl FnMut() -> reqwest::RequestBuilder) -> Tally {
+/// Requests from the flooding address until `stop`, the next once the last is answered and
+/// `every` has passed since it was sent. The one in flight at `stop` is dropped uncounted.
+async fn flood_loop(stop: Instant, every: Duration, mut request: impl FnMut() -> reqwest::RequestBuilder) -> Tally {
     let mut answers = Tally::new();
     let stop = tokio::time::Instant::from_std(stop);
+    let mut next = tokio::time::Instant::now();
     loop {
+        tokio::time::sleep_until(next).await;
+        next += every;
         let sent = request().header("cf-connecting-ip", FLOOD_ADDRESS).send();
         let answer = match tokio::time::timeout_at(stop, sent).await {
             Err(_) => break,
@@ -142,11 +145,12 @@ impl Flood {
     /// info is fetched without an Origin too, as any script can.
     fn start(setup: &Setup<'_>, http: &reqwest::Client, stop: Instant) -> Flood {
         let plan = setup.plan;
+        let every = Duration::from_secs_f64(1.0 / plan.flood_loop_rate);
         let sign_ins = (0..plan.flood_sign_in_loops)
             .map(|i| {
                 let (http, url) = (http.clone(), setup.url("/login"));
                 let mut rng = Rng::new(setup.seed, 1000 + i as u64);
-                tokio::spawn(flood_loop(stop, move || {
+                tokio::spawn(flood_loop(stop, every, move || {
                     let email = format!("{:016x}@flood.test", rng.next_u64());
                     http.post(&url).json(&json!({ "email": email, "password": "guess" }))
                 }))
@@ -155,7 +159,7 @@ impl Flood {
         let site_info = (0..plan.flood_site_info_loops)
             .map(|_| {
                 let (http, url) = (http.clone(), setup.url(""));
-                tokio::spawn(flood_loop(stop, move || http.get(&url)))
+                tokio::spawn(flood_loop(stop, every, move || http.get(&url)))
             })
             .collect();
         Flood { sign_ins, site_info }
@@ -359,6 +363,7 @@ async fn measure(setup: &Setup<'_>, pool: &mut Pool) -> Result<Value, String> {
         "flood_address": FLOOD_ADDRESS,
         "sign_in_loops": plan.flood_sign_in_loops,
         "site_info_loops": plan.flood_site_info_loops,
+        "loop_rate_per_s": plan.flood_loop_rate,
         "baseline": baseline.json(plan.flood_window),
         "flood": flooded.json(plan.flood_window),
         "ratios": ratios,

@@ -71,6 +71,11 @@ pub struct Plan {
     pub flood_sign_in_loops: usize,
     /// Loops fetching the site's public info from the same address, likewise.
     pub flood_site_info_loops: usize,
+    /// Requests per second each flood loop sends at most. The flood shares this machine's two
+    /// cores with the stack, so an unpaced one measures the CPU it takes, not the site object;
+    /// 8 + 8 loops at 2 a second are 16 sign-ins a second, more than the 10 that used to stop
+    /// a site, and as many site-info requests.
+    pub flood_loop_rate: f64,
     /// Concurrent conversations of the relay, in increasing order.
     pub relay_sizes: Vec<usize>,
     pub relay_window: Duration,
@@ -112,6 +117,7 @@ impl Plan {
             flood_relay_gap: Duration::from_millis(400),
             flood_sign_in_loops: 8,
             flood_site_info_loops: 8,
+            flood_loop_rate: 2.0,
             relay_sizes: vec![1, 100, 1000],
             relay_window: Duration::from_secs(20),
             relay_rate: 40.0,
@@ -143,6 +149,7 @@ impl Plan {
             flood_relay_gap: Duration::from_millis(400),
             flood_sign_in_loops: 4,
             flood_site_info_loops: 4,
+            flood_loop_rate: 2.0,
             relay_sizes: vec![1, 10, 40],
             relay_window: Duration::from_secs(5),
             relay_rate: 20.0,
