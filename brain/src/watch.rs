@@ -248,6 +248,7 @@ impl Watch {
             out.push((FlagKind::Sentiment, format!("sentiment {:.2} (below {threshold:.2}){trend}", mood.rolling)));
         }
         if let Some(vip) = &rules.vip
+            && (visitor.verified || vip.unverified_too)
             && let Some(value) = visitor.attributes.get(&vip.attribute)
             && value.trim().eq_ignore_ascii_case(vip.value.trim())
         {
@@ -389,13 +390,24 @@ mod tests {
     #[test]
     fn flags_follow_their_conditions_and_keep_when_they_were_raised() {
         let rules = AlertRules {
-            vip: Some(VipRule { attribute: "plan".into(), value: "VIP".into() }),
+            vip: Some(VipRule { attribute: "plan".into(), value: "VIP".into(), unverified_too: false }),
             unresolved_after_minutes: Some(10),
             confidence_below: Some(0.35),
             ..AlertRules::default()
         };
-        let mut visitor = VisitorInfo::default();
+        let mut visitor = VisitorInfo { verified: true, ..VisitorInfo::default() };
         visitor.attributes.insert("plan".into(), "vip".into());
+        // Anyone can claim an attribute: unverified, it is no VIP unless the rule says so.
+        let claimed = VisitorInfo { verified: false, ..visitor.clone() };
+        let mut unflagged = Watch::default();
+        unflagged.refresh_flags(&rules, &claimed, &progress(Mode::Bot, 1));
+        assert!(unflagged.flags.iter().all(|f| f.kind != FlagKind::Vip), "{:?}", unflagged.flags);
+        let trusting = AlertRules {
+            vip: Some(VipRule { attribute: "plan".into(), value: "VIP".into(), unverified_too: true }),
+            ..rules.clone()
+        };
+        unflagged.refresh_flags(&trusting, &claimed, &progress(Mode::Bot, 1));
+        assert!(unflagged.flags.iter().any(|f| f.kind == FlagKind::Vip), "the site opted out");
         let mut watch = Watch { asked_for_person: true, last_confidence: Some(0.2), ..Watch::default() };
         assert!(watch.refresh_flags(&rules, &visitor, &progress(Mode::Bot, 1)));
         let kinds: Vec<FlagKind> = watch.flags.iter().map(|f| f.kind).collect();

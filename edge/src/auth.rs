@@ -11,6 +11,7 @@ use crate::site::{AgentCheck, AgentStanding};
 
 const TOKEN_SECRET: &str = "TOKEN_SECRET";
 const ADMIN_SECRET: &str = "ADMIN_SECRET";
+const IDENTITY_SECRET: &str = "IDENTITY_SECRET";
 
 /// A secret from the environment; a missing or short one (under `token::MIN_SECRET_BYTES`, which
 /// a guess could find) stops everything that needs it rather than signing with it.
@@ -106,6 +107,11 @@ pub fn sign_agent(
     let agent = AgentInfo { avatar: None, ..agent };
     let claims = Claims::Agent { site: site.to_string(), agent, role, exp, ver };
     Ok((token::sign(&claims, secret(env, TOKEN_SECRET)?.as_bytes()), exp))
+}
+
+/// The identity secret of `site`, which its host signs user ids with (`server::identity`).
+pub fn identity_secret(env: &Env, site: &str) -> ApiResult<String> {
+    Ok(baton_shared::server::identity::site_secret(secret(env, IDENTITY_SECRET)?.as_bytes(), site))
 }
 
 /// `Authorization: Bearer $ADMIN_SECRET`, compared in constant time.

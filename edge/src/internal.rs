@@ -90,6 +90,8 @@ ops!(
         QueuePlace = (Post, "/queue-place"),
         /// Everything the object stores is deleted for good (erasure, retention).
         Erase = (Post, "/erase"),
+        /// The host page identified the visitor: `VisitorInfo`, checked by the worker.
+        Identify = (Post, "/identify"),
         /// An agent's sign-in ended: their sockets here close (`Revoke`).
         Revoke = (Post, "/revoke"),
     }
@@ -108,6 +110,10 @@ ops!(
         SignedIn = (Post, "/login/signed-in"),
         /// An agent's avatar as stored (`?agent=ID`): `AvatarSource`.
         Avatar = (Get, "/avatar"),
+        /// The conversation a verified user last had: `IdentityLookup` → `IdentityConversation`.
+        IdentityConversation = (Post, "/identity/conversation"),
+        /// A verified user's conversation now: `IdentityConversation`.
+        RememberIdentity = (Post, "/identity/remember"),
         /// Is an agent token still good: `AgentCheck` → `AgentStanding`.
         CheckAgent = (Post, "/agent/check"),
         /// The agent signs out: every token of theirs ends (`Revoke`).

@@ -50,6 +50,7 @@ enum Route<'a> {
     ConversationSocket(&'a str, &'a str),
     Transcript(&'a str, &'a str),
     Visitor(&'a str, &'a str),
+    Identify(&'a str, &'a str),
     Transfer(&'a str, &'a str),
     Reassign(&'a str, &'a str),
     Dashboard(&'a str),
@@ -67,6 +68,7 @@ enum Route<'a> {
     OfflineMessages(&'a str),
     OfflineReply(&'a str, &'a str),
     AdminSite(&'a str),
+    AdminIdentitySecret(&'a str),
 }
 
 impl<'a> Route<'a> {
@@ -81,6 +83,7 @@ impl<'a> Route<'a> {
             ["api", "sites", site, "conversations", id, "ws"] => Route::ConversationSocket(site, id),
             ["api", "sites", site, "conversations", id, "transcript"] => Route::Transcript(site, id),
             ["api", "sites", site, "conversations", id, "visitor"] => Route::Visitor(site, id),
+            ["api", "sites", site, "conversations", id, "identify"] => Route::Identify(site, id),
             ["api", "sites", site, "conversations", id, "transfer"] => Route::Transfer(site, id),
             ["api", "sites", site, "conversations", id, "reassign"] => Route::Reassign(site, id),
             ["api", "sites", site, "dashboard"] => Route::Dashboard(site),
@@ -98,13 +101,14 @@ impl<'a> Route<'a> {
             ["api", "sites", site, "offline-messages"] => Route::OfflineMessages(site),
             ["api", "sites", site, "offline-messages", id, "reply"] => Route::OfflineReply(site, id),
             ["api", "admin", "sites", site] => Route::AdminSite(site),
+            ["api", "admin", "sites", site, "identity-secret"] => Route::AdminIdentitySecret(site),
             _ => return None,
         })
     }
 
     fn kind(&self) -> Kind {
         match self {
-            Route::Site(_) | Route::Conversations(_) | Route::Transcript(..) => Kind::Cors,
+            Route::Site(_) | Route::Conversations(_) | Route::Transcript(..) | Route::Identify(..) => Kind::Cors,
             Route::ConversationSocket(..) | Route::Dashboard(_) => Kind::Socket,
             _ => Kind::Plain,
         }
@@ -137,6 +141,7 @@ impl<'a> Route<'a> {
             (Method::Get, Route::ConversationSocket(s, id)) => conversations::socket(req, env, s, id).await,
             (Method::Get, Route::Transcript(s, id)) => conversations::transcript(req, env, s, id).await,
             (Method::Get, Route::Visitor(s, id)) => conversations::visitor(req, env, s, id).await,
+            (Method::Post, Route::Identify(s, id)) => conversations::identify_visitor(req, env, s, id).await,
             (Method::Post, Route::Transfer(s, id)) => transfer::transfer(req, env, s, id).await,
             (Method::Post, Route::Reassign(s, id)) => transfer::reassign(req, env, s, id).await,
             (Method::Get, Route::Dashboard(s)) => site::dashboard(req, env, s).await,
@@ -160,6 +165,7 @@ impl<'a> Route<'a> {
             (Method::Get, Route::OfflineMessages(s)) => offline::list(req, env, s).await,
             (Method::Post, Route::OfflineReply(s, id)) => offline::reply(req, env, s, id).await,
             (Method::Put, Route::AdminSite(s)) => admin::put_site(req, env, s).await,
+            (Method::Get, Route::AdminIdentitySecret(s)) => admin::identity_secret(req, env, s).await,
             _ => return None,
         })
     }

@@ -255,6 +255,21 @@ impl<S: Store> Engine<S> {
         fx
     }
 
+    /// The host page said who the visitor is, verified or not as the edge found: the name,
+    /// email, attributes and user id replace what the conversation knew (the page and locale
+    /// stay), and the row and flags follow.
+    pub fn identify(&mut self, brain: &Brain, visitor: VisitorInfo, now: u64) -> Effects {
+        let mut turn = Turn::new(brain, now);
+        let result = self.record().and_then(|mut record| {
+            let VisitorInfo { page, locale, .. } = std::mem::take(&mut record.visitor);
+            record.visitor = VisitorInfo { page, locale, user_hash: None, ..visitor };
+            self.keep(&record)?;
+            turn.changes.touched = true;
+            Ok(())
+        });
+        self.finish(turn, result, None)
+    }
+
     /// The holder gives the conversation to a colleague or back to the queue, with a private
     /// note for the next agent; the bot stays silent throughout.
     pub fn transfer(

@@ -99,6 +99,7 @@ impl Record {
             updated_at: self.updated_at,
             waiting_since: self.waiting_since,
             visitor_name: self.visitor.name.clone(),
+            visitor_verified: self.visitor.verified,
             flags: Vec::new(),
             sentiment: None,
             intent: None,

@@ -202,7 +202,7 @@ mod tests {
     fn rules_are_normalised_and_range_checked() {
         let mut rules = SiteRules::default();
         rules.escalation.sensitive_topics = vec![" Lawyer ".into(), "lawyer".into(), "".into()];
-        rules.alerts.vip = Some(VipRule { attribute: " ".into(), value: "".into() });
+        rules.alerts.vip = Some(VipRule { attribute: " ".into(), value: "".into(), unverified_too: false });
         let clean = validate_rules(rules).unwrap();
         assert_eq!(clean.escalation.sensitive_topics, vec!["Lawyer"]);
         assert_eq!(clean.alerts.vip, None);
@@ -220,7 +220,7 @@ mod tests {
         rules.escalation.low_confidence_streak = 99;
         assert!(validate_rules(rules).is_err());
         let mut rules = SiteRules::default();
-        rules.alerts.vip = Some(VipRule { attribute: "plan type".into(), value: "vip".into() });
+        rules.alerts.vip = Some(VipRule { attribute: "plan type".into(), value: "vip".into(), unverified_too: false });
         assert!(validate_rules(rules).is_err());
     }
 }

@@ -71,6 +71,8 @@ pub enum ErrorCode {
     InvalidRules,
     InvalidAccount,
     AccountDeactivated,
+    /// A `user_hash` that does not match its `user_id`.
+    IdentityInvalid,
     InvalidEmail,
     Internal,
 }
@@ -104,6 +106,7 @@ wire_names!(ErrorCode {
     InvalidRules = "invalid_rules",
     InvalidAccount = "invalid_account",
     AccountDeactivated = "account_deactivated",
+    IdentityInvalid = "identity_invalid",
     InvalidEmail = "invalid_email",
     Internal = "internal",
 });
@@ -117,7 +120,7 @@ impl ErrorCode {
             | ErrorCode::TokenExpired
             | ErrorCode::TokenRevoked
             | ErrorCode::LoginFailed => 401,
-            ErrorCode::Forbidden | ErrorCode::AccountDeactivated => 403,
+            ErrorCode::Forbidden | ErrorCode::AccountDeactivated | ErrorCode::IdentityInvalid => 403,
             ErrorCode::NotFound => 404,
             ErrorCode::AlreadyHeld | ErrorCode::NotHolder | ErrorCode::StaleEpoch | ErrorCode::ConversationFull => 409,
             ErrorCode::ConversationClosed => 410,

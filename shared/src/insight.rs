@@ -255,7 +255,7 @@ impl Default for AlertRules {
     fn default() -> Self {
         AlertRules {
             sentiment_below: Some(-0.3),
-            vip: Some(VipRule { attribute: "plan".into(), value: "vip".into() }),
+            vip: Some(VipRule { attribute: "plan".into(), value: "vip".into(), unverified_too: false }),
             topic_keywords: ["broken", "damaged", "never arrived"].map(String::from).to_vec(),
             unresolved_after_minutes: Some(10),
             confidence_below: Some(0.35),
@@ -269,6 +269,9 @@ pub struct VipRule {
     pub attribute: String,
     /// Compared case-insensitively.
     pub value: String,
+    /// Match an unverified visitor's attribute too (any visitor can claim one).
+    #[serde(default)]
+    pub unverified_too: bool,
 }
 
 /// What an agent's draft must not contain before it goes to the customer.

@@ -512,6 +512,9 @@ pub struct ConversationSummary {
     pub waiting_since: Option<u64>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub visitor_name: Option<String>,
+    /// The visitor's identity was verified (`VisitorInfo::verified`).
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub visitor_verified: bool,
     /// Why agents should look, live; empty when nothing is wrong.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub flags: Vec<Flag>,
@@ -655,6 +658,17 @@ pub struct VisitorInfo {
     /// What the site passes about its visitor (`plan`, account id, ...), shown to agents.
     #[serde(default, skip_serializing_if = "VisitorAttributes::is_empty")]
     pub attributes: VisitorAttributes,
+    /// The host's id for its signed-in user, kept once its `user_hash` verified.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub user_id: Option<String>,
+    /// `hex(HMAC-SHA256(site identity secret, user_id))` from the host's server; checked at the
+    /// start and never stored.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub user_hash: Option<String>,
+    /// Set by the edge alone: the user id's hash matched, so the name, email and attributes are
+    /// the host's word. Unverified details are shown to agents as such.
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub verified: bool,
 }
 
 /// `POST /api/sites/{site}/conversations`: start a conversation, or resume the one `token` names.
@@ -763,6 +777,10 @@ pub struct SiteSeed {
     /// Escalation triggers, alert rules and the compliance check.
     #[serde(default)]
     pub rules: SiteRules,
+    /// Only verified visitors may say who they are: an unverified name, email or attributes
+    /// are dropped, and a wrong `user_hash` is refused with `identity_invalid`.
+    #[serde(default)]
+    pub require_identity: bool,
 }
 
 /// An OpenAI-compatible chat-completions endpoint. Its key is the `LLM_API_KEY` secret.

@@ -145,6 +145,14 @@ impl Api {
     }
 }
 
+/// `user_hash` for `user_id` on `site`, as the site's own server would compute it with the
+/// identity secret Baton gives it.
+pub fn user_hash(site: &str, user_id: &str) -> String {
+    use baton_shared::server::identity;
+    let secret = identity::site_secret(crate::stack::dev_var("IDENTITY_SECRET").as_bytes(), site);
+    identity::user_hash(&secret, user_id)
+}
+
 /// The transcript event a frame carries, if it is an `event` frame.
 /// The address an agent signs in from: one of their own per email, as agents of a real team
 /// sign in from their own networks. The worker limits sign-ins per network, and a test's many

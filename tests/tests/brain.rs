@@ -88,7 +88,7 @@ struct Row {
 
 async fn row_of(page: &Page, visitor: &str) -> Option<Row> {
     let script = r#"const row = [...document.querySelectorAll('button.row')]
-            .find(r => r.querySelector('.visitor')?.textContent.trim() === arguments[0]);
+            .find(r => (r.querySelector('.visitor')?.textContent.trim() ?? '').split(' (')[0] === arguments[0]);
         if (!row) return null;
         return { preview: row.querySelector('.preview')?.textContent ?? '',
                  insight: row.querySelector('.row-insight')?.textContent ?? null,
@@ -152,7 +152,23 @@ async fn a_vip_visitor_is_flagged_on_the_dashboard_socket() {
     let mut dashboard = Socket::open(&url).await;
     dashboard.next_of("snapshot", |f: &DashboardFrame| matches!(f, DashboardFrame::Snapshot { .. })).await;
 
-    let start = api.start_as("demo", json!({ "name": "Ana", "attributes": { "plan": "VIP" } })).await;
+    // Anyone can claim an attribute: an unverified VIP is not flagged.
+    let claimed = api.start_as("demo", json!({ "name": "Eve", "attributes": { "plan": "VIP" } })).await;
+    let frame = dashboard
+        .next_of("Eve's row", |f: &DashboardFrame| matches!(f, DashboardFrame::Upsert { conversation } if conversation.id == claimed.conversation_id))
+        .await;
+    let DashboardFrame::Upsert { conversation } = frame else { unreachable!("matched an upsert") };
+    assert!(conversation.flags.iter().all(|f| f.kind != FlagKind::Vip), "{:?}", conversation.flags);
+    assert!(!conversation.visitor_verified);
+
+    // The site's server signed Ana's user id: her attributes are the site's word.
+    let hash = baton_e2e::api::user_hash("demo", "user-ana");
+    let start = api
+        .start_as(
+            "demo",
+            json!({ "name": "Ana", "attributes": { "plan": "VIP" }, "user_id": "user-ana", "user_hash": hash }),
+        )
+        .await;
     let id = start.conversation_id.clone();
     let frame = dashboard
         .next_of("Ana's row flagged VIP", |f: &DashboardFrame| match f {
@@ -165,6 +181,7 @@ async fn a_vip_visitor_is_flagged_on_the_dashboard_socket() {
     let DashboardFrame::Upsert { conversation } = frame else { unreachable!("matched an upsert") };
     let vip = conversation.flags.iter().find(|f| f.kind == FlagKind::Vip).map(|f| f.reason.clone());
     assert_eq!(vip.as_deref(), Some("plan = VIP"));
+    assert!(conversation.visitor_verified);
 
     // A visitor without the attribute is not.
     let other = api.start_as("demo", json!({ "name": "Bo", "attributes": { "plan": "basic" } })).await;
@@ -333,7 +350,9 @@ async fn after_takeover_the_console_shows_context_co_pilot_and_the_compliance_wa
     dana.wait_for_text("region", "Conversation context", "Asked for a person").await;
     dana.click("button", "Take over").await;
     let context = dana.wait_for_text("region", "Conversation context", "plan: vip").await;
-    for expected in ["Intent", "Sentiment", "Summary", "Ana", "ana@example.test", "How long does shipping take?"] {
+    for expected in
+        ["Intent", "Sentiment", "Summary", "Ana", "Not verified", "ana@example.test", "How long does shipping take?"]
+    {
         assert!(context.contains(expected), "context lacks {expected:?}:\n{context}");
     }
     dana.wait_for_page_text("Confidence").await;

@@ -1,6 +1,7 @@
 // Baton chat loader. Embed: <script src="https://HOST/widget.js" data-site="SITE" async></script>
 // Optional data-visitor-name, data-visitor-email and data-visitor-<attribute> tell agents who
-// the visitor is (e.g. data-visitor-plan="vip").
+// the visitor is (e.g. data-visitor-plan="vip"); data-user-id with data-user-hash (the site's
+// server signs the id) makes that the site's verified word.
 // Finds its own tag, then, once the page has loaded and the browser is idle, mounts the widget
 // into a shadow root so neither page's CSS reaches the other. Any failure leaves no trace.
 (() => {
@@ -11,8 +12,9 @@
   const site = script.dataset.site;
   // The visitor as the start request carries it; the edge validates every field.
   const attributes = {};
-  const visitor = { locale: navigator.language, attributes };
-  for (const [k, v] of Object.entries(script.dataset))
+  const d = script.dataset;
+  const visitor = { locale: navigator.language, attributes, user_id: d.userId, user_hash: d.userHash };
+  for (const [k, v] of Object.entries(d))
     if (k.length > 7 && k.startsWith("visitor")) {
       const key = k[7].toLowerCase() + k.slice(8);
       (key == "name" || key == "email" ? visitor : attributes)[key] = v;

@@ -8,18 +8,31 @@ fn random_hex(bytes: usize) -> Result<String, String> {
     Ok(buf.iter().map(|b| format!("{b:02x}")).collect())
 }
 
-/// Creates `.dev.vars` with fresh random secrets unless it exists.
+/// The worker's secrets: tokens, the admin API, and the sites' identity secrets.
+const SECRETS: [&str; 3] = ["TOKEN_SECRET", "ADMIN_SECRET", "IDENTITY_SECRET"];
+
+/// Creates `.dev.vars` with fresh random secrets, adding any an older one lacks.
 pub fn ensure_dev_vars() -> Result<(), String> {
     let path = repo_root().join(".dev.vars");
-    if path.exists() {
+    let mut body = std::fs::read_to_string(&path).unwrap_or_default();
+    let mut added = Vec::new();
+    for name in SECRETS {
+        if !body.lines().any(|line| line.split_once('=').is_some_and(|(key, _)| key.trim() == name)) {
+            if !body.is_empty() && !body.ends_with('\n') {
+                body.push('\n');
+            }
+            body.push_str(&format!("{name}={}\n", random_hex(32)?));
+            added.push(name);
+        }
+    }
+    if added.is_empty() {
         // Readable by this user only, also when an older setup wrote it open to all.
         private(&path)?;
         println!(".dev.vars exists (local secrets)");
         return Ok(());
     }
-    let body = format!("TOKEN_SECRET={}\nADMIN_SECRET={}\n", random_hex(32)?, random_hex(32)?);
     write_private(&path, &body)?;
-    println!("generated .dev.vars with random TOKEN_SECRET and ADMIN_SECRET");
+    println!("wrote random {} to .dev.vars", added.join(", "));
     Ok(())
 }
 

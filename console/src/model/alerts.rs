@@ -81,6 +81,9 @@ mod tests {
         let mut new = row(vec![flag(FlagKind::AskedForPerson, "asked for an agent"), flag(FlagKind::Topic, "refund")]);
         new.visitor_name = Some("Ada".into());
         let messages: Vec<_> = new_flags(None, &new).iter().map(FlagAlert::message).collect();
+        assert_eq!(messages[0], "Ada (unverified): Asked for a person: asked for an agent", "a claimed name says so");
+        new.visitor_verified = true;
+        let messages: Vec<_> = new_flags(None, &new).iter().map(FlagAlert::message).collect();
         assert_eq!(messages, ["Ada: Asked for a person: asked for an agent", "Ada: Topic: refund"]);
         assert!(new_flags(None, &row(Vec::new())).is_empty());
     }

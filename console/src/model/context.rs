@@ -59,6 +59,12 @@ fn visitor_lines(conversation_id: &str, row: Option<&ConversationSummary>, info:
     let name = info.and_then(|i| given(&i.name)).or_else(|| row.and_then(|r| given(&r.visitor_name)));
     let mut lines = vec![visitor_label(name.as_deref(), conversation_id)];
     if let Some(info) = info {
+        let claims = info.name.is_some() || info.email.is_some() || !info.attributes.is_empty();
+        match (&info.user_id, info.verified) {
+            (Some(user), true) => lines.push(format!("Verified by the site (user {user})")),
+            _ if claims => lines.push("Not verified: as the visitor's page says".to_string()),
+            _ => {}
+        }
         lines.extend([&info.email, &info.page, &info.locale].into_iter().filter_map(given));
         lines.extend(info.attributes.iter().map(|(k, v)| format!("{k}: {v}")));
     }
@@ -120,6 +126,7 @@ mod tests {
             attributes: [("plan".to_string(), "vip".to_string()), ("account".to_string(), "42".to_string())]
                 .into_iter()
                 .collect(),
+            ..VisitorInfo::default()
         };
         let facts = context_facts("c", Some(&insight), Some(&row()), Some(&visitor));
         assert_eq!(facts.intent, Some("Asked for a person"));
@@ -130,8 +137,18 @@ mod tests {
         assert_eq!(facts.summary.as_deref(), Some("Wants a refund for a broken kettle."));
         assert_eq!(
             facts.visitor,
-            ["Ada Lovelace", "ada@example.com", "https://shop.example/cart", "account: 42", "plan: vip"]
+            [
+                "Ada Lovelace",
+                "Not verified: as the visitor's page says",
+                "ada@example.com",
+                "https://shop.example/cart",
+                "account: 42",
+                "plan: vip"
+            ]
         );
+        let verified = VisitorInfo { user_id: Some("u-42".into()), verified: true, ..visitor.clone() };
+        let verified_facts = context_facts("c", None, Some(&row()), Some(&verified));
+        assert_eq!(verified_facts.visitor[1], "Verified by the site (user u-42)");
         assert_eq!(facts.flags.iter().map(|f| f.text.as_str()).collect::<Vec<_>>(), ["VIP: plan is vip"]);
 
         let unnamed = VisitorInfo { name: None, ..VisitorInfo::default() };

@@ -30,8 +30,13 @@ pub fn visitor_label(visitor_name: Option<&str>, conversation_id: &str) -> Strin
     }
 }
 
+/// A row's visitor; a name the site did not verify says so.
 pub fn summary_visitor_label(summary: &ConversationSummary) -> String {
-    visitor_label(summary.visitor_name.as_deref(), &summary.id)
+    let label = visitor_label(summary.visitor_name.as_deref(), &summary.id);
+    match summary.visitor_name.as_deref().map(str::trim).filter(|n| !n.is_empty()) {
+        Some(_) if !summary.visitor_verified => format!("{label} (unverified)"),
+        _ => label,
+    }
 }
 
 /// Mode as agents speak of it.

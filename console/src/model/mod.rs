@@ -34,6 +34,7 @@ pub(crate) fn sample_row(id: &str) -> baton_shared::ConversationSummary {
         updated_at: 0,
         waiting_since: None,
         visitor_name: None,
+        visitor_verified: false,
         flags: Vec::new(),
         sentiment: None,
         intent: None,

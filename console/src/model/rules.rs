@@ -20,6 +20,8 @@ pub struct RulesForm {
     pub alert_below_sentiment: String,
     pub vip_attribute: String,
     pub vip_value: String,
+    /// Flag visitors whose attributes are not verified too.
+    pub vip_unverified_too: bool,
     pub topic_keywords: String,
     pub unresolved_after_minutes: String,
     pub alert_below_confidence: String,
@@ -57,6 +59,7 @@ impl RulesForm {
             alert_below_sentiment: number(a.sentiment_below),
             vip_attribute: a.vip.as_ref().map(|v| v.attribute.clone()).unwrap_or_default(),
             vip_value: a.vip.as_ref().map(|v| v.value.clone()).unwrap_or_default(),
+            vip_unverified_too: a.vip.as_ref().is_some_and(|v| v.unverified_too),
             topic_keywords: join_list(&a.topic_keywords),
             unresolved_after_minutes: number(a.unresolved_after_minutes),
             alert_below_confidence: number(a.confidence_below),
@@ -77,7 +80,11 @@ impl RulesForm {
             ("", _) | (_, "") => {
                 return Err("Give both a VIP attribute and a VIP value, or leave both empty.".to_string());
             }
-            (attribute, value) => Some(VipRule { attribute: attribute.to_string(), value: value.to_string() }),
+            (attribute, value) => Some(VipRule {
+                attribute: attribute.to_string(),
+                value: value.to_string(),
+                unverified_too: self.vip_unverified_too,
+            }),
         };
         Ok(SiteRules {
             escalation: EscalationRules {

@@ -139,6 +139,7 @@ fn RulesFields(
                     "Its value for VIPs, e.g. enterprise",
                     |r| &mut r.vip_value,
                 )}
+                {f.check("Flag unverified visitors as VIPs too", |r| &mut r.vip_unverified_too)}
                 {f.field("rules-keywords", "Topic keywords", "text", "Comma-separated", |r| &mut r.topic_keywords)}
                 {f.field(
                     "rules-unresolved",

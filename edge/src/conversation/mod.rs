@@ -175,6 +175,10 @@ impl DurableObject for ConversationDO {
             Some(ConversationOp::Revoke) => self.revoke(&mut req).await,
             Some(ConversationOp::QueuePlace) => self.queue_place(&mut req).await,
             Some(ConversationOp::NoAgent) => self.no_agent(&mut req).await,
+            Some(ConversationOp::Identify) => match read_json::<VisitorInfo>(&mut req).await {
+                Ok(visitor) => self.command(|engine, brain, now| engine.identify(brain, visitor, now)).await,
+                Err(e) => Err(e),
+            },
             None => Err(ApiError::new(ErrorCode::NotFound, "no such conversation route")),
         };
         Ok(result.unwrap_or_else(|e| http::error(&e)))

@@ -129,3 +129,11 @@ fn validate(mut seed: SiteSeed) -> ApiResult<SiteSeed> {
     }
     Ok(seed)
 }
+
+/// `GET /api/admin/sites/{site}/identity-secret` (admin secret): the secret the site's own
+/// server signs its signed-in users' ids with (`user_hash`). Derived, never stored.
+pub async fn identity_secret(req: &Request, env: &Env, site: &str) -> ApiResult<Response> {
+    auth::check_admin(req, env)?;
+    ids::check_site(site)?;
+    Ok(ok_json(&serde_json::json!({ "identity_secret": auth::identity_secret(env, site)? })))
+}

@@ -1,6 +1,7 @@
 //! Conversation start/resume, the conversation socket and the transcript.
 
 use baton_shared::limits::MAX_NAME_CHARS;
+use baton_shared::server::identity;
 use baton_shared::server::quota::address_key;
 use baton_shared::server::token::Claims;
 use baton_shared::{
@@ -11,14 +12,14 @@ use worker::{Env, Request, Response};
 use crate::auth;
 use crate::conversation::InitRequest;
 use crate::http::{
-    ApiResult, check_reply, decode_json, now_ms, ok_json, query_param, read_body, read_reply, relay, require_upgrade,
-    upgraded,
+    ApiResult, check_reply, decode_json, now_ms, ok_json, query_param, read_body, read_json, read_reply, relay,
+    require_upgrade, upgraded,
 };
 use crate::ids;
 use crate::internal::{Call, Caller, ConversationOp, SiteOp, conversation_stub, on_conversation, site_stub};
 use crate::origin::check_caller;
 use crate::routes::site::check_embed;
-use crate::site::{SiteRecord, StartAdmission};
+use crate::site::{IdentityConversation, IdentityLookup, SiteRecord, StartAdmission};
 use crate::throttle;
 
 const MAX_EMAIL_BYTES: usize = 254;
@@ -31,11 +32,11 @@ const MAX_ATTRIBUTE_VALUE_CHARS: usize = 200;
 /// `POST /api/sites/{site}/conversations`: resumes the conversation a valid visitor token of
 /// this site names, or starts a new one that shows up on dashboards right away.
 pub async fn start(req: &mut Request, env: &Env, site: &str) -> ApiResult<Response> {
-    let SiteRecord { info: site_info, knowledge_version, .. } = check_embed(req, env, site).await?;
+    let SiteRecord { info: site_info, knowledge_version, require_identity, .. } = check_embed(req, env, site).await?;
     let bytes = read_body(req).await?;
     let body: StartRequest =
         if bytes.iter().all(u8::is_ascii_whitespace) { StartRequest::default() } else { decode_json(&bytes)? };
-    let visitor = clean_visitor(body.visitor)?;
+    let visitor = identify(env, site, require_identity, clean_visitor(body.visitor)?)?;
     let now = now_ms();
 
     let mut previous = None;
@@ -64,14 +65,45 @@ pub async fn start(req: &mut Request, env: &Env, site: &str) -> ApiResult<Respon
         }
     }
 
+    // A verified user without a token (another browser, another device) finds their open
+    // conversation; a closed one is linked as the previous.
+    if previous.is_none()
+        && let Some(user_id) = visitor.user_id.clone().filter(|_| visitor.verified)
+    {
+        let lookup = IdentityLookup { user_id };
+        let reply =
+            Call::to(SiteOp::IdentityConversation).json(&lookup).site(site).send(&site_stub(env, site)?).await?;
+        let known: IdentityConversation = read_reply(reply, "finding the user's conversation").await?;
+        if let Some(conversation) = known.conversation {
+            match stored_mode(env, site, &conversation).await? {
+                Some(Mode::Closed) => previous = Some(conversation),
+                Some(_) => {
+                    if let Some(token) = auth::sign_visitor(env, site, &conversation, None, now)? {
+                        let resumed =
+                            StartResponse { conversation_id: conversation, token, resumed: true, site: site_info };
+                        return Ok(ok_json(&resumed));
+                    }
+                }
+                None => {}
+            }
+        }
+    }
+
     // Counted by network: an IPv6 visitor's /64 is theirs to cycle through for free.
     let admission = StartAdmission { visitor: address_key(&throttle::client_address(req)) };
     let reply = Call::to(SiteOp::AdmitStart).json(&admission).site(site).send(&site_stub(env, site)?).await?;
     check_reply(reply, "admitting the conversation").await?;
 
     let conversation = ids::new_id();
+    let user_id = visitor.user_id.clone().filter(|_| visitor.verified);
     let init = InitRequest { visitor, bot_name: site_info.bot_name.clone(), knowledge_version, previous };
     on_conversation(env, site, &conversation, ConversationOp::Init, &init, "starting the conversation").await?;
+    if let Some(user_id) = user_id {
+        let remembered = IdentityConversation { user_id, conversation: Some(conversation.clone()) };
+        let reply =
+            Call::to(SiteOp::RememberIdentity).json(&remembered).site(site).send(&site_stub(env, site)?).await?;
+        check_reply(reply, "remembering the user's conversation").await?;
+    }
     let token = auth::sign_visitor(env, site, &conversation, None, now)?
         .ok_or_else(|| ApiError::new(ErrorCode::Internal, "a new visitor token has no lifetime"))?;
     Ok(ok_json(&StartResponse { conversation_id: conversation, token, resumed: false, site: site_info }))
@@ -88,6 +120,28 @@ async fn stored_mode(env: &Env, site: &str, conversation: &str) -> ApiResult<Opt
         Err(err) if err.code == ErrorCode::NotFound => Ok(None),
         Err(err) => Err(err),
     }
+}
+
+/// Checks the visitor's `user_hash` against their `user_id` and marks what they say verified
+/// or not; the hash itself is never kept. An unverifiable user id is dropped (it must not open
+/// anyone's conversations). On a site that requires identity an unverified visitor is
+/// anonymous: only the host's signed word may say who they are.
+fn identify(env: &Env, site: &str, require: bool, mut visitor: VisitorInfo) -> ApiResult<VisitorInfo> {
+    let hash = visitor.user_hash.take();
+    let user_id = visitor.user_id.take();
+    visitor.verified = false;
+    if let (Some(user_id), Some(hash)) = (user_id, hash)
+        && identity::verify(&auth::identity_secret(env, site)?, &user_id, &hash)
+    {
+        visitor.user_id = Some(user_id);
+        visitor.verified = true;
+    }
+    if require && !visitor.verified {
+        visitor.name = None;
+        visitor.email = None;
+        visitor.attributes.clear();
+    }
+    Ok(visitor)
 }
 
 /// Trims the visitor's details, drops empty ones and refuses oversize ones.
@@ -107,6 +161,9 @@ fn clean_visitor(visitor: VisitorInfo) -> ApiResult<VisitorInfo> {
         page: field(visitor.page, "page", |v| v.len() <= MAX_PAGE_BYTES)?,
         locale: field(visitor.locale, "locale", |v| v.len() <= MAX_LOCALE_BYTES)?,
         attributes: clean_attributes(visitor.attributes)?,
+        user_id: field(visitor.user_id, "user_id", |v| v.len() <= identity::MAX_USER_ID_BYTES)?,
+        user_hash: field(visitor.user_hash, "user_hash", |v| v.len() <= 128)?,
+        verified: false,
     })
 }
 
@@ -209,4 +266,34 @@ pub async fn visitor(req: &Request, env: &Env, site: &str, conversation: &str) -
         .send(&conversation_stub(env, site, conversation)?)
         .await?;
     relay(reply, "visitor").await
+}
+
+/// `POST /api/sites/{site}/conversations/{id}/identify` with the visitor's `Authorization:
+/// Bearer` token and a `VisitorInfo` (the host page's `Baton('identify', …)`): who the visitor
+/// is, verified by `user_hash`. A hash that does not match, or none on a site that requires
+/// one, is refused with `identity_invalid` and the visitor stays as they were.
+pub async fn identify_visitor(req: &mut Request, env: &Env, site: &str, conversation: &str) -> ApiResult<Response> {
+    ids::check_site(site)?;
+    ids::check_conversation(conversation)?;
+    let record = check_embed(req, env, site).await?;
+    if auth::conversation_caller(auth::bearer_claims(req, env, now_ms())?, site, conversation)? != Caller::Customer {
+        return Err(ApiError::new(ErrorCode::Forbidden, "only the visitor identifies themselves"));
+    }
+    let claimed = clean_visitor(read_json::<VisitorInfo>(req).await?)?;
+    let signed = claimed.user_id.is_some() || claimed.user_hash.is_some();
+    let visitor = identify(env, site, record.require_identity, claimed)?;
+    if (signed || record.require_identity) && !visitor.verified {
+        return Err(ApiError::new(
+            ErrorCode::IdentityInvalid,
+            "the user_hash does not match the user_id (or is missing); the visitor stays as they were",
+        ));
+    }
+    on_conversation(env, site, conversation, ConversationOp::Identify, &visitor, "identifying the visitor").await?;
+    if let Some(user_id) = visitor.user_id.clone().filter(|_| visitor.verified) {
+        let remembered = IdentityConversation { user_id, conversation: Some(conversation.to_string()) };
+        let reply =
+            Call::to(SiteOp::RememberIdentity).json(&remembered).site(site).send(&site_stub(env, site)?).await?;
+        check_reply(reply, "remembering the user's conversation").await?;
+    }
+    Ok(ok_json(&serde_json::json!({ "verified": visitor.verified })))
 }

@@ -4,6 +4,7 @@
 mod absence;
 mod access;
 mod clock;
+mod identities;
 mod model_budget;
 mod queue_store;
 mod routing;
@@ -32,6 +33,7 @@ use crate::http::{self, ApiResult, OrInternal, now_ms, ok_json, read_json};
 use crate::ids;
 use crate::internal::{Caller, Ops, SITE_HEADER, SiteOp, trusted, trusted_caller};
 pub use access::{AgentCheck, AgentStanding, REVOKED_CLOSE, Revoke};
+pub use identities::{IdentityConversation, IdentityLookup};
 pub use model_budget::ModelCallSpend;
 pub use sign_in::{Credential, CredentialRequest, SignedIn, VerifiedAccount, login_failed};
 use store::{PreparedAccount, SiteSettings, SiteStore};
@@ -114,6 +116,7 @@ impl DurableObject for SiteDO {
             .and_then(|()| store.migrate_routing())
             .and_then(|()| store.migrate_queue())
             .and_then(|()| store.migrate_access())
+            .and_then(|()| store.migrate_identities())
         {
             worker::console_error!("site schema: {e}");
         }
@@ -138,6 +141,13 @@ impl DurableObject for SiteDO {
                 let account = self.store.account_by_id(&id).or_internal("reading the account");
                 account.map(|a| ok_json(&AvatarSource { source: a.and_then(|a| a.avatar) }))
             }
+            Some(SiteOp::IdentityConversation) => {
+                read_json(&mut req).await.and_then(|b| self.identity_conversation(b)).map(|c| ok_json(&c))
+            }
+            Some(SiteOp::RememberIdentity) => read_json(&mut req)
+                .await
+                .and_then(|b| self.remember_identity(b))
+                .map(|()| ok_json(&serde_json::json!({ "ok": true }))),
             Some(SiteOp::CheckAgent) => {
                 read_json(&mut req).await.and_then(|c| self.check_agent(c)).map(|s| ok_json(&s))
             }
@@ -260,6 +270,9 @@ pub struct SiteRecord {
     /// The knowledge base's current version: a conversation starting now answers from it.
     #[serde(default)]
     pub knowledge_version: u64,
+    /// Only verified visitors may say who they are.
+    #[serde(default)]
+    pub require_identity: bool,
 }
 
 impl SiteDO {

@@ -76,6 +76,9 @@ pub struct SiteSettings {
     /// avatar references point there.
     #[serde(default)]
     pub public_origin: String,
+    /// Only verified visitors may say who they are (`SiteSeed::require_identity`).
+    #[serde(default)]
+    pub require_identity: bool,
 }
 
 impl SiteSettings {
@@ -177,11 +180,13 @@ impl SiteStore {
             .exec("SELECT site, name, bot_name, greeting, allowed_origins FROM site WHERE one = 1", None)?
             .to_array()?;
         let Some(r) = rows.into_iter().next() else { return Ok(None) };
+        let settings = self.settings()?;
         Ok(Some(SiteRecord {
             info: SiteInfo { id: r.site, name: r.name, bot_name: r.bot_name, greeting: r.greeting },
             // Written by `seed` from a Vec<String>; unreadable means nothing is allowed.
             allowed_origins: serde_json::from_str(&r.allowed_origins).unwrap_or_default(),
-            knowledge_version: self.settings()?.knowledge_version,
+            knowledge_version: settings.knowledge_version,
+            require_identity: settings.require_identity,
         }))
     }
 
@@ -213,6 +218,7 @@ impl SiteStore {
         settings.limits = seed.limits;
         settings.model = seed.model.clone();
         settings.public_origin = public_origin.to_string();
+        settings.require_identity = seed.require_identity;
         if is_new {
             settings.rules = seed.rules.clone();
             self.sql.exec("DELETE FROM articles", None)?;
