@@ -19,6 +19,11 @@ impl Guarded {
         Guarded { name, child }
     }
 
+    /// Whether the process has already died.
+    pub fn exited(&mut self) -> bool {
+        matches!(self.child.try_wait(), Ok(Some(_)))
+    }
+
     /// Panics with the exit status if the process has already died.
     pub fn assert_running(&mut self) {
         if let Ok(Some(status)) = self.child.try_wait() {

@@ -71,16 +71,58 @@ pub fn dev_var(name: &str) -> String {
 }
 
 impl Stack {
-    /// Starts `wrangler dev` on a free port with fresh state and seeds the demo site.
+    /// Starts `wrangler dev` on a free port with fresh state and seeds the demo site. A port is
+    /// free when picked but may be taken before workerd binds it (workerd opens ports of its
+    /// own): then another port is tried.
     pub async fn start() -> Stack {
-        let port = free_port();
-        let nanos =
-            std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).map(|d| d.as_nanos()).unwrap_or(0);
-        let persist_dir = repo_root().join("target/e2e-state").join(format!("{port}-{nanos}"));
-        let mut stack = Stack { base: format!("http://127.0.0.1:{port}"), port, persist_dir, wrangler: None };
-        stack.launch().await;
-        stack.seed_demo().await;
-        stack
+        for _ in 0..3 {
+            let port = free_port();
+            let nanos =
+                std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).map(|d| d.as_nanos()).unwrap_or(0);
+            let persist_dir = repo_root().join("target/e2e-state").join(format!("{port}-{nanos}"));
+            let mut stack = Stack { base: format!("http://127.0.0.1:{port}"), port, persist_dir, wrangler: None };
+            if stack.launch_on_free_port().await {
+                stack.seed_demo().await;
+                return stack;
+            }
+        }
+        panic!("wrangler dev found its port taken three times in a row");
+    }
+
+    /// Launches; `false` if workerd could not bind the port (someone took it meanwhile).
+    async fn launch_on_free_port(&mut self) -> bool {
+        let log = self.log_path();
+        let mut cmd = wrangler_dev(self.port, &repo_root(), &self.persist_dir, &log).unwrap_or_else(|e| panic!("{e}"));
+        let mut guard = Guarded::spawn("wrangler dev", &mut cmd);
+        let health = format!("{}/api/health", self.base);
+        let client = reqwest::Client::new();
+        let deadline = Instant::now() + Duration::from_secs(90);
+        loop {
+            if guard.exited() {
+                let said = std::fs::read_to_string(&log).unwrap_or_default();
+                if said.contains("Address already in use") {
+                    return false;
+                }
+                guard.assert_running();
+            }
+            let answer = client.get(&health).timeout(Duration::from_secs(2)).send().await;
+            if answer.is_ok_and(|r| r.status().is_success()) {
+                self.wrangler = Some(guard);
+                return true;
+            }
+            assert!(
+                Instant::now() < deadline,
+                "wrangler dev did not answer {health} within 90 s; see {}",
+                log.display()
+            );
+            tokio::time::sleep(Duration::from_millis(200)).await;
+        }
+    }
+
+    fn log_path(&self) -> PathBuf {
+        let log_dir = repo_root().join("target/e2e-logs");
+        let _ = std::fs::create_dir_all(&log_dir);
+        log_dir.join(format!("wrangler-{}.log", self.port))
     }
 
     async fn launch(&mut self) {
