@@ -304,12 +304,54 @@ impl Clients {
     }
 }
 
-/// One window: starts and relayed messages timed, with the flood running when `flooded`.
-/// Phase 0 is without the flood, phase 1 with it; both replay the same gaps (same seed).
-async fn phase(setup: &Setup<'_>, pool: &mut Pool, clients: &Clients, number: u8, flooded: bool) -> Phase {
+/// What one window measured, before it is pooled with the other windows of its kind.
+struct Window {
+    starts: Vec<Result<f64, String>>,
+    outcomes: Vec<Outcome>,
+    usage: Usage,
+    flood: Option<(Tally, Tally)>,
+}
+
+impl Window {
+    /// The windows of one kind as one phase.
+    fn pool(windows: Vec<Window>) -> Phase {
+        let (mut starts, mut outcomes) = (Vec::new(), Vec::new());
+        let mut usage = Usage { wall_seconds: 0.0, own_seconds: 0.0, workerd_seconds: 0.0 };
+        let mut flood: Option<(Tally, Tally)> = None;
+        for w in windows {
+            starts.extend(w.starts);
+            outcomes.extend(w.outcomes);
+            usage.wall_seconds += w.usage.wall_seconds;
+            usage.own_seconds += w.usage.own_seconds;
+            usage.workerd_seconds += w.usage.workerd_seconds;
+            if let Some((sign_ins, site_info)) = w.flood {
+                let (all_sign_ins, all_site_info) = flood.get_or_insert_with(Default::default);
+                for (status, n) in sign_ins {
+                    *all_sign_ins.entry(status).or_insert(0) += n;
+                }
+                for (status, n) in site_info {
+                    *all_site_info.entry(status).or_insert(0) += n;
+                }
+            }
+        }
+        Phase::of(starts, &outcomes, usage, flood)
+    }
+}
+
+/// One window of `length`: starts and relayed messages timed, with the flood running when
+/// `flooded`. Every window replays the same gaps (same seed); `number` keeps start addresses
+/// apart.
+async fn window(
+    setup: &Setup<'_>,
+    pool: &mut Pool,
+    clients: &Clients,
+    number: u8,
+    flooded: bool,
+    length: Duration,
+) -> Window {
     let plan = setup.plan;
     tokio::time::sleep(SETTLE).await;
-    let stop = Instant::now() + plan.flood_window;
+    let stop = Instant::now() + length;
     let gap = plan.flood_relay_gap;
     let run = Run {
         pattern: Pattern::Alternate { gap: (gap / 2, gap * 3 / 2) },
@@ -329,20 +371,29 @@ async fn phase(setup: &Setup<'_>, pool: &mut Pool, clients: &Clients, number: u8
         Some(flood) => Some(flood.finish().await),
         None => None,
     };
-    Phase::of(started, &outcomes, meter.read(), flood)
+    Window { starts: started, outcomes, usage: meter.read(), flood }
 }
 
 async fn measure(setup: &Setup<'_>, pool: &mut Pool) -> Result<Value, String> {
     let plan = setup.plan;
     let clients = Clients::new()?;
-    println!("flood: {:?} without the flood", plan.flood_window);
-    let baseline = phase(setup, pool, &clients, 0, false).await;
+    // Windows without and with the flood take turns, so drift over the run (a warming cache, a
+    // busy machine) weighs on both alike; each phase pools its windows' samples.
+    let rounds = plan.flood_rounds.max(1);
+    let length = plan.flood_window / rounds as u32;
+    let (mut quiet, mut flooding) = (Vec::new(), Vec::new());
+    for round in 0..rounds {
+        println!("flood: round {} of {rounds}: {length:?} without, then {length:?} with the flood", round + 1);
+        quiet.push(window(setup, pool, &clients, (2 * round) as u8, false, length).await);
+        flooding.push(window(setup, pool, &clients, (2 * round + 1) as u8, true, length).await);
+    }
+    let baseline = Window::pool(quiet);
     baseline.print("without the flood");
     println!(
-        "flood: {:?} with {} sign-in and {} site-info loops from {FLOOD_ADDRESS}",
-        plan.flood_window, plan.flood_sign_in_loops, plan.flood_site_info_loops
+        "flood: the flood was {} sign-in and {} site-info loops from {FLOOD_ADDRESS}",
+        plan.flood_sign_in_loops, plan.flood_site_info_loops
     );
-    let flooded = phase(setup, pool, &clients, 1, true).await;
+    let flooded = Window::pool(flooding);
     flooded.print("with the flood");
     let ratios = json!({
         "start_p50": ratio_of(&flooded.start, &baseline.start, |s| s.p50),
@@ -357,6 +408,7 @@ async fn measure(setup: &Setup<'_>, pool: &mut Pool) -> Result<Value, String> {
     let gap = plan.flood_relay_gap;
     Ok(json!({
         "window_s": plan.flood_window.as_secs(),
+        "rounds": rounds,
         "start_rate_per_s": plan.flood_start_rate,
         "relay_conversations": plan.flood_relay_pairs,
         "relay_gap_ms": [(gap / 2).as_millis() as u64, (gap * 3 / 2).as_millis() as u64],

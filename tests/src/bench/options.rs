@@ -76,6 +76,8 @@ pub struct Plan {
     /// 8 + 8 loops at 2 a second are 16 sign-ins a second, more than the 10 that used to stop
     /// a site, and as many site-info requests.
     pub flood_loop_rate: f64,
+    /// The window of each phase is cut into this many, taken in turns (without, with, …).
+    pub flood_rounds: usize,
     /// Concurrent conversations of the relay, in increasing order.
     pub relay_sizes: Vec<usize>,
     pub relay_window: Duration,
@@ -111,13 +113,14 @@ impl Plan {
             bot_articles: vec![10, 100, 1000],
             bot_conversations: 5,
             bot_messages_per_conversation: 8,
-            flood_window: Duration::from_secs(20),
+            flood_window: Duration::from_secs(32),
             flood_start_rate: 4.0,
             flood_relay_pairs: 8,
             flood_relay_gap: Duration::from_millis(400),
             flood_sign_in_loops: 8,
             flood_site_info_loops: 8,
             flood_loop_rate: 2.0,
+            flood_rounds: 4,
             relay_sizes: vec![1, 100, 1000],
             relay_window: Duration::from_secs(20),
             relay_rate: 40.0,
@@ -150,6 +153,7 @@ impl Plan {
             flood_sign_in_loops: 4,
             flood_site_info_loops: 4,
             flood_loop_rate: 2.0,
+            flood_rounds: 1,
             relay_sizes: vec![1, 10, 40],
             relay_window: Duration::from_secs(5),
             relay_rate: 20.0,
@@ -237,7 +241,7 @@ mod tests {
         assert_eq!((history.plan.history_conversations, history.plan.history_searches), (10_000, 20));
         let flood = parse(&["--parts", "flood"]).unwrap();
         assert!(flood.has(Part::Flood) && flood.parts.len() == 1);
-        assert_eq!((flood.plan.flood_window.as_secs(), flood.plan.flood_sign_in_loops), (20, 8));
+        assert_eq!((flood.plan.flood_window.as_secs(), flood.plan.flood_sign_in_loops), (32, 8));
         assert!(parse(&["--parts", "cpu"]).is_err());
         assert!(parse(&["--parts", ""]).is_err());
         assert!(parse(&["--json"]).is_err());

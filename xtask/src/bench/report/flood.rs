@@ -63,7 +63,7 @@ pub(super) fn flood(f: &Value, out: &mut String) {
     let target = num(fl, "target_ratio").unwrap_or(1.5);
     let _ = writeln!(
         out,
-        "\nWhile the second window ran, {} loops sent sign-ins with random emails (`POST /api/sites/bench/login`) \
+        "\nWhile the flood ran, {} loops sent sign-ins with random emails (`POST /api/sites/bench/login`) \
          and {} loops fetched the site's public info (`GET /api/sites/bench`), all from one address ({}), each \
          sending up to {} requests a second ({} requests a second in all; unpaced, the flood would measure the CPU \
          it takes from the stack on this two-core machine rather than the site object): the sign-ins were \
@@ -84,12 +84,15 @@ pub(super) fn flood(f: &Value, out: &mut String) {
     });
     let _ = writeln!(
         out,
-        "**How it was measured.** On the chat stack, two windows of {} s each, first without the flood and then \
-         with it: {} conversation starts a second (`POST /api/sites/bench/conversations` with `{{}}`, each from an \
+        "**How it was measured.** On the chat stack, {} s without the flood and {} s with it, cut into {} rounds \
+         taken in turns (without, then with) so that drift weighs on both alike, each phase pooling its rounds' \
+         samples: {} conversation starts a second (`POST /api/sites/bench/conversations` with `{{}}`, each from an \
          address of its own, started on schedule whether or not the last had answered, timed to the whole answer) \
          and {} taken-over conversations relaying messages, customer and agent in turn{gap}, each customer message \
-         timed from its write to the agent's socket reading it. Both windows replay the same gaps.\n",
+         timed from its write to the agent's socket reading it. Every window replays the same gaps.\n",
         plain(num(fl, "window_s")),
+        plain(num(fl, "window_s")),
+        plain(num(fl, "rounds").or(Some(1.0))),
         plain(num(fl, "start_rate_per_s")),
         plain(num(fl, "relay_conversations")),
     );
