@@ -28,12 +28,18 @@ async fn agent_takes_over_from_the_bot_and_hands_back() {
 
     // Dana is watching the dashboard before the customer arrives: the conversation must appear live.
     let dana = browser.page().await;
+    dana.goto(&stack.url("/console/")).await;
+    dana.find("button", "Sign in").await;
+    dana.assert_accessible("the sign-in form").await;
     sign_in(&dana, &stack, "dana@demo.test", "dana-demo-pass").await;
 
     let customer = browser.page().await;
     customer.goto(&stack.url("/demo")).await;
+    customer.find("button", "Open chat").await;
+    customer.assert_accessible("the widget, closed").await;
     customer.click("button", "Open chat").await;
     customer.find("button", "Close chat").await;
+    customer.assert_accessible("the widget, open").await;
     customer_says(&customer, "How long does shipping take?").await;
     customer.wait_for_text("log", "", "3 to 5 business days").await;
 
@@ -48,6 +54,9 @@ async fn agent_takes_over_from_the_bot_and_hands_back() {
 
     customer.wait_for_text("log", "", "Dana joined the conversation").await;
     customer.find("heading", "Dana").await;
+    customer.assert_accessible("the widget after an agent joined").await;
+    dana.wait_for_text("region", "Co-pilot", "Relevant articles").await;
+    dana.assert_accessible("the conversation with its context and co-pilot").await;
 
     dana.type_into("Reply", "Hi, I'm Dana. Which order is this about?").await;
     dana.click("button", "Send").await;
@@ -64,6 +73,7 @@ async fn agent_takes_over_from_the_bot_and_hands_back() {
 
     dana.click("button", "Hand back to bot").await;
     customer.find("group", "Rate this conversation").await;
+    customer.assert_accessible("the rating").await;
 
     // The transcript, as the edge stored it.
     let api = Api::new(&stack.base);

@@ -25,6 +25,10 @@ async fn a_supervisor_adds_edits_and_deactivates_an_agent_and_everyone_sees_pres
     let console = stack.url("/console/");
     let lead = browser.page().await;
     lead.sign_in(&console, "lead@demo.test", "lead-demo-pass").await;
+    lead.click("button", "Knowledge base").await;
+    lead.find("heading", "Knowledge base").await;
+    lead.wait_for_page_text("Shipping times").await;
+    lead.assert_accessible("the Knowledge base page").await;
     lead.click("button", "Team").await;
     lead.wait_for_text("row", "Dana", "dana@demo.test").await;
     lead.assert_accessible("the Team page").await;

@@ -200,7 +200,15 @@ pub fn ConversationPane(
             }}
             <div class="conversation-body">
                 <div class="conversation-main">
-                    <div class="transcript-scroll" node_ref=scroller on:scroll=on_scroll>
+                    // A log: screen readers announce each new message, as the widget's does.
+                    <div
+                        class="transcript-scroll"
+                        role="log"
+                        aria-live="polite"
+                        aria-label="Conversation transcript"
+                        node_ref=scroller
+                        on:scroll=on_scroll
+                    >
                         <ol class="transcript" aria-label="Transcript">
                             <For
                                 each=move || entries.get()
