@@ -200,6 +200,52 @@ impl Page {
         el.click().await.unwrap_or_else(|e| panic!("click {role} {name:?}: {e}"));
     }
 
+    /// Presses and releases `key` wherever the focus is, as a keyboard user does.
+    pub async fn press(&self, key: fantoccini::key::Key) {
+        self.keys(&[char::from(key)]).await;
+    }
+
+    /// Types `text` wherever the focus is, key by key.
+    pub async fn type_keys(&self, text: &str) {
+        let keys: Vec<char> = text.chars().collect();
+        self.keys(&keys).await;
+    }
+
+    async fn keys(&self, keys: &[char]) {
+        use fantoccini::actions::{InputSource, KeyAction, KeyActions};
+        let mut actions = KeyActions::new("keyboard".to_string());
+        for &value in keys {
+            actions = actions.then(KeyAction::Down { value }).then(KeyAction::Up { value });
+        }
+        self.client.perform_actions(actions).await.unwrap_or_else(|e| panic!("pressing keys: {e}"));
+    }
+
+    /// What has the focus, through shadow roots: its accessible name as a user would hear it
+    /// (`aria-label`, its label, its text), or `BODY` when the focus is lost.
+    pub async fn focused(&self) -> String {
+        let script = r#"let e = document.activeElement;
+            while (e && e.shadowRoot && e.shadowRoot.activeElement) e = e.shadowRoot.activeElement;
+            if (!e || e === document.body) return 'BODY';
+            const label = e.labels && e.labels[0] ? e.labels[0].textContent : '';
+            return (e.getAttribute('aria-label') || label || e.textContent || e.getAttribute('placeholder') || e.tagName).trim();"#;
+        self.eval(script, vec![]).await.as_str().unwrap_or("BODY").to_string()
+    }
+
+    /// Presses Tab until the focus is on an element whose name contains `name`, at most 60
+    /// times; fails naming where the focus went, so a trap or a lost focus shows.
+    pub async fn tab_to(&self, name: &str) {
+        let mut visited = Vec::new();
+        for _ in 0..60 {
+            let now = self.focused().await;
+            if now.contains(name) {
+                return;
+            }
+            visited.push(now);
+            self.press(fantoccini::key::Key::Tab).await;
+        }
+        panic!("Tab never reached {name:?}; the focus went through {visited:?}");
+    }
+
     pub async fn type_into(&self, name: &str, text: &str) {
         let el = self.find_exact("textbox", name).await;
         el.send_keys(text).await.unwrap_or_else(|e| panic!("type into {name:?}: {e}"));
