@@ -135,6 +135,16 @@ pub fn is_websocket_upgrade(req: &Request) -> bool {
     req.headers().get("upgrade").ok().flatten().is_some_and(|v| v.eq_ignore_ascii_case("websocket"))
 }
 
+/// The `after` seq of a transcript page (`?after=SEQ`, default 0); anything else is refused.
+pub fn after_seq(req: &Request) -> ApiResult<u64> {
+    match query_param(req, "after") {
+        None => Ok(0),
+        Some(after) => after
+            .parse::<u64>()
+            .map_err(|_| ApiError::new(ErrorCode::BadRequest, "after must be a seq (a whole number)")),
+    }
+}
+
 /// Milliseconds since the Unix epoch.
 pub fn now_ms() -> u64 {
     worker::Date::now().as_millis()

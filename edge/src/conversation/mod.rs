@@ -373,12 +373,7 @@ impl ConversationDO {
     /// One page of the transcript: `?after=SEQ` (default 0); `next_after` asks for the next.
     fn transcript(&self, req: &Request) -> ApiResult<Response> {
         let caller: Caller = trusted_caller(req)?;
-        let after = match http::query_param(req, "after") {
-            None => 0,
-            Some(after) => after
-                .parse::<u64>()
-                .map_err(|_| ApiError::new(ErrorCode::BadRequest, "after must be a seq (a whole number)"))?,
-        };
+        let after = http::after_seq(req)?;
         let (state, events, next) = self.engine.borrow().transcript(&caller, after).map_err(logged)?;
         Ok(ok_json(&serde_json::json!({ "state": state, "events": events, "next_after": next })))
     }

@@ -12,7 +12,7 @@ use worker::{Env, Request, Response};
 use crate::auth;
 use crate::conversation::InitRequest;
 use crate::http::{
-    ApiResult, check_reply, decode_json, now_ms, ok_json, query_param, read_body, read_json, read_reply, relay,
+    ApiResult, after_seq, check_reply, decode_json, now_ms, ok_json, read_body, read_json, read_reply, relay,
     require_upgrade, upgraded,
 };
 use crate::ids;
@@ -235,12 +235,7 @@ pub async fn transcript(req: &Request, env: &Env, site: &str, conversation: &str
     ids::check_site(site)?;
     ids::check_conversation(conversation)?;
     let caller = authorised_caller(req, env, site, conversation, auth::bearer_claims(req, env, now_ms())).await?;
-    let after = match query_param(req, "after") {
-        None => 0,
-        Some(after) => after
-            .parse::<u64>()
-            .map_err(|_| ApiError::new(ErrorCode::BadRequest, "after must be a seq (a whole number)"))?,
-    };
+    let after = after_seq(req)?;
     let reply = Call::to(ConversationOp::Transcript)
         .query(format!("after={after}"))
         .conversation(site, conversation)
