@@ -2,6 +2,7 @@
 //! opens next. Pure: the edge reads the local time in the site's time zone (the platform's time
 //! zone data) and hands it in.
 
+use baton_shared::calendar::days_in_month;
 use baton_shared::team::{BusinessHours, Opening};
 
 /// A moment in the site's time zone.
@@ -39,7 +40,7 @@ impl LocalTime {
         let (mut year, mut month, mut day) = (self.year, self.month, self.day);
         for _ in 0..days {
             day += 1;
-            if day > days_in_month(year, month) {
+            if day > days_in_month(i64::from(year), month) {
                 day = 1;
                 month += 1;
                 if month > 12 {
@@ -49,15 +50,6 @@ impl LocalTime {
             }
         }
         LocalTime { year, month, day, weekday: (self.weekday + days) % 7, minute: self.minute }
-    }
-}
-
-fn days_in_month(year: i32, month: u32) -> u32 {
-    match month {
-        2 if (year % 4 == 0 && year % 100 != 0) || year % 400 == 0 => 29,
-        2 => 28,
-        4 | 6 | 9 | 11 => 30,
-        _ => 31,
     }
 }
 

@@ -3,6 +3,7 @@
 
 pub mod avatar;
 pub mod backoff;
+pub mod calendar;
 pub mod client;
 pub mod config;
 pub mod error;

@@ -1,5 +1,6 @@
 //! How values read on screen: wait times, visitor labels, mode names, bot confidence, flags, sentiment.
 
+use baton_shared::calendar::civil_from_days;
 use baton_shared::insight::{Flag, Trend};
 use baton_shared::protocol::{BotMeta, ConversationSummary, Mode};
 
@@ -105,31 +106,6 @@ pub fn clock(ts_ms: u64, utc_offset_minutes: i64) -> String {
 const DAY_MS: i64 = 86_400_000;
 const MONTHS: [&str; 12] = ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"];
 
-/// Days since 1970-01-01 of a proleptic Gregorian date (Hinnant's `days_from_civil`); the
-/// month is 1–12. Exact for every date a `<input type="date">` can hold.
-pub fn days_from_civil(year: i64, month: u32, day: u32) -> i64 {
-    let y = if month <= 2 { year - 1 } else { year };
-    let era = y.div_euclid(400);
-    let yoe = y - era * 400;
-    let m = i64::from(month);
-    let doy = (153 * (if m > 2 { m - 3 } else { m + 9 }) + 2) / 5 + i64::from(day) - 1;
-    let doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
-    era * 146_097 + doe - 719_468
-}
-
-/// The year, month (1–12) and day of a count of days since 1970-01-01.
-pub fn civil_from_days(days: i64) -> (i64, u32, u32) {
-    let z = days + 719_468;
-    let era = z.div_euclid(146_097);
-    let doe = z - era * 146_097;
-    let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
-    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
-    let mp = (5 * doy + 2) / 153;
-    let day = (doy - (153 * mp + 2) / 5 + 1) as u32;
-    let month = if mp < 10 { mp + 3 } else { mp - 9 } as u32;
-    (yoe + era * 400 + i64::from(month <= 2), month, day)
-}
-
 /// "5 Mar 2024" for a server timestamp in the viewer's offset: no month/day order to misread.
 pub fn day_label(ts_ms: u64, utc_offset_minutes: i64) -> String {
     let local = ts_ms as i64 + utc_offset_minutes * 60_000;
@@ -195,15 +171,8 @@ mod tests {
     }
 
     #[test]
-    fn calendar_dates_round_trip_and_read_in_the_viewers_offset() {
-        assert_eq!(days_from_civil(1970, 1, 1), 0);
-        assert_eq!(days_from_civil(2000, 3, 1), 11_017);
-        assert_eq!(days_from_civil(1969, 12, 31), -1);
-        for days in [-800_000, -1, 0, 59, 60, 11_016, 19_782, 2_932_896] {
-            let (y, m, d) = civil_from_days(days);
-            assert_eq!(days_from_civil(y, m, d), days, "{y}-{m}-{d}");
-        }
-        assert_eq!(civil_from_days(19_782), (2024, 2, 29));
+    fn dates_read_in_the_viewers_offset() {
+        use baton_shared::calendar::days_from_civil;
         // 2024-03-04 23:30 UTC is already the 5th an hour east.
         let ts = (days_from_civil(2024, 3, 4) * DAY_MS + (23 * 60 + 30) * 60_000) as u64;
         assert_eq!(date_time(ts, 0), "4 Mar 2024, 23:30");

@@ -7,7 +7,9 @@ use baton_shared::protocol::{AgentInfo, Author, EventBody, ModeReason};
 use serde::{Deserialize, Serialize};
 
 use super::conversation::{BOT_TAG, EntryKind, LEFT_TAG, left_detail, mode_notice};
-use super::format::{bot_detail, clock, date_time, day_label, days_from_civil, format_wait};
+use baton_shared::calendar::{days_from_civil, days_in_month};
+
+use super::format::{bot_detail, clock, date_time, day_label, format_wait};
 
 /// The viewer's offset from UTC in minutes (east positive) at an instant. It is asked per
 /// instant, not once, because daylight saving moves it: a conversation closed in winter reads
@@ -100,15 +102,6 @@ fn parse_day(value: &str, field: &str) -> Result<i64, String> {
         return Err(format!("{field} must be in 1970 or later."));
     }
     Ok(days_from_civil(year, month, day))
-}
-
-fn days_in_month(year: i64, month: u32) -> u32 {
-    match month {
-        2 if (year % 4 == 0 && year % 100 != 0) || year % 400 == 0 => 29,
-        2 => 28,
-        4 | 6 | 9 | 11 => 30,
-        _ => 31,
-    }
 }
 
 /// The instant (ms) local midnight begins on a day. The offset is asked at UTC midnight first,
