@@ -13,6 +13,8 @@ pub const MAX_NAME_CHARS: usize = 80;
 /// Longest avatar URL, in bytes (data: URLs included). Events and rows carry a short reference
 /// to a data: avatar, never the picture itself.
 pub const MAX_AVATAR_BYTES: usize = 8 * 1024;
+/// The longest email address there is (RFC 5321's path limit), in bytes.
+pub const MAX_EMAIL_BYTES: usize = 254;
 /// Characters of the last message shown on a dashboard row.
 pub const PREVIEW_CHARS: usize = 120;
 /// Lifetime of an agent token, in milliseconds (12 hours).

@@ -342,7 +342,10 @@ pub fn check_name(value: &str, what: &str) -> Result<String, ApiError> {
 pub fn check_email(value: &str) -> Result<String, ApiError> {
     let email = value.trim().to_lowercase();
     let well_formed = email.split_once('@').is_some_and(|(user, host)| !user.is_empty() && host.contains('.'));
-    if !well_formed || email.len() > 254 || email.chars().any(|c| c.is_whitespace() || c.is_control()) {
+    if !well_formed
+        || email.len() > crate::limits::MAX_EMAIL_BYTES
+        || email.chars().any(|c| c.is_whitespace() || c.is_control())
+    {
         return Err(bad(format!("{value:?} is not an email address")));
     }
     Ok(email)

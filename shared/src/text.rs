@@ -38,7 +38,7 @@ pub fn validate_message_text(text: &str) -> Result<String, ApiError> {
 /// the domain, no spaces, at most 254 bytes. Whether it receives mail is for the mail to say.
 pub fn validate_email(email: &str) -> Result<String, ApiError> {
     let email = email.trim();
-    let well_formed = email.len() <= 254
+    let well_formed = email.len() <= crate::limits::MAX_EMAIL_BYTES
         && !email.chars().any(|c| c.is_whitespace() || c.is_control())
         && email.split_once('@').is_some_and(|(local, domain)| {
             !local.is_empty()

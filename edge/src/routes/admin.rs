@@ -6,7 +6,7 @@ use std::collections::{HashMap, HashSet};
 
 use baton_shared::avatar::validate_avatar_url;
 use baton_shared::config::{validate_article, validate_rules};
-use baton_shared::limits::MAX_NAME_CHARS;
+use baton_shared::limits::{MAX_EMAIL_BYTES, MAX_NAME_CHARS};
 use baton_shared::team::{MAX_CAPACITY, MIN_PASSWORD_CHARS, check_languages, check_skills};
 use baton_shared::{ApiError, ArticleInput, ErrorCode, SiteSeed};
 use worker::{Env, Request, Response};
@@ -88,7 +88,10 @@ fn validate(mut seed: SiteSeed) -> ApiResult<SiteSeed> {
     let mut emails = HashSet::new();
     for account in &mut seed.accounts {
         account.email = account.email.trim().to_lowercase();
-        if !account.email.contains('@') || account.email.len() > 254 || !emails.insert(account.email.clone()) {
+        if !account.email.contains('@')
+            || account.email.len() > MAX_EMAIL_BYTES
+            || !emails.insert(account.email.clone())
+        {
             return Err(bad(format!("account email {:?} is invalid or repeated", account.email)));
         }
         account.name = name_field(&account.name, "account name", MAX_NAME_CHARS)?;

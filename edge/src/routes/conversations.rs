@@ -1,6 +1,6 @@
 //! Conversation start/resume, the conversation socket and the transcript.
 
-use baton_shared::limits::MAX_NAME_CHARS;
+use baton_shared::limits::{MAX_EMAIL_BYTES, MAX_NAME_CHARS};
 use baton_shared::server::identity;
 use baton_shared::server::quota::address_key;
 use baton_shared::server::token::Claims;
@@ -22,7 +22,6 @@ use crate::routes::site::check_embed;
 use crate::site::{IdentityConversation, IdentityLookup, SiteRecord, StartAdmission};
 use crate::throttle;
 
-const MAX_EMAIL_BYTES: usize = 254;
 const MAX_PAGE_BYTES: usize = 2048;
 const MAX_LOCALE_BYTES: usize = 35;
 const MAX_ATTRIBUTES: usize = 20;

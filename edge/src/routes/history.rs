@@ -5,6 +5,7 @@
 //! every erasure is noted with who asked for it.
 
 use baton_shared::history::{HistoryQuery, MAX_SEARCH_CHARS, Outcome};
+use baton_shared::limits::MAX_EMAIL_BYTES;
 use baton_shared::{AccountRole, AgentInfo, ApiError, ErrorCode, FlagKind};
 use serde::{Deserialize, Serialize};
 use worker::{Env, Request, Response};
@@ -56,7 +57,7 @@ pub async fn erase_visitor(req: &mut Request, env: &Env, site: &str) -> ApiResul
     let by = erasing_supervisor(req, env, site).await?;
     let EraseVisitor { email } = read_json(req).await?;
     let email = email.trim().to_string();
-    if !email.contains('@') || email.len() > 254 {
+    if !email.contains('@') || email.len() > MAX_EMAIL_BYTES {
         return Err(ApiError::new(ErrorCode::BadRequest, "email must be the visitor's email address"));
     }
     let ids = history::ids_of_email(env, site, &email).await?;

@@ -1,6 +1,7 @@
 //! `POST /api/sites/{site}/login`: the site hands out the stored hash, the worker checks the
 //! password (WebCrypto, `crate::password`) and signs the token. The site object never hashes.
 
+use baton_shared::limits::MAX_EMAIL_BYTES;
 use baton_shared::server::quota::address_key;
 use baton_shared::{ApiError, ErrorCode, LoginRequest, LoginResponse};
 use worker::{Env, Request, Response};
@@ -15,8 +16,6 @@ use crate::routes::knowledge::site_agent;
 use crate::site::{Credential, CredentialRequest, Revoke, SignedIn, VerifiedAccount, login_failed};
 use crate::throttle;
 
-/// The longest email address there is (RFC 5321's path limit).
-const MAX_EMAIL_BYTES: usize = 254;
 /// Longer passwords are refused before any hashing (PBKDF2 hashes the password once per step).
 const MAX_PASSWORD_BYTES: usize = 1024;
 
