@@ -671,6 +671,13 @@ pub struct VisitorInfo {
     pub verified: bool,
 }
 
+impl VisitorInfo {
+    /// The host's user id, if its hash verified.
+    pub fn verified_user(&self) -> Option<&str> {
+        self.user_id.as_deref().filter(|_| self.verified)
+    }
+}
+
 /// `POST /api/sites/{site}/conversations`: start a conversation, or resume the one `token` names.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct StartRequest {

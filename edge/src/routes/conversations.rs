@@ -67,9 +67,9 @@ pub async fn start(req: &mut Request, env: &Env, site: &str) -> ApiResult<Respon
     // A verified user without a token (another browser, another device) finds their open
     // conversation; a closed one is linked as the previous.
     if previous.is_none()
-        && let Some(user_id) = visitor.user_id.clone().filter(|_| visitor.verified)
+        && let Some(user_id) = visitor.verified_user()
     {
-        let lookup = IdentityLookup { user_id };
+        let lookup = IdentityLookup { user_id: user_id.to_string() };
         let reply =
             Call::to(SiteOp::IdentityConversation).json(&lookup).site(site).send(&site_stub(env, site)?).await?;
         let known: IdentityConversation = read_reply(reply, "finding the user's conversation").await?;
@@ -94,14 +94,11 @@ pub async fn start(req: &mut Request, env: &Env, site: &str) -> ApiResult<Respon
     check_reply(reply, "admitting the conversation").await?;
 
     let conversation = ids::new_id();
-    let user_id = visitor.user_id.clone().filter(|_| visitor.verified);
+    let user_id = visitor.verified_user().map(str::to_string);
     let init = InitRequest { visitor, bot_name: site_info.bot_name.clone(), knowledge_version, previous };
     on_conversation(env, site, &conversation, ConversationOp::Init, &init, "starting the conversation").await?;
     if let Some(user_id) = user_id {
-        let remembered = IdentityConversation { user_id, conversation: Some(conversation.clone()) };
-        let reply =
-            Call::to(SiteOp::RememberIdentity).json(&remembered).site(site).send(&site_stub(env, site)?).await?;
-        check_reply(reply, "remembering the user's conversation").await?;
+        remember_user(env, site, user_id, &conversation).await?;
     }
     let token = auth::sign_visitor(env, site, &conversation, None, now)?
         .ok_or_else(|| ApiError::new(ErrorCode::Internal, "a new visitor token has no lifetime"))?;
@@ -119,6 +116,14 @@ async fn stored_mode(env: &Env, site: &str, conversation: &str) -> ApiResult<Opt
         Err(err) if err.code == ErrorCode::NotFound => Ok(None),
         Err(err) => Err(err),
     }
+}
+
+/// Tells the site that verified user `user_id` now has `conversation`, which their other
+/// browsers and devices then resume.
+async fn remember_user(env: &Env, site: &str, user_id: String, conversation: &str) -> ApiResult<()> {
+    let remembered = IdentityConversation { user_id, conversation: Some(conversation.to_string()) };
+    let reply = Call::to(SiteOp::RememberIdentity).json(&remembered).site(site).send(&site_stub(env, site)?).await?;
+    check_reply(reply, "remembering the user's conversation").await.map(|_| ())
 }
 
 /// Checks the visitor's `user_hash` against their `user_id` and marks what they say verified
@@ -283,11 +288,8 @@ pub async fn identify_visitor(req: &mut Request, env: &Env, site: &str, conversa
         ));
     }
     on_conversation(env, site, conversation, ConversationOp::Identify, &visitor, "identifying the visitor").await?;
-    if let Some(user_id) = visitor.user_id.clone().filter(|_| visitor.verified) {
-        let remembered = IdentityConversation { user_id, conversation: Some(conversation.to_string()) };
-        let reply =
-            Call::to(SiteOp::RememberIdentity).json(&remembered).site(site).send(&site_stub(env, site)?).await?;
-        check_reply(reply, "remembering the user's conversation").await?;
+    if let Some(user_id) = visitor.verified_user() {
+        remember_user(env, site, user_id.to_string(), conversation).await?;
     }
     Ok(ok_json(&serde_json::json!({ "verified": visitor.verified })))
 }
