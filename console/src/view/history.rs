@@ -224,18 +224,8 @@ fn SearchForm(
                 "Words from the messages and notes, the visitor's name or email, or an agent's name."
             </span>
             <div class="history-filters">
-                <div class="field">
-                    <label for="history-from">"From"</label>
-                    <input id="history-from" type="date"
-                        prop:value=move || filters.with(|f| f.from.clone())
-                        on:input=move |ev| edit(|f, v| f.from = v, event_target_value(&ev)) />
-                </div>
-                <div class="field">
-                    <label for="history-to">"To"</label>
-                    <input id="history-to" type="date"
-                        prop:value=move || filters.with(|f| f.to.clone())
-                        on:input=move |ev| edit(|f, v| f.to = v, event_target_value(&ev)) />
-                </div>
+                <FilterDate id="history-from" label="From" filters=filters read=|f| f.from.clone() write=|f, v| f.from = v />
+                <FilterDate id="history-to" label="To" filters=filters read=|f| f.to.clone() write=|f, v| f.to = v />
                 <div class="field">
                     <label for="history-agent">"Agent"</label>
                     <select id="history-agent" on:change=move |ev| edit(|f, v| f.agent = v, event_target_value(&ev))>
@@ -257,6 +247,28 @@ fn SearchForm(
                 <button type="button" class="clear-filters" on:click=clear>"Clear filters"</button>
             </div>
         </form>
+    }
+}
+
+/// A labelled date input.
+#[component]
+fn FilterDate(
+    id: &'static str,
+    label: &'static str,
+    filters: RwSignal<HistoryFilters>,
+    read: fn(&HistoryFilters) -> String,
+    write: fn(&mut HistoryFilters, String),
+) -> impl IntoView {
+    view! {
+        <div class="field">
+            <label for=id>{label}</label>
+            <input id=id type="date"
+                prop:value=move || filters.with(read)
+                on:input=move |ev| {
+                    let value = event_target_value(&ev);
+                    filters.update(|f| write(f, value));
+                } />
+        </div>
     }
 }
 
