@@ -9,6 +9,7 @@ use std::time::Duration;
 use baton_brain::answer::respond;
 use baton_brain::knowledge::KnowledgeBase;
 use baton_brain::synthetic::synthetic_articles;
+use baton_brain::text::Language;
 use baton_shared::{Article, Intent};
 use criterion::{BatchSize, BenchmarkId, Criterion, Throughput, criterion_group, criterion_main};
 
@@ -75,7 +76,13 @@ fn answer(c: &mut Criterion) {
         group.bench_with_input(BenchmarkId::from_parameter(n), &knowledge, |b, knowledge| {
             b.iter(|| {
                 for &(message, intent) in MESSAGES {
-                    std::hint::black_box(respond(knowledge, "Baton Assistant", message, intent));
+                    std::hint::black_box(respond(
+                        knowledge,
+                        "Baton Assistant",
+                        message,
+                        intent,
+                        Language::speaking(None, message),
+                    ));
                 }
             })
         });

@@ -5,7 +5,9 @@
 use baton_shared::{Article, BotMeta, Intent};
 
 use crate::knowledge::{CONFIDENCE_THRESHOLD, KnowledgeBase};
-use crate::text::{Language, detect_language};
+use baton_shared::i18n::Text;
+
+use crate::text::Language;
 
 /// Longest article opening quoted in an answer, in characters (the cut adds "…").
 pub const MAX_QUOTE_CHARS: usize = 300;
@@ -45,8 +47,14 @@ impl BotReply {
 }
 
 /// Decides the bot's reply to `message`, whose intent the caller already classified.
-pub fn respond(knowledge: &KnowledgeBase, bot_name: &str, message: &str, intent: Intent) -> BotReply {
-    let language = detect_language(message);
+/// The bot's reply to `message`; its own sentences are in `language` (`Language::speaking`).
+pub fn respond(
+    knowledge: &KnowledgeBase,
+    bot_name: &str,
+    message: &str,
+    intent: Intent,
+    language: Language,
+) -> BotReply {
     if matches!(intent, Intent::Greeting | Intent::Thanks | Intent::Goodbye) {
         return BotReply::SmallTalk { intent, text: small_talk(intent, language, bot_name) };
     }
@@ -58,10 +66,7 @@ pub fn respond(knowledge: &KnowledgeBase, bot_name: &str, message: &str, intent:
             article_id: article.id.clone(),
             article_title: article.title.clone(),
         },
-        _ => BotReply::NotSure {
-            text: not_sure(language).to_string(),
-            confidence: best.map_or(0.0, |hit| hit.confidence),
-        },
+        _ => BotReply::NotSure { text: not_sure(language), confidence: best.map_or(0.0, |hit| hit.confidence) },
     }
 }
 
@@ -107,22 +112,25 @@ fn opening(body: &str) -> String {
     cut
 }
 
-fn not_sure(language: Language) -> &'static str {
+/// "Not sure", pointing at the widget's "Talk to a person" button as the widget words it in
+/// the same language.
+fn not_sure(language: Language) -> String {
+    let button = language.widget().text(Text::TalkToPerson);
     match language {
         Language::English => {
-            "I'm not sure about that. You can press “Talk to a person” and someone from our team will help."
+            format!("I'm not sure about that. You can press “{button}” and someone from our team will help.")
         }
         Language::Spanish => {
-            "No estoy seguro de eso. Puedes pulsar “Talk to a person” y alguien de nuestro equipo te ayudará."
+            format!("No estoy seguro de eso. Puedes pulsar “{button}” y alguien de nuestro equipo te ayudará.")
         }
         Language::French => {
-            "Je n’en suis pas sûr. Appuyez sur « Talk to a person » et quelqu’un de notre équipe vous aidera."
+            format!("Je n’en suis pas sûr. Appuyez sur « {button} » et quelqu’un de notre équipe vous aidera.")
         }
         Language::German => {
-            "Da bin ich mir nicht sicher. Tippen Sie auf „Talk to a person“, dann hilft Ihnen jemand aus unserem Team."
+            format!("Da bin ich mir nicht sicher. Tippen Sie auf „{button}“, dann hilft Ihnen jemand aus unserem Team.")
         }
         Language::Portuguese => {
-            "Não tenho certeza sobre isso. Toque em “Talk to a person” e alguém da nossa equipe vai ajudar."
+            format!("Não tenho certeza sobre isso. Toque em “{button}” e alguém da nossa equipe vai ajudar.")
         }
     }
 }
@@ -184,7 +192,7 @@ mod tests {
     }
 
     fn reply(message: &str) -> BotReply {
-        respond(&shop(), "Baton Assistant", message, Intent::Question)
+        respond(&shop(), "Baton Assistant", message, Intent::Question, Language::speaking(None, message))
     }
 
     #[test]
@@ -239,7 +247,7 @@ mod tests {
                 BotReply::NotSure { text, confidence } => {
                     assert_eq!(text, not_sure(language), "{message}");
                     assert!(confidence < CONFIDENCE_THRESHOLD, "{message}: {confidence}");
-                    assert!(text.contains("Talk to a person"), "{text}");
+                    assert!(text.contains(language.widget().text(Text::TalkToPerson)), "{text}");
                 }
                 other => panic!("{message}: expected not sure, got {other:?}"),
             }
@@ -250,11 +258,37 @@ mod tests {
     }
 
     #[test]
+    fn the_bot_speaks_the_widget_s_language_and_names_its_button_as_the_widget_shows_it() {
+        let empty = KnowledgeBase::new(Vec::new());
+        let language = Language::speaking(Some("de-AT"), "what is this?");
+        assert_eq!(language, Language::German, "the widget's language over the words'");
+        let BotReply::NotSure { text, .. } = respond(&empty, "Bot", "what is this?", Intent::Question, language) else {
+            panic!("expected not sure")
+        };
+        assert!(
+            text.starts_with("Da bin ich mir nicht sicher") && text.contains("„Mit einer Person sprechen“"),
+            "{text}"
+        );
+        assert_eq!(
+            Language::speaking(Some("ja"), "¿dónde está mi pedido?"),
+            Language::Spanish,
+            "no such widget language"
+        );
+        assert_eq!(Language::speaking(None, "where is my order?"), Language::English);
+    }
+
+    #[test]
     fn an_empty_knowledge_base_is_never_sure() {
         let empty = KnowledgeBase::new(Vec::new());
-        let reply = respond(&empty, "Bot", "how do I return this", Intent::Question);
-        assert_eq!(reply, BotReply::NotSure { text: not_sure(Language::English).into(), confidence: 0.0 });
-        let reply = respond(&empty, "Bot", "Hola", Intent::Greeting);
+        let reply = respond(
+            &empty,
+            "Bot",
+            "how do I return this",
+            Intent::Question,
+            Language::speaking(None, "how do I return this"),
+        );
+        assert_eq!(reply, BotReply::NotSure { text: not_sure(Language::English), confidence: 0.0 });
+        let reply = respond(&empty, "Bot", "Hola", Intent::Greeting, Language::speaking(None, "Hola"));
         assert!(matches!(reply, BotReply::SmallTalk { intent: Intent::Greeting, .. }));
     }
 
@@ -278,7 +312,7 @@ mod tests {
             ("tschüss, danke", Intent::Goodbye, "Danke für Ihre Nachricht."),
             ("tchau, obrigado", Intent::Goodbye, "Obrigado pela conversa."),
         ] {
-            let reply = respond(&kb, "Nora", message, intent);
+            let reply = respond(&kb, "Nora", message, intent, Language::speaking(None, message));
             let BotReply::SmallTalk { intent: said, text } = &reply else { panic!("{message}: {reply:?}") };
             assert_eq!(*said, intent, "{message}");
             assert!(text.starts_with(start), "{message}: {text}");
@@ -290,7 +324,13 @@ mod tests {
     #[test]
     fn other_intents_are_answered_from_the_articles() {
         for intent in [Intent::Question, Intent::Refund, Intent::Complaint, Intent::Cancellation, Intent::Billing] {
-            let reply = respond(&shop(), "Bot", "how do I return a jacket", intent);
+            let reply = respond(
+                &shop(),
+                "Bot",
+                "how do I return a jacket",
+                intent,
+                Language::speaking(None, "how do I return a jacket"),
+            );
             assert!(matches!(reply, BotReply::Answer { .. }), "{intent:?}: {reply:?}");
         }
     }

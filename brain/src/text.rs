@@ -4,6 +4,7 @@
 use std::collections::HashMap;
 use std::sync::OnceLock;
 
+use baton_shared::i18n::Locale;
 use rust_stemmers::{Algorithm, Stemmer};
 
 /// Lowercased runs of Unicode alphanumerics. Apostrophes inside words are dropped
@@ -110,6 +111,21 @@ impl Language {
 
     pub fn from_code(code: &str) -> Option<Language> {
         Language::ALL.into_iter().find(|l| l.code().eq_ignore_ascii_case(code.trim()))
+    }
+
+    /// The language the bot speaks its own sentences in: the widget's (`locale`, the language
+    /// its buttons show) when the bot speaks it, else the customer's `words`. Sentences and
+    /// buttons then agree, so an answer never names a label the customer does not see.
+    pub fn speaking(locale: Option<&str>, words: &str) -> Language {
+        locale
+            .and_then(Locale::parse)
+            .and_then(|l| Language::from_code(l.as_str()))
+            .unwrap_or_else(|| detect_language(words))
+    }
+
+    /// The widget's words in this language.
+    pub fn widget(self) -> Locale {
+        Locale::parse(self.code()).unwrap_or_default()
     }
 
     fn stemmer(self) -> Stemmer {

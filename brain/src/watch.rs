@@ -12,7 +12,7 @@ use baton_shared::{
 };
 use serde::{Deserialize, Serialize};
 
-use crate::text::{Language, detect_language, fold, words};
+use crate::text::{Language, fold, words};
 use crate::{intent, sentiment};
 
 /// Sentiment scores kept for the rolling mood; older ones weigh almost nothing anyway.
@@ -96,10 +96,11 @@ impl Escalation {
         }
     }
 
-    /// What the bot tells the customer as it queues the conversation, in their language.
-    pub fn customer_message(&self, customer_text: &str) -> String {
+    /// What the bot tells the customer as it queues the conversation, in `language`
+    /// (`Language::speaking`).
+    pub fn customer_message(&self, language: Language) -> String {
         let asked = matches!(self, Escalation::AskedForPerson);
-        let text = match (detect_language(customer_text), asked) {
+        let text = match (language, asked) {
             (Language::English, true) => {
                 "Of course. I'm bringing in a person from our team; they will see everything we've talked about."
             }
@@ -319,6 +320,7 @@ fn push_capped<T>(list: &mut Vec<T>, item: T, cap: usize) {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::text::detect_language;
     use baton_shared::VipRule;
 
     fn progress(mode: Mode, minutes: u64) -> Progress {
@@ -435,11 +437,12 @@ mod tests {
 
     #[test]
     fn the_customer_is_told_in_their_language() {
-        let es = Escalation::AskedForPerson.customer_message("quiero hablar con una persona");
+        let es = Escalation::AskedForPerson.customer_message(detect_language("quiero hablar con una persona"));
         assert!(es.starts_with("Por supuesto"), "{es}");
-        let de = Escalation::Looping.customer_message("Ich habe das schon gefragt, wo ist meine Bestellung?");
+        let de = Escalation::Looping
+            .customer_message(detect_language("Ich habe das schon gefragt, wo ist meine Bestellung?"));
         assert!(de.starts_with("Ich hole"), "{de}");
-        let en = Escalation::Looping.customer_message("where is my order");
+        let en = Escalation::Looping.customer_message(detect_language("where is my order"));
         assert!(en.starts_with("I'm bringing in"), "{en}");
     }
 

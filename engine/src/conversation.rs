@@ -555,7 +555,7 @@ impl<S: Store> Engine<S> {
     /// under `epoch`, so a takeover landing first silences it (guarantee 3).
     fn answer_while_waiting(&mut self, turn: &mut Turn, text: &str, heard: &Heard, epoch: u64) -> Handled<()> {
         let brain = turn.brain;
-        let reply = answer::respond(&brain.knowledge, &brain.bot_name, text, heard.intent);
+        let reply = answer::respond(&brain.knowledge, &brain.bot_name, text, heard.intent, self.speaking(text)?);
         if !matches!(reply, BotReply::Answer { .. }) {
             return Ok(());
         }
@@ -572,13 +572,16 @@ impl<S: Store> Engine<S> {
         }
     }
 
-    /// The customer's language as the desk routes by it (their words, else their locale), and
-    /// English where the bot speaks no such language.
+    /// The language of the bot's own sentences: the widget's, else the customer's `words`
+    /// (`Language::speaking`).
+    fn speaking(&self, words: &str) -> Handled<Language> {
+        Ok(Language::speaking(self.record()?.visitor.locale.as_deref(), words))
+    }
+
+    /// `speaking`, with what the customer said lately as their words.
     fn language(&self) -> Handled<Language> {
         let watch = self.store.watch().or_failed("reading the watch")?;
-        let record = self.record()?;
-        let code = baton_brain::routing::language(&watch.recent, record.visitor.locale.as_deref());
-        Ok(code.as_deref().and_then(Language::from_code).unwrap_or(Language::English))
+        self.speaking(&watch.recent.join(" "))
     }
 
     /// The desk says no person can come now: the bot tells the waiting customer why, in their
@@ -650,7 +653,7 @@ impl<S: Store> Engine<S> {
     /// if it has one and the answer quotes an article). The one path for every bot answer.
     fn bot_turn(&mut self, turn: &mut Turn, watch: &mut Watch, text: &str, heard: &Heard, epoch: u64) -> Handled<()> {
         let brain = turn.brain;
-        let reply = answer::respond(&brain.knowledge, &brain.bot_name, text, heard.intent);
+        let reply = answer::respond(&brain.knowledge, &brain.bot_name, text, heard.intent, self.speaking(text)?);
         let escalation = watch.escalation(&brain.rules.escalation, heard, confident(&reply));
         if let Some(escalation) = &escalation {
             watch.escalated_because = Some(escalation.explanation());
@@ -707,7 +710,7 @@ impl<S: Store> Engine<S> {
     /// conversation. Both are refused if the mode moved on since `epoch`.
     fn escalate(&mut self, turn: &mut Turn, text: &str, escalation: Escalation, epoch: u64) -> Handled<()> {
         let said = Command::BotSays {
-            text: escalation.customer_message(text),
+            text: escalation.customer_message(self.speaking(text)?),
             meta: BotMeta { confidence: 1.0, article_id: None, article_title: None },
             computed_at_epoch: epoch,
         };

@@ -8,6 +8,7 @@ pub mod client;
 pub mod config;
 pub mod error;
 pub mod history;
+pub mod i18n;
 pub mod insight;
 pub mod limits;
 pub mod machine;
