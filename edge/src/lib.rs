@@ -44,6 +44,7 @@ enum Kind {
 enum Route<'a> {
     Health,
     Site(&'a str),
+    Widget(&'a str),
     Conversations(&'a str),
     Login(&'a str),
     Logout(&'a str),
@@ -77,6 +78,7 @@ impl<'a> Route<'a> {
         Some(match *segments {
             ["api", "health"] => Route::Health,
             ["api", "sites", site] => Route::Site(site),
+            ["api", "sites", site, "widget"] => Route::Widget(site),
             ["api", "sites", site, "conversations"] => Route::Conversations(site),
             ["api", "sites", site, "login"] => Route::Login(site),
             ["api", "sites", site, "logout"] => Route::Logout(site),
@@ -108,7 +110,11 @@ impl<'a> Route<'a> {
 
     fn kind(&self) -> Kind {
         match self {
-            Route::Site(_) | Route::Conversations(_) | Route::Transcript(..) | Route::Identify(..) => Kind::Cors,
+            Route::Site(_)
+            | Route::Widget(_)
+            | Route::Conversations(_)
+            | Route::Transcript(..)
+            | Route::Identify(..) => Kind::Cors,
             Route::ConversationSocket(..) | Route::Dashboard(_) => Kind::Socket,
             _ => Kind::Plain,
         }
@@ -135,6 +141,7 @@ impl<'a> Route<'a> {
         Some(match (method, self) {
             (Method::Get, Route::Health) => health::get(),
             (Method::Get, Route::Site(s)) => site::info(req, env, s).await,
+            (Method::Get, Route::Widget(s)) => site::widget(req, env, s).await,
             (Method::Post, Route::Conversations(s)) => conversations::start(req, env, s).await,
             (Method::Post, Route::Login(s)) => login::login(req, env, s).await,
             (Method::Post, Route::Logout(s)) => login::logout(req, env, s).await,

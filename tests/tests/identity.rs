@@ -47,15 +47,17 @@ async fn a_verified_user_is_the_site_s_word_and_finds_their_conversation_on_anot
 }
 
 #[tokio::test]
-async fn identify_verifies_mid_chat_and_a_wrong_hash_is_refused_with_its_code() {
+async fn identify_verifies_mid_chat_and_a_wrong_hash_counts_as_the_visitor_s_unverified_word() {
     let stack = Stack::start().await;
     let api = Api::new(&stack.base);
     let start = api.start("demo", None).await;
     let path = format!("/api/sites/demo/conversations/{}/identify", start.conversation_id);
     let wrong = json!({ "name": "Bo", "user_id": "user-5", "user_hash": "00".repeat(32) });
     let (status, body) = api.call(Method::POST, &path, Some(&start.token), Some(&wrong)).await;
-    assert_eq!((status, body["code"].as_str()), (403, Some("identity_invalid")), "{body}");
-    assert!(visitor_seen(&api, "demo", &start.conversation_id).await.get("name").is_none(), "stays as they were");
+    assert_eq!((status, body["verified"].as_bool()), (200, Some(false)), "{body}");
+    let seen = visitor_seen(&api, "demo", &start.conversation_id).await;
+    assert_eq!((seen["name"].as_str(), seen["verified"].as_bool()), (Some("Bo"), None), "unverified: {seen}");
+    assert!(seen.get("user_id").is_none(), "a wrong hash names nobody: {seen}");
 
     let right = json!({ "name": "Bo", "user_id": "user-5", "user_hash": user_hash("demo", "user-5") });
     let (status, body) = api.call(Method::POST, &path, Some(&start.token), Some(&right)).await;

@@ -3,7 +3,9 @@
 use leptos::html;
 use leptos::prelude::*;
 
-use crate::connection::Chat;
+use baton_shared::i18n::Texts;
+
+use crate::connection::{Chat, Host};
 use crate::view::launcher::launcher;
 use crate::view::panel::panel;
 
@@ -14,17 +16,24 @@ pub struct Focus {
     pub launcher: NodeRef<html::Button>,
 }
 
-/// `visitor` is what the embedding page said about its visitor (see the loader).
-pub fn app(site: String, base: String, visitor: String) -> impl IntoView {
-    let chat = Chat::new(site, base, visitor);
+/// What the page's commands act on.
+#[derive(Clone, Copy)]
+pub struct Handles {
+    pub chat: Chat,
+    pub focus: Focus,
+}
+
+pub fn app(site: String, base: String, host: Host, texts: Texts) -> (Handles, impl IntoView) {
+    let chat = Chat::new(site, base, host, texts);
     chat.resume_if_returning();
     let focus = Focus { input: NodeRef::new(), launcher: NodeRef::new() };
-    view! {
+    let view = view! {
         <div class="bt" class:open=move || chat.model.with(|m| m.is_open())>
             {panel(chat, focus)}
             {launcher(chat, focus)}
         </div>
-    }
+    };
+    (Handles { chat, focus }, view)
 }
 
 /// Opens or closes the panel, moving focus to the message box or back to the launcher.

@@ -3,6 +3,7 @@
 
 use std::time::Duration;
 
+use baton_shared::i18n::Texts;
 use baton_shared::limits::MAX_TEXT_CHARS;
 use baton_shared::limits::PROTOCOL_VERSION;
 use baton_shared::{ClientFrame, ErrorCode, ServerFrame, StartResponse};
@@ -13,6 +14,7 @@ use wasm_bindgen::prelude::*;
 use wasm_bindgen_futures::JsFuture;
 use web_sys::{MessageEvent, WebSocket};
 
+use crate::host;
 use crate::transcript::{Link, Transcript, friendly_error};
 use crate::wire;
 
@@ -39,11 +41,30 @@ pub struct Chat {
     io: StoredValue<Io, LocalStorage>,
 }
 
+/// What the loader lends the widget: how to ask the page who its visitor is (JSON in the
+/// start request's shape, read at each start so a later `Baton('identify')` counts), and where
+/// to tell the page what happened (`Baton('on', …)` listeners).
+#[derive(Default)]
+pub struct Host {
+    pub visitor: JsValue,
+    pub emit: JsValue,
+}
+
+impl Host {
+    fn visitor(&self) -> String {
+        self.visitor
+            .unchecked_ref::<js_sys::Function>()
+            .call0(&JsValue::NULL)
+            .ok()
+            .and_then(|v| v.as_string())
+            .unwrap_or_default()
+    }
+}
+
 #[derive(Default)]
 struct Io {
     site: String,
-    /// What the embedding page said about its visitor.
-    known: String,
+    host: Host,
     base: String,
     token: Option<String>,
     conversation_id: Option<String>,
@@ -86,17 +107,29 @@ enum StartError {
 }
 
 impl Chat {
-    /// `known` is the loader's visitor as JSON (its `StartRequest` shape, without the page).
-    pub fn new(site: String, base: String, known: String) -> Chat {
+    /// `texts` are the widget's words in the visitor's language, as the edge chose them.
+    pub fn new(site: String, base: String, host: Host, texts: Texts) -> Chat {
         let token = storage().and_then(|s| s.get_item(&token_key(&site)).ok().flatten());
         let base = base.trim_end_matches('/').to_string();
         let chat = Chat {
-            model: RwSignal::new(Transcript::default()),
-            io: StoredValue::new_local(Io { site, base, token, known, ..Io::default() }),
+            model: RwSignal::new(Transcript::new(texts)),
+            io: StoredValue::new_local(Io { site, base, token, host, ..Io::default() }),
         };
         set_interval(move || chat.keepalive(), KEEPALIVE);
         let _ = window_event_listener(leptos::ev::online, move |_| chat.retry_now());
         chat
+    }
+
+    pub fn texts(self) -> Texts {
+        self.model.with_untracked(|m| m.texts)
+    }
+
+    /// Tells the page's `Baton('on', name, …)` listeners; `detail` is JSON.
+    fn emit(self, name: &str, detail: &str) {
+        self.io.with_value(|io| {
+            let _ =
+                io.host.emit.unchecked_ref::<js_sys::Function>().call2(&JsValue::NULL, &name.into(), &detail.into());
+        });
     }
 
     /// A returning visitor resumes at once (history, replies that came while away); a new
@@ -118,7 +151,14 @@ impl Chat {
     }
 
     pub fn set_open(self, open: bool) {
+        let (was_open, unread) = self.model.with_untracked(|m| (m.is_open(), m.unread()));
         self.model.update(|m| m.set_open(open));
+        if was_open != open {
+            self.emit(if open { "open" } else { "close" }, "{}");
+        }
+        if open && unread > 0 {
+            self.emit("unread", &host::unread(0));
+        }
         if open {
             self.ensure_started();
         } else {
@@ -148,7 +188,7 @@ impl Chat {
             self.set_link(Link::Connecting);
         }
         let (base, site, token, known) =
-            self.io.with_value(|io| (io.base.clone(), io.site.clone(), io.token.clone(), io.known.clone()));
+            self.io.with_value(|io| (io.base.clone(), io.site.clone(), io.token.clone(), io.host.visitor()));
         // The page's origin and path only: a query string or fragment may carry the host's
         // tokens or a visitor's personal data, which agents need not see.
         let page = web_sys::window()
@@ -162,6 +202,7 @@ impl Chat {
             Ok(started) => {
                 if let Some(s) = storage() {
                     let _ = s.set_item(&token_key(&site), &started.token);
+                    let _ = s.set_item(&(token_key(&site) + ":c"), &started.conversation_id);
                 }
                 self.io.update_value(|io| {
                     io.token = Some(started.token);
@@ -246,9 +287,16 @@ impl Chat {
         }
         // The first welcome after a reload brings history, which is not "unread".
         let count_new = !welcome || self.io.with_value(|io| io.ever_online);
+        let seen = self.model.with_untracked(Transcript::last_seq);
         let fresh = self.model.try_update(|m| m.receive(incoming)).unwrap_or(0);
-        if count_new && fresh > 0 {
+        if count_new {
+            for (name, detail) in self.model.with_untracked(|m| host::events(m.events_after(seen))) {
+                self.emit(name, &detail);
+            }
+        }
+        if count_new && fresh > 0 && !self.model.with_untracked(Transcript::is_open) {
             self.model.update(|m| m.count_unread(fresh));
+            self.emit("unread", &host::unread(self.model.with_untracked(Transcript::unread)));
         }
         if welcome {
             self.io.update_value(|io| {
@@ -376,7 +424,7 @@ impl Chat {
             return None;
         }
         if text.chars().count() > MAX_TEXT_CHARS {
-            self.alert(friendly_error(ErrorCode::TextTooLong));
+            self.alert(friendly_error(self.texts(), ErrorCode::TextTooLong));
             return None;
         }
         Some(text.to_string())
@@ -424,7 +472,7 @@ impl Chat {
     /// Nobody can come: the customer leaves a message. The browser checks the email's form
     /// (`type="email"`) and the conversation checks it again (`invalid_email`).
     pub fn leave_message(self, email: &str, text: &str) -> Result<(), &'static str> {
-        let text = self.checked(text).ok_or(friendly_error(ErrorCode::EmptyText))?;
+        let text = self.checked(text).ok_or(friendly_error(self.texts(), ErrorCode::EmptyText))?;
         let frame = ClientFrame::LeaveMessage { client_id: new_client_id(), email: email.trim().into(), text };
         self.model.update(|m| m.choose(frame));
         self.send_choice();
@@ -434,6 +482,32 @@ impl Chat {
     fn send_choice(self) {
         if let Some(frame) = self.model.with_untracked(|m| m.choice().cloned()) {
             self.deliver(frame);
+        }
+    }
+
+    /// The page signed its user out (`Baton('reset')`): this browser forgets the conversation
+    /// and the next one starts afresh, with whatever the page then says about its visitor.
+    pub fn reset(self) {
+        if let Some(s) = storage() {
+            let key = self.io.with_value(|io| token_key(&io.site));
+            let _ = s.remove_item(&key);
+            let _ = s.remove_item(&(key + ":c"));
+        }
+        self.io.update_value(|io| {
+            if let Some(retry) = io.retry.take() {
+                retry.clear();
+            }
+            // Dropping the socket closes it; its late events are ignored by generation.
+            io.socket = None;
+            io.socket_gen = io.socket_gen.wrapping_add(1);
+            io.token = None;
+            io.conversation_id = None;
+            io.failures = 0;
+            io.ever_online = false;
+        });
+        self.model.update(Transcript::reset);
+        if self.model.with_untracked(Transcript::is_open) {
+            self.ensure_started();
         }
     }
 

@@ -4,6 +4,7 @@
 
 use baton_shared::avatar::validate_avatar_url;
 use baton_shared::client::{Outgoing, SendState, Thread};
+use baton_shared::i18n::{Text, Texts};
 use baton_shared::{
     AgentInfo, Author, ClientFrame, ErrorCode, Event, EventBody, Mode, ModeReason, ServerFrame, SiteInfo,
 };
@@ -72,16 +73,16 @@ pub enum Action {
 }
 
 impl Action {
-    pub fn label(self) -> &'static str {
-        match self {
-            Action::TalkToPerson => "Talk to a person",
-            Action::LeaveMessage => "Leave a message",
-            Action::KeepChatting => "Keep chatting",
-            Action::EndChat => "End chat",
-            Action::ConfirmEnd => "Yes, end chat",
-            Action::CancelEnd => "Cancel",
-            Action::StartNew => "Start a new conversation",
-        }
+    pub fn label(self, texts: Texts) -> &'static str {
+        texts.get(match self {
+            Action::TalkToPerson => Text::TalkToPerson,
+            Action::LeaveMessage => Text::LeaveMessage,
+            Action::KeepChatting => Text::KeepChatting,
+            Action::EndChat => Text::EndChat,
+            Action::ConfirmEnd => Text::ConfirmEnd,
+            Action::CancelEnd => Text::Cancel,
+            Action::StartNew => Text::StartNew,
+        })
     }
 }
 
@@ -121,19 +122,15 @@ pub enum Link {
 }
 
 impl Link {
-    pub fn label(self) -> &'static str {
+    pub fn label(self, texts: Texts) -> &'static str {
         match self {
-            Link::Connecting => "Connecting…",
-            Link::Reconnecting => "Reconnecting…",
-            Link::Unavailable => "Chat is unavailable right now. Please try again later.",
+            Link::Connecting => texts.get(Text::Connecting),
+            Link::Reconnecting => texts.get(Text::Reconnecting),
+            Link::Unavailable => texts.get(Text::Unavailable),
             Link::Idle | Link::Online => "",
         }
     }
 }
-
-pub const CONNECTING_PERSON: &str = "Connecting you with a person…";
-pub const THANKS_FOR_RATING: &str = "Thanks for your feedback";
-pub const CONVERSATION_ENDED: &str = "This conversation has ended";
 
 /// A customer message still in the outbox, as its frame.
 fn send_frame(o: &Outgoing<String>) -> ClientFrame {
@@ -145,6 +142,8 @@ fn send_frame(o: &Outgoing<String>) -> ClientFrame {
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct Transcript {
     pub link: Link,
+    /// The widget's words, in the visitor's language.
+    pub texts: Texts,
     open: bool,
     /// Bot and agent messages that arrived while the panel was closed.
     unread: u32,
@@ -178,6 +177,10 @@ pub struct Transcript {
 }
 
 impl Transcript {
+    pub fn new(texts: Texts) -> Transcript {
+        Transcript { texts, ..Transcript::default() }
+    }
+
     pub fn set_site(&mut self, site: &SiteInfo) {
         self.bot_name = site.bot_name.clone();
         self.greeting = site.greeting.clone();
@@ -194,6 +197,7 @@ impl Transcript {
             thread.start_over();
             *self = Transcript {
                 link: self.link,
+                texts: self.texts,
                 open: self.open,
                 bot_name: std::mem::take(&mut self.bot_name),
                 greeting: std::mem::take(&mut self.greeting),
@@ -202,6 +206,12 @@ impl Transcript {
             };
         }
         self.conversation_id = id.to_string();
+    }
+
+    /// Nothing of the conversation left: what a new visitor sees, in the same language and
+    /// with the panel as it was.
+    pub fn reset(&mut self) {
+        *self = Transcript { open: self.open, ..Transcript::new(self.texts) };
     }
 
     pub fn set_open(&mut self, open: bool) {
@@ -230,6 +240,11 @@ impl Transcript {
     /// Events the widget could not read count: asking for them again would not help.
     pub fn last_seq(&self) -> u64 {
         self.thread.log.last_seq()
+    }
+
+    /// The customer-visible events after `seq`, in order: what a frame brought.
+    pub fn events_after(&self, seq: u64) -> impl Iterator<Item = &Event> {
+        self.thread.log.iter().filter(move |e| e.seq > seq)
     }
 
     pub fn mode(&self) -> Mode {
@@ -284,7 +299,7 @@ impl Transcript {
                 code: ErrorCode::RateLimited, client_id: Some(id), retry_after_ms: Some(_), ..
             } if self.thread.outbox.get(&id).is_some_and(|o| !o.acked()) => {
                 // Still pending: the connection sends it again once the wait is over.
-                self.show_alert("You're sending messages quickly. Yours will go out in a moment.");
+                self.show_alert(self.texts.get(Text::SendingQuickly));
                 0
             }
             ServerFrame::Error { code, client_id, .. } => {
@@ -303,7 +318,7 @@ impl Transcript {
                         self.choice = None;
                     }
                 }
-                self.show_alert(friendly_error(code));
+                self.show_alert(friendly_error(self.texts, code));
                 0
             }
             ServerFrame::QueuePlace { position, estimate_s } => {
@@ -410,17 +425,19 @@ impl Transcript {
 
     /// The status line: the connection's trouble if any, else the customer's place in line.
     pub fn status(&self) -> String {
-        let link = self.link.label();
+        let t = self.texts;
+        let link = self.link.label(t);
         match self.place {
             Some((position, estimate_s)) if link.is_empty() => {
                 let line = match position {
-                    1 => "You're next in line".to_string(),
-                    n => format!("You're number {n} in line"),
+                    1 => t.get(Text::NextInLine).to_string(),
+                    n => t.fill(Text::NumberInLine, &n.to_string()),
                 };
-                match estimate_s {
-                    Some(s) => format!("{line} · about {} min", s.div_ceil(60).max(1)),
-                    None => format!("{line} · a few minutes"),
-                }
+                let wait = match estimate_s {
+                    Some(s) => t.fill(Text::AboutMinutes, &s.div_ceil(60).max(1).to_string()),
+                    None => t.get(Text::FewMinutes).to_string(),
+                };
+                format!("{line} · {wait}")
             }
             _ => link.to_string(),
         }
@@ -432,11 +449,15 @@ impl Transcript {
             return Actions::default();
         }
         if self.is_closed() {
-            return Actions { title: Some(CONVERSATION_ENDED), buttons: vec![Action::StartNew], form: false };
+            return Actions {
+                title: Some(self.texts.get(Text::ConversationEnded)),
+                buttons: vec![Action::StartNew],
+                form: false,
+            };
         }
         if self.confirming_end {
             return Actions {
-                title: Some("End this chat?"),
+                title: Some(self.texts.get(Text::EndThisChat)),
                 buttons: vec![Action::ConfirmEnd, Action::CancelEnd],
                 form: false,
             };
@@ -518,7 +539,7 @@ impl Transcript {
     }
 
     pub fn typing(&self) -> Option<(String, u32)> {
-        self.typing.clone().map(|who| (format!("{who} is typing…"), self.typing_gen))
+        self.typing.as_ref().map(|who| (self.texts.fill(Text::Typing, who), self.typing_gen))
     }
 
     /// Clears the typing indicator unless it was refreshed since `generation`.
@@ -545,24 +566,24 @@ impl Transcript {
     }
 
     fn bot_label(&self) -> String {
-        if self.bot_name.is_empty() { "Assistant".to_string() } else { self.bot_name.clone() }
+        if self.bot_name.is_empty() { self.texts.get(Text::Assistant).to_string() } else { self.bot_name.clone() }
     }
 
     pub fn header(&self) -> Header {
         if let (Mode::Human, Some(agent)) = (self.mode, &self.holder) {
             return Header {
                 name: agent.name.clone(),
-                subtitle: "Support agent".into(),
+                subtitle: self.texts.get(Text::SupportAgent).into(),
                 initials: initials(&agent.name),
                 image: agent.avatar.clone().filter(|url| validate_avatar_url(url).is_ok()),
                 human: true,
             };
         }
-        let subtitle = match self.mode {
-            Mode::Queued => "Waiting for a person…",
-            Mode::Closed => "Conversation ended",
-            _ => "Virtual assistant",
-        };
+        let subtitle = self.texts.get(match self.mode {
+            Mode::Queued => Text::WaitingForPerson,
+            Mode::Closed => Text::ConversationEndedShort,
+            _ => Text::VirtualAssistant,
+        });
         let name = self.bot_label();
         Header { initials: initials(&name), name, subtitle: subtitle.into(), image: None, human: false }
     }
@@ -586,6 +607,8 @@ impl Transcript {
     /// the customer's messages not yet in the transcript.
     pub fn items(&self) -> Vec<Item> {
         let (log, outbox) = (&self.thread.log, &self.thread.outbox);
+        let t = self.texts;
+        let you = t.get(Text::You);
         let mut list = List { items: Vec::with_capacity(log.len() + outbox.len() + 1), last: None };
         let bot = self.bot_label();
         let greeted = log
@@ -598,7 +621,7 @@ impl Transcript {
         for e in log.iter() {
             match (&e.author, &e.body) {
                 (Author::Customer, EventBody::Text { text, .. }) => {
-                    list.message(Who::Customer, "You", text, Some(Status::Sent), e.client_id.clone())
+                    list.message(Who::Customer, you, text, Some(Status::Sent), e.client_id.clone())
                 }
                 (Author::Bot, EventBody::Text { text, .. }) => list.message(Who::Bot, &bot, text, None, None),
                 (Author::Agent(agent), EventBody::Text { text, .. }) => {
@@ -607,32 +630,30 @@ impl Transcript {
                 (Author::System, EventBody::Text { text, .. }) => list.notice(text.clone()),
                 (_, EventBody::NoAgent { text }) => list.message(Who::Bot, &bot, text, None, None),
                 (_, EventBody::OfflineMessage { text, .. }) => {
-                    list.message(Who::Customer, "You", text, Some(Status::Sent), e.client_id.clone())
+                    list.message(Who::Customer, you, text, Some(Status::Sent), e.client_id.clone())
                 }
                 (author, EventBody::Mode { mode, holder, reason }) => match (mode, reason) {
-                    (Mode::Queued, _) => list.notice(CONNECTING_PERSON.into()),
+                    (Mode::Queued, _) => list.notice(t.get(Text::ConnectingPerson).into()),
                     (Mode::Human, _) => {
                         let name = match (holder, author) {
                             (Some(agent), _) | (None, Author::Agent(agent)) => agent.name.as_str(),
-                            _ => "An agent",
+                            _ => t.get(Text::AnAgent),
                         };
-                        list.notice(format!("{name} joined the conversation"));
+                        list.notice(t.fill(Text::Joined, name));
                     }
                     (Mode::Bot, ModeReason::HandedBack | ModeReason::CustomerChoseBot) => {
-                        list.notice(format!("You're back with {bot}"));
+                        list.notice(t.fill(Text::BackWith, &bot));
                     }
                     (Mode::Closed, reason) => list.notice(match (reason, author) {
-                        (ModeReason::CustomerEnded, _) => "You ended the chat".into(),
-                        (ModeReason::LeftMessage, _) => "Your message went to the team".into(),
-                        (ModeReason::Resolved, Author::Agent(agent)) => {
-                            format!("{} closed the conversation", agent.name)
-                        }
-                        (ModeReason::Inactive, _) => "The chat closed after a while without messages".into(),
-                        _ => CONVERSATION_ENDED.into(),
+                        (ModeReason::CustomerEnded, _) => t.get(Text::YouEnded).into(),
+                        (ModeReason::LeftMessage, _) => t.get(Text::MessageWentToTeam).into(),
+                        (ModeReason::Resolved, Author::Agent(agent)) => t.fill(Text::ClosedConversation, &agent.name),
+                        (ModeReason::Inactive, _) => t.get(Text::ClosedInactive).into(),
+                        _ => t.get(Text::ConversationEnded).into(),
                     }),
                     _ => {}
                 },
-                (_, EventBody::Rating { .. }) => list.notice(THANKS_FOR_RATING.into()),
+                (_, EventBody::Rating { .. }) => list.notice(t.get(Text::ThanksForRating).into()),
                 (_, EventBody::Note { .. }) => {}
             }
         }
@@ -642,7 +663,7 @@ impl Transcript {
                 SendState::Acked(_) => Status::Sent,
                 SendState::Waiting => Status::Pending,
             };
-            list.message(Who::Customer, "You", &o.payload, Some(status), Some(o.client_id.clone()));
+            list.message(Who::Customer, you, &o.payload, Some(status), Some(o.client_id.clone()));
         }
         list.items
     }
@@ -681,18 +702,16 @@ pub fn initials(name: &str) -> String {
 }
 
 /// What the customer reads for an error the conversation reported.
-pub fn friendly_error(code: ErrorCode) -> &'static str {
-    match code {
-        ErrorCode::RateLimited => "You're sending messages too quickly. Please wait a moment and try again.",
-        ErrorCode::TextTooLong | ErrorCode::FrameTooLarge => {
-            "That message is too long. Please shorten it and try again."
-        }
-        ErrorCode::EmptyText => "Please type a message first.",
-        ErrorCode::ConversationClosed => "This conversation has ended.",
-        ErrorCode::InvalidRating => "Please choose from 1 to 5 stars.",
-        ErrorCode::InvalidEmail => "Please enter a valid email address.",
-        _ => "Something went wrong. Please try again.",
-    }
+pub fn friendly_error(texts: Texts, code: ErrorCode) -> &'static str {
+    texts.get(match code {
+        ErrorCode::RateLimited => Text::ErrorRateLimited,
+        ErrorCode::TextTooLong | ErrorCode::FrameTooLarge => Text::ErrorTooLong,
+        ErrorCode::EmptyText => Text::ErrorEmpty,
+        ErrorCode::ConversationClosed => Text::ErrorClosed,
+        ErrorCode::InvalidRating => Text::ErrorRating,
+        ErrorCode::InvalidEmail => Text::ErrorEmail,
+        _ => Text::ErrorOther,
+    })
 }
 
 #[cfg(test)]
@@ -738,8 +757,12 @@ mod tests {
         }
     }
 
+    fn english() -> Texts {
+        Texts(baton_shared::i18n::Locale::En.catalogue())
+    }
+
     fn fresh() -> Transcript {
-        let mut t = Transcript::default();
+        let mut t = Transcript::new(english());
         t.set_site(&site());
         t.set_conversation("c1");
         t
@@ -1076,8 +1099,8 @@ mod tests {
 
     #[test]
     fn link_labels() {
-        assert_eq!(Link::Reconnecting.label(), "Reconnecting…");
-        assert_eq!(Link::Online.label(), "");
+        assert_eq!(Link::Reconnecting.label(english()), "Reconnecting…");
+        assert_eq!(Link::Online.label(english()), "");
     }
 
     #[test]

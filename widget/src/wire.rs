@@ -93,6 +93,17 @@ fn worded_code(name: &str) -> ErrorCode {
     WORDED_CODES.iter().find(|(n, _)| *n == name).map_or(ErrorCode::Internal, |(_, code)| *code)
 }
 
+/// The widget's catalogue: a JSON list of strings in `i18n::Text` order. Anything else in it
+/// reads as empty, so the keys after it keep their places.
+pub fn decode_texts(raw: &str) -> Vec<String> {
+    match parse(raw) {
+        Some(Json::Arr(items)) => {
+            items.into_iter().map(|item| if let Json::Str(s) = item { s } else { String::new() }).collect()
+        }
+        _ => Vec::new(),
+    }
+}
+
 pub fn decode_start_response(raw: &str) -> Option<StartResponse> {
     let v = parse(raw)?;
     let site = v.get("site")?;
@@ -504,7 +515,9 @@ mod tests {
         }
         // Each code the widget words has its own sentence, not the internal one.
         for (_, code) in WORDED_CODES {
-            assert_ne!(crate::transcript::friendly_error(code), crate::transcript::friendly_error(ErrorCode::Internal));
+            let english = baton_shared::i18n::Texts(baton_shared::i18n::Locale::En.catalogue());
+            let words = |code| crate::transcript::friendly_error(english, code);
+            assert_ne!(words(code), words(ErrorCode::Internal));
         }
     }
 

@@ -9,6 +9,11 @@ use crate::process::{run, step};
 use crate::tools::Tools;
 
 /// Features the wasm produced by Rust 1.95 uses; wasm-opt must be told to keep them.
+/// wasm-opt passes for the widget, chosen by measurement (gzip of the whole module): flattening
+/// and re-looping the control flow before two size passes, repeated until nothing shrinks,
+/// gives about 1.6 KB less than `-Oz` alone.
+const WIDGET_OPT: &[&str] = &["--flatten", "--rereloop", "-Os", "-Os", "--converge"];
+
 const WASM_FEATURES: &[&str] = &[
     "--enable-bulk-memory",
     "--enable-nontrapping-float-to-int",
@@ -60,13 +65,14 @@ pub fn widget(tools: &Tools) -> Result<(), String> {
         .arg(&out_dir)
         .arg(&wasm))?;
     let bg = out_dir.join("baton_widget_bg.wasm");
-    run(Command::new(&tools.wasm_opt).arg("-Oz").args(WASM_FEATURES).arg(&bg).arg("-o").arg(&bg))?;
+    run(Command::new(&tools.wasm_opt).args(WIDGET_OPT).args(WASM_FEATURES).arg(&bg).arg("-o").arg(&bg))?;
     let glue = out_dir.join("baton_widget.js");
     run(Command::new(&tools.esbuild)
         .arg(&glue)
         .args(["--minify", "--format=esm", "--target=es2020", "--log-level=warning", "--allow-overwrite"])
         .arg(format!("--outfile={}", glue.display())))?;
     copy(&root.join("widget/loader/_headers"), &dist().join("_headers"))?;
+    copy(&root.join("widget/loader/baton.d.ts"), &dist().join("baton.d.ts"))?;
     run(Command::new(&tools.esbuild)
         .arg(root.join("widget/loader/widget.js"))
         .args(["--minify", "--target=es2020", "--log-level=warning"])

@@ -269,8 +269,10 @@ pub async fn visitor(req: &Request, env: &Env, site: &str, conversation: &str) -
 
 /// `POST /api/sites/{site}/conversations/{id}/identify` with the visitor's `Authorization:
 /// Bearer` token and a `VisitorInfo` (the host page's `Baton('identify', …)`): who the visitor
-/// is, verified by `user_hash`. A hash that does not match, or none on a site that requires
-/// one, is refused with `identity_invalid` and the visitor stays as they were.
+/// is, verified by `user_hash`. On a site that requires identity, a hash that does not match
+/// (or none) is refused with `identity_invalid` and the visitor stays as they were; elsewhere
+/// the details are taken as the visitor's unverified word, without the user id, and the answer
+/// says `verified: false`.
 pub async fn identify_visitor(req: &mut Request, env: &Env, site: &str, conversation: &str) -> ApiResult<Response> {
     ids::check_site(site)?;
     ids::check_conversation(conversation)?;
@@ -279,9 +281,8 @@ pub async fn identify_visitor(req: &mut Request, env: &Env, site: &str, conversa
         return Err(ApiError::new(ErrorCode::Forbidden, "only the visitor identifies themselves"));
     }
     let claimed = clean_visitor(read_json::<VisitorInfo>(req).await?)?;
-    let signed = claimed.user_id.is_some() || claimed.user_hash.is_some();
     let visitor = identify(env, site, record.require_identity, claimed)?;
-    if (signed || record.require_identity) && !visitor.verified {
+    if record.require_identity && !visitor.verified {
         return Err(ApiError::new(
             ErrorCode::IdentityInvalid,
             "the user_hash does not match the user_id (or is missing); the visitor stays as they were",

@@ -1,10 +1,11 @@
-//! `GET /api/sites/{site}` and the console dashboard socket.
+//! `GET /api/sites/{site}`, the widget's start-up answer, and the console dashboard socket.
 
-use baton_shared::origin;
+use baton_shared::i18n::Locale;
+use baton_shared::{ApiError, ErrorCode, origin};
 use worker::{Env, Request, Response};
 
 use crate::auth;
-use crate::http::{ApiResult, now_ms, ok_json, read_reply, require_upgrade, upgraded};
+use crate::http::{ApiResult, now_ms, ok_json, query_param, read_reply, require_upgrade, upgraded};
 use crate::ids;
 use crate::internal::{Call, Caller, SiteOp, site_stub};
 use crate::origin::{own_origin, request_origin};
@@ -42,6 +43,29 @@ pub async fn check_embed(req: &Request, env: &Env, site: &str) -> ApiResult<Site
 /// `GET /api/sites/{site}`
 pub async fn info(req: &Request, env: &Env, site: &str) -> ApiResult<Response> {
     Ok(ok_json(&check_embed(req, env, site).await?.info))
+}
+
+/// Most language tags a widget may name, and their total length: a browser lists a handful.
+const MAX_LOCALES: usize = 12;
+const MAX_LOCALES_BYTES: usize = 256;
+
+/// `GET /api/sites/{site}/widget?locales=de-AT,en`: what the widget needs before it shows, in
+/// one answer: the visitor's language (the first of `locales`, most preferred first, that the
+/// catalogue covers, else English) and the widget's words in it (`baton_shared::i18n`). The
+/// widget ships no words of its own, so each visitor downloads one language.
+pub async fn widget(req: &Request, env: &Env, site: &str) -> ApiResult<Response> {
+    check_embed(req, env, site).await?;
+    let wanted = query_param(req, "locales").unwrap_or_default();
+    if wanted.len() > MAX_LOCALES_BYTES {
+        return Err(ApiError::new(ErrorCode::BadRequest, "locales is too long: name at most a dozen languages"));
+    }
+    let locale = Locale::negotiate(wanted.split(',').take(MAX_LOCALES), Locale::En);
+    let body = serde_json::json!({
+        "locale": locale.as_str(),
+        "dir": locale.dir(),
+        "texts": locale.catalogue().as_slice(),
+    });
+    Ok(ok_json(&body))
 }
 
 /// `GET /api/sites/{site}/dashboard` (WebSocket, token as the `bearer.{token}` subprotocol)

@@ -1,5 +1,6 @@
 //! Alerts, the row of actions ("Talk to a person", "End chat", …), and the message box.
 
+use baton_shared::i18n::Text;
 use leptos::ev::KeyboardEvent;
 use leptos::prelude::*;
 
@@ -9,6 +10,7 @@ use crate::transcript::{Action, Link, Transcript};
 use crate::view::icons::{CLOSE, SEND, icon};
 
 pub fn composer(chat: Chat, focus: Focus) -> impl IntoView {
+    let t = chat.texts();
     let locked = move || chat.model.with(|m| m.is_closed() || m.link == Link::Unavailable);
     // The draft lives in the textarea itself; it is read only when sending.
     let submit = move || {
@@ -28,7 +30,7 @@ pub fn composer(chat: Chat, focus: Focus) -> impl IntoView {
                                 <button
                                     type="button"
                                     class="x"
-                                    aria-label="Dismiss"
+                                    aria-label=t.get(Text::Dismiss)
                                     on:click=move |_| chat.model.update(|m| m.dismiss_alert(generation))
                                 >
                                     {icon(CLOSE)}
@@ -48,8 +50,8 @@ pub fn composer(chat: Chat, focus: Focus) -> impl IntoView {
             >
                 <textarea
                     node_ref=focus.input
-                    aria-label="Message"
-                    placeholder="Write a message…"
+                    aria-label=t.get(Text::Message)
+                    placeholder=t.get(Text::WriteMessage)
                     rows="1"
                     disabled=locked
                     on:input=move |_| chat.typing_activity()
@@ -60,7 +62,7 @@ pub fn composer(chat: Chat, focus: Focus) -> impl IntoView {
                         }
                     }
                 ></textarea>
-                <button type="submit" class="send" aria-label="Send" disabled=locked>
+                <button type="submit" class="send" aria-label=t.get(Text::Send) disabled=locked>
                     {icon(SEND)}
                 </button>
             </form>
@@ -76,7 +78,7 @@ fn actions(chat: Chat) -> impl IntoView {
         action.copied().map(|action| {
             view! {
                 <button type="button" class="ask" on:click=move |_| run(chat, action)>
-                    {action.label()}
+                    {action.label(chat.texts())}
                 </button>
             }
         })
@@ -95,6 +97,7 @@ fn actions(chat: Chat) -> impl IntoView {
 /// fields are read from the form by name when it is sent, and a problem shows as the panel's
 /// alert: no signals or typed element handles of their own, each of which would weigh.
 fn message_form(chat: Chat) -> impl IntoView {
+    let t = chat.texts();
     let send = move |ev: leptos::ev::SubmitEvent| {
         ev.prevent_default();
         let Some(form) = ev.target() else { return };
@@ -110,10 +113,23 @@ fn message_form(chat: Chat) -> impl IntoView {
         }
     };
     view! {
-        <form class="leave" aria-label="Leave a message" on:submit=send>
-            <input name="email" type="email" autocomplete="email" required aria-label="Your email" placeholder="Your email"/>
-            <textarea name="message" rows="3" required aria-label="Your message" placeholder="Your message"></textarea>
-            <button type="submit" class="ask">"Send message"</button>
+        <form class="leave" aria-label=t.get(Text::LeaveMessage) on:submit=send>
+            <input
+                name="email"
+                type="email"
+                autocomplete="email"
+                required
+                aria-label=t.get(Text::YourEmail)
+                placeholder=t.get(Text::YourEmail)
+            />
+            <textarea
+                name="message"
+                rows="3"
+                required
+                aria-label=t.get(Text::YourMessage)
+                placeholder=t.get(Text::YourMessage)
+            ></textarea>
+            <button type="submit" class="ask">{t.get(Text::SendMessage)}</button>
         </form>
     }
 }

@@ -1,5 +1,6 @@
 //! Who the customer is talking to: the bot, or the agent holding the conversation.
 
+use baton_shared::i18n::Text;
 use leptos::prelude::*;
 
 use crate::app::{Focus, set_open};
@@ -29,7 +30,7 @@ pub fn header(chat: Chat, focus: Focus) -> impl IntoView {
                     </div>
                 }
             }}
-            <button class="icon" type="button" aria-label="Minimize chat" on:click=move |_| set_open(chat, focus, false)>
+            <button class="icon" type="button" aria-label=chat.texts().get(Text::MinimizeChat) on:click=move |_| set_open(chat, focus, false)>
                 {icon(MINIMIZE)}
             </button>
         </header>

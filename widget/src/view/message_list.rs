@@ -4,6 +4,7 @@
 //! the end or changes its last few items, and a common-prefix diff does that in a fraction of
 //! the generic keyed diff's 18 KB of wasm, which every page embedding the widget downloads.
 
+use baton_shared::i18n::{Text, Texts};
 use leptos::html;
 use leptos::prelude::*;
 use wasm_bindgen::JsCast;
@@ -17,6 +18,7 @@ pub fn message_list(chat: Chat) -> impl IntoView {
     let wants_rating = move || chat.model.with(Transcript::wants_rating);
     let typing = move || chat.model.with(Transcript::typing).map(|(label, _)| label);
     let log = NodeRef::<html::Div>::new();
+    let texts = chat.texts();
     let items = NodeRef::<html::Div>::new();
     let shown = StoredValue::new_local(Vec::<(Item, Element)>::new());
     // Follows the conversation to its end when something new shows or the panel opens, but
@@ -24,9 +26,9 @@ pub fn message_list(chat: Chat) -> impl IntoView {
     Effect::new(move |was_open: Option<bool>| {
         let next = chat.model.with(Transcript::items);
         let open = chat.model.with(|m| m.is_open());
-        let changed = items
-            .get()
-            .is_some_and(|container| shown.try_update_value(|shown| sync(&container, shown, next)).unwrap_or(false));
+        let changed = items.get().is_some_and(|container| {
+            shown.try_update_value(|shown| sync(&container, shown, next, texts)).unwrap_or(false)
+        });
         if open && (changed || was_open != Some(true)) {
             request_animation_frame(move || {
                 if let Some(log) = log.get_untracked() {
@@ -44,7 +46,7 @@ pub fn message_list(chat: Chat) -> impl IntoView {
         }
     };
     view! {
-        <div class="log" role="log" aria-live="polite" aria-label="Conversation" tabindex="0" node_ref=log on:click=retry>
+        <div class="log" role="log" aria-live="polite" aria-label=chat.texts().get(Text::Conversation) tabindex="0" node_ref=log on:click=retry>
             <div class="items" node_ref=items></div>
             {move || wants_rating().then(|| rating(chat))}
         </div>
@@ -64,7 +66,7 @@ pub fn message_list(chat: Chat) -> impl IntoView {
 
 /// Makes `container` show `next`: keeps the unchanged prefix, replaces the rest. Returns
 /// whether anything changed.
-fn sync(container: &Element, shown: &mut Vec<(Item, Element)>, next: Vec<Item>) -> bool {
+fn sync(container: &Element, shown: &mut Vec<(Item, Element)>, next: Vec<Item>, texts: Texts) -> bool {
     let keep = shown.iter().zip(&next).take_while(|((old, _), new)| old == *new).count();
     if keep == shown.len() && keep == next.len() {
         return false;
@@ -77,7 +79,7 @@ fn sync(container: &Element, shown: &mut Vec<(Item, Element)>, next: Vec<Item>) 
     };
     for item in next.into_iter().skip(keep) {
         // `shown` must stay a prefix of what should show; a failure is retried next time.
-        let Some(element) = build(&document, &item) else {
+        let Some(element) = build(&document, &item, texts) else {
             break;
         };
         let _ = container.append_child(&element);
@@ -87,7 +89,7 @@ fn sync(container: &Element, shown: &mut Vec<(Item, Element)>, next: Vec<Item>) 
 }
 
 /// Builds one item. Every string goes in as text content, never as markup.
-fn build(document: &Document, item: &Item) -> Option<Element> {
+fn build(document: &Document, item: &Item, texts: Texts) -> Option<Element> {
     let element = document.create_element("div").ok()?;
     match item {
         Item::Message { who, author, text, status, client_id, first, .. } => {
@@ -102,17 +104,17 @@ fn build(document: &Document, item: &Item) -> Option<Element> {
             append(document, &element, "bubble", text)?;
             if let Some(status) = status {
                 let _ = element.set_attribute("data-status", status.as_str());
-                let label = match status {
-                    Status::Pending => "Sending…",
-                    Status::Sent => "Sent",
-                    Status::Failed => "Not sent",
-                };
+                let label = texts.get(match status {
+                    Status::Pending => Text::Sending,
+                    Status::Sent => Text::Sent,
+                    Status::Failed => Text::NotSent,
+                });
                 let line = append(document, &element, "st", label)?;
                 if let (Status::Failed, Some(id)) = (status, client_id) {
                     let button = document.create_element("button").ok()?;
                     let _ = button.set_attribute("type", "button");
                     let _ = button.set_attribute("data-retry", id);
-                    button.set_text_content(Some("Retry"));
+                    button.set_text_content(Some(texts.get(Text::Retry)));
                     line.append_child(&button).ok()?;
                 }
             }

@@ -1,5 +1,6 @@
 //! The chat panel: header, connection state, messages and composer.
 
+use baton_shared::i18n::Text;
 use leptos::prelude::*;
 
 use crate::app::{Focus, set_open};
@@ -13,7 +14,7 @@ pub fn panel(chat: Chat, focus: Focus) -> impl IntoView {
         <section
             id="bt-panel"
             class="panel"
-            aria-label="Chat"
+            aria-label=chat.texts().get(Text::Chat)
             hidden=move || !chat.model.with(|m| m.is_open())
             on:keydown=move |ev| {
                 if ev.key() == "Escape" {
