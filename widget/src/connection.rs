@@ -3,7 +3,7 @@
 
 use std::time::Duration;
 
-use baton_shared::i18n::Texts;
+use baton_shared::i18n::{Text, Texts};
 use baton_shared::limits::MAX_TEXT_CHARS;
 use baton_shared::limits::PROTOCOL_VERSION;
 use baton_shared::{ClientFrame, ErrorCode, ServerFrame, StartResponse};
@@ -120,8 +120,14 @@ impl Chat {
         chat
     }
 
+    /// The widget's words; read inside a view's closure, a new language (`setLocale`)
+    /// re-renders it.
     pub fn texts(self) -> Texts {
-        self.model.with_untracked(|m| m.texts)
+        self.model.with(|m| m.texts)
+    }
+
+    pub fn text(self, key: Text) -> &'static str {
+        self.texts().get(key)
     }
 
     /// Tells the page's `Baton('on', name, …)` listeners; `detail` is JSON.

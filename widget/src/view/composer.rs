@@ -10,7 +10,6 @@ use crate::transcript::{Action, Link, Transcript};
 use crate::view::icons::{CLOSE, SEND, icon};
 
 pub fn composer(chat: Chat, focus: Focus) -> impl IntoView {
-    let t = chat.texts();
     let locked = move || chat.model.with(|m| m.is_closed() || m.link == Link::Unavailable);
     // The draft lives in the textarea itself; it is read only when sending.
     let submit = move || {
@@ -30,7 +29,7 @@ pub fn composer(chat: Chat, focus: Focus) -> impl IntoView {
                                 <button
                                     type="button"
                                     class="x"
-                                    aria-label=t.get(Text::Dismiss)
+                                    aria-label=chat.text(Text::Dismiss)
                                     on:click=move |_| chat.model.update(|m| m.dismiss_alert(generation))
                                 >
                                     {icon(CLOSE)}
@@ -50,8 +49,8 @@ pub fn composer(chat: Chat, focus: Focus) -> impl IntoView {
             >
                 <textarea
                     node_ref=focus.input
-                    aria-label=t.get(Text::Message)
-                    placeholder=t.get(Text::WriteMessage)
+                    aria-label=move || chat.text(Text::Message)
+                    placeholder=move || chat.text(Text::WriteMessage)
                     rows="1"
                     disabled=locked
                     on:input=move |_| chat.typing_activity()
@@ -62,7 +61,7 @@ pub fn composer(chat: Chat, focus: Focus) -> impl IntoView {
                         }
                     }
                 ></textarea>
-                <button type="submit" class="send" aria-label=t.get(Text::Send) disabled=locked>
+                <button type="submit" class="send" aria-label=move || chat.text(Text::Send) disabled=locked>
                     {icon(SEND)}
                 </button>
             </form>

@@ -30,7 +30,7 @@ pub fn header(chat: Chat, focus: Focus) -> impl IntoView {
                     </div>
                 }
             }}
-            <button class="icon" type="button" aria-label=chat.texts().get(Text::MinimizeChat) on:click=move |_| set_open(chat, focus, false)>
+            <button class="icon" type="button" aria-label=move || chat.text(Text::MinimizeChat) on:click=move |_| set_open(chat, focus, false)>
                 {icon(MINIMIZE)}
             </button>
         </header>

@@ -9,7 +9,6 @@ use crate::view::icons::{CHAT, CLOSE};
 
 pub fn launcher(chat: Chat, focus: Focus) -> impl IntoView {
     let open = move || chat.model.with(|m| m.is_open());
-    let t = chat.texts();
     let unread = move || chat.model.with(|m| m.unread()).min(99);
     view! {
         <button
@@ -18,7 +17,7 @@ pub fn launcher(chat: Chat, focus: Focus) -> impl IntoView {
             node_ref=focus.launcher
             aria-controls="bt-panel"
             aria-expanded=move || if open() { "true" } else { "false" }
-            aria-label=move || t.get(if open() { Text::CloseChat } else { Text::OpenChat })
+            aria-label=move || chat.text(if open() { Text::CloseChat } else { Text::OpenChat })
             on:click=move |_| set_open(chat, focus, !chat.model.with_untracked(|m| m.is_open()))
         >
             <svg viewBox="0 0 24 24" aria-hidden="true">

@@ -18,13 +18,12 @@ pub fn message_list(chat: Chat) -> impl IntoView {
     let wants_rating = move || chat.model.with(Transcript::wants_rating);
     let typing = move || chat.model.with(Transcript::typing).map(|(label, _)| label);
     let log = NodeRef::<html::Div>::new();
-    let texts = chat.texts();
     let items = NodeRef::<html::Div>::new();
-    let shown = StoredValue::new_local(Vec::<(Item, Element)>::new());
+    let shown = StoredValue::new_local(Shown::default());
     // Follows the conversation to its end when something new shows or the panel opens, but
     // leaves the reader where they are on other changes (typing, connection state).
     Effect::new(move |was_open: Option<bool>| {
-        let next = chat.model.with(Transcript::items);
+        let (next, texts) = chat.model.with(|m| (m.items(), m.texts));
         let open = chat.model.with(|m| m.is_open());
         let changed = items.get().is_some_and(|container| {
             shown.try_update_value(|shown| sync(&container, shown, next, texts)).unwrap_or(false)
@@ -46,7 +45,7 @@ pub fn message_list(chat: Chat) -> impl IntoView {
         }
     };
     view! {
-        <div class="log" role="log" aria-live="polite" aria-label=chat.texts().get(Text::Conversation) tabindex="0" node_ref=log on:click=retry>
+        <div class="log" role="log" aria-live="polite" aria-label=move || chat.text(Text::Conversation) tabindex="0" node_ref=log on:click=retry>
             <div class="items" node_ref=items></div>
             {move || wants_rating().then(|| rating(chat))}
         </div>
@@ -64,9 +63,23 @@ pub fn message_list(chat: Chat) -> impl IntoView {
     }
 }
 
+/// What the list shows, and in which words.
+#[derive(Default)]
+struct Shown {
+    items: Vec<(Item, Element)>,
+    texts: Texts,
+}
+
 /// Makes `container` show `next`: keeps the unchanged prefix, replaces the rest. Returns
 /// whether anything changed.
-fn sync(container: &Element, shown: &mut Vec<(Item, Element)>, next: Vec<Item>, texts: Texts) -> bool {
+fn sync(container: &Element, shown: &mut Shown, next: Vec<Item>, texts: Texts) -> bool {
+    // In another language every item is built again: its status line is in words.
+    if shown.texts != texts {
+        shown.texts = texts;
+        shown.items.truncate(0);
+        container.set_text_content(None);
+    }
+    let shown = &mut shown.items;
     let keep = shown.iter().zip(&next).take_while(|((old, _), new)| old == *new).count();
     if keep == shown.len() && keep == next.len() {
         return false;

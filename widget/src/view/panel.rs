@@ -14,7 +14,7 @@ pub fn panel(chat: Chat, focus: Focus) -> impl IntoView {
         <section
             id="bt-panel"
             class="panel"
-            aria-label=chat.texts().get(Text::Chat)
+            aria-label=move || chat.text(Text::Chat)
             hidden=move || !chat.model.with(|m| m.is_open())
             on:keydown=move |ev| {
                 if ev.key() == "Escape" {
