@@ -1,5 +1,6 @@
 //! REST calls to the same origin.
 
+use baton_shared::appearance::Appearance;
 use baton_shared::history::{HistoryPage, HistoryQuery, HistoryRecord, OfflineMessage, OfflineReply};
 use baton_shared::insight::SiteRules;
 use baton_shared::protocol::{Article, ArticleInput, LoginRequest, LoginResponse, VisitorInfo};
@@ -12,9 +13,9 @@ use web_sys::{Headers, Request, RequestInit, Response};
 
 use crate::model::history::{EraseVisitor, Erased};
 use crate::model::net::{
-    account_path, article_path, articles_path, history_erase_path, history_path, history_record_path, login_path,
-    logout_path, model_usage_path, offline_messages_path, offline_reply_path, reassign_path, rules_path, team_path,
-    transfer_path, visitor_path,
+    account_path, appearance_path, article_path, articles_path, history_erase_path, history_path, history_record_path,
+    login_path, logout_path, model_usage_path, offline_messages_path, offline_reply_path, reassign_path, rules_path,
+    team_path, transfer_path, visitor_path,
 };
 use crate::model::rest::{RestError, read_reply};
 use crate::model::session::login_outcome;
@@ -99,6 +100,14 @@ pub async fn get_rules(site: &str, token: &str) -> Result<SiteRules, RestError> 
 
 pub async fn put_rules(site: &str, token: &str, rules: &SiteRules) -> Result<SiteRules, RestError> {
     call("PUT", &rules_path(site), token, Some(rules)).await
+}
+
+pub async fn get_appearance(site: &str, token: &str) -> Result<Appearance, RestError> {
+    call("GET", &appearance_path(site), token, NO_BODY).await
+}
+
+pub async fn put_appearance(site: &str, token: &str, look: &Appearance) -> Result<Appearance, RestError> {
+    call("PUT", &appearance_path(site), token, Some(look)).await
 }
 
 pub async fn visitor(site: &str, token: &str, conversation_id: &str) -> Result<VisitorInfo, RestError> {

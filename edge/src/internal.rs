@@ -141,6 +141,8 @@ ops!(
         PutAccount = (Post, "/team/put"),
         Desk = (Get, "/desk"),
         PutDesk = (Post, "/desk"),
+        Appearance = (Get, "/appearance"),
+        PutAppearance = (Post, "/appearance"),
     }
 );
 

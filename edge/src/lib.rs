@@ -63,6 +63,7 @@ enum Route<'a> {
     AgentAvatar(&'a str, &'a str),
     Account(&'a str, &'a str),
     Desk(&'a str),
+    Appearance(&'a str),
     History(&'a str),
     HistoryRecord(&'a str, &'a str),
     EraseVisitor(&'a str),
@@ -97,6 +98,7 @@ impl<'a> Route<'a> {
             ["api", "sites", site, "team", id] => Route::Account(site, id),
             ["api", "sites", site, "agents", id, "avatar"] => Route::AgentAvatar(site, id),
             ["api", "sites", site, "desk"] => Route::Desk(site),
+            ["api", "sites", site, "appearance"] => Route::Appearance(site),
             ["api", "sites", site, "history"] => Route::History(site),
             ["api", "sites", site, "history", "erase"] => Route::EraseVisitor(site),
             ["api", "sites", site, "history", id] => Route::HistoryRecord(site, id),
@@ -130,7 +132,8 @@ impl<'a> Route<'a> {
             | Route::Rules(s)
             | Route::Team(s)
             | Route::Account(s, _)
-            | Route::Desk(s) => Some(s),
+            | Route::Desk(s)
+            | Route::Appearance(s) => Some(s),
             _ => None,
         }
     }
@@ -165,6 +168,8 @@ impl<'a> Route<'a> {
             (Method::Get, Route::AgentAvatar(s, id)) => avatar::get(req, env, s, id).await,
             (Method::Get, Route::Desk(s)) => team::settings(req, env, s).await,
             (Method::Put, Route::Desk(s)) => team::put_settings(req, env, s).await,
+            (Method::Get, Route::Appearance(s)) => team::appearance(req, env, s).await,
+            (Method::Put, Route::Appearance(s)) => team::put_appearance(req, env, s).await,
             (Method::Get, Route::History(s)) => history::search(req, env, s).await,
             (Method::Get, Route::HistoryRecord(s, id)) => history::record(req, env, s, id).await,
             (Method::Delete, Route::HistoryRecord(s, id)) => history::erase(req, env, s, id).await,

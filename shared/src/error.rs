@@ -74,6 +74,8 @@ pub enum ErrorCode {
     /// A `user_hash` that does not match its `user_id`.
     IdentityInvalid,
     InvalidEmail,
+    /// A widget look the site cannot have: an accent white text is unreadable on, and the like.
+    InvalidAppearance,
     Internal,
 }
 
@@ -108,6 +110,7 @@ wire_names!(ErrorCode {
     AccountDeactivated = "account_deactivated",
     IdentityInvalid = "identity_invalid",
     InvalidEmail = "invalid_email",
+    InvalidAppearance = "invalid_appearance",
     Internal = "internal",
 });
 

@@ -1,6 +1,7 @@
 //! Everything the edge, the widget and the console must agree on: the wire protocol,
 //! limits, and the conversation state machine. No I/O lives here.
 
+pub mod appearance;
 pub mod avatar;
 pub mod backoff;
 pub mod calendar;

@@ -694,6 +694,9 @@ pub struct SiteInfo {
     pub name: String,
     pub bot_name: String,
     pub greeting: String,
+    /// The bot's picture in the widget's header (`Appearance::bot_avatar`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub bot_avatar: Option<String>,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]

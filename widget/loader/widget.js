@@ -83,7 +83,8 @@
   let host, widget, locale = d.locale, launcher = d.launcher != "hidden", later = [];
   const showLauncher = () => host && host.toggleAttribute("data-no-launcher", !launcher);
 
-  // The visitor's language (setLocale > data-locale > the browser's) and its words.
+  // The visitor's language (setLocale > data-locale > the browser's), its words, and the site's
+  // look: custom properties and attributes the widget's stylesheet reads through the shadow root.
   const configure = () =>
     fetch(api + "/widget?locales=" + encodeURIComponent([locale, ...navigator.languages]))
       .then((r) => (r.ok ? r.json() : Promise.reject(r.status)))
@@ -91,6 +92,13 @@
         words = config.texts;
         visitor.locale = host.lang = config.locale;
         host.dir = config.dir;
+        const t = config.theme || {}, style = host.style;
+        style.setProperty("--baton-accent", t.accent);
+        style.setProperty("--baton-accent-dark", t.accent_dark);
+        host.setAttribute("data-side", t.position);
+        // A CSS string: the edge allows one line of plain text.
+        if (t.launcher_label) style.setProperty("--baton-label", JSON.stringify(t.launcher_label));
+        host.toggleAttribute("data-label", !!t.launcher_label);
         return JSON.stringify(words);
       });
 

@@ -149,6 +149,7 @@ pub struct Transcript {
     unread: u32,
     conversation_id: String,
     bot_name: String,
+    bot_avatar: Option<String>,
     greeting: String,
     /// The events customers see, and the customer's messages (their text) not yet among them.
     thread: Thread<String>,
@@ -183,6 +184,7 @@ impl Transcript {
 
     pub fn set_site(&mut self, site: &SiteInfo) {
         self.bot_name = site.bot_name.clone();
+        self.bot_avatar = site.bot_avatar.clone().filter(|url| validate_avatar_url(url).is_ok());
         self.greeting = site.greeting.clone();
     }
 
@@ -200,6 +202,7 @@ impl Transcript {
                 texts: self.texts,
                 open: self.open,
                 bot_name: std::mem::take(&mut self.bot_name),
+                bot_avatar: self.bot_avatar.take(),
                 greeting: std::mem::take(&mut self.greeting),
                 thread,
                 ..Transcript::default()
@@ -585,7 +588,13 @@ impl Transcript {
             _ => Text::VirtualAssistant,
         });
         let name = self.bot_label();
-        Header { initials: initials(&name), name, subtitle: subtitle.into(), image: None, human: false }
+        Header {
+            initials: initials(&name),
+            name,
+            subtitle: subtitle.into(),
+            image: self.bot_avatar.clone(),
+            human: false,
+        }
     }
 
     /// Whether to ask for a rating: an agent handed the conversation back or resolved it and
@@ -728,6 +737,7 @@ mod tests {
             name: "Northwind".into(),
             bot_name: "Baton Assistant".into(),
             greeting: "Hi! How can I help?".into(),
+            bot_avatar: None,
         }
     }
 

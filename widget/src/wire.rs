@@ -116,6 +116,7 @@ pub fn decode_start_response(raw: &str) -> Option<StartResponse> {
             name: site.str("name").unwrap_or_default(),
             bot_name: site.str("bot_name").unwrap_or_default(),
             greeting: site.str("greeting").unwrap_or_default(),
+            bot_avatar: site.str("bot_avatar"),
         },
     })
 }
@@ -615,6 +616,7 @@ mod tests {
                 name: "Northwind".into(),
                 bot_name: "Baton Assistant".into(),
                 greeting: "Hi!".into(),
+                bot_avatar: Some("https://cdn.example.com/bot.png".into()),
             },
         };
         assert_eq!(decode_start_response(&encode(&response)), Some(response));

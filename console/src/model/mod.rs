@@ -1,6 +1,7 @@
 //! View-model logic: plain Rust, no browser APIs, unit tested natively.
 
 pub mod alerts;
+pub mod appearance;
 pub mod context;
 pub mod conversation;
 pub mod dashboard;

@@ -94,6 +94,10 @@ pub fn article_path(site: &str, article_id: &str) -> String {
     format!("{}/{}", articles_path(site), encode_component(article_id))
 }
 
+pub fn appearance_path(site: &str) -> String {
+    format!("/api/sites/{}/appearance", encode_component(site))
+}
+
 pub fn rules_path(site: &str) -> String {
     format!("/api/sites/{}/rules", encode_component(site))
 }

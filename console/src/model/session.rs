@@ -60,7 +60,13 @@ mod tests {
             token: "t".into(),
             agent: AgentInfo { id: "a1".into(), name: "Dana Rivera".into(), avatar: None },
             role: AccountRole::Agent,
-            site: SiteInfo { id: site.into(), name: "N".into(), bot_name: "B".into(), greeting: "G".into() },
+            site: SiteInfo {
+                id: site.into(),
+                name: "N".into(),
+                bot_name: "B".into(),
+                greeting: "G".into(),
+                bot_avatar: None,
+            },
             expires_at,
         }
     }

@@ -1,6 +1,7 @@
 //! Leptos components. They read view-models and send commands; no protocol logic lives here.
 
 pub mod app;
+pub mod appearance;
 mod avatar;
 mod compliance;
 mod context;

@@ -6,6 +6,7 @@ use leptos::prelude::*;
 use crate::dashboard::DashboardFeed;
 use crate::session::now_ms;
 use crate::view::app::Auth;
+use crate::view::appearance::AppearancePage;
 use crate::view::avatar::Avatar;
 use crate::view::conversation::ConversationPane;
 use crate::view::dashboard::{ConversationList, Triage};
@@ -24,6 +25,7 @@ enum Page {
     Team,
     KnowledgeBase,
     Rules,
+    Appearance,
 }
 
 impl Page {
@@ -35,6 +37,7 @@ impl Page {
             Page::Team => "Team",
             Page::KnowledgeBase => "Knowledge base",
             Page::Rules => "Rules",
+            Page::Appearance => "Appearance",
         }
     }
 }
@@ -98,6 +101,7 @@ pub fn Workspace(auth: Auth, login: LoginResponse) -> impl IntoView {
                             Page::Team,
                             Page::KnowledgeBase,
                             Page::Rules,
+                            Page::Appearance,
                         ]
                     } else {
                         vec![Page::Conversations, Page::History, Page::Offline, Page::Team]
@@ -133,6 +137,10 @@ pub fn Workspace(auth: Auth, login: LoginResponse) -> impl IntoView {
             {move || match page.get() {
                 Page::KnowledgeBase => view! {
                     <main class="page-main"><KnowledgeBase auth=auth login=login.get_value() /></main>
+                }
+                .into_any(),
+                Page::Appearance => view! {
+                    <main class="page-main"><AppearancePage auth=auth login=login.get_value() /></main>
                 }
                 .into_any(),
                 Page::Rules => view! {

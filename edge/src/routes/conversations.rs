@@ -31,11 +31,14 @@ const MAX_ATTRIBUTE_VALUE_CHARS: usize = 200;
 /// `POST /api/sites/{site}/conversations`: resumes the conversation a valid visitor token of
 /// this site names, or starts a new one that shows up on dashboards right away.
 pub async fn start(req: &mut Request, env: &Env, site: &str) -> ApiResult<Response> {
-    let SiteRecord { info: site_info, knowledge_version, require_identity, .. } = check_embed(req, env, site).await?;
+    let SiteRecord { info: mut site_info, knowledge_version, require_identity, appearance, .. } =
+        check_embed(req, env, site).await?;
     let bytes = read_body(req).await?;
     let body: StartRequest =
         if bytes.iter().all(u8::is_ascii_whitespace) { StartRequest::default() } else { decode_json(&bytes)? };
     let visitor = identify(env, site, require_identity, clean_visitor(body.visitor)?)?;
+    // The bot greets in the widget's language where the site wrote a greeting for it.
+    site_info.greeting = appearance.greeting(visitor.locale.as_deref(), &site_info.greeting).to_string();
     let now = now_ms();
 
     let mut previous = None;

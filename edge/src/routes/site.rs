@@ -51,19 +51,28 @@ const MAX_LOCALES_BYTES: usize = 256;
 
 /// `GET /api/sites/{site}/widget?locales=de-AT,en`: what the widget needs before it shows, in
 /// one answer: the visitor's language (the first of `locales`, most preferred first, that the
-/// catalogue covers, else English) and the widget's words in it (`baton_shared::i18n`). The
-/// widget ships no words of its own, so each visitor downloads one language.
+/// catalogue covers, else English), the widget's words in it (`baton_shared::i18n`), and the
+/// site's look (`Appearance`). The widget ships no words of its own, so each visitor downloads
+/// one language.
 pub async fn widget(req: &Request, env: &Env, site: &str) -> ApiResult<Response> {
-    check_embed(req, env, site).await?;
+    let record = check_embed(req, env, site).await?;
     let wanted = query_param(req, "locales").unwrap_or_default();
     if wanted.len() > MAX_LOCALES_BYTES {
         return Err(ApiError::new(ErrorCode::BadRequest, "locales is too long: name at most a dozen languages"));
     }
     let locale = Locale::negotiate(wanted.split(',').take(MAX_LOCALES), Locale::En);
+    let look = &record.appearance;
+    let (accent, accent_dark) = look.accents();
     let body = serde_json::json!({
         "locale": locale.as_str(),
         "dir": locale.dir(),
         "texts": locale.catalogue().as_slice(),
+        "theme": {
+            "accent": accent,
+            "accent_dark": accent_dark,
+            "position": look.position,
+            "launcher_label": look.launcher_label,
+        },
     });
     Ok(ok_json(&body))
 }

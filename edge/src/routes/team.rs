@@ -4,6 +4,7 @@
 //! other's presence), only supervisors may add or change accounts and settings. Passwords are
 //! hashed here, in the worker, so the site object never spends its time on them.
 
+use baton_shared::appearance::Appearance;
 use baton_shared::team::{validate_account, validate_desk_settings};
 use baton_shared::{AccountInput, DeskSettings, TeamMember};
 use worker::{Env, Request, Response};
@@ -52,6 +53,23 @@ pub async fn settings(req: &Request, env: &Env, site: &str) -> ApiResult<Respons
     site_agent(req, env, site).await?;
     let reply = Call::to(SiteOp::Desk).site(site).send(&site_stub(env, site)?).await?;
     Ok(ok_json(&read_reply::<DeskSettings>(reply, "reading the desk settings").await?))
+}
+
+/// `GET /api/sites/{site}/appearance`: how the widget looks, for the console's editor.
+pub async fn appearance(req: &Request, env: &Env, site: &str) -> ApiResult<Response> {
+    site_agent(req, env, site).await?;
+    let reply = Call::to(SiteOp::Appearance).site(site).send(&site_stub(env, site)?).await?;
+    Ok(ok_json(&read_reply::<Appearance>(reply, "reading the appearance").await?))
+}
+
+/// `PUT /api/sites/{site}/appearance` (supervisors): refused with `invalid_appearance` when the
+/// accent fails WCAG AA against white text, and the like (`Appearance::validate`).
+pub async fn put_appearance(req: &mut Request, env: &Env, site: &str) -> ApiResult<Response> {
+    supervisor(req, env, site).await?;
+    let look: Appearance = read_json(req).await?;
+    look.validate()?;
+    let reply = Call::to(SiteOp::PutAppearance).json(&look).site(site).send(&site_stub(env, site)?).await?;
+    Ok(ok_json(&read_reply::<Appearance>(reply, "storing the appearance").await?))
 }
 
 /// `PUT /api/sites/{site}/desk`

@@ -17,6 +17,7 @@ mod team_store;
 use std::cell::Cell;
 use std::collections::HashMap;
 
+use baton_shared::appearance::Appearance;
 use baton_shared::config::article_slug;
 use baton_shared::server::quota::{SIGN_IN_FAILURES, WindowLimit, starts_per_minute};
 use baton_shared::{
@@ -189,6 +190,10 @@ impl DurableObject for SiteDO {
                 self.routed(stored.map(|member| ok_json(&member))).await
             }
             Some(SiteOp::Desk) => self.desk_settings().map(|desk| ok_json(&desk)),
+            Some(SiteOp::Appearance) => self.appearance().map(|look| ok_json(&look)),
+            Some(SiteOp::PutAppearance) => {
+                read_json(&mut req).await.and_then(|look| self.put_appearance(look)).map(|look| ok_json(&look))
+            }
             Some(SiteOp::PutDesk) => {
                 let stored = read_json(&mut req).await.and_then(|desk| self.put_desk_settings(desk));
                 self.routed(stored.map(|desk| ok_json(&desk))).await
@@ -273,6 +278,8 @@ pub struct SiteRecord {
     /// Only verified visitors may say who they are.
     #[serde(default)]
     pub require_identity: bool,
+    #[serde(default)]
+    pub appearance: Appearance,
 }
 
 impl SiteDO {
@@ -333,6 +340,16 @@ impl SiteDO {
     pub(super) fn avatar_base(&self) -> ApiResult<String> {
         let origin = self.store.settings().or_internal("reading the site's settings")?.public_origin;
         Ok(format!("{origin}/api/sites/{}/agents", self.info()?.id))
+    }
+
+    fn appearance(&self) -> ApiResult<Appearance> {
+        Ok(self.store.settings().or_internal("reading the site's settings")?.appearance)
+    }
+
+    /// Stores a new look; conversations pick up the bot's new name with the knowledge version.
+    fn put_appearance(&self, look: Appearance) -> ApiResult<Appearance> {
+        look.validate()?;
+        Ok(self.change_knowledge(|settings| settings.appearance = look)?.appearance)
     }
 
     fn info(&self) -> ApiResult<SiteInfo> {

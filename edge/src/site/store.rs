@@ -3,6 +3,7 @@
 
 use std::collections::HashSet;
 
+use baton_shared::appearance::Appearance;
 use baton_shared::server::quota::{Window, attempt_key};
 use baton_shared::{
     AccountInput, AccountRole, AccountSeed, Article, ArticleInput, ConversationSummary, DeskSettings, Mode,
@@ -79,6 +80,9 @@ pub struct SiteSettings {
     /// Only verified visitors may say who they are (`SiteSeed::require_identity`).
     #[serde(default)]
     pub require_identity: bool,
+    /// How the widget looks, as supervisors set it.
+    #[serde(default)]
+    pub appearance: Appearance,
 }
 
 impl SiteSettings {
@@ -181,12 +185,21 @@ impl SiteStore {
             .to_array()?;
         let Some(r) = rows.into_iter().next() else { return Ok(None) };
         let settings = self.settings()?;
+        let look = &settings.appearance;
+        let bot_name = if look.bot_name.is_empty() { r.bot_name } else { look.bot_name.clone() };
         Ok(Some(SiteRecord {
-            info: SiteInfo { id: r.site, name: r.name, bot_name: r.bot_name, greeting: r.greeting },
+            info: SiteInfo {
+                id: r.site,
+                name: r.name,
+                bot_name,
+                greeting: r.greeting,
+                bot_avatar: look.bot_avatar.clone(),
+            },
             // Written by `seed` from a Vec<String>; unreadable means nothing is allowed.
             allowed_origins: serde_json::from_str(&r.allowed_origins).unwrap_or_default(),
             knowledge_version: settings.knowledge_version,
             require_identity: settings.require_identity,
+            appearance: settings.appearance,
         }))
     }
 

@@ -1,0 +1,190 @@
+use baton_shared::protocol::LoginResponse;
+use leptos::ev::SubmitEvent;
+use leptos::prelude::*;
+use leptos::task::spawn_local;
+
+use crate::api;
+use crate::model::appearance::{AppearanceForm, GREETING_LANGUAGES};
+use crate::model::rest::RestError;
+use crate::view::app::Auth;
+
+/// Supervisors' look of the widget, with a preview that follows every keystroke.
+#[component]
+pub fn AppearancePage(auth: Auth, login: LoginResponse) -> impl IntoView {
+    let site = StoredValue::new(auth.site.get_value());
+    let token = StoredValue::new(login.token);
+    let form = RwSignal::new(None::<AppearanceForm>);
+    let busy = RwSignal::new(false);
+    let status = RwSignal::new(None::<String>);
+    let error = RwSignal::new(None::<String>);
+    let failed = move |e: RestError| auth.report(e, error);
+    spawn_local(async move {
+        match api::get_appearance(&site.get_value(), &token.get_value()).await {
+            Ok(look) => form.set(Some(AppearanceForm::from_appearance(&look))),
+            Err(e) => failed(e),
+        }
+    });
+
+    let save = move |ev: SubmitEvent| {
+        ev.prevent_default();
+        if busy.get_untracked() {
+            return;
+        }
+        status.set(None);
+        error.set(None);
+        let Some(current) = form.get_untracked() else { return };
+        let look = match current.to_appearance() {
+            Ok(look) => look,
+            Err(why) => return error.set(Some(why)),
+        };
+        busy.set(true);
+        spawn_local(async move {
+            let saved = api::put_appearance(&site.get_value(), &token.get_value(), &look).await;
+            busy.set(false);
+            match saved {
+                Ok(look) => {
+                    form.set(Some(AppearanceForm::from_appearance(&look)));
+                    status.set(Some("Appearance saved: new visitors see it at once".to_string()));
+                }
+                Err(e) => failed(e),
+            }
+        });
+    };
+
+    view! {
+        <div class="page appearance">
+            <header class="page-head">
+                <h2>"Appearance"</h2>
+                <p class="muted">"How the chat widget looks on your site, and what the bot says first."</p>
+            </header>
+            {move || status.get().map(|s| view! { <p class="notice" role="status">{s}</p> })}
+            {move || error.get().map(|e| view! { <p class="error" role="alert">{e}</p> })}
+            {move || match form.with(Option::is_some) {
+                false => view! { <p class="muted">"Loading…"</p> }.into_any(),
+                true => view! {
+                    <div class="appearance-layout">
+                        <AppearanceFields form=form busy=busy on_submit=save />
+                        <Preview form=form />
+                    </div>
+                }
+                .into_any(),
+            }}
+        </div>
+    }
+}
+
+/// Reads and edits one text field of the form.
+fn text_field(
+    form: RwSignal<Option<AppearanceForm>>,
+    read: fn(&AppearanceForm) -> String,
+    write: fn(&mut AppearanceForm, String),
+) -> (impl Fn() -> Option<String> + Copy, impl Fn(String) + Copy) {
+    let value = move || form.with(|f| f.as_ref().map(read));
+    let edit = move |v: String| form.update(|f| f.iter_mut().for_each(|f| write(f, v.clone())));
+    (value, edit)
+}
+
+#[component]
+fn AppearanceFields(
+    form: RwSignal<Option<AppearanceForm>>,
+    busy: RwSignal<bool>,
+    on_submit: impl FnMut(SubmitEvent) + 'static,
+) -> impl IntoView {
+    let (accent, set_accent) = text_field(form, |f| f.accent.clone(), |f, v| f.accent = v);
+    let (label, set_label) = text_field(form, |f| f.launcher_label.clone(), |f, v| f.launcher_label = v);
+    let (bot, set_bot) = text_field(form, |f| f.bot_name.clone(), |f, v| f.bot_name = v);
+    let (avatar, set_avatar) = text_field(form, |f| f.bot_avatar.clone(), |f, v| f.bot_avatar = v);
+    let left = move || form.with(|f| f.as_ref().is_some_and(|f| f.left));
+    let contrast = move || form.with(|f| f.as_ref().map(AppearanceForm::contrast_line));
+    view! {
+        <form class="stack-form panel" on:submit=on_submit>
+            <label for="look-accent">"Accent colour"</label>
+            <div class="colour-row">
+                <input id="look-accent-picker" type="color" aria-label="Accent colour picker"
+                    prop:value=accent on:input=move |ev| set_accent(event_target_value(&ev)) />
+                <input id="look-accent" type="text" aria-describedby="look-accent-hint" spellcheck="false"
+                    prop:value=accent on:input=move |ev| set_accent(event_target_value(&ev)) />
+            </div>
+            <span id="look-accent-hint" class="field-hint" aria-live="polite">{contrast}</span>
+            <label for="look-side">"Launcher position"</label>
+            <select id="look-side" on:change=move |ev| {
+                let is_left = event_target_value(&ev) == "left";
+                form.update(|f| f.iter_mut().for_each(|f| f.left = is_left));
+            }>
+                <option value="right" prop:selected=move || !left()>"Bottom right"</option>
+                <option value="left" prop:selected=left>"Bottom left"</option>
+            </select>
+            <label for="look-label">"Launcher label"</label>
+            <input id="look-label" type="text" aria-describedby="look-label-hint" maxlength="40"
+                prop:value=label on:input=move |ev| set_label(event_target_value(&ev)) />
+            <span id="look-label-hint" class="field-hint">"Beside the chat icon, e.g. “Chat with us”; empty for the icon alone"</span>
+            <label for="look-bot">"Bot name"</label>
+            <input id="look-bot" type="text" aria-describedby="look-bot-hint" maxlength="60"
+                prop:value=bot on:input=move |ev| set_bot(event_target_value(&ev)) />
+            <span id="look-bot-hint" class="field-hint">"Empty keeps the site's"</span>
+            <label for="look-avatar">"Bot picture"</label>
+            <input id="look-avatar" type="url" aria-describedby="look-avatar-hint"
+                prop:value=avatar on:input=move |ev| set_avatar(event_target_value(&ev)) />
+            <span id="look-avatar-hint" class="field-hint">"An https:// address of a square picture"</span>
+            <fieldset class="greetings">
+                <legend>"Greeting"</legend>
+                <p class="muted small">"The bot's first words, in the visitor's language; empty ones use the site's."</p>
+                {GREETING_LANGUAGES
+                    .iter()
+                    .enumerate()
+                    .map(|(i, (locale, name))| {
+                        let id = format!("look-greeting-{}", locale.as_str());
+                        view! {
+                            <label for=id.clone()>{*name}</label>
+                            <textarea id=id rows="2"
+                                prop:value=move || form.with(|f| f.as_ref().map(|f| f.greetings[i].clone()))
+                                on:input=move |ev| {
+                                    let v = event_target_value(&ev);
+                                    form.update(|f| f.iter_mut().for_each(|f| f.greetings[i] = v.clone()));
+                                }
+                            ></textarea>
+                        }
+                    })
+                    .collect_view()}
+            </fieldset>
+            <div class="form-actions">
+                <button type="submit" class="primary" disabled=move || busy.get()>"Save appearance"</button>
+            </div>
+        </form>
+    }
+}
+
+/// A drawing of the widget in the form's colours and words (not the widget itself).
+#[component]
+fn Preview(form: RwSignal<Option<AppearanceForm>>) -> impl IntoView {
+    let read = move |f: fn(&AppearanceForm) -> String| form.with(|form| form.as_ref().map(f).unwrap_or_default());
+    let accent = move || format!("--preview-accent: {}", read(AppearanceForm::preview_accent));
+    let left = move || form.with(|f| f.as_ref().is_some_and(|f| f.left));
+    let bot = move || {
+        let name = read(|f| f.bot_name.trim().to_string());
+        if name.is_empty() { "Assistant".to_string() } else { name }
+    };
+    let labelled = move || read(|f| f.launcher_label.trim().to_string());
+    view! {
+        <section class="panel widget-preview" aria-labelledby="preview-title" style=accent>
+            <h3 id="preview-title">"Preview"</h3>
+            <div class="preview-page" class:left=left>
+                <div class="preview-panel">
+                    <div class="preview-head">
+                        <span class="preview-avatar" aria-hidden="true">{move || bot().chars().next()}</span>
+                        <span>
+                            <strong>{bot}</strong>
+                            <span class="preview-sub">"Virtual assistant"</span>
+                        </span>
+                    </div>
+                    <p class="preview-bubble">{move || read(AppearanceForm::preview_greeting)}</p>
+                    <span class="preview-send" aria-hidden="true">"➤"</span>
+                </div>
+                <span class="preview-launcher" role="img" aria-label=move || format!("Launcher: {}", read(AppearanceForm::preview_launcher))>
+                    <span aria-hidden="true">"💬"</span>
+                    {move || (!labelled().is_empty()).then(|| view! { <span aria-hidden="true">{labelled}</span> })}
+                </span>
+            </div>
+        </section>
+    }
+}
