@@ -92,3 +92,49 @@ async fn the_host_page_describes_its_visitor_and_only_the_page_s_origin_and_path
     assert!(!seen.contains('?') && !seen.contains("s3cret") && !seen.contains('#'), "the query reached agents: {seen}");
     page.close().await;
 }
+
+/// The bot's and the agent's `https://` addresses in the log, as links: `[href, target, rel, text]`.
+const LINKS: &str = r#"const root = document.querySelector('baton-chat').shadowRoot;
+    return [...root.querySelectorAll('.bubble a')].map(a => [a.getAttribute('href'), a.target, a.rel, a.textContent]);"#;
+
+#[tokio::test]
+async fn addresses_in_answers_are_links_that_open_apart_and_other_schemes_stay_text() {
+    let stack = Stack::start().await;
+    let host = HostPage::serve(format!(
+        r#"<!doctype html><html lang="en"><head><title>Shop</title></head><body>
+        <script src="{}/widget.js" data-site="demo" async></script></body></html>"#,
+        stack.base
+    ))
+    .await;
+    let browser = Browser::start().await;
+    let page = browser.page().await;
+    page.goto(&host.url).await;
+    page.click("button", "Open chat").await;
+    page.type_into("Message", "How long does shipping take?").await;
+    page.click("button", "Send").await;
+    let shipping = "https://northwind.example/help/shipping";
+    until("the answer's link", || async { page.eval(LINKS, vec![]).await.to_string().contains(shipping) }).await;
+    assert_eq!(page.eval(LINKS, vec![]).await, json!([[shipping, "_blank", "noopener noreferrer", shipping]]));
+
+    // An agent's words: only the https address becomes a link; the customer's own never do.
+    page.type_into("Message", "is https://my.example/order ok?").await;
+    page.click("button", "Send").await;
+    let api = baton_e2e::Api::new(&stack.base);
+    let id = page.eval("return localStorage.getItem('baton:demo:c')", vec![]).await;
+    let id = id.as_str().unwrap_or_default().to_string();
+    let dana = api.login("demo", "dana@demo.test", "dana-demo-pass").await;
+    let (mut agent, _) = api.connect("demo", &id, &dana.token, 0).await;
+    agent.send(&baton_shared::ClientFrame::TakeOver).await;
+    let said = "Try javascript:alert(1) or http://plain.example, or https://northwind.example/help/returns.";
+    agent.send(&baton_shared::ClientFrame::send("a-1", said)).await;
+    page.wait_for_text("log", "", "http://plain.example").await;
+    let returns = "https://northwind.example/help/returns";
+    assert_eq!(
+        page.eval(LINKS, vec![]).await,
+        json!([
+            [shipping, "_blank", "noopener noreferrer", shipping],
+            [returns, "_blank", "noopener noreferrer", returns]
+        ])
+    );
+    page.close().await;
+}

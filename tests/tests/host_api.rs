@@ -199,3 +199,37 @@ async fn reset_forgets_the_visitor_and_the_next_chat_starts_fresh() {
     assert!(!log.contains("parcel 5521"), "the old conversation still shows: {log}");
     page.close().await;
 }
+
+/// Makes the page's tab hidden or shown as far as the page can tell, as switching tabs does.
+const TAB: &str = "Object.defineProperty(document, 'hidden', { configurable: true, get: () => arguments[0] });
+    document.dispatchEvent(new Event('visibilitychange'));";
+
+#[tokio::test]
+async fn while_the_tab_is_hidden_replies_show_in_the_title_until_the_visitor_looks() {
+    let stack = Stack::start().await;
+    let host = HostPage::serve(host_html(&stack.base, "demo", "", "")).await;
+    let browser = Browser::start().await;
+    let page = browser.page().await;
+    page.goto(&host.url).await;
+    page.click("button", "Open chat").await;
+    page.type_into("Message", "Hello").await;
+    page.click("button", "Send").await;
+    wait_to_hear(&page, "message", |d| d["from"] == "bot").await;
+    assert_eq!(page.eval("return document.title", vec![]).await, json!("Shop"), "a visitor who is looking");
+
+    page.eval(TAB, vec![json!(true)]).await;
+    let api = Api::new(&stack.base);
+    let conversation = conversation_of(&page, "demo").await;
+    let dana = api.login("demo", "dana@demo.test", "dana-demo-pass").await;
+    let (mut agent, _) = api.connect("demo", &conversation, &dana.token, 0).await;
+    agent.send(&baton_shared::ClientFrame::TakeOver).await;
+    agent.send(&baton_shared::ClientFrame::send("a-1", "Dana here")).await;
+    let title = || async { page.eval("return document.title", vec![]).await };
+    until("the title to count one reply", || async { title().await == json!("(1) New message") }).await;
+    agent.send(&baton_shared::ClientFrame::send("a-2", "Are you there?")).await;
+    until("the title to count two", || async { title().await == json!("(2) New message") }).await;
+
+    page.eval(TAB, vec![json!(false)]).await;
+    until("the page's own title back", || async { title().await == json!("Shop") }).await;
+    page.close().await;
+}

@@ -72,7 +72,7 @@
     // words[60] is i18n::Text::NewMessage.
     document.title = "(" + n + ") " + (words[60] || "New message");
   };
-  addEventListener("visibilitychange", () => {
+  document.addEventListener("visibilitychange", () => {
     if (!document.hidden && pageTitle != null) {
       document.title = pageTitle;
       pageTitle = null;

@@ -5,6 +5,7 @@ mod app;
 mod connection;
 mod host;
 pub mod json;
+pub mod links;
 pub mod transcript;
 mod view;
 pub mod wire;

@@ -11,6 +11,7 @@ use wasm_bindgen::JsCast;
 use web_sys::{Document, Element};
 
 use crate::connection::Chat;
+use crate::links;
 use crate::transcript::{Item, Status, Transcript, Who};
 use crate::view::rating::rating;
 
@@ -106,15 +107,30 @@ fn build(document: &Document, item: &Item, texts: Texts) -> Option<Element> {
     let element = document.create_element("div").ok()?;
     match item {
         Item::Message { who, author, text, status, client_id, first, .. } => {
-            let who = match who {
+            let class = match who {
                 Who::Customer => "me",
                 Who::Bot => "bot",
                 Who::Agent => "agent",
             };
-            element.set_class_name(&format!("msg {who}{}", if *first { " first" } else { "" }));
+            element.set_class_name(&format!("msg {class}{}", if *first { " first" } else { "" }));
             // Every message names its author; a run shows it once and keeps it for screen readers.
             append(document, &element, if *first { "by" } else { "by sr" }, author)?;
-            append(document, &element, "bubble", text)?;
+            let bubble = append(document, &element, "bubble", "")?;
+            // The customer's own words stay as typed; the bot's and agents' addresses are links.
+            let linked = if *who == Who::Customer { vec![(text.as_str(), false)] } else { links::split(text) };
+            for (run, link) in linked {
+                let node: web_sys::Node = if link {
+                    let a = document.create_element("a").ok()?;
+                    for (name, value) in [("href", run), ("target", "_blank"), ("rel", "noopener noreferrer")] {
+                        let _ = a.set_attribute(name, value);
+                    }
+                    a.set_text_content(Some(run));
+                    a.into()
+                } else {
+                    document.create_text_node(run).into()
+                };
+                bubble.append_child(&node).ok()?;
+            }
             if let Some(status) = status {
                 let _ = element.set_attribute("data-status", status.as_str());
                 let label = texts.get(match status {
