@@ -46,6 +46,10 @@ pub struct Appearance {
     /// The bot's first words by language code ("de"); the seed's greeting elsewhere.
     #[serde(default)]
     pub greetings: BTreeMap<String, String>,
+    /// The widget's language when nothing the visitor's browser asks for is one it speaks
+    /// (a code like "es"); empty for English.
+    #[serde(default)]
+    pub locale: String,
 }
 
 impl Appearance {
@@ -75,6 +79,9 @@ impl Appearance {
         if let Some(avatar) = &self.bot_avatar {
             validate_avatar_url(avatar).map_err(|e| ApiError::new(ErrorCode::InvalidAppearance, e.message))?;
         }
+        if !self.locale.is_empty() && Locale::parse(&self.locale).is_none_or(|l| l.as_str() != self.locale) {
+            return refuse(format!("no widget language {:?}: the default is en, es, fr, de or pt", self.locale));
+        }
         for (code, greeting) in &self.greetings {
             if Locale::parse(code).is_none_or(|l| l.as_str() != code) {
                 return refuse(format!("no widget language {code:?}: greetings are for en, es, fr, de or pt"));
@@ -84,6 +91,11 @@ impl Appearance {
             }
         }
         Ok(())
+    }
+
+    /// The language a widget falls back to.
+    pub fn default_locale(&self) -> Locale {
+        Locale::parse(&self.locale).unwrap_or_default()
     }
 
     /// The greeting in `locale`, else `fallback` (the seed's).
@@ -168,6 +180,10 @@ mod tests {
         assert_eq!(bad(Appearance { bot_avatar: script, ..Appearance::default() }), Err(ErrorCode::InvalidAppearance));
         let greetings = BTreeMap::from([("ja".to_string(), "こんにちは".to_string())]);
         assert_eq!(bad(Appearance { greetings, ..Appearance::default() }), Err(ErrorCode::InvalidAppearance));
+        assert_eq!(bad(Appearance { locale: "ja".into(), ..Appearance::default() }), Err(ErrorCode::InvalidAppearance));
+        let spanish = Appearance { locale: "es".into(), ..Appearance::default() };
+        assert_eq!((bad(spanish.clone()), spanish.default_locale()), (Ok(()), Locale::Es));
+        assert_eq!(Appearance::default().default_locale(), Locale::En);
     }
 
     #[test]

@@ -33,6 +33,13 @@ async fn the_site_s_accent_corner_label_and_greeting_show_in_the_widget_and_a_lo
     assert_eq!(status, 403, "agents do not change the look");
     let (status, body) = api.call(Method::PUT, path, Some(&lead.token), Some(&look)).await;
     assert_eq!(status, 200, "{body}");
+    // A browser asking only for languages the widget does not speak gets the site's default.
+    let (_, spanish) = api.call(Method::PUT, path, Some(&lead.token), Some(&json!({ "locale": "es" }))).await;
+    assert_eq!(spanish["locale"], "es", "{spanish}");
+    let (status, widget) = api.call(Method::GET, "/api/sites/demo/widget?locales=ja,zh-CN", None, None).await;
+    assert_eq!((status, widget["locale"].as_str()), (200, Some("es")), "{widget}");
+    let (status, body) = api.call(Method::PUT, path, Some(&lead.token), Some(&look)).await;
+    assert_eq!(status, 200, "{body}");
 
     let host = HostPage::serve(format!(
         r#"<!doctype html><html lang="de"><head><title>Laden</title></head><body>

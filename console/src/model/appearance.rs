@@ -24,6 +24,8 @@ pub struct AppearanceForm {
     pub bot_avatar: String,
     /// One per `GREETING_LANGUAGES`, in order.
     pub greetings: [String; 5],
+    /// The widget's language when the visitor's browser asks for none it speaks.
+    pub locale: Locale,
 }
 
 impl AppearanceForm {
@@ -36,6 +38,7 @@ impl AppearanceForm {
             bot_name: look.bot_name.clone(),
             bot_avatar: look.bot_avatar.clone().unwrap_or_default(),
             greetings: GREETING_LANGUAGES.map(|(l, _)| greeting(l)),
+            locale: look.default_locale(),
         }
     }
 
@@ -55,6 +58,7 @@ impl AppearanceForm {
             bot_name: self.bot_name.trim().to_string(),
             bot_avatar: (!avatar.is_empty()).then(|| avatar.to_string()),
             greetings,
+            locale: if self.locale == Locale::En { String::new() } else { self.locale.as_str().to_string() },
         };
         look.validate().map(|()| look).map_err(|e| e.message)
     }
@@ -104,6 +108,7 @@ mod tests {
             bot_name: "Nora".into(),
             bot_avatar: Some("https://cdn.example.com/nora.png".into()),
             greetings: BTreeMap::from([("de".into(), "Hallo!".into())]),
+            locale: "de".into(),
         };
         let form = AppearanceForm::from_appearance(&look);
         assert_eq!(form.greetings[3], "Hallo!");

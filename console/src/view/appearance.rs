@@ -3,6 +3,8 @@ use leptos::ev::SubmitEvent;
 use leptos::prelude::*;
 use leptos::task::spawn_local;
 
+use baton_shared::i18n::Locale;
+
 use crate::api;
 use crate::model::appearance::{AppearanceForm, GREETING_LANGUAGES};
 use crate::model::rest::RestError;
@@ -126,6 +128,24 @@ fn AppearanceFields(
             <input id="look-avatar" type="url" aria-describedby="look-avatar-hint"
                 prop:value=avatar on:input=move |ev| set_avatar(event_target_value(&ev)) />
             <span id="look-avatar-hint" class="field-hint">"An https:// address of a square picture"</span>
+            <label for="look-locale">"Default language"</label>
+            <select id="look-locale" aria-describedby="look-locale-hint" on:change=move |ev| {
+                let chosen = Locale::parse(&event_target_value(&ev)).unwrap_or_default();
+                form.update(|f| f.iter_mut().for_each(|f| f.locale = chosen));
+            }>
+                {GREETING_LANGUAGES
+                    .iter()
+                    .map(|&(locale, name)| view! {
+                        <option
+                            value=locale.as_str()
+                            prop:selected=move || form.with(|f| f.as_ref().is_some_and(|f| f.locale == locale))
+                        >
+                            {name}
+                        </option>
+                    })
+                    .collect_view()}
+            </select>
+            <span id="look-locale-hint" class="field-hint">"When the visitor's browser asks for none of these"</span>
             <fieldset class="greetings">
                 <legend>"Greeting"</legend>
                 <p class="muted small">"The bot's first words, in the visitor's language; empty ones use the site's."</p>

@@ -51,7 +51,7 @@ const MAX_LOCALES_BYTES: usize = 256;
 
 /// `GET /api/sites/{site}/widget?locales=de-AT,en`: what the widget needs before it shows, in
 /// one answer: the visitor's language (the first of `locales`, most preferred first, that the
-/// catalogue covers, else English), the widget's words in it (`baton_shared::i18n`), and the
+/// catalogue covers, else the site's default), the widget's words in it (`baton_shared::i18n`), and the
 /// site's look (`Appearance`). The widget ships no words of its own, so each visitor downloads
 /// one language.
 pub async fn widget(req: &Request, env: &Env, site: &str) -> ApiResult<Response> {
@@ -60,8 +60,8 @@ pub async fn widget(req: &Request, env: &Env, site: &str) -> ApiResult<Response>
     if wanted.len() > MAX_LOCALES_BYTES {
         return Err(ApiError::new(ErrorCode::BadRequest, "locales is too long: name at most a dozen languages"));
     }
-    let locale = Locale::negotiate(wanted.split(',').take(MAX_LOCALES), Locale::En);
     let look = &record.appearance;
+    let locale = Locale::negotiate(wanted.split(',').take(MAX_LOCALES), look.default_locale());
     let (accent, accent_dark) = look.accents();
     let body = serde_json::json!({
         "locale": locale.as_str(),
