@@ -10,6 +10,16 @@ pub struct HostPage {
 }
 
 impl HostPage {
+    /// A plain page in `lang` that embeds the widget of `site` from `base` with the loader's
+    /// `attributes` (e.g. `data-locale="de"`), as a customer's site would.
+    pub async fn embedding(base: &str, site: &str, lang: &str, attributes: &str) -> HostPage {
+        HostPage::serve(format!(
+            r#"<!doctype html><html lang="{lang}"><head><title>Shop</title></head><body><h1>Shop</h1>
+            <script src="{base}/widget.js" data-site="{site}" {attributes} async></script></body></html>"#
+        ))
+        .await
+    }
+
     pub async fn serve(html: String) -> HostPage {
         let listener = TcpListener::bind("127.0.0.1:0").await.unwrap_or_else(|e| panic!("bind host page: {e}"));
         let port = listener.local_addr().map(|a| a.port()).unwrap_or_else(|e| panic!("host page address: {e}"));

@@ -59,6 +59,13 @@ pub async fn wait_until_answers(wrangler: &mut Guarded, url: &str, limit: Durati
     }
 }
 
+/// The demo site's seed (`demo/site.json`), for tests that seed a variant of it.
+pub fn demo_seed() -> serde_json::Value {
+    let body = std::fs::read_to_string(repo_root().join("demo/site.json"))
+        .unwrap_or_else(|e| panic!("cannot read demo/site.json: {e}"));
+    serde_json::from_str(&body).unwrap_or_else(|e| panic!("demo/site.json: {e}"))
+}
+
 pub fn dev_var(name: &str) -> String {
     let path = repo_root().join(".dev.vars");
     let text = std::fs::read_to_string(&path)
@@ -154,9 +161,7 @@ impl Stack {
     }
 
     pub async fn seed_demo(&self) {
-        let body = std::fs::read_to_string(repo_root().join("demo/site.json"))
-            .unwrap_or_else(|e| panic!("cannot read demo/site.json: {e}"));
-        self.put_site("demo", body).await;
+        self.put_site("demo", demo_seed().to_string()).await;
     }
 
     /// Creates or replaces a site through the admin API.

@@ -41,12 +41,7 @@ async fn the_site_s_accent_corner_label_and_greeting_show_in_the_widget_and_a_lo
     let (status, body) = api.call(Method::PUT, path, Some(&lead.token), Some(&look)).await;
     assert_eq!(status, 200, "{body}");
 
-    let host = HostPage::serve(format!(
-        r#"<!doctype html><html lang="de"><head><title>Laden</title></head><body>
-        <script src="{}/widget.js" data-site="demo" data-locale="de" async></script></body></html>"#,
-        stack.base
-    ))
-    .await;
+    let host = HostPage::embedding(&stack.base, "demo", "de", r#"data-locale="de""#).await;
     let browser = Browser::start().await;
     let page = browser.page().await;
     page.goto(&host.url).await;

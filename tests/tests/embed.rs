@@ -100,12 +100,7 @@ const LINKS: &str = r#"const root = document.querySelector('baton-chat').shadowR
 #[tokio::test]
 async fn addresses_in_answers_are_links_that_open_apart_and_other_schemes_stay_text() {
     let stack = Stack::start().await;
-    let host = HostPage::serve(format!(
-        r#"<!doctype html><html lang="en"><head><title>Shop</title></head><body>
-        <script src="{}/widget.js" data-site="demo" async></script></body></html>"#,
-        stack.base
-    ))
-    .await;
+    let host = HostPage::embedding(&stack.base, "demo", "en", "").await;
     let browser = Browser::start().await;
     let page = browser.page().await;
     page.goto(&host.url).await;

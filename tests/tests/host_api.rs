@@ -39,6 +39,15 @@ async fn wait_to_hear(page: &Page, name: &str, matches: impl Fn(&Value) -> bool)
     .await;
 }
 
+/// The visitor opens the chat from the launcher and writes `text`; returns once the page heard
+/// the bot answer.
+async fn says_and_hears_the_bot(page: &Page, text: &str) {
+    page.click("button", "Open chat").await;
+    page.type_into("Message", text).await;
+    page.click("button", "Send").await;
+    wait_to_hear(page, "message", |d| d["from"] == "bot").await;
+}
+
 /// What the site's supervisor sees of a conversation's visitor.
 async fn visitor_seen(api: &Api, site: &str, conversation: &str) -> Value {
     let lead = api.login(site, "lead@demo.test", "lead-demo-pass").await;
@@ -103,10 +112,7 @@ async fn the_page_identifies_its_user_before_the_widget_loads_opens_it_from_its_
 #[tokio::test]
 async fn a_wrong_hash_leaves_the_visitor_unverified_and_without_a_vip_flag_or_anonymous_where_identity_is_required() {
     let stack = Stack::start().await;
-    let mut seed: Value = serde_json::from_str(
-        &std::fs::read_to_string(baton_e2e::repo_root().join("demo/site.json")).unwrap_or_else(|e| panic!("{e}")),
-    )
-    .unwrap_or_else(|e| panic!("{e}"));
+    let mut seed = baton_e2e::stack::demo_seed();
     seed["require_identity"] = json!(true);
     stack.seed_site("strict", &seed).await;
     let api = Api::new(&stack.base);
@@ -125,10 +131,7 @@ async fn a_wrong_hash_leaves_the_visitor_unverified_and_without_a_vip_flag_or_an
         let host = HostPage::serve(host_html(&stack.base, site, &identify, "")).await;
         let page = browser.page().await;
         page.goto(&host.url).await;
-        page.click("button", "Open chat").await;
-        page.type_into("Message", "Hello").await;
-        page.click("button", "Send").await;
-        wait_to_hear(&page, "message", |d| d["from"] == "bot").await;
+        says_and_hears_the_bot(&page, "Hello").await;
         let conversation = conversation_of(&page, site).await;
 
         let seen = visitor_seen(&api, site, &conversation).await;
@@ -159,10 +162,7 @@ async fn a_verified_user_finds_their_conversation_and_its_history_in_another_bro
     let laptop = Browser::start().await;
     let page = laptop.page().await;
     page.goto(&host.url).await;
-    page.click("button", "Open chat").await;
-    page.type_into("Message", "Where is parcel 8841?").await;
-    page.click("button", "Send").await;
-    wait_to_hear(&page, "message", |d| d["from"] == "bot").await;
+    says_and_hears_the_bot(&page, "Where is parcel 8841?").await;
     let conversation = conversation_of(&page, "demo").await;
     page.close().await;
 
@@ -183,10 +183,7 @@ async fn reset_forgets_the_visitor_and_the_next_chat_starts_fresh() {
     let browser = Browser::start().await;
     let page = browser.page().await;
     page.goto(&host.url).await;
-    page.click("button", "Open chat").await;
-    page.type_into("Message", "Remember parcel 5521").await;
-    page.click("button", "Send").await;
-    wait_to_hear(&page, "message", |d| d["from"] == "bot").await;
+    says_and_hears_the_bot(&page, "Remember parcel 5521").await;
     let before = conversation_of(&page, "demo").await;
 
     page.eval("Baton('reset')", vec![]).await;
@@ -211,10 +208,7 @@ async fn while_the_tab_is_hidden_replies_show_in_the_title_until_the_visitor_loo
     let browser = Browser::start().await;
     let page = browser.page().await;
     page.goto(&host.url).await;
-    page.click("button", "Open chat").await;
-    page.type_into("Message", "Hello").await;
-    page.click("button", "Send").await;
-    wait_to_hear(&page, "message", |d| d["from"] == "bot").await;
+    says_and_hears_the_bot(&page, "Hello").await;
     assert_eq!(page.eval("return document.title", vec![]).await, json!("Shop"), "a visitor who is looking");
 
     page.eval(TAB, vec![json!(true)]).await;

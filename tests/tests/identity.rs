@@ -73,10 +73,7 @@ async fn identify_verifies_mid_chat_and_a_wrong_hash_counts_as_the_visitor_s_unv
 #[tokio::test]
 async fn a_site_that_requires_identity_keeps_unverified_visitors_anonymous() {
     let stack = Stack::start().await;
-    let mut seed: Value = serde_json::from_str(
-        &std::fs::read_to_string(baton_e2e::repo_root().join("demo/site.json")).unwrap_or_else(|e| panic!("{e}")),
-    )
-    .unwrap_or_else(|e| panic!("{e}"));
+    let mut seed = baton_e2e::stack::demo_seed();
     seed["require_identity"] = json!(true);
     stack.seed_site("strict", &seed).await;
     let api = Api::new(&stack.base);

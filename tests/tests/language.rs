@@ -48,12 +48,7 @@ async fn with_data_locale_de_every_word_of_the_journey_is_german_and_so_is_the_b
     let stack = Stack::start().await;
     let (en, de) = (catalogue(&stack.base, "en").await, catalogue(&stack.base, "de").await);
     let t = |key: Text| de[key as usize].clone();
-    let host = HostPage::serve(format!(
-        r#"<!doctype html><html><head><title>Laden</title></head><body>
-        <script src="{}/widget.js" data-site="demo" data-locale="de" async></script></body></html>"#,
-        stack.base
-    ))
-    .await;
+    let host = HostPage::embedding(&stack.base, "demo", "de", r#"data-locale="de""#).await;
     let browser = Browser::start().await;
     let page = browser.page().await;
     page.goto(&host.url).await;
@@ -106,12 +101,7 @@ async fn with_data_locale_de_every_word_of_the_journey_is_german_and_so_is_the_b
 async fn set_locale_changes_the_words_of_a_widget_already_shown() {
     let stack = Stack::start().await;
     let (en, es) = (catalogue(&stack.base, "en").await, catalogue(&stack.base, "es").await);
-    let host = HostPage::serve(format!(
-        r#"<!doctype html><html><head><title>Shop</title></head><body>
-        <script src="{}/widget.js" data-site="demo" data-locale="en" async></script></body></html>"#,
-        stack.base
-    ))
-    .await;
+    let host = HostPage::embedding(&stack.base, "demo", "en", r#"data-locale="en""#).await;
     let browser = Browser::start().await;
     let page = browser.page().await;
     page.goto(&host.url).await;

@@ -18,9 +18,7 @@ fn bot_text(event: &Event) -> Option<&str> {
 
 /// The demo site's articles and accounts, with a language model at `endpoint`.
 fn site_with_model(endpoint: &str, timeout_ms: u64) -> Value {
-    let demo = std::fs::read_to_string(baton_e2e::repo_root().join("demo/site.json"))
-        .unwrap_or_else(|e| panic!("cannot read demo/site.json: {e}"));
-    let mut seed: Value = serde_json::from_str(&demo).unwrap_or_else(|e| panic!("demo/site.json: {e}"));
+    let mut seed = baton_e2e::stack::demo_seed();
     seed["model"] = json!({ "endpoint": endpoint, "model": "stand-in", "timeout_ms": timeout_ms });
     seed
 }

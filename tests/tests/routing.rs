@@ -18,9 +18,7 @@ use serde_json::{Value, json};
 /// The demo site with its knowledge and rules, more conversations allowed per visitor address
 /// (every test customer comes from 127.0.0.1), and these accounts.
 fn desk_site(accounts: Value) -> Value {
-    let demo = std::fs::read_to_string(baton_e2e::repo_root().join("demo/site.json"))
-        .unwrap_or_else(|e| panic!("demo/site.json: {e}"));
-    let mut seed: Value = serde_json::from_str(&demo).unwrap_or_else(|e| panic!("demo/site.json: {e}"));
+    let mut seed = baton_e2e::stack::demo_seed();
     seed["limits"] = json!({ "conversations_per_visitor_per_minute": 100 });
     seed["accounts"] = accounts;
     seed

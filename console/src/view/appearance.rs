@@ -1,57 +1,29 @@
 use baton_shared::protocol::LoginResponse;
 use leptos::ev::SubmitEvent;
 use leptos::prelude::*;
-use leptos::task::spawn_local;
 
 use baton_shared::i18n::Locale;
 
 use crate::api;
 use crate::model::appearance::{AppearanceForm, GREETING_LANGUAGES};
-use crate::model::rest::RestError;
 use crate::view::app::Auth;
+use crate::view::settings::Settings;
 
 /// Supervisors' look of the widget, with a preview that follows every keystroke.
 #[component]
 pub fn AppearancePage(auth: Auth, login: LoginResponse) -> impl IntoView {
     let site = StoredValue::new(auth.site.get_value());
     let token = StoredValue::new(login.token);
-    let form = RwSignal::new(None::<AppearanceForm>);
-    let busy = RwSignal::new(false);
-    let status = RwSignal::new(None::<String>);
-    let error = RwSignal::new(None::<String>);
-    let failed = move |e: RestError| auth.report(e, error);
-    spawn_local(async move {
-        match api::get_appearance(&site.get_value(), &token.get_value()).await {
-            Ok(look) => form.set(Some(AppearanceForm::from_appearance(&look))),
-            Err(e) => failed(e),
-        }
-    });
-
-    let save = move |ev: SubmitEvent| {
-        ev.prevent_default();
-        if busy.get_untracked() {
-            return;
-        }
-        status.set(None);
-        error.set(None);
-        let Some(current) = form.get_untracked() else { return };
-        let look = match current.to_appearance() {
-            Ok(look) => look,
-            Err(why) => return error.set(Some(why)),
-        };
-        busy.set(true);
-        spawn_local(async move {
-            let saved = api::put_appearance(&site.get_value(), &token.get_value(), &look).await;
-            busy.set(false);
-            match saved {
-                Ok(look) => {
-                    form.set(Some(AppearanceForm::from_appearance(&look)));
-                    status.set(Some("Appearance saved: new visitors see it at once".to_string()));
-                }
-                Err(e) => failed(e),
-            }
-        });
-    };
+    let get = async move { api::get_appearance(&site.get_value(), &token.get_value()).await };
+    let settings = Settings::load(auth, get, AppearanceForm::from_appearance);
+    let put = move |look| async move { api::put_appearance(&site.get_value(), &token.get_value(), &look).await };
+    let save = settings.on_submit(
+        AppearanceForm::to_appearance,
+        put,
+        AppearanceForm::from_appearance,
+        "Appearance saved: new visitors see it at once",
+    );
+    let Settings { form, busy, .. } = settings;
 
     view! {
         <div class="page appearance">
@@ -59,8 +31,7 @@ pub fn AppearancePage(auth: Auth, login: LoginResponse) -> impl IntoView {
                 <h2>"Appearance"</h2>
                 <p class="muted">"How the chat widget looks on your site, and what the bot says first."</p>
             </header>
-            {move || status.get().map(|s| view! { <p class="notice" role="status">{s}</p> })}
-            {move || error.get().map(|e| view! { <p class="error" role="alert">{e}</p> })}
+            {settings.outcome()}
             {move || match form.with(Option::is_some) {
                 false => view! { <p class="muted">"Loading…"</p> }.into_any(),
                 true => view! {

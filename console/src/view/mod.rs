@@ -1,7 +1,7 @@
 //! Leptos components. They read view-models and send commands; no protocol logic lives here.
 
 pub mod app;
-pub mod appearance;
+mod appearance;
 mod avatar;
 mod compliance;
 mod context;
@@ -13,6 +13,7 @@ mod knowledge;
 mod offline;
 mod resolve;
 mod rules;
+mod settings;
 mod sign_in;
 mod team;
 mod transfer;

@@ -4,60 +4,29 @@ use leptos::prelude::*;
 use leptos::task::spawn_local;
 
 use crate::api;
-use crate::model::rest::RestError;
 use crate::model::rules::RulesForm;
 use crate::model::usage::model_usage_line;
 use crate::view::app::Auth;
+use crate::view::settings::Settings;
 
 /// Supervisors' settings for escalation, alerts and the compliance check.
 #[component]
 pub fn RulesPage(auth: Auth, login: LoginResponse) -> impl IntoView {
     let site = StoredValue::new(auth.site.get_value());
     let token = StoredValue::new(login.token);
-    let form = RwSignal::new(None::<RulesForm>);
-    let busy = RwSignal::new(false);
-    let status = RwSignal::new(None::<String>);
-    let error = RwSignal::new(None::<String>);
+    let get = async move { api::get_rules(&site.get_value(), &token.get_value()).await };
+    let settings = Settings::load(auth, get, RulesForm::from_rules);
+    let put = move |rules| async move { api::put_rules(&site.get_value(), &token.get_value(), &rules).await };
+    let save = settings.on_submit(RulesForm::to_rules, put, RulesForm::from_rules, "Rules saved");
+    let Settings { form, busy, status, .. } = settings;
 
+    // Only supervisors may read the model budget; an agent's page simply goes without it.
     let usage = RwSignal::new(None::<String>);
-
-    let failed = move |e: RestError| auth.report(e, error);
     spawn_local(async move {
-        match api::get_rules(&site.get_value(), &token.get_value()).await {
-            Ok(rules) => form.set(Some(RulesForm::from_rules(&rules))),
-            Err(e) => failed(e),
-        }
-        // Only supervisors may read the budget; an agent's page simply goes without it.
         if let Ok(read) = api::model_usage(&site.get_value(), &token.get_value()).await {
             usage.set(Some(model_usage_line(&read)));
         }
     });
-
-    let save = move |ev: SubmitEvent| {
-        ev.prevent_default();
-        if busy.get_untracked() {
-            return;
-        }
-        status.set(None);
-        error.set(None);
-        let Some(current) = form.get_untracked() else { return };
-        let rules = match current.to_rules() {
-            Ok(rules) => rules,
-            Err(why) => return error.set(Some(why)),
-        };
-        busy.set(true);
-        spawn_local(async move {
-            let saved = api::put_rules(&site.get_value(), &token.get_value(), &rules).await;
-            busy.set(false);
-            match saved {
-                Ok(rules) => {
-                    form.set(Some(RulesForm::from_rules(&rules)));
-                    status.set(Some("Rules saved".to_string()));
-                }
-                Err(e) => failed(e),
-            }
-        });
-    };
 
     view! {
         <div class="page rules">
@@ -68,8 +37,7 @@ pub fn RulesPage(auth: Auth, login: LoginResponse) -> impl IntoView {
                 </p>
             </header>
             {move || usage.get().map(|line| view! { <p class="muted model-usage">{line}</p> })}
-            {move || status.get().map(|s| view! { <p class="notice" role="status">{s}</p> })}
-            {move || error.get().map(|e| view! { <p class="error" role="alert">{e}</p> })}
+            {settings.outcome()}
             {move || match form.with(Option::is_some) {
                 false => view! { <p class="muted">"Loading rules…"</p> }.into_any(),
                 true => view! { <RulesFields form=form busy=busy status=status on_submit=save /> }.into_any(),
