@@ -57,6 +57,19 @@ const PAST: Role = 1 << 18;
 /// A relative pronoun opening a clause ("who", "que", "der"): the clause goes on describing the
 /// person of the one before it ("ist da jemand, der mir helfen kann"), so it is read with it.
 const RELATIVE: Role = 1 << 19;
+/// A past tense that reports a contact ("talked", "falei", "gesprochen"): the person word next
+/// to it is someone the customer already dealt with ("I talked to support on the phone", "a
+/// pessoa que atendeu o telefone"), unless the customer asks for someone before it.
+const REPORT: Role = 1 << 20;
+/// A German separable verb's stem ("stellen", "leite"): a contact verb when its particle
+/// ([`PARTICLE`]) closes the clause ("stellen Sie mich zum Support durch", "leite mich an
+/// einen Berater weiter").
+const SPLIT: Role = 1 << 21;
+/// The particle of a [`SPLIT`] verb: "durch", "weiter".
+const PARTICLE: Role = 1 << 22;
+/// A callback as a thing to be had ("callback", "Rückruf", "rappel"): with a wish before it, a
+/// request on its own ("I'd like a callback", "ich hätte gern einen Rückruf").
+const CALLBACK_NOUN: Role = 1 << 23;
 
 /// Words a message may hold besides the person word and still be nothing but a request.
 const REQUEST_ONLY: Role = FILLER | PLEASE | REAL | SERVICE | CONTACT | HELP | WANT | THERE | LINK;
@@ -83,6 +96,41 @@ type Table = &'static [(&'static str, Role)];
 
 const ENGLISH: Table = &[
     ("=available", REAL),
+    ("=online", REAL),
+    ("=around", THERE),
+    ("=talked", REPORT),
+    ("=spoke", REPORT),
+    ("=spoken", REPORT),
+    ("=chatted", REPORT),
+    ("=phoned", REPORT),
+    ("=rang", REPORT),
+    ("=from", FILLER),
+    ("colleague*", STAFF),
+    ("coworker*", STAFF),
+    ("specialist", STAFF),
+    ("technician", STAFF),
+    ("=expert", STAFF),
+    ("attendant", STAFF),
+    ("personnel", STAFF),
+    ("whoever", ANYONE),
+    ("=pass", CONTACT),
+    ("=forward", CONTACT),
+    ("=line", PHONE),
+    ("people", PERSON),
+    ("callback", CALLBACK_NOUN),
+    ("=word", CONTACT),
+    ("=raise", CONTACT),
+    ("=thru", CONTACT),
+    ("=u", FILLER),
+    ("=of", FILLER),
+    ("=member", FILLER),
+    ("assistance", HELP),
+    ("require", WANT),
+    ("=helped", REPORT),
+    ("=answered", REPORT),
+    ("=was", REPORT),
+    ("=were", REPORT),
+    ("=assisted", REPORT),
     ("=answer", HELP),
     ("=respond", HELP),
     ("=transferred", PAST),
@@ -185,6 +233,32 @@ const ENGLISH: Table = &[
 const SPANISH: Table = &[
     ("=disponible", REAL),
     ("=disponibles", REAL),
+    ("=libre", REAL),
+    ("=libres", REAL),
+    ("=atendio", REPORT),
+    ("colega", STAFF),
+    ("colegas", STAFF),
+    ("companero", STAFF),
+    ("companera", STAFF),
+    ("vendedor", STAFF),
+    ("vendedora", STAFF),
+    ("=tecnico", STAFF),
+    ("especialista", STAFF),
+    ("deriv*", CONTACT),
+    ("conect*", CONTACT),
+    ("contact*", CONTACT),
+    ("=pasan", CONTACT),
+    ("=por", FILLER),
+    ("=ponganme", CONTACT),
+    ("=hablo", CONTACT),
+    ("=pases", CONTACT),
+    ("=pasenme", CONTACT),
+    ("=esta", FILLER),
+    ("=ayudo", REPORT),
+    ("=ayudaron", REPORT),
+    ("=ayudado", REPORT),
+    ("=contacteme", CALLBACK | ME),
+    ("=contactenme", CALLBACK | ME),
     ("=llame", CALLBACK),
     ("=ahi", THERE),
     ("=alli", THERE),
@@ -309,6 +383,22 @@ const SPANISH: Table = &[
 const FRENCH: Table = &[
     ("=disponible", REAL),
     ("=disponibles", REAL),
+    ("=dispo", REAL),
+    ("=dispos", REAL),
+    ("collegue*", STAFF),
+    ("vendeur", STAFF),
+    ("vendeuse", STAFF),
+    ("gestionnaire", STAFF),
+    ("=qqn", ANYONE),
+    ("=qqun", ANYONE),
+    ("=passe", CONTACT),
+    ("=contactez", CONTACT | CALLBACK),
+    ("=appele", PAST),
+    ("=fil", PHONE),
+    ("=est", FILLER),
+    ("=rappel", CALLBACK_NOUN),
+    ("=d", FILLER),
+    ("=exige", WANT),
     ("souhait*", WANT),
     ("=repondre", HELP),
     ("=repondez", HELP),
@@ -418,6 +508,37 @@ const FRENCH: Table = &[
 const GERMAN: Table = &[
     ("verfugbar", REAL),
     ("erreichbar", REAL),
+    ("=frei", REAL),
+    ("=online", REAL),
+    ("=gesprochen", REPORT),
+    ("=geredet", REPORT),
+    ("=telefoniert", REPORT),
+    ("=gechattet", REPORT),
+    ("=angerufen", PAST),
+    ("=von", FILLER),
+    ("=vom", FILLER),
+    ("kollegin", STAFF),
+    ("*betreuer", STAFF),
+    ("*betreuerin", STAFF),
+    ("techniker*", STAFF),
+    ("=jmd", ANYONE),
+    ("=verbinde", CONTACT),
+    ("=verbindet", CONTACT),
+    ("=erreichen", CONTACT),
+    ("=erreiche", CONTACT),
+    ("=stellen", SPLIT),
+    ("=stelle", SPLIT),
+    ("=stell", SPLIT),
+    ("=stellt", SPLIT),
+    ("=leiten", SPLIT),
+    ("=leite", SPLIT),
+    ("=leitet", SPLIT),
+    ("=durch", PARTICLE),
+    ("=weiter", PARTICLE),
+    ("=hilfe", HELP),
+    ("ruckruf", CALLBACK_NOUN),
+    ("=fur", FILLER),
+    ("weitergeben", CONTACT),
     ("=da", THERE),
     ("=ist", FILLER),
     ("=hier", FILLER),
@@ -436,10 +557,16 @@ const GERMAN: Table = &[
     ("=person", PERSON),
     ("=personen", PERSON),
     ("menschlich*", REAL),
-    ("mitarbeiter*", STAFF),
+    ("mitarbeiter", STAFF),
+    ("mitarbeiterin", STAFF),
+    ("mitarbeitern", STAFF),
+    ("mitarbeiterinnen", STAFF),
+    ("=mitarbeiters", STAFF),
     ("*mitarbeiter", STAFF),
     ("*mitarbeiterin", STAFF),
-    ("berater*", STAFF),
+    ("berater", STAFF),
+    ("beraterin", STAFF),
+    ("beratern", STAFF),
     ("*berater", STAFF),
     ("*beraterin", STAFF),
     ("ansprechpartner*", STAFF),
@@ -536,6 +663,31 @@ const GERMAN: Table = &[
 const PORTUGUESE: Table = &[
     ("disponivel", REAL),
     ("disponiveis", REAL),
+    ("=livre", REAL),
+    ("=online", REAL),
+    ("=cade", THERE),
+    ("=falei", REPORT),
+    ("=falou", REPORT),
+    ("=conversei", REPORT),
+    ("=conversou", REPORT),
+    ("=atendeu", REPORT),
+    ("=liguei", REPORT),
+    ("=ligou", REPORT),
+    ("colega", STAFF),
+    ("colegas", STAFF),
+    ("vendedor", STAFF),
+    ("vendedora", STAFF),
+    ("=tecnico", STAFF),
+    ("especialista", STAFF),
+    ("responsavel", STAFF),
+    ("conect*", CONTACT),
+    ("encaminh*", CONTACT),
+    ("=contate", CONTACT | CALLBACK),
+    ("=contatem", CALLBACK),
+    ("=ajuda", HELP),
+    ("=ajudou", REPORT),
+    ("=falo", CONTACT),
+    ("=esta", FILLER),
     ("=ai", THERE),
     ("=la", THERE),
     ("=responder", HELP),
@@ -644,21 +796,71 @@ pub fn asks_for_person(text: &str) -> bool {
     let indexes = INDEXES
         .get_or_init(|| LANGUAGES.iter().map(|table| Index::new(table.iter().map(|e| e.0), TYPO_FROM)).collect());
     let clauses = clauses(text);
-    LANGUAGES.iter().zip(indexes).any(|(table, index)| {
-        let roles: Vec<Vec<Role>> =
-            clauses.iter().map(|clause| clause.iter().map(|word| role(word, table, index)).collect()).collect();
+    let per_language: Vec<Vec<Vec<Role>>> = LANGUAGES
+        .iter()
+        .zip(indexes)
+        .map(|(table, index)| {
+            clauses.iter().map(|clause| clause.iter().map(|w| role(w, table, index)).collect()).collect()
+        })
+        .collect();
+    // A reported contact is one in any language: "I talked to a real person" is no request even
+    // though Spanish reads "person" as "persona" and "real" as "real".
+    let reports: Vec<Vec<Role>> = clauses
+        .iter()
+        .enumerate()
+        .map(|(c, clause)| {
+            (0..clause.len()).map(|w| per_language.iter().fold(0, |acc, l| acc | (l[c][w] & REPORT))).collect()
+        })
+        .collect();
+    per_language.into_iter().any(|roles| {
+        let roles: Vec<Vec<Role>> = roles
+            .into_iter()
+            .zip(&reports)
+            .map(|(clause, report)| join_separable(clause.iter().zip(report).map(|(r, p)| r | p).collect()))
+            .collect();
         let roles = join_relatives(roles);
         // "agent!", "a human, please": the whole message, not one clause of it, holds nothing but
         // one person and the asking. "die Person, die bestellt hat" is no request.
-        let bare = roles.iter().flatten().filter(|&&r| r & (PERSON | STAFF) != 0 || r & REQUEST_ONLY == 0).count() == 1;
+        let lone = |words: &mut dyn Iterator<Item = &Role>| {
+            words.filter(|&&r| r & (PERSON | STAFF) != 0 || r & REQUEST_ONLY == 0).count() == 1
+        };
+        let bare = lone(&mut roles.iter().flatten());
+        // "i'm done with this bot. human now": a clause of nothing but a person, beside a bot.
+        let bot_named = roles.iter().flatten().any(|r| r & BOT != 0);
         // "no bot, a person", "Mensch statt Bot bitte": a bot and a person contrasted in a plea;
         // "are humans more patient than robots?" contrasts them in a question about them.
         let plea = roles.iter().flatten().any(|r| r & (NOT | WANT | PLEASE) != 0);
-        let message = Message { bare, bot: plea && roles.iter().flatten().any(|r| r & BOT != 0) };
-        roles
-            .iter()
-            .any(|clause| (0..clause.len()).any(|i| requested_at(clause, i, message) || called_back_at(clause, i)))
+        let message = Message { bare, bot: plea && roles.iter().flatten().any(|r| r & BOT != 0), plea_beside: false };
+        (0..roles.len()).any(|c| {
+            let clause = &roles[c];
+            let bare = message.bare || (bot_named && lone(&mut clause.iter()));
+            let message = Message { plea_beside: plea_beside(&roles, c), bare, ..message };
+            (0..clause.len())
+                .any(|i| requested_at(clause, i, message) || called_back_at(clause, i) || callback_wished(clause, i))
+        })
     })
+}
+
+/// Whether a clause next to clause `c` is nothing but a plea: "por favor, una persona que me
+/// ayude", "a human who can help, please".
+fn plea_beside(roles: &[Vec<Role>], c: usize) -> bool {
+    let plea_only = |clause: &Vec<Role>| {
+        clause.iter().any(|r| r & PLEASE != 0) && clause.iter().all(|r| r & (PLEASE | FILLER) != 0)
+    };
+    (c > 0 && plea_only(&roles[c - 1])) || roles.get(c + 1).is_some_and(plea_only)
+}
+
+/// The clause with each German separable verb's stem and particle read as a contact verb when
+/// both are there, the stem first: "stellen Sie mich zum Support durch".
+fn join_separable(mut clause: Vec<Role>) -> Vec<Role> {
+    let Some(stem) = clause.iter().position(|r| r & SPLIT != 0) else {
+        return clause;
+    };
+    if let Some(particle) = (stem + 1..clause.len()).find(|&j| clause[j] & PARTICLE != 0) {
+        clause[stem] |= CONTACT;
+        clause[particle] |= CONTACT;
+    }
+    clause
 }
 
 /// The clauses with every relative clause read as part of the clause before it, when that one
@@ -801,6 +1003,8 @@ struct Message {
     bare: bool,
     /// A bot is mentioned too.
     bot: bool,
+    /// A clause next to this one is nothing but a plea ("por favor, una persona que me ayude").
+    plea_beside: bool,
 }
 
 /// Whether the person word at `i` (if it is one) is being asked for.
@@ -809,14 +1013,31 @@ fn requested_at(roles: &[Role], i: usize, message: Message) -> bool {
     if kind & (PERSON | STAFF | ANYONE | SERVICE) == 0 || (i > 0 && roles[i - 1] & MINE != 0) {
         return false;
     }
-    let named = kind & (PERSON | STAFF) != 0;
+    if reported(roles, i) {
+        return false;
+    }
     let has = |j: usize, role: Role| roles.get(j).is_some_and(|r| r & role != 0);
     let before = |reach: usize| i.saturating_sub(reach)..i;
     let after = |reach: usize| i + 1..(i + 1 + reach).min(roles.len());
+    // "someone from the team", "alguien del equipo", "jemand vom Support": anyone narrowed to
+    // the shop's people is one of them.
+    let team = if kind & ANYONE != 0 { after(TEAM_REACH).find(|&j| has(j, SERVICE | STAFF)) } else { None };
+    let named = kind & (PERSON | STAFF) != 0 || team.is_some();
+    // "is anyone from the team around?", "quelqu'un de l'équipe est dispo ?": reached from either
+    // end of "someone from the team".
+    if let Some(t) = team {
+        let span = i.saturating_sub(TEAM_THERE_REACH)..(t + 1 + TEAM_THERE_REACH).min(roles.len());
+        if span.filter(|&j| j != i && j != t).any(|j| has(j, THERE | REAL)) && !negated(roles, i, i) {
+            return true;
+        }
+    }
 
     // "real person", "agente humano", "pessoa de verdade", "alguien real"
     let real_next = (i > 0 && has(i - 1, REAL)) || has(i + 1, REAL) || (has(i + 1, LINK) && has(i + 2, REAL));
-    let unmistakable = real_next && (named || kind & ANYONE != 0);
+    // "est-ce qu'un conseiller est disponible ?", "¿está disponible algún asesor?": a filler may
+    // stand between a named person and what makes it a request.
+    let real_beyond = (i > 1 && has(i - 1, FILLER) && has(i - 2, REAL)) || (has(i + 1, FILLER) && has(i + 2, REAL));
+    let unmistakable = (real_next && (named || kind & ANYONE != 0)) || (real_beyond && named);
     if unmistakable || anyone_there(roles, i) {
         return true;
     }
@@ -825,23 +1046,81 @@ fn requested_at(roles: &[Role], i: usize, message: Message) -> bool {
     if named {
         verb |= PHONE;
     }
+    // "anyone on your team free to help me": after someone of the team, the verb is reached from
+    // the team.
+    let last = team.unwrap_or(i);
     let contact = before(VERB_BEFORE)
-        .chain(after(VERB_AFTER))
+        .chain(i + 1..(last + 1 + VERB_AFTER).min(roles.len()))
         .any(|j| (has(j, verb) || wished_participle(roles, j)) && !negated(roles, j.min(i), j.max(i)));
     if contact {
+        return true;
+    }
+    // "get me someone", "avoir quelqu'un au bout du fil": anyone wished for the customer or on
+    // the phone.
+    let wish = before(WANT_REACH).find(|&j| has(j, WANT) && !negated(roles, j, i));
+    if kind & ANYONE != 0
+        && wish.is_some_and(|w| (w + 1..i).any(|j| has(j, ME)) || after(VERB_AFTER).any(|j| has(j, PHONE)))
+    {
         return true;
     }
     if !named {
         return false;
     }
 
-    let wanted = before(WANT_REACH).any(|j| has(j, WANT) && !negated(roles, j, i));
+    let wanted = wish.is_some() || wished_help(roles, i);
     let pleaded = before(PLEASE_REACH).chain(after(PLEASE_REACH)).any(|j| has(j, PLEASE));
     // "is there a person" may be about a tent's size and "is there an agent" about a pickup
     // point; "is there a human" is not.
-    let present = kind & REAL != 0 && (before(THERE_REACH).any(|j| has(j, THERE)) || there_across_fillers(roles, i));
-    wanted || pleaded || present || message.bare || message.bot
+    let there_next = there_across_fillers(roles, i) && !negated(roles, i, i);
+    let there = (before(THERE_REACH).any(|j| has(j, THERE)) || there_next) && !negated(roles, i, i);
+    // "is there an agent?", "gibt es einen Mitarbeiter, der gerade Zeit hat?", "cadê um
+    // atendente?": the person is the whole of what is asked after; "is there an agent pickup
+    // point" goes on about something else.
+    let ends =
+        roles[i + 1..].iter().all(|r| r & (FILLER | PLEASE | ME) != 0) || (kind & STAFF != 0 && has(i + 1, RELATIVE));
+    let present = (there && kind & REAL != 0) || (there_next && ends);
+    // After a plea, the person is all the clause asks for, or one who would help: "por favor, una
+    // persona que me ayude", not "please, the person who ordered is my wife".
+    let helping = has(i + 1, RELATIVE) && roles[i + 1..].iter().any(|r| r & (HELP | CONTACT) != 0);
+    let plea_first = message.plea_beside && roles[..i].iter().all(|r| r & FILLER != 0) && (ends || helping);
+    wanted || pleaded || present || plea_first || message.bare || message.bot
 }
+
+/// How far after "someone" its team may be named: "someone from the team", "quelqu'un de
+/// l'équipe".
+const TEAM_REACH: usize = 3;
+/// How far "there" or "available" may stand from someone of the team: "ist jemand vom Team da".
+const TEAM_THERE_REACH: usize = 4;
+
+/// The positions up to `reach` words either side of `i`.
+fn near_either(roles: &[Role], i: usize, reach: usize) -> impl Iterator<Item = usize> {
+    (i.saturating_sub(reach)..(i + 1 + reach).min(roles.len())).filter(move |&j| j != i)
+}
+
+/// "I need help from a person", "j'ai besoin de l'aide d'un conseiller", "ich brauche Hilfe von
+/// einem Mitarbeiter": a wish for help, with only fillers between it and the person.
+fn wished_help(roles: &[Role], i: usize) -> bool {
+    let Some(help) = (0..i)
+        .rev()
+        .take_while(|&j| roles[j] & (FILLER | LINK | HELP | SERVICE) != 0)
+        .find(|&j| roles[j] & (HELP | SERVICE) != 0)
+    else {
+        return false;
+    };
+    let start = (0..help).rev().take_while(|&j| roles[j] & (FILLER | LINK) != 0).last().unwrap_or(help);
+    start > 0 && roles[start - 1] & WANT != 0 && !negated(roles, start - 1, i)
+}
+
+/// Whether the person word at `i` is someone the customer already dealt with: a reported contact
+/// near it ("I talked to support", "the agent I spoke to", "a pessoa que atendeu"), and no ask
+/// for anyone before it ("can I speak to the agent I talked to yesterday" still asks).
+fn reported(roles: &[Role], i: usize) -> bool {
+    near_either(roles, i, REPORT_REACH).any(|j| roles[j] & REPORT != 0)
+        && !roles[..i].iter().any(|r| r & REPORT == 0 && r & (CONTACT | WANT | PLEASE | CALLBACK) != 0)
+}
+
+/// How far a reported contact reaches its person: "the agent I spoke to".
+const REPORT_REACH: usize = 4;
 
 /// "¿hay alguien ahí que me pueda ayudar?", "is anyone there who can help": someone asked for by
 /// asking whether anyone is there, with a plea for help anywhere after it (beyond the usual
@@ -882,7 +1161,18 @@ fn called_back_at(roles: &[Role], i: usize) -> bool {
     let from = i.saturating_sub(CALLBACK_REACH);
     let to = (i + CALLBACK_REACH).min(roles.len() - 1);
     let me = roles[i] & ME != 0 || (from..=to).any(|j| j != i && roles[j] & ME != 0);
-    me && !negated(roles, from, i)
+    // "o atendente falou que ia me ligar" reports a promise.
+    let reported = roles[..i].iter().any(|r| r & REPORT != 0);
+    me && !reported && !negated(roles, from, i)
+}
+
+/// Whether the word at `i` is a callback wished for: "I'd like a callback", "ich hätte gern
+/// einen Rückruf", "je voudrais un rappel".
+fn callback_wished(roles: &[Role], i: usize) -> bool {
+    let wished = (i.saturating_sub(WANT_REACH)..i).any(|j| roles[j] & WANT != 0 && !negated(roles, j, i));
+    let near = i.saturating_sub(PLEASE_REACH)..(i + 1 + PLEASE_REACH).min(roles.len());
+    let pleaded = near.into_iter().any(|j| roles[j] & PLEASE != 0);
+    roles[i] & CALLBACK_NOUN != 0 && (wished || pleaded)
 }
 
 /// How far "me" may stand from its callback verb: "rufen Sie mich an", "me pueden llamar".
@@ -1062,5 +1352,74 @@ mod tests {
         );
         assert_eq!(clauses("l'agent m'aidera"), vec![vec!["l", "agent", "m", "aidera"]]);
         assert_eq!(clauses("don't, quelqu'un"), vec![vec!["dont"], vec!["quelquun"]]);
+    }
+
+    #[test]
+    fn someone_of_the_team_is_staff() {
+        let missed = unheard(&[
+            "anyone on your team free to help me?",
+            "gibt es jemanden vom Kundendienst?",
+            "alguém do suporte consegue me ajudar agora?",
+            "alguien del soporte que me conteste por favor",
+        ]);
+        assert!(missed.is_empty(), "{missed:?}");
+        let fired = heard(&["someone from support emailed me", "el equipo de soporte me dijo que esperara"]);
+        assert!(fired.is_empty(), "{fired:?}");
+    }
+
+    #[test]
+    fn a_reported_contact_is_no_request() {
+        let fired = heard(&[
+            "I talked to a real person last week and they were great",
+            "a live agent helped me last time",
+            "alguien me ayudó ayer en la tienda",
+            "o atendente falou que ia me ligar",
+            "der Mitarbeiter hat mich gestern zurückgerufen",
+        ]);
+        assert!(fired.is_empty(), "{fired:?}");
+        assert!(asks_for_person("can I speak to the agent I talked to yesterday"));
+    }
+
+    #[test]
+    fn staff_asked_after_by_itself() {
+        let missed = unheard(&["is there an agent?", "cadê o atendente?", "gibt es einen Ansprechpartner für mich?"]);
+        assert!(missed.is_empty(), "{missed:?}");
+        let fired = heard(&["gibt es einen Mitarbeiterrabatt?", "tem desconto para funcionários?"]);
+        assert!(fired.is_empty(), "{fired:?}");
+    }
+
+    #[test]
+    fn colleagues_and_more_staff_words() {
+        let missed = unheard(&[
+            "könnten Sie mich mit einer Kollegin verbinden",
+            "me passa pra uma colega",
+            "vous pouvez me transférer à un collègue ?",
+            "est-ce qu'un conseiller est disponible ?",
+        ]);
+        assert!(missed.is_empty(), "{missed:?}");
+        let fired = heard(&["my colleague ordered the same jacket", "mon collègue veut commander aussi"]);
+        assert!(fired.is_empty(), "{fired:?}");
+    }
+
+    #[test]
+    fn callbacks_help_and_separable_verbs() {
+        let missed = unheard(&[
+            "I'd like a callback",
+            "Ich bitte um Rückruf",
+            "je voudrais un rappel",
+            "I require assistance from a member of staff",
+            "ich brauche Hilfe von einem Mitarbeiter",
+            "leiten Sie mich an einen Kollegen weiter",
+            "stell mich zu einem Mitarbeiter durch",
+        ]);
+        assert!(missed.is_empty(), "{missed:?}");
+        assert!(!asks_for_person("die Zahlung ist durch"));
+    }
+
+    #[test]
+    fn a_plea_or_a_bot_in_the_next_clause() {
+        let missed = unheard(&["s'il vous plaît, un conseiller qui peut m'aider", "i'm done with this bot. human now"]);
+        assert!(missed.is_empty(), "{missed:?}");
+        assert!(!asks_for_person("please, the person who ordered is my wife"));
     }
 }
