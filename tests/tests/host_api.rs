@@ -106,6 +106,11 @@ async fn the_page_identifies_its_user_before_the_widget_loads_opens_it_from_its_
         (Some("Ana Lima"), Some("ana@example.test"), Some(true)),
         "{seen}"
     );
+
+    // Without a launcher, closing the chat gives the focus back to the page's own button.
+    page.click("button", "Minimize chat").await;
+    wait_to_hear(&page, "close", |_| true).await;
+    until("the focus back on Contact us", || async { page.focused().await == "Contact us" }).await;
     page.close().await;
 }
 

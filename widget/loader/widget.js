@@ -55,6 +55,8 @@
   const listeners = {};
   const emit = (name, detail) => {
     detail = typeof detail == "string" ? JSON.parse(detail) : detail;
+    // Without a launcher to return to, the focus goes back to the page's own button.
+    if (name == "close" && !launcher && opener && opener.focus) opener.focus();
     if (name == "message" && detail.from != "customer" && document.hidden) title(++unseen);
     for (const f of listeners[name] || []) {
       try {
@@ -80,7 +82,7 @@
     }
   });
 
-  let host, widget, locale = d.locale, launcher = d.launcher != "hidden", later = [];
+  let opener, host, widget, locale = d.locale, launcher = d.launcher != "hidden", later = [];
   const showLauncher = () => host && host.toggleAttribute("data-no-launcher", !launcher);
 
   // The visitor's language (setLocale > data-locale > the browser's), its words, and the site's
@@ -150,6 +152,7 @@
   const run = (args) => {
     const [name, value, f] = args;
     const c = commands[name];
+    if (c == 1 && name != "close") opener = document.activeElement;
     if (c == 1) widget ? widget.command(name, "") : later.push(args);
     else if (c) c(value, f);
     else console.warn("Baton: unknown command " + name);
