@@ -328,9 +328,15 @@ impl Page {
             .unwrap_or_else(|e| panic!("cannot read {} (run `cargo xtask setup`): {e}", path.display()));
         // Run by the driver, so the page's content security policy does not apply to it.
         self.eval(&format!("{axe}\nreturn typeof window.axe;"), vec![]).await;
+        // Colours are judged as they settle: a panel still fading in (a finite animation, in any
+        // shadow root) would show blended colours. Endless ones (typing dots) are not waited for.
         let script = r#"
             const done = arguments[arguments.length - 1];
-            window.axe.run(document, { resultTypes: ['violations'] })
+            const settling = document.getAnimations()
+              .filter(a => a.effect && a.effect.getComputedTiming().endTime !== Infinity)
+              .map(a => a.finished.catch(() => {}));
+            const settled = Promise.race([Promise.all(settling), new Promise(r => setTimeout(r, 3000))]);
+            settled.then(() => window.axe.run(document, { resultTypes: ['violations'] }))
               .then(r => done(r.violations
                 .filter(v => v.impact === 'serious' || v.impact === 'critical')
                 .map(v => `${v.id} (${v.impact}): ${v.help} at ${v.nodes.map(n => {
