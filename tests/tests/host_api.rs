@@ -115,6 +115,18 @@ async fn the_page_identifies_its_user_before_the_widget_loads_opens_it_from_its_
 }
 
 #[tokio::test]
+async fn the_page_api_s_types_are_served_beside_the_loader() {
+    let stack = Stack::start().await;
+    let response = reqwest::get(format!("{}/baton.d.ts", stack.base)).await.unwrap_or_else(|e| panic!("{e}"));
+    assert_eq!(response.status(), 200);
+    let types = response.text().await.unwrap_or_default();
+    for name in ["interface BatonApi", "\"setLocale\"", "agent_joined: { agent: string }", "unread: { count: number }"]
+    {
+        assert!(types.contains(name), "baton.d.ts lacks {name}");
+    }
+}
+
+#[tokio::test]
 async fn a_wrong_hash_leaves_the_visitor_unverified_and_without_a_vip_flag_or_anonymous_where_identity_is_required() {
     let stack = Stack::start().await;
     let mut seed = baton_e2e::stack::demo_seed();
