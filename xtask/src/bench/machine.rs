@@ -3,6 +3,7 @@
 use std::path::Path;
 use std::process::Command;
 
+use baton_shared::calendar::civil_from_days;
 use serde_json::{Value, json};
 
 use crate::paths::repo_root;
@@ -26,22 +27,9 @@ fn version_of(program: &Path) -> Option<String> {
     (out.status.success() && !text.is_empty()).then_some(text)
 }
 
-/// Days since 1970-01-01 to a calendar date (proleptic Gregorian).
-fn civil_date(days: i64) -> (i64, u32, u32) {
-    let z = days + 719_468;
-    let era = z.div_euclid(146_097);
-    let doe = z.rem_euclid(146_097);
-    let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
-    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
-    let mp = (5 * doy + 2) / 153;
-    let day = (doy - (153 * mp + 2) / 5 + 1) as u32;
-    let month = if mp < 10 { mp + 3 } else { mp - 9 } as u32;
-    (yoe + era * 400 + i64::from(month <= 2), month, day)
-}
-
 pub fn today() -> String {
     let secs = std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).map(|d| d.as_secs()).unwrap_or(0);
-    let (y, m, d) = civil_date((secs / 86_400) as i64);
+    let (y, m, d) = civil_from_days((secs / 86_400) as i64);
     format!("{y:04}-{m:02}-{d:02}")
 }
 
@@ -59,16 +47,4 @@ pub fn describe(tools: &Tools) -> Value {
         "rustc": version_of(Path::new("rustc")),
         "date": today(),
     })
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn calendar_dates() {
-        assert_eq!(civil_date(0), (1970, 1, 1));
-        assert_eq!(civil_date(11_016), (2000, 2, 29));
-        assert_eq!(civil_date(20_454), (2026, 1, 1));
-    }
 }
