@@ -3,7 +3,9 @@
 use std::time::Duration;
 
 use baton_shared::limits::PROTOCOL_VERSION;
-use baton_shared::{ClientFrame, ConversationView, Event, LoginResponse, ServerFrame, StartResponse, encode};
+use baton_shared::{
+    ClientFrame, ConversationView, Event, EventBody, LoginResponse, Mode, ServerFrame, StartResponse, encode,
+};
 use futures::{SinkExt, StreamExt};
 use serde_json::{Value, json};
 use tokio_tungstenite::tungstenite::Message;
@@ -142,6 +144,19 @@ impl Api {
         socket.send(&ClientFrame::Hello { protocol: PROTOCOL_VERSION, last_seq }).await;
         let welcome = socket.next_matching("welcome", |f| matches!(f, ServerFrame::Welcome { .. })).await;
         (socket, welcome)
+    }
+
+    /// An agent (`token`) who has taken `conversation` over: their socket, once the takeover
+    /// is in the transcript.
+    pub async fn holding(&self, site: &str, conversation: &str, token: &str) -> Socket {
+        let (mut agent, _) = self.connect(site, conversation, token, 0).await;
+        agent.send(&ClientFrame::TakeOver).await;
+        agent
+            .next_matching("takeover", |f| {
+                matches!(event_of(f).map(|e| &e.body), Some(EventBody::Mode { mode: Mode::Human, .. }))
+            })
+            .await;
+        agent
     }
 }
 

@@ -164,6 +164,13 @@ impl Stack {
         self.put_site("demo", demo_seed().to_string()).await;
     }
 
+    /// Seeds `site` as a copy of the demo site with `change` made to its seed.
+    pub async fn seed_demo_as(&self, site: &str, change: impl FnOnce(&mut serde_json::Value)) {
+        let mut seed = demo_seed();
+        change(&mut seed);
+        self.seed_site(site, &seed).await;
+    }
+
     /// Creates or replaces a site through the admin API.
     pub async fn seed_site(&self, site: &str, seed: &serde_json::Value) {
         self.put_site(site, seed.to_string()).await;

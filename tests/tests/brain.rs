@@ -192,18 +192,6 @@ async fn a_vip_visitor_is_flagged_on_the_dashboard_socket() {
     assert!(conversation.flags.iter().all(|f| f.kind != FlagKind::Vip), "{:?}", conversation.flags);
 }
 
-/// An agent who has taken over `conversation`.
-async fn agent_holding(api: &Api, conversation: &str, token: &str) -> Socket {
-    let (mut agent, _) = api.connect("demo", conversation, token, 0).await;
-    agent.send(&ClientFrame::TakeOver).await;
-    agent
-        .next_matching("takeover", |f| {
-            matches!(event_of(f).map(|e| &e.body), Some(EventBody::Mode { mode: Mode::Human, .. }))
-        })
-        .await;
-    agent
-}
-
 #[tokio::test]
 async fn a_card_number_in_a_draft_gets_a_compliance_warning_and_an_override_is_recorded() {
     let stack = Stack::start().await;
@@ -212,7 +200,7 @@ async fn a_card_number_in_a_draft_gets_a_compliance_warning_and_an_override_is_r
     let (mut customer, _) = api.connect("demo", &start.conversation_id, &start.token, 0).await;
     customer_says(&mut customer, "c-1", "I was charged twice for order 1042", "answer", is_bot_text).await;
     let dana = api.login("demo", "dana@demo.test", "dana-demo-pass").await;
-    let mut agent = agent_holding(&api, &start.conversation_id, &dana.token).await;
+    let mut agent = api.holding("demo", &start.conversation_id, &dana.token).await;
 
     agent.send(&ClientFrame::send("d-1", "I see the card 4242 4242 4242 4242 was charged twice.")).await;
     let warning =
@@ -322,7 +310,7 @@ async fn supervisors_edit_the_knowledge_base_and_rules_and_the_bot_uses_them() {
     let start = api.start("demo", None).await;
     let (mut customer, _) = api.connect("demo", &start.conversation_id, &start.token, 0).await;
     customer_says(&mut customer, "b-1", "hello", "greeting", is_bot_text).await;
-    let mut agent = agent_holding(&api, &start.conversation_id, &dana).await;
+    let mut agent = api.holding("demo", &start.conversation_id, &dana).await;
     agent.send(&ClientFrame::send("d-1", "That one is the cheap model.")).await;
     let warning =
         agent.next_matching("banned word warning", |f| matches!(f, ServerFrame::ComplianceWarning { .. })).await;

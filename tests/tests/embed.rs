@@ -118,8 +118,7 @@ async fn addresses_in_answers_are_links_that_open_apart_and_other_schemes_stay_t
     let id = page.eval("return localStorage.getItem('baton:demo:c')", vec![]).await;
     let id = id.as_str().unwrap_or_default().to_string();
     let dana = api.login("demo", "dana@demo.test", "dana-demo-pass").await;
-    let (mut agent, _) = api.connect("demo", &id, &dana.token, 0).await;
-    agent.send(&baton_shared::ClientFrame::TakeOver).await;
+    let mut agent = api.holding("demo", &id, &dana.token).await;
     let said = "Try javascript:alert(1) or http://plain.example, or https://northwind.example/help/returns.";
     agent.send(&baton_shared::ClientFrame::send("a-1", said)).await;
     page.wait_for_text("log", "", "http://plain.example").await;

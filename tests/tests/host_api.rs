@@ -85,8 +85,7 @@ async fn the_page_identifies_its_user_before_the_widget_loads_opens_it_from_its_
     let api = Api::new(&stack.base);
     let conversation = conversation_of(&page, "demo").await;
     let dana = api.login("demo", "dana@demo.test", "dana-demo-pass").await;
-    let (mut agent, _) = api.connect("demo", &conversation, &dana.token, 0).await;
-    agent.send(&baton_shared::ClientFrame::TakeOver).await;
+    let _agent = api.holding("demo", &conversation, &dana.token).await;
     wait_to_hear(&page, "agent_joined", |_| true).await;
 
     let names: Vec<String> = heard(&page).await.into_iter().map(|(name, _)| name).collect();
@@ -129,9 +128,7 @@ async fn the_page_api_s_types_are_served_beside_the_loader() {
 #[tokio::test]
 async fn a_wrong_hash_leaves_the_visitor_unverified_and_without_a_vip_flag_or_anonymous_where_identity_is_required() {
     let stack = Stack::start().await;
-    let mut seed = baton_e2e::stack::demo_seed();
-    seed["require_identity"] = json!(true);
-    stack.seed_site("strict", &seed).await;
+    stack.seed_demo_as("strict", |seed| seed["require_identity"] = json!(true)).await;
     let api = Api::new(&stack.base);
     // A hash that signs another user.
     let identify = format!(
@@ -232,8 +229,7 @@ async fn while_the_tab_is_hidden_replies_show_in_the_title_until_the_visitor_loo
     let api = Api::new(&stack.base);
     let conversation = conversation_of(&page, "demo").await;
     let dana = api.login("demo", "dana@demo.test", "dana-demo-pass").await;
-    let (mut agent, _) = api.connect("demo", &conversation, &dana.token, 0).await;
-    agent.send(&baton_shared::ClientFrame::TakeOver).await;
+    let mut agent = api.holding("demo", &conversation, &dana.token).await;
     agent.send(&baton_shared::ClientFrame::send("a-1", "Dana here")).await;
     let title = || async { page.eval("return document.title", vec![]).await };
     until("the title to count one reply", || async { title().await == json!("(1) New message") }).await;

@@ -73,9 +73,7 @@ async fn identify_verifies_mid_chat_and_a_wrong_hash_counts_as_the_visitor_s_unv
 #[tokio::test]
 async fn a_site_that_requires_identity_keeps_unverified_visitors_anonymous() {
     let stack = Stack::start().await;
-    let mut seed = baton_e2e::stack::demo_seed();
-    seed["require_identity"] = json!(true);
-    stack.seed_site("strict", &seed).await;
+    stack.seed_demo_as("strict", |seed| seed["require_identity"] = json!(true)).await;
     let api = Api::new(&stack.base);
 
     let claimed = api.start_as("strict", json!({ "name": "Eve", "email": "eve@example.test" })).await;

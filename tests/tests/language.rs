@@ -1,8 +1,8 @@
 //! The widget in the visitor's language: every word of a whole journey comes from the
 //! catalogue the edge serves, and the bot's own sentences follow the widget's language.
 
-use baton_e2e::{Api, Browser, HostPage, Page, Stack, event_of, until};
-use baton_shared::{ClientFrame, EventBody, Mode};
+use baton_e2e::{Api, Browser, HostPage, Page, Stack, until};
+use baton_shared::ClientFrame;
 use serde_json::{Value, json};
 
 /// Positions in the catalogue (`baton_shared::i18n::Text`), as the edge lists it.
@@ -70,13 +70,7 @@ async fn with_data_locale_de_every_word_of_the_journey_is_german_and_so_is_the_b
     let id = page.eval("return localStorage.getItem('baton:demo:c')", vec![]).await;
     let id = id.as_str().unwrap_or_else(|| panic!("no conversation id: {id}")).to_string();
     let dana = api.login("demo", "dana@demo.test", "dana-demo-pass").await;
-    let (mut agent, _) = api.connect("demo", &id, &dana.token, 0).await;
-    agent.send(&ClientFrame::TakeOver).await;
-    agent
-        .next_matching("takeover", |f| {
-            matches!(event_of(f).map(|e| &e.body), Some(EventBody::Mode { mode: Mode::Human, .. }))
-        })
-        .await;
+    let mut agent = api.holding("demo", &id, &dana.token).await;
     page.wait_for_text("log", "", &t(Text::Joined).replace("{name}", "Dana")).await;
     agent.send(&ClientFrame::send("a-1", "Hallo, ich bin Dana.")).await;
     page.wait_for_text("log", "", "Hallo, ich bin Dana.").await;
