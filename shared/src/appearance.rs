@@ -79,11 +79,11 @@ impl Appearance {
         if let Some(avatar) = &self.bot_avatar {
             validate_avatar_url(avatar).map_err(|e| ApiError::new(ErrorCode::InvalidAppearance, e.message))?;
         }
-        if !self.locale.is_empty() && Locale::parse(&self.locale).is_none_or(|l| l.as_str() != self.locale) {
+        if !self.locale.is_empty() && !is_language_code(&self.locale) {
             return refuse(format!("no widget language {:?}: the default is en, es, fr, de or pt", self.locale));
         }
         for (code, greeting) in &self.greetings {
-            if Locale::parse(code).is_none_or(|l| l.as_str() != code) {
+            if !is_language_code(code) {
                 return refuse(format!("no widget language {code:?}: greetings are for en, es, fr, de or pt"));
             }
             if greeting.chars().count() > MAX_GREETING_CHARS {
@@ -117,6 +117,11 @@ impl Appearance {
         });
         (accent.to_string(), dark.unwrap_or_else(|| accent.to_string()))
     }
+}
+
+/// Exactly a widget language's code ("de", not "de-AT" or "DE").
+fn is_language_code(code: &str) -> bool {
+    Locale::parse(code).is_some_and(|l| l.as_str() == code)
 }
 
 fn rgb(hex: &str) -> Option<[u8; 3]> {

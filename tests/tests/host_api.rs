@@ -216,7 +216,7 @@ const TAB: &str = "Object.defineProperty(document, 'hidden', { configurable: tru
     document.dispatchEvent(new Event('visibilitychange'));";
 
 #[tokio::test]
-async fn while_the_tab_is_hidden_replies_show_in_the_title_until_the_visitor_looks() {
+async fn while_the_tab_is_hidden_replies_show_in_the_title_until_the_visitor_looks_and_unread_counts_them() {
     let stack = Stack::start().await;
     let host = HostPage::serve(host_html(&stack.base, "demo", "", "")).await;
     let browser = Browser::start().await;
@@ -224,6 +224,7 @@ async fn while_the_tab_is_hidden_replies_show_in_the_title_until_the_visitor_loo
     page.goto(&host.url).await;
     says_and_hears_the_bot(&page, "Hello").await;
     assert_eq!(page.eval("return document.title", vec![]).await, json!("Shop"), "a visitor who is looking");
+    page.click("button", "Minimize chat").await;
 
     page.eval(TAB, vec![json!(true)]).await;
     let api = Api::new(&stack.base);
@@ -235,8 +236,17 @@ async fn while_the_tab_is_hidden_replies_show_in_the_title_until_the_visitor_loo
     until("the title to count one reply", || async { title().await == json!("(1) New message") }).await;
     agent.send(&baton_shared::ClientFrame::send("a-2", "Are you there?")).await;
     until("the title to count two", || async { title().await == json!("(2) New message") }).await;
+    // The panel is closed: the same two replies are unread, for the page and on the launcher.
+    wait_to_hear(&page, "unread", |d| d["count"] == 2).await;
+    let counts: Vec<Value> =
+        heard(&page).await.into_iter().filter(|(n, _)| n == "unread").map(|(_, d)| d["count"].clone()).collect();
+    assert_eq!(counts, [json!(1), json!(2)]);
+    let badge = "return document.querySelector('baton-chat').shadowRoot.querySelector('.badge').textContent";
+    assert_eq!(page.eval(badge, vec![]).await, json!("2"));
 
     page.eval(TAB, vec![json!(false)]).await;
     until("the page's own title back", || async { title().await == json!("Shop") }).await;
+    page.click("button", "Open chat").await;
+    wait_to_hear(&page, "unread", |d| d["count"] == 0).await;
     page.close().await;
 }

@@ -138,6 +138,14 @@ impl Chat {
         });
     }
 
+    /// Tells the page the unread count if it is no longer `before`.
+    fn tell_unread(self, before: u32) {
+        let now = self.model.with_untracked(Transcript::unread);
+        if now != before {
+            self.emit("unread", &host::unread(now));
+        }
+    }
+
     /// A returning visitor resumes at once (history, replies that came while away); a new
     /// visitor gets a conversation only once they open the chat or write.
     pub fn resume_if_returning(self) {
@@ -162,9 +170,7 @@ impl Chat {
         if was_open != open {
             self.emit(if open { "open" } else { "close" }, "{}");
         }
-        if open && unread > 0 {
-            self.emit("unread", &host::unread(0));
-        }
+        self.tell_unread(unread);
         if open {
             self.ensure_started();
         } else {
@@ -208,7 +214,7 @@ impl Chat {
             Ok(started) => {
                 if let Some(s) = storage() {
                     let _ = s.set_item(&token_key(&site), &started.token);
-                    let _ = s.set_item(&(token_key(&site) + ":c"), &started.conversation_id);
+                    let _ = s.set_item(&conversation_key(&site), &started.conversation_id);
                 }
                 self.io.update_value(|io| {
                     io.token = Some(started.token);
@@ -293,17 +299,17 @@ impl Chat {
         }
         // The first welcome after a reload brings history, which is not "unread".
         let count_new = !welcome || self.io.with_value(|io| io.ever_online);
-        let seen = self.model.with_untracked(Transcript::last_seq);
+        let (seen, unread) = self.model.with_untracked(|m| (m.last_seq(), m.unread()));
         let fresh = self.model.try_update(|m| m.receive(incoming)).unwrap_or(0);
         if count_new {
             for (name, detail) in self.model.with_untracked(|m| host::events(m.events_after(seen))) {
                 self.emit(name, &detail);
             }
+            if fresh > 0 {
+                self.model.update(|m| m.count_unread(fresh));
+            }
         }
-        if count_new && fresh > 0 && !self.model.with_untracked(Transcript::is_open) {
-            self.model.update(|m| m.count_unread(fresh));
-            self.emit("unread", &host::unread(self.model.with_untracked(Transcript::unread)));
-        }
+        self.tell_unread(unread);
         if welcome {
             self.io.update_value(|io| {
                 io.failures = 0;
@@ -495,9 +501,9 @@ impl Chat {
     /// and the next one starts afresh, with whatever the page then says about its visitor.
     pub fn reset(self) {
         if let Some(s) = storage() {
-            let key = self.io.with_value(|io| token_key(&io.site));
-            let _ = s.remove_item(&key);
-            let _ = s.remove_item(&(key + ":c"));
+            let site = self.io.with_value(|io| io.site.clone());
+            let _ = s.remove_item(&token_key(&site));
+            let _ = s.remove_item(&conversation_key(&site));
         }
         self.io.update_value(|io| {
             if let Some(retry) = io.retry.take() {
@@ -614,6 +620,11 @@ fn storage() -> Option<web_sys::Storage> {
 
 fn token_key(site: &str) -> String {
     format!("baton:{site}")
+}
+
+/// Where the conversation's id is kept beside its token, for the loader's `identify`.
+fn conversation_key(site: &str) -> String {
+    format!("baton:{site}:c")
 }
 
 fn uri(part: &str) -> String {

@@ -82,7 +82,8 @@ impl AppearanceForm {
         }
     }
 
-    /// The bot's first words in the preview: the English greeting, else a stand-in.
+    /// The bot's first words in the preview: the first greeting written (English first), else a
+    /// stand-in.
     pub fn preview_greeting(&self) -> String {
         let first = self.greetings.iter().find(|g| !g.trim().is_empty());
         first.cloned().unwrap_or_else(|| "Hi! How can I help?".to_string())
