@@ -158,6 +158,46 @@ pub fn validate_rules(mut rules: SiteRules) -> Result<SiteRules, ApiError> {
     Ok(rules)
 }
 
+/// A language model's endpoint: `https:`, since the request carries the site's key and the
+/// customer's words. Plain `http:` only to this machine's loopback (`localhost`, `127.x.x.x`,
+/// `[::1]`), where nothing travels over a network: a model run beside a local `wrangler dev`.
+pub fn validate_model_endpoint(endpoint: &str) -> Result<String, ApiError> {
+    let endpoint = endpoint.trim();
+    let refused =
+        || ApiError::new(ErrorCode::BadRequest, "model.endpoint must be an https:// URL (http:// only to localhost)");
+    if endpoint.len() > MAX_URL_BYTES || endpoint.chars().any(|c| c.is_whitespace() || c.is_control()) {
+        return Err(refused());
+    }
+    let lower = endpoint.to_ascii_lowercase();
+    let (secure, rest) = match (lower.strip_prefix("https://"), lower.strip_prefix("http://")) {
+        (Some(rest), _) => (true, rest),
+        (None, Some(rest)) => (false, rest),
+        (None, None) => return Err(refused()),
+    };
+    let authority = rest.split(['/', '?', '#']).next().unwrap_or_default();
+    // Credentials in the URL would end up in logs; the key has its own field.
+    let host = if authority.contains('@') { "" } else { host_of(authority) };
+    let loopback = host == "localhost" || host == "[::1]" || host.strip_prefix("127.").is_some_and(is_ipv4_tail);
+    if host.is_empty() || !(secure || loopback) {
+        return Err(refused());
+    }
+    Ok(endpoint.to_string())
+}
+
+/// The host of `host[:port]`, brackets kept for IPv6.
+fn host_of(authority: &str) -> &str {
+    if authority.starts_with('[') {
+        return authority.split_inclusive(']').next().unwrap_or_default();
+    }
+    authority.split(':').next().unwrap_or_default()
+}
+
+/// "0.0.1": three dot-separated numbers, the rest of a 127.x.x.x address.
+fn is_ipv4_tail(tail: &str) -> bool {
+    let parts: Vec<&str> = tail.split('.').collect();
+    parts.len() == 3 && parts.iter().all(|p| p.parse::<u8>().is_ok())
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -222,5 +262,30 @@ mod tests {
         let mut rules = SiteRules::default();
         rules.alerts.vip = Some(VipRule { attribute: "plan type".into(), value: "vip".into(), unverified_too: false });
         assert!(validate_rules(rules).is_err());
+    }
+
+    #[test]
+    fn model_endpoints_are_https_or_loopback_http() {
+        for ok in [
+            "https://api.openai.com/v1/chat/completions",
+            " https://models.example.com:8443/v1 ",
+            "http://127.0.0.1:9911/v1/chat/completions",
+            "http://localhost:8080/v1",
+            "http://[::1]:7000/v1",
+        ] {
+            assert_eq!(validate_model_endpoint(ok).as_deref(), Ok(ok.trim()), "{ok}");
+        }
+        for refused in [
+            "http://models.example.com/v1",
+            "http://127.0.0.1.evil.test/v1",
+            "http://localhost.evil.test/v1",
+            "http://user:pw@localhost/v1",
+            "ftp://models.example.com/v1",
+            "https://",
+            "https://models.example.com/v1 x",
+            "javascript:alert(1)",
+        ] {
+            assert_eq!(validate_model_endpoint(refused).map_err(|e| e.code), Err(ErrorCode::BadRequest), "{refused}");
+        }
     }
 }

@@ -272,6 +272,7 @@ async fn a_seed_goes_through_the_checks_a_supervisor_s_edit_does() {
         seed[field] = value;
         seed.to_string()
     };
+    let account = |email: &str, name: &str| json!({ "email": email, "name": name, "role": "agent", "password": "a-long-enough-pass", "capacity": 2 });
     let refusals = [
         ("articles", json!([{ "id": "ok", "title": "t".repeat(300), "body": "b" }]), "invalid_article"),
         ("articles", json!([{ "id": "ok", "title": "Title", "body": "  " }]), "invalid_article"),
@@ -282,6 +283,13 @@ async fn a_seed_goes_through_the_checks_a_supervisor_s_edit_does() {
             "invalid_article",
         ),
         ("limits", json!({ "conversations_per_visitor_per_minute": 0 }), "bad_request"),
+        // The Team page's checks: an address with a domain, a name of plain text.
+        ("accounts", json!([account("ana@localhost", "Ana")]), "invalid_account"),
+        ("accounts", json!([account("ana lima@shop.test", "Ana")]), "invalid_account"),
+        ("accounts", json!([account("ana@shop.test", "Ana\u{7}")]), "invalid_account"),
+        ("accounts", json!([account("ana@shop.test", "Ana"), account(" ANA@shop.test", "Ana Two")]), "invalid_account"),
+        // The customer's words and the site's key travel to the model: https only.
+        ("model", json!({ "endpoint": "http://m.test/v1", "model": "m" }), "bad_request"),
         (
             "model",
             json!({ "endpoint": "https://m.test/v1", "model": "m", "calls_per_hour": 10, "calls_per_conversation_per_hour": 11 }),

@@ -4,6 +4,7 @@ use std::path::Path;
 use std::process::Command;
 use std::time::Instant;
 
+use crate::csp;
 use crate::paths::{dist, repo_root};
 use crate::process::{run, step};
 use crate::tools::Tools;
@@ -71,7 +72,7 @@ pub fn widget(tools: &Tools) -> Result<(), String> {
         .arg(&glue)
         .args(["--minify", "--format=esm", "--target=es2020", "--log-level=warning", "--allow-overwrite"])
         .arg(format!("--outfile={}", glue.display())))?;
-    copy(&root.join("widget/loader/_headers"), &dist().join("_headers"))?;
+    headers()?;
     copy(&root.join("widget/loader/baton.d.ts"), &dist().join("baton.d.ts"))?;
     run(Command::new(&tools.esbuild)
         .arg(root.join("widget/loader/widget.js"))
@@ -82,7 +83,28 @@ pub fn widget(tools: &Tools) -> Result<(), String> {
 
 /// Console: Trunk, configured by Trunk.toml to write dist/console/.
 pub fn console(tools: &Tools) -> Result<(), String> {
-    run(Command::new(&tools.trunk).args(["build", "--release"]).env("PATH", tools.path_env()).current_dir(repo_root()))
+    run(Command::new(&tools.trunk)
+        .args(["build", "--release"])
+        .env("PATH", tools.path_env())
+        .current_dir(repo_root()))?;
+    headers()
+}
+
+/// dist/_headers: the widget's headers, then the console's with the hashes of the inline scripts
+/// of the console build in dist/ (none yet when only the widget was built).
+fn headers() -> Result<(), String> {
+    let read = |path: &Path| std::fs::read_to_string(path).map_err(|e| format!("cannot read {}: {e}", path.display()));
+    let root = repo_root();
+    let mut out = read(&root.join("widget/loader/_headers"))?;
+    let console_page = dist().join("console/index.html");
+    if console_page.exists() {
+        let hashes = csp::inline_script_hashes(&read(&console_page)?);
+        if hashes.is_empty() {
+            return Err("dist/console/index.html has no inline boot script to allow".into());
+        }
+        out.push_str(&read(&root.join("console/_headers"))?.replace("SCRIPT_HASHES", &hashes.join(" ")));
+    }
+    std::fs::write(dist().join("_headers"), out).map_err(|e| format!("cannot write dist/_headers: {e}"))
 }
 
 pub fn demo() -> Result<(), String> {

@@ -3,6 +3,7 @@
 mod bench;
 mod budget;
 mod build;
+mod csp;
 mod dev;
 mod eval;
 mod fuzz;

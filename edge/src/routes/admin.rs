@@ -5,9 +5,9 @@
 use std::collections::{HashMap, HashSet};
 
 use baton_shared::avatar::validate_avatar_url;
-use baton_shared::config::{validate_article, validate_rules};
-use baton_shared::limits::{MAX_EMAIL_BYTES, MAX_NAME_CHARS};
-use baton_shared::team::{MAX_CAPACITY, MIN_PASSWORD_CHARS, check_languages, check_skills};
+use baton_shared::config::{validate_article, validate_model_endpoint, validate_rules};
+use baton_shared::limits::MAX_NAME_CHARS;
+use baton_shared::team::{MAX_CAPACITY, check_email, check_languages, check_name, check_password, check_skills};
 use baton_shared::{ApiError, ArticleInput, ErrorCode, SiteSeed};
 use worker::{Env, Request, Response};
 
@@ -87,20 +87,16 @@ fn validate(mut seed: SiteSeed) -> ApiResult<SiteSeed> {
     }
     let mut emails = HashSet::new();
     for account in &mut seed.accounts {
-        account.email = account.email.trim().to_lowercase();
-        if !account.email.contains('@')
-            || account.email.len() > MAX_EMAIL_BYTES
-            || !emails.insert(account.email.clone())
-        {
-            return Err(bad(format!("account email {:?} is invalid or repeated", account.email)));
+        // The same checks as a supervisor's edit on the Team page.
+        account.email = check_email(&account.email)?;
+        if !emails.insert(account.email.clone()) {
+            return Err(ApiError::new(
+                ErrorCode::InvalidAccount,
+                format!("account email {:?} is repeated", account.email),
+            ));
         }
-        account.name = name_field(&account.name, "account name", MAX_NAME_CHARS)?;
-        if account.password.chars().count() < MIN_PASSWORD_CHARS {
-            return Err(bad(format!(
-                "the password of {} is shorter than {MIN_PASSWORD_CHARS} characters",
-                account.email
-            )));
-        }
+        account.name = check_name(&account.name, "account name")?;
+        check_password(&account.password)?;
         account.languages = check_languages(&account.languages)?;
         account.skills = check_skills(&account.skills)?;
         if !(1..=MAX_CAPACITY).contains(&account.capacity) {
@@ -112,11 +108,7 @@ fn validate(mut seed: SiteSeed) -> ApiResult<SiteSeed> {
     }
     seed.rules = validate_rules(seed.rules)?;
     if let Some(model) = &mut seed.model {
-        model.endpoint = model.endpoint.trim().to_string();
-        let scheme_ok = model.endpoint.starts_with("https://") || model.endpoint.starts_with("http://");
-        if !scheme_ok || model.endpoint.len() > 2048 || model.endpoint.chars().any(char::is_whitespace) {
-            return Err(bad("model.endpoint must be an http(s) URL"));
-        }
+        model.endpoint = validate_model_endpoint(&model.endpoint)?;
         model.model = name_field(&model.model, "model.model", 200)?;
         if !(100..=60_000).contains(&model.timeout_ms) {
             return Err(bad("model.timeout_ms must be between 100 and 60000"));
