@@ -1,7 +1,7 @@
 //! What one stranger can send, tried as an attacker would, against real `wrangler dev`: each
 //! attempt gets a clear refusal and the site keeps working for everyone else.
 
-use baton_e2e::Stack;
+use baton_e2e::{Api, Browser, Stack};
 use std::time::{Duration, Instant};
 
 use baton_shared::server::quota::{SIGN_IN_FAILURES, SIGN_INS_PER_ADDRESS};
@@ -305,4 +305,39 @@ async fn a_seed_goes_through_the_checks_a_supervisor_s_edit_does() {
     assert_eq!(info.status().as_u16(), 404);
     let (status, body) = stack.try_put_site("checked", base.to_string()).await;
     assert_eq!(status, 200, "{body}");
+}
+
+#[tokio::test]
+async fn the_console_cannot_be_framed_and_runs_no_script_but_its_own() {
+    let stack = Stack::start().await;
+    let response = reqwest::get(stack.url("/console/")).await.unwrap_or_else(|e| panic!("{e}"));
+    let header =
+        |name: &str| response.headers().get(name).and_then(|v| v.to_str().ok()).map(str::to_string).unwrap_or_default();
+    let policy = header("content-security-policy");
+    let directive = |name: &str| {
+        policy.split(';').map(str::trim).find(|d| d.starts_with(&format!("{name} "))).unwrap_or_default().to_string()
+    };
+    assert_eq!(directive("frame-ancestors"), "frame-ancestors 'none'", "{policy:?}");
+    assert_eq!(header("x-frame-options"), "DENY");
+    let scripts = directive("script-src");
+    assert!(scripts.contains("'sha256-"), "the boot script is allowed by its hash: {policy:?}");
+    assert!(!scripts.contains("'unsafe-inline'") && !scripts.contains("'unsafe-eval'"), "{policy:?}");
+
+    // The console works under it (its boot script, its wasm, its dashboard socket) and the
+    // browser enforces it: a script injected into the page does not run.
+    let browser = Browser::start().await;
+    let page = browser.page().await;
+    page.sign_in(&stack.url("/console/"), "dana@demo.test", "dana-demo-pass").await;
+    let api = Api::new(&stack.base);
+    let (_conversation, _customer) = api.queued_customer("demo", "I need a person about my invoice").await;
+    page.find("button", "Visitor").await;
+    let injected = page
+        .eval(
+            "const s = document.createElement('script'); s.textContent = 'window.injected = 1';
+             document.body.appendChild(s); return window.injected === 1;",
+            vec![],
+        )
+        .await;
+    assert_eq!(injected, json!(false), "an injected inline script ran");
+    page.close().await;
 }
