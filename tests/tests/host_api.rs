@@ -114,6 +114,27 @@ async fn the_page_identifies_its_user_before_the_widget_loads_opens_it_from_its_
 }
 
 #[tokio::test]
+async fn agents_see_the_page_s_origin_and_path_unless_the_site_opts_in_to_the_whole_address() {
+    let stack = Stack::start().await;
+    let api = Api::new(&stack.base);
+    let browser = Browser::start().await;
+    // A query and a fragment such as a host page may carry: an order, a reset token.
+    let (query, fragment) = ("?order=8812&reset=s3cr3t-token", "#pay");
+    for (attributes, whole) in [("", false), (r#"data-page-url="full""#, true)] {
+        let host = HostPage::serve(host_html(&stack.base, "demo", "", attributes)).await;
+        let page = browser.page().await;
+        page.goto(&format!("{}shipping{query}{fragment}", host.url)).await;
+        wait_to_hear(&page, "ready", |_| true).await;
+        says_and_hears_the_bot(&page, "How long does shipping take?").await;
+        let seen = visitor_seen(&api, "demo", &conversation_of(&page, "demo").await).await;
+        let expected =
+            if whole { format!("{}shipping{query}{fragment}", host.url) } else { format!("{}shipping", host.url) };
+        assert_eq!(seen["page"].as_str(), Some(expected.as_str()), "{attributes:?}: {seen}");
+        page.close().await;
+    }
+}
+
+#[tokio::test]
 async fn the_page_api_s_types_are_served_beside_the_loader() {
     let stack = Stack::start().await;
     let response = reqwest::get(format!("{}/baton.d.ts", stack.base)).await.unwrap_or_else(|e| panic!("{e}"));

@@ -2,7 +2,8 @@
 // Optional: data-locale="de"; data-launcher="hidden" (open it with Baton('open') from your own
 // button); data-visitor-name, data-visitor-email and data-visitor-<attribute> tell agents who
 // the visitor is (e.g. data-visitor-plan="vip"); data-user-id with data-user-hash (the site's
-// server signs the id) makes that the site's verified word.
+// server signs the id) makes that the site's verified word. Agents see the page's origin and
+// path; data-page-url="full" sends its query and fragment too (they may carry personal data).
 // window.Baton is a command queue (README "JavaScript API", types in baton.d.ts): calls made
 // before this script ran, as `(window.Baton.q = window.Baton.q || []).push(arguments)`, are
 // run in order. Once the page has loaded and the browser is idle, the widget mounts into a
@@ -119,7 +120,8 @@
       configure(),
     ])
       .then(([m, texts]) => {
-        m.mount(root, site, base, texts, () => JSON.stringify(visitor), emit);
+        const page = () => (d.pageUrl == "full" ? location.href : location.origin + location.pathname);
+        m.mount(root, site, base, texts, () => JSON.stringify({ ...visitor, page: page() }), emit);
         widget = m;
         emit("ready", {});
         for (const args of later.splice(0)) run(args);

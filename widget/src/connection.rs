@@ -201,13 +201,8 @@ impl Chat {
         }
         let (base, site, token, known) =
             self.io.with_value(|io| (io.base.clone(), io.site.clone(), io.token.clone(), io.host.visitor()));
-        // The page's origin and path only: a query string or fragment may carry the host's
-        // tokens or a visitor's personal data, which agents need not see.
-        let page = web_sys::window()
-            .map(|w| w.location())
-            .and_then(|l| Some(l.origin().ok()? + &l.pathname().ok()?))
-            .unwrap_or_default();
-        let request = wire::encode_start_request(token.as_deref(), &page, &known);
+        // The loader puts the page in (its origin and path unless the site opts in to more).
+        let request = wire::encode_start_request(token.as_deref(), &known);
         let outcome = post_start(&base, &site, &request, token.is_some()).await;
         self.io.update_value(|io| io.starting = false);
         match outcome {

@@ -222,22 +222,18 @@ pub fn encode_client_frame(frame: &ClientFrame) -> String {
     out
 }
 
-/// The start request: the token, and the loader's visitor (JSON it built with `JSON.stringify`)
-/// with the page the chat starts on added in front.
-pub fn encode_start_request(token: Option<&str>, page: &str, visitor: &str) -> String {
+/// The start request: the token, and the loader's visitor (JSON it built with `JSON.stringify`,
+/// the page the chat starts on included); anything but an object is sent as `{}`.
+pub fn encode_start_request(token: Option<&str>, visitor: &str) -> String {
     let mut out = String::from("{");
     if let Some(token) = token {
         out.push_str("\"token\":");
         write_str(&mut out, token);
         out.push(',');
     }
-    out.push_str("\"visitor\":{\"page\":");
-    write_str(&mut out, page);
-    let rest = visitor.trim().strip_prefix('{').unwrap_or("}");
-    if !rest.trim_start().starts_with('}') {
-        out.push(',');
-    }
-    out.push_str(rest);
+    out.push_str("\"visitor\":");
+    let visitor = visitor.trim();
+    out.push_str(if visitor.starts_with('{') { visitor } else { "{}" });
     out.push('}');
     out
 }
@@ -579,9 +575,11 @@ mod tests {
 
     #[test]
     fn start_bodies_round_trip() {
-        let loader = r#"{"locale":"de-DE","name":"Ana \"A\"","attributes":{"plan":"vip","id":"42"}}"#;
+        let loader = r#"{"locale":"de-DE","name":"Ana \"A\"","attributes":{"plan":"vip","id":"42"},"page":"https://shop.test/p"}"#;
         let cases = [
             (None, "{}", VisitorInfo::default()),
+            (None, "", VisitorInfo::default()),
+            (None, "undefined", VisitorInfo::default()),
             (
                 Some("t.k\"n"),
                 r#"{"locale":"de-DE","attributes":{}}"#,
@@ -594,18 +592,15 @@ mod tests {
                     name: Some("Ana \"A\"".into()),
                     locale: Some("de-DE".into()),
                     attributes: [("plan".to_string(), "vip".to_string()), ("id".into(), "42".into())].into(),
+                    page: Some("https://shop.test/p".into()),
                     ..VisitorInfo::default()
                 },
             ),
         ];
         for (token, visitor, expected) in cases {
-            let ours = encode_start_request(token, "https://shop.test/?q=a&b", visitor);
+            let ours = encode_start_request(token, visitor);
             let request = serde_json::from_str::<StartRequest>(&ours).unwrap_or_else(|e| panic!("{ours}: {e}"));
-            let page = Some("https://shop.test/?q=a&b".to_string());
-            assert_eq!(
-                request,
-                StartRequest { token: token.map(str::to_string), visitor: VisitorInfo { page, ..expected } }
-            );
+            assert_eq!(request, StartRequest { token: token.map(str::to_string), visitor: expected });
         }
         let response = StartResponse {
             conversation_id: "c".into(),
