@@ -103,12 +103,18 @@ async fn starts(http: &reqwest::Client, url: &str, rate: f64, phase: u8, stop: I
 /// Answers counted by status ("timeout" or "error" when there was none).
 type Tally = BTreeMap<String, usize>;
 
-/// Requests from the flooding address until `stop`, the next once the last is answered and
-/// `every` has passed since it was sent. The one in flight at `stop` is dropped uncounted.
-async fn flood_loop(stop: Instant, every: Duration, mut request: impl FnMut() -> reqwest::RequestBuilder) -> Tally {
+/// Requests from the flooding address from `first` until `stop`, the next once the last is
+/// answered and `every` has passed since it was sent. The one in flight at `stop` is dropped
+/// uncounted.
+async fn flood_loop(
+    first: Instant,
+    stop: Instant,
+    every: Duration,
+    mut request: impl FnMut() -> reqwest::RequestBuilder,
+) -> Tally {
     let mut answers = Tally::new();
     let stop = tokio::time::Instant::from_std(stop);
-    let mut next = tokio::time::Instant::now();
+    let mut next = tokio::time::Instant::from_std(first);
     loop {
         tokio::time::sleep_until(next).await;
         next += every;
@@ -132,6 +138,11 @@ async fn flood_loop(stop: Instant, every: Duration, mut request: impl FnMut() ->
     answers
 }
 
+/// When loop `n` of `loops` sends its first request: evenly spread over one period `every`.
+fn stagger(every: Duration, n: usize, loops: usize) -> Duration {
+    every.mul_f64((n % loops.max(1)) as f64 / loops.max(1) as f64)
+}
+
 /// The flood's loops, running until the phase's stop.
 struct Flood {
     sign_ins: Vec<JoinHandle<Tally>>,
@@ -143,23 +154,31 @@ impl Flood {
     /// non-browser client, which the same-origin check lets by); every email is a new one, so
     /// no account's backoff applies and only the limit per network stands in the way. The site
     /// info is fetched without an Origin too, as any script can.
+    ///
+    /// The loops start spread over one period, so together they send a steady stream at the
+    /// flood's rate: started at once, they would send every loop's request in the same instant,
+    /// a burst each period that measures how a two-core machine queues a burst instead.
     fn start(setup: &Setup<'_>, http: &reqwest::Client, stop: Instant) -> Flood {
         let plan = setup.plan;
         let every = Duration::from_secs_f64(1.0 / plan.flood_loop_rate);
+        let loops = plan.flood_sign_in_loops + plan.flood_site_info_loops;
+        let now = Instant::now();
+        let first = |n: usize| now + stagger(every, n, loops);
         let sign_ins = (0..plan.flood_sign_in_loops)
             .map(|i| {
                 let (http, url) = (http.clone(), setup.url("/login"));
                 let mut rng = Rng::new(setup.seed, 1000 + i as u64);
-                tokio::spawn(flood_loop(stop, every, move || {
+                // Sign-in and site-info loops take turns in the period.
+                tokio::spawn(flood_loop(first(2 * i), stop, every, move || {
                     let email = format!("{:016x}@flood.test", rng.next_u64());
                     http.post(&url).json(&json!({ "email": email, "password": "guess" }))
                 }))
             })
             .collect();
         let site_info = (0..plan.flood_site_info_loops)
-            .map(|_| {
+            .map(|i| {
                 let (http, url) = (http.clone(), setup.url(""));
-                tokio::spawn(flood_loop(stop, every, move || http.get(&url)))
+                tokio::spawn(flood_loop(first(2 * i + 1), stop, every, move || http.get(&url)))
             })
             .collect();
         Flood { sign_ins, site_info }
@@ -432,8 +451,10 @@ pub async fn run(setup: &Setup<'_>, deadline: Instant) -> Result<Value, String> 
     println!("flood: opening {wanted} conversations to relay through both phases");
     let mut pool = Pool::default();
     let opened = pool.grow_to("Baton", wanted, deadline, |i| setup.baton.open(i)).await;
-    // Both phases and the last messages' way home.
-    let needed = 2 * (SETTLE + plan.flood_window) + Duration::from_secs(10);
+    // Both phases, a settling pause before each of their windows, and the last messages' way
+    // home.
+    let windows = 2 * plan.flood_rounds.max(1) as u32;
+    let needed = 2 * plan.flood_window + windows * SETTLE + Duration::from_secs(10);
     let measured = if opened < wanted {
         let failures = pool.failures.iter().take(3).cloned().collect::<Vec<_>>().join("; ");
         Err(format!("only {opened} of {wanted} conversations opened: {failures}"))
@@ -463,6 +484,14 @@ mod tests {
         assert_eq!(start_address(1, 0), "198.19.0.1");
         assert_ne!(start_address(0, 0), start_address(0, 1));
         assert_ne!(start_address(0, 7), start_address(1, 7));
+    }
+
+    #[test]
+    fn flood_loops_start_spread_over_one_period() {
+        let every = Duration::from_millis(500);
+        let starts: Vec<u128> = (0..4).map(|n| stagger(every, n, 4).as_millis()).collect();
+        assert_eq!(starts, [0, 125, 250, 375]);
+        assert_eq!(stagger(every, 0, 0), Duration::ZERO);
     }
 
     #[test]

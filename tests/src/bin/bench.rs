@@ -44,7 +44,7 @@ fn part_limit(part: Part) -> Duration {
         Part::Host => 240,
         Part::Takeover => 120,
         Part::Bot => 120,
-        Part::Flood => 150,
+        Part::Flood => 240,
         Part::Relay => 330,
         Part::Fanout => 180,
         Part::History => 360,

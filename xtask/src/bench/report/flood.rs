@@ -65,8 +65,9 @@ pub(super) fn flood(f: &Value, out: &mut String) {
         out,
         "\nWhile the flood ran, {} loops sent sign-ins with random emails (`POST /api/sites/bench/login`) \
          and {} loops fetched the site's public info (`GET /api/sites/bench`), all from one address ({}), each \
-         sending up to {} requests a second ({} requests a second in all; unpaced, the flood would measure the CPU \
-         it takes from the stack on this two-core machine rather than the site object): the sign-ins were \
+         sending up to {} requests a second, the loops' first requests spread over one period so that together \
+         they are a steady stream ({} requests a second in all; unpaced, the flood would measure the CPU it \
+         takes from the stack on this two-core machine rather than the site object): the sign-ins were \
          answered {}, the site info {}. The target is a ratio under {} for each of start p50, start p99 and relay \
          p99: {}.\n",
         plain(num(fl, "sign_in_loops")),
