@@ -6,13 +6,27 @@
 //! ("I want a person"), "please", "is there a human", a word that makes the person unmistakable
 //! ("real person", "agente humano"), a bot to contrast it with ("Mensch statt Bot"), or nothing
 //! else at all ("agent!"). Asking to be called back needs no person word ("call me back").
+//!
+//! Questions count too when only the shop's people could answer them by taking the chat: whom
+//! to turn to ("who do I talk to about my refund", "an wen wende ich mich"), whether staff can
+//! act on the case ("can an agent check my order", "algum atendente pode me ajudar?"), whether
+//! someone is there who would ("any staff around who can help?"), or to be put through with
+//! nothing else said ("can you transfer me?", "Kundenservice bitte"). A person word reported
+//! ("the agent told me"), turned down ("no need for an agent"), outside the shop ("can the
+//! courier call me?") or an adverb ("in person") asks for nobody.
+//!
+//! The word lists live in [`words`]; this file holds the frames that read them.
 
 use std::sync::OnceLock;
 
-use crate::text::{fold, near, search_words};
+use crate::text::{fold, near, search_words, umlaut_digraphs};
+
+mod words;
+
+use words::{LANGUAGES, Table};
 
 /// What a word can do in a request for a person; one word may have several roles.
-type Role = u32;
+type Role = u64;
 
 /// A person in general: "person", "human", "Mensch".
 const PERSON: Role = 1;
@@ -70,9 +84,38 @@ const PARTICLE: Role = 1 << 22;
 /// A callback as a thing to be had ("callback", "Rückruf", "rappel"): with a wish before it, a
 /// request on its own ("I'd like a callback", "ich hätte gern einen Rückruf").
 const CALLBACK_NOUN: Role = 1 << 23;
+/// "who", "quién", "qui", "wen", "quem": opening a question with a contact verb, it asks whom to
+/// turn to ("who do I talk to about my refund", "an wen wende ich mich"), which only the shop's
+/// people can answer by taking the chat.
+const WHO: Role = 1 << 24;
+/// "can", "puede", "peut", "kann", "pode": a person asked whether they can do something for the
+/// customer ("can an agent check my order", "algum atendente pode me ajudar?").
+const MODAL: Role = 1 << 25;
+/// What a customer asks the shop's people to do about the case: "check", "revisar",
+/// "vérifier", "prüfen", "verificar". Only ever read beside staff or a "can".
+const ACT: Role = 1 << 26;
+/// "member", "miembro", "membre", "Mitglied", "membro": one of the shop's people when the team
+/// is named beside it ("team member", "membre de l'équipe"), anybody's member otherwise.
+const MEMBER: Role = 1 << 27;
+/// Someone outside the shop: a courier, a driver, family ("the courier", "mi esposo", "der
+/// Fahrer"). A callback in their clause is theirs to make ("can the driver call me first?").
+const OUTSIDER: Role = 1 << 28;
+/// "transfer", "connect", "verbinden", "transférer": with the customer as its object and nothing
+/// else besides, a request to be put through to whoever is there ("can you transfer me?").
+const TRANSFER: Role = 1 << 29;
+/// A contact verb only when it leads its person with the customer as object, as in "passe-moi
+/// un conseiller", "me passa pra um atendente": after the person it is someone coming by ("le
+/// technicien est passé"), and without the customer something else put ("colocar o nome").
+const LEAD: Role = 1 << 30;
+/// The shop addressed: "you", "usted", "vous", "Sie", "você". Nothing but an asking word in a
+/// request to be put through ("can you transfer me?").
+const YOU: Role = 1 << 31;
+/// "in", "en", "em" before a person word: "in person", "en personne", "em pessoa" are a way of
+/// doing something, not someone ("can I exchange it in person?").
+const IN: Role = 1 << 32;
 
 /// Words a message may hold besides the person word and still be nothing but a request.
-const REQUEST_ONLY: Role = FILLER | PLEASE | REAL | SERVICE | CONTACT | HELP | WANT | THERE | LINK;
+const REQUEST_ONLY: Role = FILLER | PLEASE | REAL | SERVICE | CONTACT | LEAD | HELP | WANT | THERE | LINK;
 
 /// How far a contact verb may stand from its person word, before and after it. German puts the
 /// verb last ("mit einem Mitarbeiter sprechen") and questions put the person first ("can someone
@@ -88,719 +131,35 @@ const PLEASE_REACH: usize = 2;
 /// "is there a human", "il y a un humain".
 const THERE_REACH: usize = 3;
 
-/// Patterns are folded lowercase words: `stem*` matches words starting with the stem, `*tail`
-/// words ending with it (German compounds), `=word` only that word, and a plain word also
-/// matches one typo away. Conjugated verbs one letter from a past tense ("parlé", "verbunden")
-/// are exact, so "I spoke to someone yesterday" is no request.
-type Table = &'static [(&'static str, Role)];
-
-const ENGLISH: Table = &[
-    ("=available", REAL),
-    ("=online", REAL),
-    ("=around", THERE),
-    ("=talked", REPORT),
-    ("=spoke", REPORT),
-    ("=spoken", REPORT),
-    ("=chatted", REPORT),
-    ("=phoned", REPORT),
-    ("=rang", REPORT),
-    ("=from", FILLER),
-    ("colleague*", STAFF),
-    ("coworker*", STAFF),
-    ("specialist", STAFF),
-    ("technician", STAFF),
-    ("=expert", STAFF),
-    ("attendant", STAFF),
-    ("personnel", STAFF),
-    ("whoever", ANYONE),
-    ("=pass", CONTACT),
-    ("=forward", CONTACT),
-    ("=line", PHONE),
-    ("people", PERSON),
-    ("callback", CALLBACK_NOUN),
-    ("=word", CONTACT),
-    ("=raise", CONTACT),
-    ("=thru", CONTACT),
-    ("=u", FILLER),
-    ("=of", FILLER),
-    ("=member", FILLER),
-    ("assistance", HELP),
-    ("require", WANT),
-    ("=helped", REPORT),
-    ("=answered", REPORT),
-    ("=was", REPORT),
-    ("=were", REPORT),
-    ("=assisted", REPORT),
-    ("=answer", HELP),
-    ("=respond", HELP),
-    ("=transferred", PAST),
-    ("=connected", PAST),
-    ("=contacted", PAST),
-    ("=who", RELATIVE),
-    ("=that", RELATIVE),
-    ("person", PERSON),
-    ("persons", PERSON),
-    ("human", PERSON | REAL),
-    ("humans", PERSON | REAL),
-    ("=agent", STAFF),
-    ("=agents", STAFF),
-    ("representative", STAFF),
-    ("=rep", STAFF),
-    ("operator", STAFF),
-    ("advisor", STAFF),
-    ("adviser", STAFF),
-    ("consultant", STAFF),
-    ("manager", STAFF),
-    ("supervisor", STAFF),
-    ("=staff", STAFF),
-    ("=boss", STAFF),
-    ("=being", PERSON),
-    ("=bot", BOT),
-    ("chatbot", BOT),
-    ("robot", BOT),
-    ("machine", BOT),
-    ("employee", STAFF),
-    ("someone", ANYONE),
-    ("somebody", ANYONE),
-    ("anyone", ANYONE),
-    ("anybody", ANYONE),
-    ("service", SERVICE),
-    ("support", SERVICE),
-    ("helpdesk", SERVICE),
-    ("=team", SERVICE),
-    ("=real", REAL),
-    ("=live", REAL),
-    ("actual", REAL),
-    ("=talk", CONTACT),
-    ("speak", CONTACT),
-    ("=chat", CONTACT),
-    ("connect", CONTACT),
-    ("transfer", CONTACT),
-    ("contact", CONTACT),
-    ("reach", CONTACT),
-    ("=call", CONTACT | CALLBACK),
-    ("=ring", CALLBACK),
-    ("=phone", CONTACT | CALLBACK),
-    ("telephone", PHONE),
-    ("=touch", CONTACT),
-    ("=deal", CONTACT),
-    ("=through", CONTACT),
-    ("escalate", CONTACT),
-    ("redirect", CONTACT),
-    ("=help", HELP),
-    ("assist", HELP),
-    ("=want", WANT),
-    ("=need", WANT),
-    ("=get", WANT),
-    ("=give", WANT),
-    ("=like", WANT),
-    ("request", WANT),
-    ("prefer", WANT),
-    ("=rather", WANT),
-    ("please", PLEASE),
-    ("=pls", PLEASE),
-    ("=plz", PLEASE),
-    ("=there", THERE),
-    ("=any", THERE),
-    ("=is", FILLER),
-    ("=are", FILLER),
-    ("=not", NOT),
-    ("=no", NOT),
-    ("=never", NOT),
-    ("=dont", NOT),
-    ("=doesnt", NOT),
-    ("=didnt", NOT),
-    ("=wont", NOT),
-    ("=my", MINE),
-    ("=our", MINE),
-    ("=a", FILLER),
-    ("=an", FILLER),
-    ("=the", FILLER),
-    ("=to", FILLER),
-    ("=with", FILLER),
-    ("=me", FILLER | ME),
-    ("=i", FILLER),
-    ("=can", FILLER),
-    ("=could", FILLER),
-    ("=now", FILLER),
-    ("=just", FILLER),
-    ("=one", FILLER),
-    ("=customer", FILLER),
-    ("=hello", FILLER),
-    ("=hi", FILLER),
-];
-
-const SPANISH: Table = &[
-    ("=disponible", REAL),
-    ("=disponibles", REAL),
-    ("=libre", REAL),
-    ("=libres", REAL),
-    ("=atendio", REPORT),
-    ("colega", STAFF),
-    ("colegas", STAFF),
-    ("companero", STAFF),
-    ("companera", STAFF),
-    ("vendedor", STAFF),
-    ("vendedora", STAFF),
-    ("=tecnico", STAFF),
-    ("especialista", STAFF),
-    ("deriv*", CONTACT),
-    ("conect*", CONTACT),
-    ("contact*", CONTACT),
-    ("=pasan", CONTACT),
-    ("=por", FILLER),
-    ("=ponganme", CONTACT),
-    ("=hablo", CONTACT),
-    ("=pases", CONTACT),
-    ("=pasenme", CONTACT),
-    ("=esta", FILLER),
-    ("=ayudo", REPORT),
-    ("=ayudaron", REPORT),
-    ("=ayudado", REPORT),
-    ("=contacteme", CALLBACK | ME),
-    ("=contactenme", CALLBACK | ME),
-    ("=llame", CALLBACK),
-    ("=ahi", THERE),
-    ("=alli", THERE),
-    ("=contacte", CONTACT),
-    ("=contacten", CONTACT),
-    ("=responder", HELP),
-    ("=responda", HELP),
-    ("=conteste", HELP),
-    ("=atendido", PAST),
-    ("=atendida", PAST),
-    ("=contactado", PAST),
-    ("=contactada", PAST),
-    ("=transferido", PAST),
-    ("=transferida", PAST),
-    ("=llamado", PAST),
-    ("=llamada", PAST),
-    ("=que", RELATIVE),
-    ("=quien", RELATIVE),
-    ("=pueda", FILLER),
-    ("=puede", FILLER),
-    ("=alguno", FILLER),
-    ("=algun", FILLER),
-    ("persona", PERSON),
-    ("personas", PERSON),
-    ("humano", PERSON | REAL),
-    ("humana", PERSON | REAL),
-    ("humanos", PERSON | REAL),
-    ("agente", STAFF),
-    ("agentes", STAFF),
-    ("asesor", STAFF),
-    ("asesora", STAFF),
-    ("operador", STAFF),
-    ("operadora", STAFF),
-    ("representante", STAFF),
-    ("encargado", STAFF),
-    ("encargada", STAFF),
-    ("supervisor", STAFF),
-    ("supervisora", STAFF),
-    ("gerente", STAFF),
-    ("ejecutivo", STAFF),
-    ("ejecutiva", STAFF),
-    ("empleado", STAFF),
-    ("responsable", STAFF),
-    ("=jefe", STAFF),
-    ("=jefa", STAFF),
-    ("alguien", ANYONE),
-    ("atencion", SERVICE),
-    ("soporte", SERVICE),
-    ("servicio", SERVICE),
-    ("equipo", SERVICE),
-    ("=real", REAL),
-    ("=verdad", REAL),
-    ("=de", LINK | FILLER),
-    ("hablar", CONTACT),
-    ("comunic*", CONTACT),
-    ("contactar*", CONTACT),
-    ("=pasame", CONTACT),
-    ("=ponme", CONTACT),
-    ("=pongame", CONTACT),
-    ("=ponerme", CONTACT),
-    ("=pongan", CONTACT),
-    ("=pasarme", CONTACT),
-    ("=pasar", CONTACT),
-    ("=pasen", CONTACT),
-    ("=pasas", CONTACT),
-    ("=pasa", CONTACT),
-    ("=paseme", CONTACT),
-    ("transfier*", CONTACT),
-    ("transferir*", CONTACT),
-    ("=atienda", CONTACT),
-    ("=atiendan", CONTACT),
-    ("=atender", CONTACT),
-    ("=atenderme", CONTACT),
-    ("=atiendame", CONTACT),
-    ("=llamar", CONTACT | CALLBACK),
-    ("=llamarme", CONTACT | CALLBACK | ME),
-    ("=llamen", CALLBACK),
-    ("=llamenme", CALLBACK | ME),
-    ("=llameme", CALLBACK | ME),
-    ("=llamame", CALLBACK | ME),
-    ("conversar", CONTACT),
-    ("chatear", CONTACT),
-    ("telefono", PHONE),
-    ("ayud*", HELP),
-    ("quiero", WANT),
-    ("quisiera", WANT),
-    ("necesito", WANT),
-    ("=deseo", WANT),
-    ("=dame", WANT),
-    ("gustaria", WANT),
-    ("solicito", WANT),
-    ("prefiero", WANT),
-    ("favor", PLEASE),
-    ("=porfa", PLEASE),
-    ("porfavor", PLEASE),
-    ("=hay", THERE),
-    ("=no", NOT),
-    ("=nunca", NOT),
-    ("=ni", NOT),
-    ("=sin", NOT),
-    ("=mi", MINE),
-    ("=mis", MINE),
-    ("=un", FILLER),
-    ("=una", FILLER),
-    ("=con", FILLER),
-    ("=el", FILLER),
-    ("=la", FILLER),
-    ("=a", FILLER),
-    ("=al", FILLER),
-    ("=del", FILLER),
-    ("=me", FILLER | ME),
-    ("=bot", BOT),
-    ("=robot", BOT),
-    ("maquina", BOT),
-    ("=ya", FILLER),
-    ("=ahora", FILLER),
-    ("=puedo", FILLER),
-    ("=hola", FILLER),
-    ("=cliente", FILLER),
-];
-
-const FRENCH: Table = &[
-    ("=disponible", REAL),
-    ("=disponibles", REAL),
-    ("=dispo", REAL),
-    ("=dispos", REAL),
-    ("collegue*", STAFF),
-    ("vendeur", STAFF),
-    ("vendeuse", STAFF),
-    ("gestionnaire", STAFF),
-    ("=qqn", ANYONE),
-    ("=qqun", ANYONE),
-    ("=passe", CONTACT),
-    ("=contactez", CONTACT | CALLBACK),
-    ("=appele", PAST),
-    ("=fil", PHONE),
-    ("=est", FILLER),
-    ("=rappel", CALLBACK_NOUN),
-    ("=d", FILLER),
-    ("=exige", WANT),
-    ("souhait*", WANT),
-    ("=repondre", HELP),
-    ("=repondez", HELP),
-    ("=rappele", PAST),
-    ("=rappelee", PAST),
-    ("=contacte", PAST),
-    ("=contactee", PAST),
-    ("=transfere", PAST),
-    ("=transferee", PAST),
-    ("=mis", PAST),
-    ("=qui", RELATIVE),
-    ("=que", RELATIVE),
-    ("=t", FILLER),
-    ("=etre", FILLER),
-    ("=par", FILLER),
-    ("=peut", FILLER),
-    ("=pourrait", FILLER),
-    ("personne", PERSON),
-    ("humain", PERSON | REAL),
-    ("humaine", PERSON | REAL),
-    ("humains", PERSON | REAL),
-    ("=agent", STAFF),
-    ("=agents", STAFF),
-    ("conseiller*", STAFF),
-    ("=conseiler", STAFF),
-    ("operateur", STAFF),
-    ("operatrice", STAFF),
-    ("responsable", STAFF),
-    ("interlocut*", STAFF),
-    ("superviseur", STAFF),
-    ("manager", STAFF),
-    ("employe", STAFF),
-    ("technicien", STAFF),
-    ("=chef", STAFF),
-    ("quelquun", ANYONE),
-    ("service", SERVICE),
-    ("assistance", SERVICE),
-    ("support", SERVICE),
-    ("=sav", SERVICE),
-    ("=equipe", SERVICE),
-    ("=vrai", REAL),
-    ("=vraie", REAL),
-    ("=reel", REAL),
-    ("=reelle", REAL),
-    ("=parler", CONTACT),
-    ("=discuter", CONTACT),
-    ("=relation", CONTACT),
-    ("=contact", CONTACT),
-    ("=contacter", CONTACT),
-    ("=joindre", CONTACT),
-    ("=passez", CONTACT),
-    ("=passer", CONTACT),
-    ("transfer*", CONTACT),
-    ("=rappeler", CONTACT | CALLBACK),
-    ("=rappelez", CONTACT | CALLBACK),
-    ("=rappelle", CONTACT | CALLBACK),
-    ("telephone", PHONE),
-    ("=appeler", CONTACT | CALLBACK),
-    ("=appelez", CONTACT | CALLBACK),
-    ("=chatter", CONTACT),
-    ("=aider", HELP),
-    ("=aidez", HELP),
-    ("=veux", WANT),
-    ("voudrais", WANT),
-    ("souhaite", WANT),
-    ("aimerais", WANT),
-    ("besoin", WANT),
-    ("=faut", WANT),
-    ("=avoir", WANT),
-    ("=prefere", WANT),
-    ("=svp", PLEASE),
-    ("=stp", PLEASE),
-    ("=plait", PLEASE),
-    ("=y", THERE),
-    ("=ne", NOT),
-    ("=n", NOT),
-    ("=pas", NOT),
-    ("jamais", NOT),
-    ("=sans", NOT),
-    ("=mon", MINE),
-    ("=ma", MINE),
-    ("=mes", MINE),
-    ("=un", FILLER),
-    ("=une", FILLER),
-    ("=le", FILLER),
-    ("=la", FILLER),
-    ("=l", FILLER),
-    ("=a", FILLER),
-    ("=au", FILLER),
-    ("=avec", FILLER),
-    ("=moi", FILLER | ME),
-    ("=je", FILLER),
-    ("=me", FILLER | ME),
-    ("=m", FILLER | ME),
-    ("=bot", BOT),
-    ("=robot", BOT),
-    ("machine", BOT),
-    ("=du", FILLER),
-    ("=de", FILLER),
-    ("=client", FILLER),
-    ("=bonjour", FILLER),
-    ("=s", FILLER),
-    ("=il", FILLER),
-    ("=vous", FILLER),
-];
-
-const GERMAN: Table = &[
-    ("verfugbar", REAL),
-    ("erreichbar", REAL),
-    ("=frei", REAL),
-    ("=online", REAL),
-    ("=gesprochen", REPORT),
-    ("=geredet", REPORT),
-    ("=telefoniert", REPORT),
-    ("=gechattet", REPORT),
-    ("=angerufen", PAST),
-    ("=von", FILLER),
-    ("=vom", FILLER),
-    ("kollegin", STAFF),
-    ("*betreuer", STAFF),
-    ("*betreuerin", STAFF),
-    ("techniker*", STAFF),
-    ("=jmd", ANYONE),
-    ("=verbinde", CONTACT),
-    ("=verbindet", CONTACT),
-    ("=erreichen", CONTACT),
-    ("=erreiche", CONTACT),
-    ("=stellen", SPLIT),
-    ("=stelle", SPLIT),
-    ("=stell", SPLIT),
-    ("=stellt", SPLIT),
-    ("=leiten", SPLIT),
-    ("=leite", SPLIT),
-    ("=leitet", SPLIT),
-    ("=durch", PARTICLE),
-    ("=weiter", PARTICLE),
-    ("=hilfe", HELP),
-    ("ruckruf", CALLBACK_NOUN),
-    ("=fur", FILLER),
-    ("weitergeben", CONTACT),
-    ("=da", THERE),
-    ("=ist", FILLER),
-    ("=hier", FILLER),
-    ("=es", FILLER),
-    ("=antworten", HELP),
-    ("=verbunden", PAST),
-    ("zuruckgerufen", PAST),
-    ("=kontaktiert", PAST),
-    ("=weitergeleitet", PAST),
-    ("=dem", RELATIVE),
-    ("=der", RELATIVE),
-    ("=die", RELATIVE),
-    ("=den", RELATIVE),
-    ("mensch", PERSON | REAL),
-    ("menschen", PERSON | REAL),
-    ("=person", PERSON),
-    ("=personen", PERSON),
-    ("menschlich*", REAL),
-    ("mitarbeiter", STAFF),
-    ("mitarbeiterin", STAFF),
-    ("mitarbeitern", STAFF),
-    ("mitarbeiterinnen", STAFF),
-    ("=mitarbeiters", STAFF),
-    ("*mitarbeiter", STAFF),
-    ("*mitarbeiterin", STAFF),
-    ("berater", STAFF),
-    ("beraterin", STAFF),
-    ("beratern", STAFF),
-    ("*berater", STAFF),
-    ("*beraterin", STAFF),
-    ("ansprechpartner*", STAFF),
-    ("vorgesetzt*", STAFF),
-    ("=agent", STAFF),
-    ("=agenten", STAFF),
-    ("betreuer*", STAFF),
-    ("sachbearbeiter*", STAFF),
-    ("kollege", STAFF),
-    ("kollegen", STAFF),
-    ("manager", STAFF),
-    ("supervisor", STAFF),
-    ("=leiter", STAFF),
-    ("*leiter", STAFF),
-    ("=chef", STAFF),
-    ("=chefin", STAFF),
-    ("jemand", ANYONE),
-    ("jemanden", ANYONE),
-    ("jemandem", ANYONE),
-    ("irgendwer", ANYONE),
-    ("kundenservice", SERVICE),
-    ("kundendienst", SERVICE),
-    ("support", SERVICE),
-    ("service", SERVICE),
-    ("hotline", SERVICE),
-    ("=team", SERVICE),
-    ("echt*", REAL),
-    ("=real", REAL),
-    ("sprechen", CONTACT),
-    ("=reden", CONTACT),
-    ("=verbinden", CONTACT),
-    ("weiterleiten", CONTACT),
-    ("zuruckruf*", CONTACT | CALLBACK),
-    ("=anrufen", CONTACT | CALLBACK),
-    ("=anruf", CONTACT),
-    ("=rufen", CALLBACK),
-    ("=ruf", CALLBACK),
-    ("telefon", PHONE),
-    ("=kontaktieren", CONTACT),
-    ("=chatten", CONTACT),
-    ("=schreiben", CONTACT),
-    ("durchstellen", CONTACT),
-    ("anfordern", CONTACT),
-    ("telefonieren", CONTACT),
-    ("=helfen", HELP),
-    ("=will", WANT),
-    ("=mochte", WANT),
-    ("=mochten", WANT),
-    ("brauche", WANT),
-    ("brauchen", WANT),
-    ("=hatte", WANT),
-    ("=gern", WANT),
-    ("=gerne", WANT),
-    ("=lieber", WANT),
-    ("=bitte", PLEASE),
-    ("=gibt", THERE),
-    ("=nicht", NOT),
-    ("=kein", NOT),
-    ("=keine", NOT),
-    ("=keinen", NOT),
-    ("=nie", NOT),
-    ("=ohne", NOT),
-    ("=mein", MINE),
-    ("=meine", MINE),
-    ("=meinen", MINE),
-    ("=meinem", MINE),
-    ("=meiner", MINE),
-    ("=mit", FILLER),
-    ("=ein", FILLER),
-    ("=eine", FILLER),
-    ("=einem", FILLER),
-    ("=einen", FILLER),
-    ("=einer", FILLER),
-    ("=dem", FILLER),
-    ("=den", FILLER),
-    ("=der", FILLER),
-    ("=die", FILLER),
-    ("=mich", FILLER | ME),
-    ("=bot", BOT),
-    ("=roboter", BOT),
-    ("maschine", BOT),
-    ("=statt", FILLER),
-    ("=mir", FILLER),
-    ("=ich", FILLER),
-    ("=sie", FILLER),
-    ("=kann", FILLER),
-    ("=an", FILLER),
-    ("=zu", FILLER),
-    ("=jetzt", FILLER),
-    ("=sofort", FILLER),
-    ("=hallo", FILLER),
-];
-
-const PORTUGUESE: Table = &[
-    ("disponivel", REAL),
-    ("disponiveis", REAL),
-    ("=livre", REAL),
-    ("=online", REAL),
-    ("=cade", THERE),
-    ("=falei", REPORT),
-    ("=falou", REPORT),
-    ("=conversei", REPORT),
-    ("=conversou", REPORT),
-    ("=atendeu", REPORT),
-    ("=liguei", REPORT),
-    ("=ligou", REPORT),
-    ("colega", STAFF),
-    ("colegas", STAFF),
-    ("vendedor", STAFF),
-    ("vendedora", STAFF),
-    ("=tecnico", STAFF),
-    ("especialista", STAFF),
-    ("responsavel", STAFF),
-    ("conect*", CONTACT),
-    ("encaminh*", CONTACT),
-    ("=contate", CONTACT | CALLBACK),
-    ("=contatem", CALLBACK),
-    ("=ajuda", HELP),
-    ("=ajudou", REPORT),
-    ("=falo", CONTACT),
-    ("=esta", FILLER),
-    ("=ai", THERE),
-    ("=la", THERE),
-    ("=responder", HELP),
-    ("=responda", HELP),
-    ("=atendido", PAST),
-    ("=atendida", PAST),
-    ("=transferido", PAST),
-    ("=transferida", PAST),
-    ("=contatado", PAST),
-    ("=contatada", PAST),
-    ("=que", RELATIVE),
-    ("=possa", FILLER),
-    ("=pode", FILLER),
-    ("=algum", FILLER),
-    ("pessoa", PERSON),
-    ("pessoas", PERSON),
-    ("humano", PERSON | REAL),
-    ("humana", PERSON | REAL),
-    ("humanos", PERSON | REAL),
-    ("atendente", STAFF),
-    ("atendentes", STAFF),
-    ("agente", STAFF),
-    ("operador", STAFF),
-    ("operadora", STAFF),
-    ("consultor", STAFF),
-    ("consultora", STAFF),
-    ("gerente", STAFF),
-    ("supervisor", STAFF),
-    ("supervisora", STAFF),
-    ("representante", STAFF),
-    ("=chefe", STAFF),
-    ("funcionario", STAFF),
-    ("funcionaria", STAFF),
-    ("alguem", ANYONE),
-    ("atendimento", SERVICE),
-    ("suporte", SERVICE),
-    ("=sac", SERVICE),
-    ("=equipe", SERVICE),
-    ("=real", REAL),
-    ("=verdade", REAL),
-    ("=de", LINK | FILLER),
-    ("falar", CONTACT),
-    ("conversar", CONTACT),
-    ("transfer*", CONTACT),
-    ("=passa", CONTACT),
-    ("=passe", CONTACT),
-    ("=passar", CONTACT),
-    ("=ligar", CONTACT | CALLBACK),
-    ("=ligue", CONTACT | CALLBACK),
-    ("=liguem", CALLBACK),
-    ("=ligasse", CONTACT | CALLBACK),
-    ("telefone", PHONE),
-    ("=liga", CONTACT | CALLBACK),
-    ("=chamar", CONTACT),
-    ("=chama", CONTACT),
-    ("contat*", CONTACT),
-    ("comunicar", CONTACT),
-    ("=atender", CONTACT),
-    ("=atenda", CONTACT),
-    ("=ajudar", HELP),
-    ("=ajude", HELP),
-    ("=quero", WANT),
-    ("=queria", WANT),
-    ("preciso", WANT),
-    ("gostaria", WANT),
-    ("=desejo", WANT),
-    ("prefiro", WANT),
-    ("solicito", WANT),
-    ("favor", PLEASE),
-    ("=pfv", PLEASE),
-    ("=tem", THERE),
-    ("=ha", THERE),
-    ("=nao", NOT),
-    ("=nunca", NOT),
-    ("=nem", NOT),
-    ("=sem", NOT),
-    ("=meu", MINE),
-    ("=minha", MINE),
-    ("=meus", MINE),
-    ("=um", FILLER),
-    ("=uma", FILLER),
-    ("=com", FILLER),
-    ("=o", FILLER),
-    ("=a", FILLER),
-    ("=do", FILLER),
-    ("=da", FILLER),
-    ("=me", FILLER | ME),
-    ("=mim", ME),
-    ("=eu", FILLER),
-    ("=bot", BOT),
-    ("=robo", BOT),
-    ("maquina", BOT),
-    ("=para", FILLER),
-    ("=pra", FILLER),
-    ("=agora", FILLER),
-    ("=posso", FILLER),
-    ("=oi", FILLER),
-    ("=ola", FILLER),
-];
-
-const LANGUAGES: [Table; 5] = [ENGLISH, SPANISH, FRENCH, GERMAN, PORTUGUESE];
-
 /// Whether the customer asks for a human.
 pub fn asks_for_person(text: &str) -> bool {
     static INDEXES: OnceLock<Vec<Index>> = OnceLock::new();
     let indexes = INDEXES
         .get_or_init(|| LANGUAGES.iter().map(|table| Index::new(table.iter().map(|e| e.0), TYPO_FROM)).collect());
     let clauses = clauses(text);
+    // German typed without umlauts spells them "ae", "oe", "ue" ("moechte", "zurueckrufen").
+    let german_spellings: Vec<Vec<Option<String>>> =
+        clauses.iter().map(|clause| clause.iter().map(|w| umlaut_digraphs(w)).collect()).collect();
     let per_language: Vec<Vec<Vec<Role>>> = LANGUAGES
         .iter()
         .zip(indexes)
-        .map(|(table, index)| {
-            clauses.iter().map(|clause| clause.iter().map(|w| role(w, table, index)).collect()).collect()
+        .enumerate()
+        .map(|(language, (table, index))| {
+            let german = language == GERMAN_AT;
+            clauses
+                .iter()
+                .zip(&german_spellings)
+                .map(|(clause, spellings)| {
+                    clause
+                        .iter()
+                        .zip(spellings)
+                        .map(|(w, spelt)| match spelt {
+                            Some(umlauts) if german => role(w, table, index) | role(umlauts, table, index),
+                            _ => role(w, table, index),
+                        })
+                        .collect()
+                })
+                .collect()
         })
         .collect();
     // A reported contact is one in any language: "I talked to a real person" is no request even
@@ -816,9 +175,15 @@ pub fn asks_for_person(text: &str) -> bool {
         let roles: Vec<Vec<Role>> = roles
             .into_iter()
             .zip(&reports)
-            .map(|(clause, report)| join_separable(clause.iter().zip(report).map(|(r, p)| r | p).collect()))
+            .map(|(clause, report)| {
+                let clause = join_separable(clause.iter().zip(report).map(|(r, p)| r | p).collect());
+                join_members(join_live_chat(clause))
+            })
             .collect();
         let roles = join_relatives(roles);
+        if service_alone(&roles) {
+            return true;
+        }
         // "agent!", "a human, please": the whole message, not one clause of it, holds nothing but
         // one person and the asking. "die Person, die bestellt hat" is no request.
         let lone = |words: &mut dyn Iterator<Item = &Role>| {
@@ -835,10 +200,94 @@ pub fn asks_for_person(text: &str) -> bool {
             let clause = &roles[c];
             let bare = message.bare || (bot_named && lone(&mut clause.iter()));
             let message = Message { plea_beside: plea_beside(&roles, c), bare, ..message };
-            (0..clause.len())
-                .any(|i| requested_at(clause, i, message) || called_back_at(clause, i) || callback_wished(clause, i))
+            transferred_alone(clause)
+                || (0..clause.len()).any(|i| {
+                    requested_at(clause, i, message)
+                        || called_back_at(clause, i)
+                        || callback_wished(clause, i)
+                        || whom_to_contact(clause, i)
+                })
         })
     })
+}
+
+/// Where German stands in [`LANGUAGES`].
+const GERMAN_AT: usize = 3;
+
+/// "Kundenservice bitte", "customer service please", "atención al cliente por favor": a message
+/// of nothing but the service and a plea or a contact verb asks to be put through to it.
+/// "support?" alone, or "I need support", may ask the bot.
+fn service_alone(roles: &[Vec<Role>]) -> bool {
+    let words = || roles.iter().flatten();
+    words().all(|r| r & REQUEST_ONLY != 0 && r & (NOT | MINE | REPORT) == 0)
+        && words().any(|r| r & SERVICE != 0)
+        && words().any(|r| r & (PLEASE | CONTACT | LEAD) != 0)
+}
+
+/// Whether the clause asks to be put through and says nothing else: "transfer me please", "can
+/// you connect me?", "verbinden Sie mich bitte", "mettez-moi en relation". "connect me to my
+/// account" names something else to connect to.
+fn transferred_alone(clause: &[Role]) -> bool {
+    let Some(verb) = clause.iter().position(|r| r & TRANSFER != 0) else {
+        return false;
+    };
+    let me = near_either(clause, verb, CALLBACK_REACH).any(|j| clause[j] & ME != 0) || clause[verb] & ME != 0;
+    // "est-ce que vous pouvez me transférer ?": French asks with a "que".
+    let asking = FILLER | ME | YOU | PLEASE | MODAL | CONTACT | TRANSFER | RELATIVE;
+    me && clause.iter().all(|r| r & asking != 0 && r & (NOT | REPORT | MINE) == 0)
+}
+
+/// Whether the word at `w` opens a question asking whom to turn to: "who do I talk to about my
+/// refund", "¿con quién hablo?", "à qui dois-je m'adresser", "an wen wende ich mich", "quem pode
+/// me ajudar?". Only fillers (a preposition, a greeting) may stand before it: after a noun it is
+/// a relative pronoun ("the person who called").
+fn whom_to_contact(roles: &[Role], w: usize) -> bool {
+    if roles[w] & WHO == 0 || !roles[..w].iter().all(|r| r & FILLER != 0) {
+        return false;
+    }
+    (w + 1..(w + 1 + WHO_REACH).min(roles.len())).any(|j| {
+        roles[j] & (CONTACT | LEAD | HELP | CALLBACK | TRANSFER) != 0
+            && roles[j] & REPORT == 0
+            && !roles[w..j].iter().any(|r| r & NOT != 0)
+    })
+}
+
+/// How far the contact verb may follow "who": German puts it last ("mit wem kann ich über eine
+/// Reklamation sprechen").
+const WHO_REACH: usize = 7;
+
+/// The clause with a live chat read as a service: "live chat", "chat en vivo", "chat en
+/// direct", "Live-Chat", "chat ao vivo" are the shop's people at the keyboard, where a chat alone
+/// may be this one with the bot.
+fn join_live_chat(mut clause: Vec<Role>) -> Vec<Role> {
+    for c in 0..clause.len() {
+        let chat = clause[c] & CONTACT != 0 && clause[c] & (PERSON | STAFF | ANYONE | SERVICE) == 0;
+        let live_before = c > 0 && clause[c - 1] & REAL != 0 && clause[c - 1] & PERSON == 0;
+        let live_after = (c + 1..(c + 3).min(clause.len())).any(|j| clause[j] & REAL != 0 && clause[j] & PERSON == 0)
+            && clause.get(c + 1).is_some_and(|r| r & (REAL | FILLER | LINK) != 0);
+        if chat && (live_before || live_after) {
+            clause[c] |= SERVICE;
+        }
+    }
+    clause
+}
+
+/// The clause with each member word read as staff when its team is named beside it: "team
+/// member", "member of staff", "miembro del equipo", "membre de l'équipe", "membro da equipe".
+fn join_members(mut clause: Vec<Role>) -> Vec<Role> {
+    for m in 0..clause.len() {
+        if clause[m] & MEMBER == 0 {
+            continue;
+        }
+        let team_before = m > 0 && clause[m - 1] & (SERVICE | STAFF) != 0;
+        let team_after = (m + 1..(m + 1 + TEAM_REACH).min(clause.len()))
+            .take_while(|&j| clause[j] & (FILLER | LINK | SERVICE | STAFF) != 0)
+            .any(|j| clause[j] & (SERVICE | STAFF) != 0);
+        if team_before || team_after {
+            clause[m] |= STAFF;
+        }
+    }
+    clause
 }
 
 /// Whether a clause next to clause `c` is nothing but a plea: "por favor, una persona que me
@@ -1010,7 +459,7 @@ struct Message {
 /// Whether the person word at `i` (if it is one) is being asked for.
 fn requested_at(roles: &[Role], i: usize, message: Message) -> bool {
     let kind = roles[i];
-    if kind & (PERSON | STAFF | ANYONE | SERVICE) == 0 || (i > 0 && roles[i - 1] & MINE != 0) {
+    if kind & (PERSON | STAFF | ANYONE | SERVICE) == 0 || (i > 0 && roles[i - 1] & (MINE | IN) != 0) {
         return false;
     }
     if reported(roles, i) {
@@ -1049,17 +498,41 @@ fn requested_at(roles: &[Role], i: usize, message: Message) -> bool {
     // "anyone on your team free to help me": after someone of the team, the verb is reached from
     // the team.
     let last = team.unwrap_or(i);
-    let contact = before(VERB_BEFORE)
-        .chain(i + 1..(last + 1 + VERB_AFTER).min(roles.len()))
-        .any(|j| (has(j, verb) || wished_participle(roles, j)) && !negated(roles, j.min(i), j.max(i)));
+    // A leading verb puts the customer through: "me passa pra um atendente", not "posso colocar o
+    // nome de outra pessoa".
+    let leads = |j: usize| near_either(roles, j, CALLBACK_REACH).any(|k| roles[k] & ME != 0) || roles[j] & ME != 0;
+    // Help before anyone is theirs only with nothing between: "help from someone", "ajuda de
+    // alguém"; "help me find a gift for someone" helps the gift.
+    let helps = |j: usize| roles[j + 1..i].iter().all(|r| r & (FILLER | LINK | ME) != 0);
+    let verb_before = |j: usize| {
+        let verb = if leads(j) { verb | LEAD } else { verb };
+        if helps(j) { verb } else { verb & !HELP }
+    };
+    let contact = (verb_reach_before(roles, i)..i)
+        .map(|j| (j, verb_before(j)))
+        .chain((i + 1..(last + 1 + VERB_AFTER).min(roles.len())).map(|j| (j, verb)))
+        .any(|(j, verb)| {
+            (has(j, verb) || wished_participle(roles, j))
+                && !past_contact(roles, j)
+                && !negated(roles, j.min(i), j.max(i))
+        });
     if contact {
+        return true;
+    }
+    // Anyone but a plain person ("can a person under 18 order?", "kann eine andere Person das
+    // abholen?") may be asked to act on the case or described by what they would do for it.
+    let may_act = kind & (STAFF | ANYONE) != 0 || kind & (PERSON | REAL) == PERSON | REAL || team.is_some();
+    if may_act && (asked_to_act(roles, i, last) || wanted_for_what_they_do(roles, i, last)) {
         return true;
     }
     // "get me someone", "avoir quelqu'un au bout du fil": anyone wished for the customer or on
     // the phone.
-    let wish = before(WANT_REACH).find(|&j| has(j, WANT) && !negated(roles, j, i));
+    let wish = wish_before(roles, i).filter(|&j| !negated(roles, j, i));
+    // "I need someone!", "je veux quelqu'un", "ich brauche jemanden": anyone wished for, and
+    // nothing said of them after ("I need someone to sign for it" goes on).
+    let ends = roles[i + 1..].iter().all(|r| r & (FILLER | PLEASE | ME | REAL | THERE) != 0);
     if kind & ANYONE != 0
-        && wish.is_some_and(|w| (w + 1..i).any(|j| has(j, ME)) || after(VERB_AFTER).any(|j| has(j, PHONE)))
+        && wish.is_some_and(|w| (w + 1..i).any(|j| has(j, ME)) || after(VERB_AFTER).any(|j| has(j, PHONE)) || ends)
     {
         return true;
     }
@@ -1083,8 +556,130 @@ fn requested_at(roles: &[Role], i: usize, message: Message) -> bool {
     // persona que me ayude", not "please, the person who ordered is my wife".
     let helping = has(i + 1, RELATIVE) && roles[i + 1..].iter().any(|r| r & (HELP | CONTACT) != 0);
     let plea_first = message.plea_beside && roles[..i].iter().all(|r| r & FILLER != 0) && (ends || helping);
-    wanted || pleaded || present || plea_first || message.bare || message.bot
+    // "no need for an agent, the bot answered": a person turned down is not asked for, whatever
+    // else the message holds.
+    (wanted || pleaded || present || plea_first || message.bare || message.bot) && !turned_down(roles, i)
 }
+
+/// The nearest wish before the word at `i`, within [`WANT_REACH`] words besides pronouns:
+/// "get me a human", "geben Sie mir einen Berater".
+fn wish_before(roles: &[Role], i: usize) -> Option<usize> {
+    let mut words = 0;
+    for j in (0..i).rev() {
+        if roles[j] & WANT != 0 {
+            return Some(j);
+        }
+        if roles[j] & (ME | YOU) == 0 {
+            words += 1;
+        }
+        if words >= WANT_REACH {
+            return None;
+        }
+    }
+    None
+}
+
+/// Whether the person at `i`, or the wish for them, is negated: "not an agent", "no need for an
+/// agent", "I don't want a person". "no bot I want a person" negates the bot.
+fn turned_down(roles: &[Role], i: usize) -> bool {
+    // The nearest word before the person that says anything about it: a negation there turns it
+    // down however far it stands ("no need for an agent" read in a language that knows only "no").
+    let saying = NOT | WANT | CONTACT | LEAD | HELP | PLEASE | BOT;
+    let nearest_negation = roles[..i].iter().rev().find(|r| *r & saying != 0).is_some_and(|r| r & NOT != 0);
+    negated(roles, i, i)
+        || nearest_negation
+        || wish_before(roles, i)
+            .is_some_and(|w| roles[w.saturating_sub(WISH_NEGATION_REACH)..w].iter().any(|r| r & NOT != 0))
+}
+
+/// How far before a wish its negation stands: "no need", "I do not want".
+const WISH_NEGATION_REACH: usize = 2;
+
+/// Where the contact verbs that may govern the person at `i` begin: [`VERB_BEFORE`] words back,
+/// or further when the words between are mostly fillers, so "discuss my claim with one of your
+/// staff" reaches its verb across "with one of your".
+fn verb_reach_before(roles: &[Role], i: usize) -> usize {
+    // Words besides fillers between the word looked at and the person.
+    let mut content = 0;
+    let mut from = i;
+    while from > 0 && (i - (from - 1) <= VERB_BEFORE || content <= VERB_BEFORE_CONTENT) {
+        from -= 1;
+        if roles[from] & (FILLER | LINK) == 0 {
+            content += 1;
+        }
+    }
+    from
+}
+
+/// How many words besides fillers may stand between a contact verb and its person beyond
+/// [`VERB_BEFORE`] words: "talk about my order with someone".
+const VERB_BEFORE_CONTENT: usize = 3;
+
+/// Whether the person at `i` (to `last`, when their team follows) is asked whether they can act
+/// on the case: "can an agent check my order?", "could one of your colleagues look into it",
+/// "kann mir ein Mensch helfen?", "algum funcionário pode me ajudar?". The "can" opens the
+/// clause before the person, or follows the person who opens it.
+fn asked_to_act(roles: &[Role], i: usize, last: usize) -> bool {
+    let between = FILLER | ME | YOU | SERVICE | REAL | LINK | THERE;
+    let opening = FILLER | PLEASE;
+    let all = |range: std::ops::Range<usize>, role: Role| roles[range].iter().all(|r| r & role != 0);
+    let modal_first = (0..i).find(|&m| roles[m] & MODAL != 0 && all(0..m, opening) && all(m + 1..i, between));
+    let modal_after = || {
+        (last + 1..roles.len())
+            .find(|&m| roles[m] & MODAL != 0)
+            .filter(|&m| all(0..i, opening | THERE) && all(last + 1..m, between))
+    };
+    let deed = |j: usize| roles[j] & (ACT | HELP | CONTACT | LEAD | CALLBACK | TRANSFER) != 0 && roles[j] & REPORT == 0;
+    // "¿puede revisar mi caso algún agente?", "pode me ajudar algum atendente?": Spanish and
+    // Portuguese may name the deed first and the person after it.
+    let deed_first = || {
+        let modal = (0..i).find(|&m| roles[m] & MODAL != 0 && all(0..m, opening))?;
+        let deed = (modal + 1..i).find(|&j| deed(j))?;
+        (all(modal + 1..deed, FILLER | ME) && i - deed <= ACT_REACH).then_some(modal)
+    };
+    if deed_first().is_some_and(|m| !roles[m..i].iter().any(|r| r & NOT != 0)) {
+        return true;
+    }
+    let Some(modal) = modal_first.or_else(modal_after) else {
+        return false;
+    };
+    let from = modal.max(last) + 1;
+    (from..(from + ACT_REACH).min(roles.len())).any(|j| deed(j) && !roles[modal.min(i)..j].iter().any(|r| r & NOT != 0))
+}
+
+/// How far the deed may follow the "can" or the person: "können Sie mich bitte mit jemandem
+/// verbinden", "can a member of your team have a look".
+const ACT_REACH: usize = 5;
+
+/// Whether the person at `i` (to `last`) is described by what they would do for the customer,
+/// and asked for: "any staff around who can help me?", "¿algún empleado que me pueda ayudar?",
+/// "ich bräuchte jemanden, der sich das anschaut". A wish or "is there" before the person asks
+/// for them, or a "can" in the description; "the adviser who handles my file is away" only
+/// describes someone.
+fn wanted_for_what_they_do(roles: &[Role], i: usize, last: usize) -> bool {
+    let opening = FILLER | THERE | WANT | PLEASE | REAL | MODAL | YOU;
+    if !roles[..i].iter().all(|r| r & opening != 0 && r & NOT == 0) {
+        return false;
+    }
+    let Some(relative) = (last + 1..roles.len())
+        .take_while(|&j| roles[j] & (FILLER | THERE | REAL | RELATIVE) != 0)
+        .find(|&j| roles[j] & RELATIVE != 0)
+    else {
+        return false;
+    };
+    let asked = roles[..i].iter().any(|r| r & (WANT | THERE | PLEASE) != 0);
+    (relative + 1..(relative + 1 + RELATIVE_REACH).min(roles.len())).any(|j| {
+        let description = &roles[relative + 1..j];
+        roles[j] & (ACT | HELP | CONTACT | LEAD | CALLBACK) != 0
+            && roles[j] & REPORT == 0
+            && !description.iter().any(|r| r & NOT != 0)
+            && (asked || description.iter().any(|r| r & MODAL != 0))
+    })
+}
+
+/// How far into the description its verb may come: German puts it last ("jemanden, der sich
+/// meine Reklamation anschaut").
+const RELATIVE_REACH: usize = 6;
 
 /// How far after "someone" its team may be named: "someone from the team", "quelqu'un de
 /// l'équipe".
@@ -1115,12 +710,27 @@ fn wished_help(roles: &[Role], i: usize) -> bool {
 /// near it ("I talked to support", "the agent I spoke to", "a pessoa que atendeu"), and no ask
 /// for anyone before it ("can I speak to the agent I talked to yesterday" still asks).
 fn reported(roles: &[Role], i: usize) -> bool {
-    near_either(roles, i, REPORT_REACH).any(|j| roles[j] & REPORT != 0)
-        && !roles[..i].iter().any(|r| r & REPORT == 0 && r & (CONTACT | WANT | PLEASE | CALLBACK) != 0)
+    let past_contact = |j: usize| past_contact(roles, j);
+    let asks = |j: usize| {
+        roles[j] & REPORT == 0 && roles[j] & (CONTACT | LEAD | WANT | PLEASE | CALLBACK) != 0 && !past_contact(j)
+    };
+    near_either(roles, i, REPORT_REACH).any(|j| roles[j] & REPORT != 0 || past_contact(j)) && !(0..i).any(asks)
+}
+
+/// Whether the word at `j` is a contact word a past tense reports: "I was on the phone with
+/// your support", "I was on hold with your agent". A wish between them still asks ("I was
+/// hoping to speak to a manager").
+fn past_contact(roles: &[Role], j: usize) -> bool {
+    roles[j] & (CONTACT | LEAD | PHONE | CALLBACK) != 0
+        && (j.saturating_sub(REPORT_GOVERNS)..j)
+            .find(|&k| roles[k] & REPORT != 0)
+            .is_some_and(|k| !roles[k + 1..j].iter().any(|r| r & WANT != 0))
 }
 
 /// How far a reported contact reaches its person: "the agent I spoke to".
 const REPORT_REACH: usize = 4;
+/// How far a past tense reaches the contact word it reports: "I was on the phone".
+const REPORT_GOVERNS: usize = 3;
 
 /// "¿hay alguien ahí que me pueda ayudar?", "is anyone there who can help": someone asked for by
 /// asking whether anyone is there, with a plea for help anywhere after it (beyond the usual
@@ -1161,9 +771,12 @@ fn called_back_at(roles: &[Role], i: usize) -> bool {
     let from = i.saturating_sub(CALLBACK_REACH);
     let to = (i + CALLBACK_REACH).min(roles.len() - 1);
     let me = roles[i] & ME != 0 || (from..=to).any(|j| j != i && roles[j] & ME != 0);
-    // "o atendente falou que ia me ligar" reports a promise.
-    let reported = roles[..i].iter().any(|r| r & REPORT != 0);
-    me && !reported && !negated(roles, from, i)
+    // "o atendente falou que ia me ligar" reports a promise, and "the agent on the phone told me"
+    // what they said.
+    let reported = roles[..=to].iter().any(|r| r & REPORT != 0);
+    // "can the courier call me first?", "mi esposo me llama luego": someone else's call.
+    let outsider = roles.iter().any(|r| r & OUTSIDER != 0);
+    me && !reported && !outsider && !negated(roles, from, i)
 }
 
 /// Whether the word at `i` is a callback wished for: "I'd like a callback", "ich hätte gern
@@ -1421,5 +1034,217 @@ mod tests {
         let missed = unheard(&["s'il vous plaît, un conseiller qui peut m'aider", "i'm done with this bot. human now"]);
         assert!(missed.is_empty(), "{missed:?}");
         assert!(!asks_for_person("please, the person who ordered is my wife"));
+    }
+
+    #[test]
+    fn asking_whom_to_turn_to() {
+        let missed = unheard(&[
+            "who should I speak to about a faulty zip?",
+            "¿con quién puedo hablar sobre una factura?",
+            "à qui dois-je m'adresser pour un échange ?",
+            "mit wem kann ich über eine Reklamation sprechen?",
+            "com quem eu posso falar sobre a garantia?",
+        ]);
+        assert!(missed.is_empty(), "{missed:?}");
+        let fired = heard(&[
+            "who delivered my parcel?",
+            "the person who called me was rude",
+            "who makes your jackets?",
+            "wer hat das Paket angenommen?",
+            "¿quién fabrica estas botas?",
+        ]);
+        assert!(fired.is_empty(), "{fired:?}");
+    }
+
+    #[test]
+    fn staff_asked_to_act_on_the_case() {
+        let missed = unheard(&[
+            "could an agent look into my exchange?",
+            "can a staff member check the order status",
+            "¿un asesor puede revisar mi pedido?",
+            "est-ce qu'un conseiller peut vérifier ma commande ?",
+            "kann ein Mitarbeiter die Lieferung prüfen?",
+            "algum atendente pode verificar meu pedido?",
+        ]);
+        assert!(missed.is_empty(), "{missed:?}");
+        let fired = heard(&[
+            "can someone else collect it for me?",
+            "can a person under 18 order?",
+            "¿puede el técnico venir mañana?",
+            "kann eine andere Person die Bestellung abholen?",
+            "le conseiller qui s'occupe de mon dossier est absent",
+        ]);
+        assert!(fired.is_empty(), "{fired:?}");
+    }
+
+    #[test]
+    fn someone_described_by_what_they_would_do() {
+        let missed = unheard(&[
+            "is there anyone around who could help me with sizing?",
+            "¿algún asesor que me pueda atender?",
+            "un conseiller qui puisse m'expliquer la facture ?",
+            "ich brauche jemanden, der sich das anschaut",
+            "tem algum atendente que possa me ajudar?",
+        ]);
+        assert!(missed.is_empty(), "{missed:?}");
+        let fired = heard(&["is there anyone who has bought this jacket?", "the adviser who handles my file is away"]);
+        assert!(fired.is_empty(), "{fired:?}");
+    }
+
+    #[test]
+    fn members_of_the_team_are_staff() {
+        let missed = unheard(&[
+            "could a team member get in touch?",
+            "quiero hablar con un miembro del equipo",
+            "je voudrais parler à un membre du personnel",
+            "kann ich mit einem Teammitglied sprechen?",
+            "posso falar com um membro da equipe?",
+        ]);
+        assert!(missed.is_empty(), "{missed:?}");
+        let fired = heard(&["I'm a member, do I get free shipping?", "as a member I want to talk about my points"]);
+        assert!(fired.is_empty(), "{fired:?}");
+    }
+
+    #[test]
+    fn put_through_with_nothing_else_asked() {
+        let missed = unheard(&[
+            "can you transfer me?",
+            "transfiérame por favor",
+            "mettez-moi en relation svp",
+            "verbinden Sie mich bitte",
+            "me transfere pfv",
+        ]);
+        assert!(missed.is_empty(), "{missed:?}");
+        let fired = heard(&[
+            "can you transfer me the money back?",
+            "connect me to my account",
+            "mettez-moi au courant svp",
+            "pode me transferir o dinheiro?",
+        ]);
+        assert!(fired.is_empty(), "{fired:?}");
+    }
+
+    #[test]
+    fn someone_elses_call_is_no_callback() {
+        let fired = heard(&[
+            "can the courier call me first?",
+            "¿me puede llamar el repartidor?",
+            "le livreur peut m'appeler ?",
+            "kann der Fahrer mich anrufen?",
+            "o entregador pode me ligar?",
+            "my wife will call me back later",
+        ]);
+        assert!(fired.is_empty(), "{fired:?}");
+        assert!(asks_for_person("can someone call me about the delivery?"));
+    }
+
+    #[test]
+    fn a_contact_after_a_past_tense_is_reported() {
+        let fired = heard(&["I was on the phone with your support this morning", "le technicien est passé hier"]);
+        assert!(fired.is_empty(), "{fired:?}");
+        assert!(asks_for_person("I was hoping to speak to a manager"));
+    }
+
+    #[test]
+    fn spelling_slips_and_shorthand() {
+        let missed = unheard(&[
+            "gimme a human",
+            "necesitamos un asesor",
+            "je veux parlé à un conseiller",
+            "ich moechte einen Rueckruf",
+            "tô precisando de um atendente",
+        ]);
+        assert!(missed.is_empty(), "{missed:?}");
+        assert!(!asks_for_person("j'ai parlé à un conseiller"));
+    }
+
+    #[test]
+    fn a_service_alone_or_live() {
+        let missed = unheard(&[
+            "customer service please",
+            "chat en vivo por favor",
+            "service client svp",
+            "Kundenservice bitte",
+            "atendimento por favor",
+            "is there a live chat?",
+        ]);
+        assert!(missed.is_empty(), "{missed:?}");
+        let fired = heard(&["support?", "customer service is terrible", "do you have live chat on weekends?"]);
+        assert!(fired.is_empty(), "{fired:?}");
+    }
+
+    #[test]
+    fn someone_wished_for_with_nothing_after() {
+        let missed = unheard(&[
+            "I need someone!",
+            "necesito a alguien",
+            "j'ai besoin de quelqu'un",
+            "ich brauche jemanden",
+            "preciso de alguém",
+        ]);
+        assert!(missed.is_empty(), "{missed:?}");
+        assert!(!asks_for_person("I need someone to sign for it"));
+    }
+
+    #[test]
+    fn a_leading_verb_needs_the_customer_as_object() {
+        let missed =
+            unheard(&["me coloca com um atendente", "¿me pueden poner con un asesor?", "passe-moi un conseiller stp"]);
+        assert!(missed.is_empty(), "{missed:?}");
+        let fired = heard(&[
+            "posso colocar o nome de outra pessoa no pedido?",
+            "el técnico pasa el martes",
+            "le technicien est passé ce matin",
+        ]);
+        assert!(fired.is_empty(), "{fired:?}");
+    }
+
+    #[test]
+    fn what_someone_said_is_reported() {
+        let fired = heard(&[
+            "the agent on the chat said it was shipped",
+            "el asesor me dijo que ya salió",
+            "le conseiller m'a dit d'attendre",
+            "der Berater sagte, ich soll warten",
+            "o atendente disse que já foi enviado",
+        ]);
+        assert!(fired.is_empty(), "{fired:?}");
+    }
+
+    #[test]
+    fn a_person_turned_down_or_in_person() {
+        let fired = heard(&[
+            "no need for a human, all sorted",
+            "pas besoin d'un conseiller, c'est bon",
+            "kein Mitarbeiter nötig, danke",
+            "¿puedo cambiarlo en persona en la tienda?",
+            "posso trocar em pessoa?",
+            "je peux passer en personne ?",
+        ]);
+        assert!(fired.is_empty(), "{fired:?}");
+        assert!(asks_for_person("not a bot, a real agent please"));
+    }
+
+    #[test]
+    fn departments_and_verbs_across_fillers() {
+        let missed = unheard(&[
+            "put me through to the billing department",
+            "can I talk about my exchange with one of your team?",
+            "¿me comunica con el departamento de ventas?",
+            "verbinden Sie mich mit der Abteilung für Reklamationen",
+            "quero falar com o setor de trocas",
+        ]);
+        assert!(missed.is_empty(), "{missed:?}");
+    }
+
+    #[test]
+    fn the_deed_before_the_person_and_wishes_across_pronouns() {
+        let missed = unheard(&[
+            "¿puede ayudarme algún asesor?",
+            "pode verificar meu pedido algum atendente?",
+            "geben Sie mir einen Berater",
+            "gib mir bitte einen Menschen",
+        ]);
+        assert!(missed.is_empty(), "{missed:?}");
     }
 }

@@ -52,6 +52,16 @@ pub fn fold(word: &str) -> String {
         .collect()
 }
 
+/// A folded German word with its umlauts written out as "ae", "oe", "ue" ("moechte",
+/// "zurueckrufen", "fuer") spelt as folding spells them ("mochte", "zuruckrufen", "fur"), or
+/// `None` when it holds no such pair. Only for reading German: "blue" or "does" are no umlauts.
+pub fn umlaut_digraphs(word: &str) -> Option<String> {
+    if !["ae", "oe", "ue"].iter().any(|pair| word.contains(pair)) {
+        return None;
+    }
+    Some(word.replace("ae", "a").replace("oe", "o").replace("ue", "u"))
+}
+
 /// Whether `typed` is `known` or one typo away from it (one letter inserted, deleted, replaced,
 /// or two neighbours swapped). Short words must match exactly: one typo in "man" is another word.
 pub fn near(typed: &str, known: &str) -> bool {
@@ -422,6 +432,13 @@ mod tests {
         assert_eq!(fold("médico"), "medico");
         assert_eq!(fold("über"), "uber");
         assert_eq!(fold("façon"), "facon");
+    }
+
+    #[test]
+    fn umlauts_written_out_are_folded_like_umlauts() {
+        assert_eq!(umlaut_digraphs("moechte").as_deref(), Some(fold("möchte").as_str()));
+        assert_eq!(umlaut_digraphs("zurueckrufen").as_deref(), Some("zuruckrufen"));
+        assert_eq!(umlaut_digraphs("mitarbeiter"), None);
     }
 
     #[test]
