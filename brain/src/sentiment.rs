@@ -109,6 +109,18 @@ const LEXICON: &[(&str, f32)] = &[
     ("problem", -1.5),
     ("soaked", -1.2),
     ("ruined", -2.0),
+    ("impressive", 2.3),
+    ("impressed", 2.0),
+    ("friendly", 1.8),
+    ("=polite", 1.8),
+    ("courteous", 1.8),
+    ("professional", 1.5),
+    ("efficient", 1.8),
+    ("=sorted", 1.5),
+    ("=fixed", 1.5),
+    ("resolved", 1.5),
+    ("=solved", 1.5),
+    ("=nicked", -2.0),
     // Spanish
     ("gracias", 1.9),
     ("genial", 3.0),
@@ -160,6 +172,29 @@ const LEXICON: &[(&str, f32)] = &[
     ("grosera", -2.0),
     ("maleducad*", -2.0),
     ("desagradable", -1.8),
+    ("impresionante", 2.5),
+    ("simpatic*", 2.0),
+    ("educad*", 1.8),
+    ("servicial", 2.0),
+    ("profesional", 1.5),
+    ("eficiente", 1.8),
+    ("resuelto", 1.5),
+    ("resuelta", 1.5),
+    ("resolvio", 1.5),
+    ("resolvieron", 1.5),
+    ("solucionado", 1.5),
+    ("solucionada", 1.5),
+    ("soluciono", 1.5),
+    ("solucionaron", 1.5),
+    ("arreglado", 1.5),
+    ("arreglada", 1.5),
+    ("arreglaron", 1.5),
+    ("=atento", 1.8),
+    ("=atenta", 1.8),
+    ("=atentos", 1.8),
+    ("=atentas", 1.8),
+    ("=perdio", -1.3),
+    ("perdieron", -1.3),
     // French
     ("merci", 1.9),
     ("parfait", 2.7),
@@ -210,6 +245,18 @@ const LEXICON: &[(&str, f32)] = &[
     ("volé*", -2.0),
     ("=faux", -1.5),
     ("penible", -1.8),
+    ("aimable", 2.0),
+    ("sympathique", 2.0),
+    ("=poli", 1.8),
+    ("=polie", 1.8),
+    ("serviable", 2.0),
+    ("professionnel*", 1.5),
+    ("efficace", 1.8),
+    ("impressionnant*", 2.5),
+    ("réglé", 1.5),
+    ("réglée", 1.5),
+    ("=resolu", 1.5),
+    ("=resolue", 1.5),
     // German
     ("danke", 1.9),
     ("=dank", 1.9),
@@ -249,6 +296,15 @@ const LEXICON: &[(&str, f32)] = &[
     ("unhoflich", -2.0),
     ("unfreundlich", -2.0),
     ("schade", -1.2),
+    ("=nett", 1.8),
+    ("hoflich", 1.8),
+    ("hilfsbereit", 2.0),
+    ("professionell", 1.5),
+    ("effizient", 1.8),
+    ("beeindruck*", 2.3),
+    ("=gelost", 1.5),
+    ("=geloest", 1.5),
+    ("erledigt", 1.5),
     // Portuguese
     ("obrigad*", 1.9),
     ("=valeu", 1.5),
@@ -285,6 +341,21 @@ const LEXICON: &[(&str, f32)] = &[
     ("chatead*", -2.0),
     ("=grosso", -1.5),
     ("=grossa", -1.5),
+    ("=grossos", -1.5),
+    ("=grossas", -1.5),
+    ("atencios*", 2.0),
+    ("prestativ*", 2.0),
+    ("profissional", 1.5),
+    ("eficiente", 1.8),
+    ("impressionante", 2.5),
+    ("=amor", 2.0),
+    ("resolvid*", 1.5),
+    ("resolveu", 1.5),
+    ("resolveram", 1.5),
+    ("solucionou", 1.5),
+    ("solucionaram", 1.5),
+    ("=perdeu", -1.3),
+    ("perderam", -1.3),
 ];
 
 /// Verbs with no feeling of their own that turn bad when negated: "doesn't work", "no llegó",
@@ -294,6 +365,7 @@ const NEGATED_ONLY: &[(&str, f32)] = &[
     ("=works", 1.6),
     ("working", 1.6),
     ("=helps", 1.6),
+    ("=helped", 1.6),
     ("helping", 1.6),
     ("arrive*", 1.4),
     ("received", 1.4),
@@ -314,6 +386,8 @@ const NEGATED_ONLY: &[(&str, f32)] = &[
     ("=sirve", 1.6),
     ("resuelve", 1.6),
     ("=ayuda", 1.6),
+    ("=ayudo", 1.6),
+    ("ayudaron", 1.6),
     ("llegado", 1.4),
     ("=llego", 1.4),
     ("recibido", 1.4),
@@ -323,11 +397,17 @@ const NEGATED_ONLY: &[(&str, f32)] = &[
     ("=recu", 1.4),
     ("funktioniert", 1.6),
     ("=hilft", 1.6),
+    ("geholfen", 1.6),
+    ("geantwortet", 1.4),
+    ("zuruckgerufen", 1.4),
+    ("gemeldet", 1.4),
     ("erhalten", 1.4),
     ("angekommen", 1.4),
     ("=geht", 1.2),
     ("=resolve", 1.6),
     ("=ajuda", 1.6),
+    ("=ajudou", 1.6),
+    ("ajudaram", 1.6),
     ("chegou", 1.4),
     ("recebi", 1.4),
 ];
@@ -403,6 +483,12 @@ const NEGATIONS: &[&str] = &[
     "nicht", "kein", "keine", "keinen", "keiner", "nie", "niemals", "ohne", "nao", "nem", "sem",
 ];
 
+/// "Nobody" and its kin deny what their clause goes on to say, however far the verb and past
+/// an "and" ("E-Mail" reads as Portuguese "e"): "niemand hat mir auf meine E-Mail geantwortet",
+/// "nobody from your team ever replied". Only verbs with no feeling of their own
+/// ([`NEGATED_ONLY`]) are reached that far.
+const NOBODY: &[&str] = &["nobody", "nadie", "niemand", "ninguem"];
+
 /// A negation does not reach past these: in "no problems and great service" the "no" is not
 /// about "great".
 const CONJUNCTIONS: &[&str] = &["and", "or", "y", "o", "e", "et", "ou", "und", "oder"];
@@ -476,7 +562,8 @@ fn word_valence(clause: &[Token], i: usize) -> f32 {
     let word = &clause[i];
     let before = &clause[i.saturating_sub(REACH)..i];
     let negated = before.iter().rev().take_while(|t| !t.is(CONJUNCTIONS)).any(|t| t.negation)
-        || clause[i + 1..].iter().take(TRAILING_REACH).any(|t| t.is(TRAILING_NEGATIONS));
+        || clause[i + 1..].iter().take(TRAILING_REACH).any(|t| t.is(TRAILING_NEGATIONS))
+        || (word.valence.is_none() && clause[..i].iter().any(|t| t.is(NOBODY)));
     // "super" before a feeling only strengthens it; on its own it is praise.
     let boosts_next = word.boost.is_some() && clause.get(i + 1).is_some_and(|next| next.valence.is_some());
     let mut valence = match (word.valence, word.when_negated) {
@@ -680,6 +767,38 @@ mod tests {
         }
         assert!(negative("it hasn't arrived and nobody replies"));
         assert!(negative("das funktioniert immer noch nicht"));
+    }
+
+    #[test]
+    fn praise_of_people_and_fixes_in_each_language() {
+        for text in [
+            "the driver was so polite",
+            "tout est réglé",
+            "quedó resuelto",
+            "el repartidor fue muy educado",
+            "le facteur était très aimable",
+            "der Techniker war sehr höflich",
+            "o atendente foi super atencioso",
+        ] {
+            assert!(positive(text), "{text}: {}", score(text));
+        }
+        assert!(negative("der Techniker war unhöflich"), "unhöflich is not höflich");
+        for text in [
+            "still not resolved",
+            "no me lo solucionaron",
+            "rien n'est réglé",
+            "das ist immer noch nicht gelöst",
+            "ainda não foi resolvido",
+        ] {
+            assert!(negative(text), "{text}: {}", score(text));
+        }
+    }
+
+    #[test]
+    fn nobody_denies_the_verb_at_the_end_of_its_clause() {
+        assert!(negative("niemand aus Ihrem Team hat sich bei mir gemeldet"));
+        assert!(negative("nobody from your team ever replied to my e-mail"), "the e of e-mail is no and");
+        assert_eq!(score("nobody was home"), 0.0);
     }
 
     #[test]
