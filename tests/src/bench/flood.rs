@@ -332,6 +332,25 @@ struct Window {
 }
 
 impl Window {
+    /// Start p50, start p99 and relay p99 of the odd-numbered windows over the even-numbered ones.
+    fn halves(windows: &[Window]) -> Value {
+        let summaries = |parity: usize| {
+            let chosen = windows.iter().enumerate().filter(|(i, _)| i % 2 == parity).map(|(_, w)| w);
+            let (mut starts, mut relays) = (Vec::new(), Vec::new());
+            for w in chosen {
+                starts.extend(w.starts.iter().filter_map(|s| s.as_ref().ok().copied()));
+                relays.extend(w.outcomes.iter().flat_map(|o| o.to_agent.iter().copied()));
+            }
+            (Summary::of(&starts), Summary::of(&relays))
+        };
+        let ((even_start, even_relay), (odd_start, odd_relay)) = (summaries(0), summaries(1));
+        json!({
+            "start_p50": ratio_of(&odd_start, &even_start, |s| s.p50),
+            "start_p99": ratio_of(&odd_start, &even_start, |s| s.p99),
+            "relay_p99": ratio_of(&odd_relay, &even_relay, |s| s.p99),
+        })
+    }
+
     /// The windows of one kind as one phase.
     fn pool(windows: Vec<Window>) -> Phase {
         let (mut starts, mut outcomes) = (Vec::new(), Vec::new());
@@ -406,8 +425,12 @@ async fn measure(setup: &Setup<'_>, pool: &mut Pool) -> Result<Value, String> {
         quiet.push(window(setup, pool, &clients, (2 * round) as u8, false, length).await);
         flooding.push(window(setup, pool, &clients, (2 * round + 1) as u8, true, length).await);
     }
+    // The measurement's own resolution: the quiet windows of odd and even rounds against each
+    // other. No flood differs between them, so their ratio is what chance alone moves.
+    let quiet_halves = Window::halves(&quiet);
     let baseline = Window::pool(quiet);
     baseline.print("without the flood");
+    println!("flood: quiet odd ÷ even rounds, chance alone: {quiet_halves}");
     println!(
         "flood: the flood was {} sign-in and {} site-info loops from {FLOOD_ADDRESS}",
         plan.flood_sign_in_loops, plan.flood_site_info_loops
@@ -438,6 +461,7 @@ async fn measure(setup: &Setup<'_>, pool: &mut Pool) -> Result<Value, String> {
         "baseline": baseline.json(plan.flood_window),
         "flood": flooded.json(plan.flood_window),
         "ratios": ratios,
+        "quiet_halves_ratios": quiet_halves,
         "target_ratio": TARGET_RATIO,
         "within_target": within_target,
     }))

@@ -49,6 +49,18 @@ pub(super) fn flood(f: &Value, out: &mut String) {
         };
         row(out, &[label.to_string(), ms(without), ms(with), times(ratio)]);
     }
+    if fl["quiet_halves_ratios"].is_object() {
+        let halves = |key: &str| times(num(&fl["quiet_halves_ratios"], key));
+        row(
+            out,
+            &[
+                "chance alone: quiet odd ÷ even rounds (start p50, start p99, relay p99)".to_string(),
+                String::new(),
+                String::new(),
+                format!("{}, {}, {}", halves("start_p50"), halves("start_p99"), halves("relay_p99")),
+            ],
+        );
+    }
     let samples = |phase: &str| format!("{}, {}", plain(num(&fl[phase], "starts")), plain(num(&fl[phase], "relayed")));
     row(out, &["samples: starts, relayed".to_string(), samples("baseline"), samples("flood"), String::new()]);
     let failed = |phase: &str| plain(num(&fl[phase], "start_failures"));
@@ -116,6 +128,7 @@ mod tests {
         flooded["site_info"] = json!({ "200": 900 });
         flooded["flood_requests_per_s"] = json!(106.0);
         let figures = json!({ "flood": {
+            "quiet_halves_ratios": { "start_p50": 1.02, "start_p99": 1.31, "relay_p99": 0.87 },
             "window_s": 20, "start_rate_per_s": 4.0, "relay_conversations": 8, "relay_gap_ms": [200, 600],
             "flood_address": "203.0.113.77", "sign_in_loops": 8, "site_info_loops": 8,
             "baseline": phase(60.0, 10.0), "flood": flooded,
@@ -131,6 +144,7 @@ mod tests {
         assert!(out.contains("**not met** (start_p99 ×1.50)"), "{out}");
         let md = crate::bench::report::markdown(&figures);
         assert!(md.contains("## 9. Sign-in flood from one address"), "{md}");
+        assert!(md.contains("| ×1.02, ×1.31, ×0.87 |"), "{md}");
         assert!(
             md.contains("| conversation start / relay p99 during a one-address flood | 90.0 ms / 12.0 ms |"),
             "{md}"
