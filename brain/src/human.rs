@@ -11,9 +11,13 @@
 //! to turn to ("who do I talk to about my refund", "an wen wende ich mich"), whether staff can
 //! act on the case ("can an agent check my order", "algum atendente pode me ajudar?"), whether
 //! someone is there who would ("any staff around who can help?"), or to be put through with
-//! nothing else said ("can you transfer me?", "Kundenservice bitte"). A person word reported
-//! ("the agent told me"), turned down ("no need for an agent"), outside the shop ("can the
-//! courier call me?") or an adverb ("in person") asks for nobody.
+//! nothing else said ("can you transfer me?", "Kundenservice bitte"), to be contacted ("melden
+//! Sie sich bei mir") or to have the case escalated ("escalen mi caso"). Someone to settle the
+//! case with counts after a wish ("ich möchte das mit einem Mitarbeiter klären"). A person word
+//! reported ("the agent told me"), turned down ("no need for an agent"), outside the shop ("can
+//! the courier call me?"), naming the bot ("virtual assistant") or an adverb ("in person") asks
+//! for nobody. Negations and reports are read in every language at once, so a Spanish reading
+//! of "I don't want a human" still sees the "don't".
 //!
 //! The word lists live in [`words`]; this file holds the frames that read them.
 
@@ -113,6 +117,46 @@ const YOU: Role = 1 << 31;
 /// "in", "en", "em" before a person word: "in person", "en personne", "em pessoa" are a way of
 /// doing something, not someone ("can I exchange it in person?").
 const IN: Role = 1 << 32;
+/// "escalate", "escalen", "eskalieren": asking for the case to go up to the shop's people,
+/// whoever they are. A request with the case named beside it ("escalate my complaint",
+/// "escalen mi caso") or nothing else asked ("can you escalate?"); "escalar" is also climbing.
+const ESCALATE: Role = 1 << 33;
+/// What gets escalated: "case", "complaint", "this", "caso", "dossier", "Anliegen".
+const CASE: Role = 1 << 34;
+/// The shop as a body: "shop", "store", "tienda", "magasin", "Laden", "loja". It narrows
+/// "someone" to the shop's people ("someone from the store") but is never asked for itself.
+const SHOP: Role = 1 << 35;
+/// German "einer": an article before its noun ("mit einer Kollegin"), "someone" standing alone
+/// ("kann mir mal einer helfen?").
+const ONE: Role = 1 << 36;
+/// French "plus" of "ne ... plus": between a negation and the wish it negates ("je n'ai plus
+/// besoin d'un conseiller").
+const LONGER: Role = 1 << 37;
+/// "with", "con", "avec", "mit", "com": the person after it is someone to do something with, so
+/// a wish earlier in the clause asks for them ("I'd like to sort this out with a manager", "ich
+/// möchte das jetzt mit einem Mitarbeiter klären").
+const WITH: Role = 1 << 38;
+/// English "to": as [`WITH`], but only before the shop's staff ("I'd like to make a complaint to
+/// a manager"); "I want to send it to a person" gives a parcel away.
+const TO: Role = 1 << 39;
+/// "or", "oder", "ou", "o": a bot joined to a person by it shares the person's negation ("ich
+/// möchte nicht mit einem Bot oder Menschen reden").
+const OR: Role = 1 << 40;
+/// "another", "otra", "autre", "andere", "outra": anyone but the shop's staff qualified by it is
+/// someone else in the customer's life ("posso pedir para outra pessoa receber?"), never
+/// asked for by a bare wish.
+const OTHER: Role = 1 << 41;
+/// A contact named as a thing: "conversation", "Gespräch", "Kontaktaufnahme". It reaches the
+/// person beside it like its verb, but asks for nothing by itself: "das Gespräch mit Ihrem
+/// Berater war super" reports one.
+const NOUN: Role = 1 << 42;
+/// A boss who is also an adjective: "supérieur", "superior". Staff right after an article or
+/// "your" ("votre supérieur", "su superior"), a size or a model's quality after a noun ("la
+/// taille supérieure", "talla superior").
+const SUPERIOR: Role = 1 << 43;
+/// A [`REAL`] word already spent on making a service personal ("persönliche Beratung"): it no
+/// longer makes the service a request on its own.
+const SPENT: Role = 1 << 44;
 
 /// Words a message may hold besides the person word and still be nothing but a request.
 const REQUEST_ONLY: Role = FILLER | PLEASE | REAL | SERVICE | CONTACT | LEAD | HELP | WANT | THERE | LINK;
@@ -163,21 +207,30 @@ pub fn asks_for_person(text: &str) -> bool {
         })
         .collect();
     // A reported contact is one in any language: "I talked to a real person" is no request even
-    // though Spanish reads "person" as "persona" and "real" as "real".
-    let reports: Vec<Vec<Role>> = clauses
-        .iter()
-        .enumerate()
-        .map(|(c, clause)| {
-            (0..clause.len()).map(|w| per_language.iter().fold(0, |acc, l| acc | (l[c][w] & REPORT))).collect()
-        })
-        .collect();
+    // though Spanish reads "person" as "persona" and "real" as "real". So are a negation and an
+    // "or", where a language has no word of its own spelt so: "I don't want a bot or a human"
+    // read in Spanish ("bot", "humano") is still turned down; Portuguese "no" ("no telefone")
+    // stays "in".
+    let shared = |role: Role| -> Vec<Vec<Role>> {
+        clauses
+            .iter()
+            .enumerate()
+            .map(|(c, clause)| {
+                (0..clause.len()).map(|w| per_language.iter().fold(0, |acc, l| acc | (l[c][w] & role))).collect()
+            })
+            .collect()
+    };
+    let reports = shared(REPORT);
+    let negations = shared(NOT | OR);
     per_language.into_iter().any(|roles| {
         let roles: Vec<Vec<Role>> = roles
             .into_iter()
-            .zip(&reports)
-            .map(|(clause, report)| {
-                let clause = join_separable(clause.iter().zip(report).map(|(r, p)| r | p).collect());
-                join_members(join_live_chat(clause))
+            .zip(reports.iter().zip(&negations))
+            .map(|(clause, (report, negation))| {
+                let read = clause.iter().zip(report).zip(negation);
+                let clause = read.map(|((&r, &p), &n)| if r == 0 { n | p } else { r | p }).collect();
+                let clause = join_separable(clause);
+                join_real_service(join_members(join_live_chat(join_superiors(join_lone_one(clause)))))
             })
             .collect();
         let roles = join_relatives(roles);
@@ -201,6 +254,8 @@ pub fn asks_for_person(text: &str) -> bool {
             let bare = message.bare || (bot_named && lone(&mut clause.iter()));
             let message = Message { plea_beside: plea_beside(&roles, c), bare, ..message };
             transferred_alone(clause)
+                || contacted_alone(clause)
+                || escalation_asked(clause)
                 || (0..clause.len()).any(|i| {
                     requested_at(clause, i, message)
                         || called_back_at(clause, i)
@@ -235,6 +290,86 @@ fn transferred_alone(clause: &[Role]) -> bool {
     // "est-ce que vous pouvez me transférer ?": French asks with a "que".
     let asking = FILLER | ME | YOU | PLEASE | MODAL | CONTACT | TRANSFER | RELATIVE;
     me && clause.iter().all(|r| r & asking != 0 && r & (NOT | REPORT | MINE) == 0)
+}
+
+/// Whether the clause asks the shop to get in touch and says nothing else: "melden Sie sich
+/// bitte telefonisch bei mir", "can you contact me?", "pouvez-vous me contacter ?". The shop
+/// addressed, a contact verb and the customer; "muss ich mich telefonisch melden?" has the
+/// customer get in touch, and addresses nobody.
+fn contacted_alone(clause: &[Role]) -> bool {
+    let asking = FILLER | ME | YOU | PLEASE | MODAL | CONTACT | PHONE;
+    clause.iter().any(|r| r & CONTACT != 0)
+        && clause.iter().any(|r| r & YOU != 0)
+        && clause.iter().any(|r| r & ME != 0)
+        && clause.iter().all(|r| r & asking != 0 && r & (NOT | REPORT | MINE | PAST) == 0)
+}
+
+/// Whether the clause asks for the case to be escalated: "escalate this please", "escalen mi
+/// caso", "escaladez ma demande", "eskalieren Sie das", "podem escalar o meu chamado?", or "can
+/// you escalate?" with nothing else said. "botas para escalar" climbs, and "it was escalated"
+/// is a report.
+fn escalation_asked(clause: &[Role]) -> bool {
+    let Some(verb) = clause.iter().position(|r| r & ESCALATE != 0) else {
+        return false;
+    };
+    if clause.iter().any(|r| r & REPORT != 0) || negated(clause, verb, verb) {
+        return false;
+    }
+    // The case may come before the verb too: German puts it there ("können Sie das eskalieren").
+    let object = FILLER | MINE | ME | YOU | PLEASE;
+    let case_after =
+        (verb + 1..clause.len()).take_while(|&j| clause[j] & (object | CASE) != 0).any(|j| clause[j] & CASE != 0);
+    let case_before =
+        (0..verb).rev().take_while(|&j| clause[j] & (object | MODAL | CASE) != 0).any(|j| clause[j] & CASE != 0);
+    let asking = FILLER | ME | YOU | PLEASE | MODAL | WANT | ESCALATE;
+    case_after || case_before || clause.iter().all(|r| r & asking != 0)
+}
+
+/// The clause with a boss who is also an adjective read as staff after an article or "your":
+/// "parler à votre supérieur", "hablar con su superior", not "la talla superior".
+fn join_superiors(mut clause: Vec<Role>) -> Vec<Role> {
+    for w in 1..clause.len() {
+        if clause[w] & SUPERIOR != 0 && clause[w - 1] & FILLER != 0 {
+            clause[w] |= STAFF;
+        }
+    }
+    clause
+}
+
+/// The clause with a service made personal read as its people: "persönliche Beratung", "live
+/// support", or "atención personalizada" and "Kundendienst erreichbar" at the end of a clause.
+/// A word before the service is spent on it, so the service still needs asking for ("ich
+/// brauche persönliche Beratung"), and "bin ich in der richtigen Abteilung?" asks for nobody.
+fn join_real_service(mut clause: Vec<Role>) -> Vec<Role> {
+    let personal = |r: Role| r & REAL != 0 && r & (PERSON | STAFF | ANYONE | SERVICE) == 0;
+    for s in 0..clause.len() {
+        if clause[s] & SERVICE == 0 || clause[s] & (PERSON | STAFF | CONTACT) != 0 {
+            continue;
+        }
+        let before = s > 0 && personal(clause[s - 1]);
+        let after = s + 2 == clause.len() && personal(clause[s + 1]);
+        if before {
+            clause[s - 1] |= SPENT;
+        }
+        if before || after {
+            clause[s] |= STAFF;
+        }
+    }
+    clause
+}
+
+/// The clause with German "einer" read as "someone" when no noun follows it: "kann mir mal
+/// einer helfen", "ist einer da?", not "mit einer Freundin" or "in einer anderen Farbe". A word
+/// no table knows after it is taken for the noun.
+fn join_lone_one(mut clause: Vec<Role>) -> Vec<Role> {
+    let noun = PERSON | STAFF | OUTSIDER | SERVICE | SHOP | BOT | MEMBER | CASE;
+    for w in 0..clause.len() {
+        let lone = clause.get(w + 1).is_none_or(|&next| next != 0 && next & noun == 0);
+        if clause[w] & ONE != 0 && lone {
+            clause[w] |= ANYONE;
+        }
+    }
+    clause
 }
 
 /// Whether the word at `w` opens a question asking whom to turn to: "who do I talk to about my
@@ -316,7 +451,12 @@ fn join_separable(mut clause: Vec<Role>) -> Vec<Role> {
 /// ends with its person: "gibt es einen Mitarbeiter, mit dem ich reden kann" is one request.
 /// The relative pronoun may follow a preposition ("mit dem", "con quien").
 fn joined_relative(previous: &[Role], clause: &[Role]) -> bool {
-    let ends_with_person = previous.last().is_some_and(|r| r & (PERSON | STAFF | ANYONE) != 0);
+    // "jemand da, der mir helfen kann", "anyone there who can help": "there" may follow the person.
+    let ends_with_person = previous
+        .iter()
+        .rev()
+        .find(|r| *r & (THERE | REAL) == 0 || *r & (PERSON | STAFF | ANYONE) != 0)
+        .is_some_and(|r| r & (PERSON | STAFF | ANYONE) != 0);
     let relative = match clause {
         [first, ..] if first & RELATIVE != 0 => true,
         [first, second, ..] => first & FILLER != 0 && second & RELATIVE != 0,
@@ -462,6 +602,16 @@ fn requested_at(roles: &[Role], i: usize, message: Message) -> bool {
     if kind & (PERSON | STAFF | ANYONE | SERVICE) == 0 || (i > 0 && roles[i - 1] & (MINE | IN) != 0) {
         return false;
     }
+    // "virtual assistant", "agente virtual", "KI-Assistent": a person word beside a bot names the
+    // bot.
+    if (i > 0 && roles[i - 1] & BOT != 0) || roles.get(i + 1).is_some_and(|r| r & BOT != 0) {
+        return false;
+    }
+    // "the customer service rep", "Support-Mitarbeiter": a service right before a person only
+    // says which person, and the person's own frame decides ("the service rep was great").
+    if kind & (PERSON | STAFF | ANYONE) == 0 && roles.get(i + 1).is_some_and(|r| r & (PERSON | STAFF) != 0) {
+        return false;
+    }
     if reported(roles, i) {
         return false;
     }
@@ -470,7 +620,7 @@ fn requested_at(roles: &[Role], i: usize, message: Message) -> bool {
     let after = |reach: usize| i + 1..(i + 1 + reach).min(roles.len());
     // "someone from the team", "alguien del equipo", "jemand vom Support": anyone narrowed to
     // the shop's people is one of them.
-    let team = if kind & ANYONE != 0 { after(TEAM_REACH).find(|&j| has(j, SERVICE | STAFF)) } else { None };
+    let team = if kind & ANYONE != 0 { after(TEAM_REACH).find(|&j| has(j, SERVICE | STAFF | SHOP)) } else { None };
     let named = kind & (PERSON | STAFF) != 0 || team.is_some();
     // "is anyone from the team around?", "quelqu'un de l'équipe est dispo ?": reached from either
     // end of "someone from the team".
@@ -482,7 +632,8 @@ fn requested_at(roles: &[Role], i: usize, message: Message) -> bool {
     }
 
     // "real person", "agente humano", "pessoa de verdade", "alguien real"
-    let real_next = (i > 0 && has(i - 1, REAL)) || has(i + 1, REAL) || (has(i + 1, LINK) && has(i + 2, REAL));
+    let real_next =
+        (i > 0 && has(i - 1, REAL) && !has(i - 1, SPENT)) || has(i + 1, REAL) || (has(i + 1, LINK) && has(i + 2, REAL));
     // "est-ce qu'un conseiller est disponible ?", "¿está disponible algún asesor?": a filler may
     // stand between a named person and what makes it a request.
     let real_beyond = (i > 1 && has(i - 1, FILLER) && has(i - 2, REAL)) || (has(i + 1, FILLER) && has(i + 2, REAL));
@@ -508,13 +659,23 @@ fn requested_at(roles: &[Role], i: usize, message: Message) -> bool {
         let verb = if leads(j) { verb | LEAD } else { verb };
         if helps(j) { verb } else { verb & !HELP }
     };
+    // A phone after the person reaches them on it only across fillers and when asked for: "can I
+    // get someone on the phone", "ich hätte gern jemanden am Telefon"; "Ihr Mitarbeiter am Telefon
+    // war unfreundlich" and "la persona que contesta el teléfono" describe someone.
+    let asked = roles[..i].iter().enumerate().any(|(w, r)| r & (WANT | PLEASE | MODAL) != 0 && !negated(roles, w, w));
+    let verb_after = |j: usize| {
+        let across = roles[(last + 1).min(j)..j].iter().all(|r| r & (FILLER | LINK) != 0);
+        if across && asked { verb } else { verb & !PHONE }
+    };
+    let coordinated = or_bot_before(roles, i);
     let contact = (verb_reach_before(roles, i)..i)
         .map(|j| (j, verb_before(j)))
-        .chain((i + 1..(last + 1 + VERB_AFTER).min(roles.len())).map(|j| (j, verb)))
+        .chain((i + 1..(last + 1 + VERB_AFTER).min(roles.len())).map(|j| (j, verb_after(j))))
         .any(|(j, verb)| {
             (has(j, verb) || wished_participle(roles, j))
                 && !past_contact(roles, j)
-                && !negated(roles, j.min(i), j.max(i))
+                && !negated(roles, j.min(coordinated), j.max(i))
+                && !(j > i && negated_after(roles, j))
         });
     if contact {
         return true;
@@ -540,7 +701,9 @@ fn requested_at(roles: &[Role], i: usize, message: Message) -> bool {
         return false;
     }
 
-    let wanted = wish.is_some() || wished_help(roles, i);
+    // "posso pedir para outra pessoa receber?": someone else is wished a task, not asked for.
+    let other = kind & STAFF == 0 && i > 0 && roles[..i].iter().rev().take(2).any(|r| r & OTHER != 0);
+    let wanted = (wish.is_some() && !other) || wished_help(roles, i) || wished_companion(roles, i);
     let pleaded = before(PLEASE_REACH).chain(after(PLEASE_REACH)).any(|j| has(j, PLEASE));
     // "is there a person" may be about a tent's size and "is there an agent" about a pickup
     // point; "is there a human" is not.
@@ -561,6 +724,23 @@ fn requested_at(roles: &[Role], i: usize, message: Message) -> bool {
     (wanted || pleaded || present || plea_first || message.bare || message.bot) && !turned_down(roles, i)
 }
 
+/// Whether the person at `i` follows a "with" and a wish stands earlier in the clause: "I'd like
+/// to make a complaint to a manager", "ich möchte das jetzt mit einem Mitarbeiter klären",
+/// "quisiera tratar esto con un asesor". The wish may stand further off than for the person
+/// itself, but not beyond [`COMPANION_REACH`] words.
+fn wished_companion(roles: &[Role], i: usize) -> bool {
+    let with = if roles[i] & STAFF != 0 { WITH | TO } else { WITH };
+    let Some(with) = (0..i).rev().take_while(|&j| roles[j] & FILLER != 0).find(|&j| roles[j] & with != 0) else {
+        return false;
+    };
+    let from = with.saturating_sub(COMPANION_REACH);
+    (from..with).any(|w| roles[w] & WANT != 0 && !negated(roles, w, w))
+        && !roles[from..i].iter().any(|r| r & (REPORT | NOT) != 0)
+}
+
+/// How far before its "with" the wish may stand: "I'd like to make a complaint to".
+const COMPANION_REACH: usize = 6;
+
 /// The nearest wish before the word at `i`, within [`WANT_REACH`] words besides pronouns:
 /// "get me a human", "geben Sie mir einen Berater".
 fn wish_before(roles: &[Role], i: usize) -> Option<usize> {
@@ -569,7 +749,9 @@ fn wish_before(roles: &[Role], i: usize) -> Option<usize> {
         if roles[j] & WANT != 0 {
             return Some(j);
         }
-        if roles[j] & (ME | YOU) == 0 {
+        // "I need a real person", "ich brauche eine persönliche Beratung": what makes the person
+        // real is part of them.
+        if roles[j] & (ME | YOU | REAL) == 0 {
             words += 1;
         }
         if words >= WANT_REACH {
@@ -585,11 +767,42 @@ fn turned_down(roles: &[Role], i: usize) -> bool {
     // The nearest word before the person that says anything about it: a negation there turns it
     // down however far it stands ("no need for an agent" read in a language that knows only "no").
     let saying = NOT | WANT | CONTACT | LEAD | HELP | PLEASE | BOT;
-    let nearest_negation = roles[..i].iter().rev().find(|r| *r & saying != 0).is_some_and(|r| r & NOT != 0);
-    negated(roles, i, i)
-        || nearest_negation
-        || wish_before(roles, i)
-            .is_some_and(|w| roles[w.saturating_sub(WISH_NEGATION_REACH)..w].iter().any(|r| r & NOT != 0))
+    let from = or_bot_before(roles, i);
+    // A contact verb there may carry its own negation: "I don't want to chat with a bot or a
+    // human" read in a language that knows "chat" but not "want".
+    let nearest_negation = roles[..from]
+        .iter()
+        .rposition(|r| r & saying != 0)
+        .is_some_and(|k| roles[k] & NOT != 0 || (roles[k] & (CONTACT | LEAD) != 0 && negated(roles, k, k)));
+    // "não preciso mais de ajuda humana", "I don't need help from a person": the help asked of
+    // the person belongs to the wish before it, and the wish is negated. So does the contact
+    // wished for: "I don't want to chat with a bot or a human".
+    let nearest_wish = roles[..from].iter().rposition(|r| r & (saying & !HELP) != 0).and_then(|w| {
+        if roles[w] & (CONTACT | LEAD) != 0 {
+            (w.saturating_sub(WISH_NEGATION_REACH)..w).rev().find(|&j| roles[j] & WANT != 0)
+        } else {
+            (roles[w] & WANT != 0).then_some(w)
+        }
+    });
+    let wish_negated = |w: usize| {
+        // "je n'ai plus besoin": "no longer" moves the negation one word further off.
+        let w = if w > 0 && roles[w - 1] & LONGER != 0 { w - 1 } else { w };
+        roles[w.saturating_sub(WISH_NEGATION_REACH)..w].iter().any(|r| r & NOT != 0)
+    };
+    negated(roles, i, i) || nearest_negation || wish_before(roles, i).or(nearest_wish).is_some_and(wish_negated)
+}
+
+/// Where the person at `i` begins once a bot joined to it by "or" is counted in: "nicht mit einem
+/// Bot oder Menschen", "with a bot or a human". The bot shares whatever turns the person down.
+fn or_bot_before(roles: &[Role], i: usize) -> usize {
+    let mut from = i;
+    while let Some(or) = roles[..from].iter().rposition(|r| r & FILLER == 0).filter(|&k| roles[k] & OR != 0) {
+        match roles[..or].iter().rposition(|r| r & FILLER == 0).filter(|&k| roles[k] & BOT != 0) {
+            Some(bot) => from = bot,
+            None => break,
+        }
+    }
+    from
 }
 
 /// How far before a wish its negation stands: "no need", "I do not want".
@@ -620,8 +833,10 @@ const VERB_BEFORE_CONTENT: usize = 3;
 /// "kann mir ein Mensch helfen?", "algum funcionário pode me ajudar?". The "can" opens the
 /// clause before the person, or follows the person who opens it.
 fn asked_to_act(roles: &[Role], i: usize, last: usize) -> bool {
-    let between = FILLER | ME | YOU | SERVICE | REAL | LINK | THERE;
-    let opening = FILLER | PLEASE;
+    // "kann sich das bitte mal ein Mitarbeiter anschauen": a plea may stand between the "can"
+    // and the person, and "será que", "est-ce que" may open the question.
+    let between = FILLER | ME | YOU | SERVICE | REAL | LINK | THERE | PLEASE;
+    let opening = FILLER | PLEASE | RELATIVE;
     let all = |range: std::ops::Range<usize>, role: Role| roles[range].iter().all(|r| r & role != 0);
     let modal_first = (0..i).find(|&m| roles[m] & MODAL != 0 && all(0..m, opening) && all(m + 1..i, between));
     let modal_after = || {
@@ -712,7 +927,9 @@ fn wished_help(roles: &[Role], i: usize) -> bool {
 fn reported(roles: &[Role], i: usize) -> bool {
     let past_contact = |j: usize| past_contact(roles, j);
     let asks = |j: usize| {
-        roles[j] & REPORT == 0 && roles[j] & (CONTACT | LEAD | WANT | PLEASE | CALLBACK) != 0 && !past_contact(j)
+        roles[j] & (REPORT | NOUN) == 0
+            && roles[j] & (CONTACT | LEAD | WANT | PLEASE | CALLBACK) != 0
+            && !past_contact(j)
     };
     near_either(roles, i, REPORT_REACH).any(|j| roles[j] & REPORT != 0 || past_contact(j)) && !(0..i).any(asks)
 }
@@ -756,9 +973,11 @@ fn there_across_fillers(roles: &[Role], i: usize) -> bool {
     roles[..i].iter().rev().find(|r| *r & FILLER == 0).is_some_and(|r| r & THERE != 0)
 }
 
-/// Whether the word at `j` is a contact verb's participle after a wish in the same clause.
+/// Whether the word at `j` is a contact verb's participle after a wish or a "can" in the same
+/// clause: "je souhaite être rappelé", "ich hätte gern mit jemandem gesprochen", "posso ser
+/// atendido por uma pessoa?". "ich habe mit jemandem gesprochen" reports.
 fn wished_participle(roles: &[Role], j: usize) -> bool {
-    roles[j] & PAST != 0 && (0..j).any(|w| roles[w] & WANT != 0 && !negated(roles, w, w))
+    roles[j] & PAST != 0 && (0..j).any(|w| roles[w] & (WANT | MODAL) != 0 && !negated(roles, w, w))
 }
 
 /// Whether the word at `i` asks to be called: a callback verb with the customer as its object
@@ -776,7 +995,19 @@ fn called_back_at(roles: &[Role], i: usize) -> bool {
     let reported = roles[..=to].iter().any(|r| r & REPORT != 0);
     // "can the courier call me first?", "mi esposo me llama luego": someone else's call.
     let outsider = roles.iter().any(|r| r & OUTSIDER != 0);
-    me && !reported && !outsider && !negated(roles, from, i)
+    me && !reported && !outsider && !negated(roles, from, i) && !negated_after(roles, i)
+}
+
+/// Whether a negation follows the verb at `i` with nothing but the asking between, and closes
+/// the clause: German negates after the verb and its object ("ruft mich bitte nicht an", "der
+/// Berater meldet sich nicht"). "ich will mit einem Menschen reden, nicht mit dem Bot" goes on
+/// to what it turns down.
+fn negated_after(roles: &[Role], i: usize) -> bool {
+    let asking = FILLER | ME | YOU | PLEASE;
+    let Some(not) = (i + 1..roles.len()).find(|&j| roles[j] & asking == 0) else {
+        return false;
+    };
+    roles[not] & NOT != 0 && roles[not + 1..].iter().all(|r| r & (asking | PARTICLE) != 0 && r & WITH == 0)
 }
 
 /// Whether the word at `i` is a callback wished for: "I'd like a callback", "ich hätte gern
@@ -1244,6 +1475,253 @@ mod tests {
             "pode verificar meu pedido algum atendente?",
             "geben Sie mir einen Berater",
             "gib mir bitte einen Menschen",
+        ]);
+        assert!(missed.is_empty(), "{missed:?}");
+    }
+
+    #[test]
+    fn escalating_the_case() {
+        let missed = unheard(&[
+            "please escalate my complaint",
+            "can you escalate?",
+            "escalen mi reclamo por favor",
+            "escaladez mon dossier svp",
+            "können Sie das bitte eskalieren?",
+            "escalem o meu chamado",
+        ]);
+        assert!(missed.is_empty(), "{missed:?}");
+        let fired = heard(&[
+            "my complaint was escalated last week",
+            "please don't escalate it yet",
+            "¿sirven estas botas para escalar?",
+            "chaussures légères pour escalader",
+            "botas boas para escalar montanha",
+        ]);
+        assert!(fired.is_empty(), "{fired:?}");
+    }
+
+    #[test]
+    fn someone_from_the_shop_is_staff() {
+        let missed = unheard(&[
+            "is somebody from the store available?",
+            "quiero que alguien de la tienda me escriba",
+            "quelqu'un du magasin peut me rappeler ?",
+            "ist jemand vom Laden online?",
+            "alguém da loja está disponível?",
+        ]);
+        assert!(missed.is_empty(), "{missed:?}");
+        let fired = heard(&["someone from the store left a note", "alguien de la tienda me atendió muy bien"]);
+        assert!(fired.is_empty(), "{fired:?}");
+    }
+
+    #[test]
+    fn german_compounds_colloquial_one_and_people() {
+        let missed = unheard(&[
+            "verbinden Sie mich bitte mit der Versandabteilung",
+            "Rückrufservice bitte",
+            "kann mir mal einer zurückrufen?",
+            "ist hier einer, der mir helfen kann?",
+            "gibts hier echte Leute?",
+            "wie erreicht man bei euch jemanden?",
+            "kann sich das bitte mal eine Mitarbeiterin anschauen?",
+        ]);
+        assert!(missed.is_empty(), "{missed:?}");
+        let fired = heard(&[
+            "ich muss das erst mit einer Freundin besprechen",
+            "gibt es die Jacke in einer anderen Farbe?",
+            "wie viele Leute passen in das Zelt?",
+            "ich habe bei der Hotline niemanden erreicht",
+        ]);
+        assert!(fired.is_empty(), "{fired:?}");
+    }
+
+    #[test]
+    fn a_callback_refused_after_the_verb() {
+        let fired = heard(&["rufen Sie mich bitte nicht an", "ruf mich nicht zurück, schreib lieber"]);
+        assert!(fired.is_empty(), "{fired:?}");
+        assert!(asks_for_person("rufen Sie mich bitte an, nicht per Mail"));
+    }
+
+    #[test]
+    fn help_from_a_person_no_longer_needed() {
+        let fired = heard(&[
+            "o bot resolveu, não preciso de ajuda humana",
+            "the bot sorted it, I don't need help from a person",
+            "je n'ai plus besoin d'un conseiller, le robot a répondu",
+        ]);
+        assert!(fired.is_empty(), "{fired:?}");
+        assert!(asks_for_person("this bot is useless, I need help from a person"));
+    }
+
+    #[test]
+    fn a_service_naming_its_person_leaves_the_frame_to_the_person() {
+        let fired =
+            heard(&["the support agent on the phone was lovely", "the customer service rep on the call was great"]);
+        assert!(fired.is_empty(), "{fired:?}");
+        assert!(asks_for_person("can I get a customer service rep on the phone?"));
+    }
+
+    #[test]
+    fn asking_for_someone_and_more_ways_to_reach_them() {
+        let missed = unheard(&[
+            "can I ask for a supervisor?",
+            "¿puedo pedir un agente?",
+            "pode pedir pra um gerente ver meu pedido?",
+            "será que algum atendente pode olhar meu caso?",
+            "pouvez-vous transmettre ma réclamation à un responsable ?",
+            "y a-t-il quelqu'un de réel ?",
+            "hook me up with an agent",
+            "¿hay gente real aquí?",
+        ]);
+        assert!(missed.is_empty(), "{missed:?}");
+    }
+
+    #[test]
+    fn a_wish_or_a_can_before_a_participle() {
+        let missed = unheard(&[
+            "ich hätte gern mit einer Kollegin gesprochen",
+            "ich haette gerne mit jemandem geredet",
+            "posso ser atendida por um consultor?",
+            "¿puedo ser atendido por una persona?",
+            "can I be transferred to a manager?",
+        ]);
+        assert!(missed.is_empty(), "{missed:?}");
+        let fired = heard(&["ich hatte mit einem Berater gesprochen", "ich hatte gestern mit jemandem geredet, danke"]);
+        assert!(fired.is_empty(), "{fired:?}");
+    }
+
+    #[test]
+    fn someone_to_do_something_with() {
+        let missed = unheard(&[
+            "I'd like to make a complaint to a supervisor",
+            "quisiera tratar esto con un asesor",
+            "je veux régler ça avec un conseiller",
+            "ich möchte das bitte mit einem Mitarbeiter abklären",
+            "quero resolver isso com uma pessoa",
+        ]);
+        assert!(missed.is_empty(), "{missed:?}");
+        let fired = heard(&[
+            "I want to send it to a person who lives abroad",
+            "I don't want to sort this out with an agent",
+            "ich habe das mit einem Mitarbeiter geklärt",
+        ]);
+        assert!(fired.is_empty(), "{fired:?}");
+    }
+
+    #[test]
+    fn getting_in_touch_in_german() {
+        let missed = unheard(&[
+            "bitte melden Sie sich bei mir",
+            "kann sich ein Berater bei mir melden?",
+            "ich bitte um Kontaktaufnahme durch eine Mitarbeiterin",
+            "können Sie mich kontaktieren?",
+        ]);
+        assert!(missed.is_empty(), "{missed:?}");
+        let fired = heard(&[
+            "ich melde mich morgen wieder",
+            "der Berater meldet sich einfach nicht",
+            "muss ich mich telefonisch melden?",
+            "wir melden uns bei Ihnen",
+        ]);
+        assert!(fired.is_empty(), "{fired:?}");
+    }
+
+    #[test]
+    fn a_service_made_personal() {
+        let missed = unheard(&[
+            "ich brauche dringend eine persönliche Beratung",
+            "live support please",
+            "quiero atención personalizada",
+            "gostaria de um atendimento personalizado",
+        ]);
+        assert!(missed.is_empty(), "{missed:?}");
+        let fired =
+            heard(&["bin ich hier in der richtigen Abteilung?", "ist der Kundenservice am Samstag erreichbar?"]);
+        assert!(fired.is_empty(), "{fired:?}");
+    }
+
+    #[test]
+    fn bosses_that_are_adjectives_and_assistants_that_are_bots() {
+        let missed = unheard(&[
+            "j'exige de parler à votre supérieur",
+            "quiero hablar con su superior",
+            "quero falar com o seu superior",
+            "can I talk to an assistant?",
+            "ich will mit dem Verantwortlichen sprechen",
+            "Kann ich das mit einem richtigen Menschen besprechen?",
+        ]);
+        assert!(missed.is_empty(), "{missed:?}");
+        let fired = heard(&[
+            "je voudrais la taille supérieure",
+            "¿tienen la talla superior?",
+            "this virtual assistant doesn't understand me",
+            "el asistente virtual no me entiende, no quiero nada",
+        ]);
+        assert!(fired.is_empty(), "{fired:?}");
+    }
+
+    #[test]
+    fn a_phone_after_the_person_only_across_fillers() {
+        assert!(asks_for_person("I'd like a manager on the phone"));
+        assert!(asks_for_person("ich hätte gern jemanden am Telefon"));
+        let fired =
+            heard(&["la persona que contesta el teléfono es muy amable", "a person answered the phone, thanks"]);
+        assert!(fired.is_empty(), "{fired:?}");
+    }
+
+    #[test]
+    fn conversations_wishes_and_forwarding_as_nouns() {
+        let missed = unheard(&[
+            "ich wünsche ein Gespräch mit einer Beraterin",
+            "Bitte um Weiterleitung an einen Kollegen",
+            "quisiera una conversación con un asesor",
+            "¿con quién puedo tratar un cambio de talla?",
+            "kann mich jemand beraten?",
+            "ich brauche Unterstützung von einer Mitarbeiterin",
+        ]);
+        assert!(missed.is_empty(), "{missed:?}");
+        let fired = heard(&["das Gespräch mit Ihrem Berater war super, danke", "die Beratung im Laden war gut"]);
+        assert!(fired.is_empty(), "{fired:?}");
+    }
+
+    #[test]
+    fn someone_there_then_what_they_would_do() {
+        let missed = unheard(&["jemand da, der mir helfen kann?", "¿alguien ahí, que me pueda ayudar?"]);
+        assert!(missed.is_empty(), "{missed:?}");
+    }
+
+    #[test]
+    fn a_bot_or_a_person_turned_down_together() {
+        let fired = heard(&[
+            "ich möchte nicht mit einem Bot oder Menschen reden, nur die Rechnung",
+            "I don't want to chat with a bot or a human, just send the invoice",
+        ]);
+        assert!(fired.is_empty(), "{fired:?}");
+        assert!(asks_for_person("no quiero un bot, quiero una persona"));
+    }
+
+    #[test]
+    fn someone_else_is_not_asked_for_by_a_wish() {
+        let fired =
+            heard(&["posso pedir para outra pessoa receber a encomenda?", "I want another person to sign for it"]);
+        assert!(fired.is_empty(), "{fired:?}");
+        let missed = unheard(&["quiero hablar con otro asesor", "ich möchte einen anderen Mitarbeiter sprechen"]);
+        assert!(missed.is_empty(), "{missed:?}");
+    }
+
+    #[test]
+    fn a_person_on_the_phone_described_or_asked_for() {
+        let fired = heard(&[
+            "Ihr Mitarbeiter am Telefon war sehr unfreundlich",
+            "the agent on the phone was rude",
+            "ich hatte Ihren Kollegen am Telefon, alles erledigt",
+        ]);
+        assert!(fired.is_empty(), "{fired:?}");
+        let missed = unheard(&[
+            "can I get an agent on the phone?",
+            "une conseillère pourrait me téléphoner ?",
+            "¿alguien me puede telefonear?",
+            "alguém pode me telefonar amanhã?",
         ]);
         assert!(missed.is_empty(), "{missed:?}");
     }
