@@ -412,7 +412,7 @@ async fn window(
     Window { starts: started, outcomes, usage: meter.read(), flood }
 }
 
-async fn measure(setup: &Setup<'_>, pool: &mut Pool) -> Result<Value, String> {
+async fn measure(setup: &Setup<'_>, pool: &mut Pool, deadline: Instant) -> Result<Value, String> {
     let plan = setup.plan;
     let clients = Clients::new()?;
     // Windows without and with the flood take turns, so drift over the run (a warming cache, a
@@ -420,13 +420,21 @@ async fn measure(setup: &Setup<'_>, pool: &mut Pool) -> Result<Value, String> {
     let rounds = plan.flood_rounds.max(1);
     let length = plan.flood_window / rounds as u32;
     let (mut quiet, mut flooding) = (Vec::new(), Vec::new());
+    // A round that could not finish before the deadline is not started: the rounds measured are
+    // kept (both phases have the same number), and the report says how many there were.
+    let round_takes = 2 * (SETTLE + length + plan.drain);
     for round in 0..rounds {
+        if round > 0 && Instant::now() + round_takes > deadline {
+            println!("flood: stopping after {round} of {rounds} rounds, before the part's deadline");
+            break;
+        }
         println!("flood: round {} of {rounds}: {length:?} without, then {length:?} with the flood", round + 1);
         quiet.push(window(setup, pool, &clients, (2 * round) as u8, false, length).await);
         flooding.push(window(setup, pool, &clients, (2 * round + 1) as u8, true, length).await);
     }
     // The measurement's own resolution: the quiet windows of odd and even rounds against each
     // other. No flood differs between them, so their ratio is what chance alone moves.
+    let quiet_rounds = quiet.len();
     let quiet_halves = Window::halves(&quiet);
     let baseline = Window::pool(quiet);
     baseline.print("without the flood");
@@ -448,9 +456,12 @@ async fn measure(setup: &Setup<'_>, pool: &mut Pool) -> Result<Value, String> {
         None => Value::Null,
     };
     let gap = plan.flood_relay_gap;
+    let measured_rounds = quiet_rounds;
+    let measured_window = length * measured_rounds as u32;
     Ok(json!({
-        "window_s": plan.flood_window.as_secs(),
-        "rounds": rounds,
+        "window_s": measured_window.as_secs(),
+        "rounds": measured_rounds,
+        "rounds_planned": rounds,
         "start_rate_per_s": plan.flood_start_rate,
         "relay_conversations": plan.flood_relay_pairs,
         "relay_gap_ms": [(gap / 2).as_millis() as u64, (gap * 3 / 2).as_millis() as u64],
@@ -458,8 +469,8 @@ async fn measure(setup: &Setup<'_>, pool: &mut Pool) -> Result<Value, String> {
         "sign_in_loops": plan.flood_sign_in_loops,
         "site_info_loops": plan.flood_site_info_loops,
         "loop_rate_per_s": plan.flood_loop_rate,
-        "baseline": baseline.json(plan.flood_window),
-        "flood": flooded.json(plan.flood_window),
+        "baseline": baseline.json(measured_window),
+        "flood": flooded.json(measured_window),
         "ratios": ratios,
         "quiet_halves_ratios": quiet_halves,
         "target_ratio": TARGET_RATIO,
@@ -475,17 +486,16 @@ pub async fn run(setup: &Setup<'_>, deadline: Instant) -> Result<Value, String> 
     println!("flood: opening {wanted} conversations to relay through both phases");
     let mut pool = Pool::default();
     let opened = pool.grow_to("Baton", wanted, deadline, |i| setup.baton.open(i)).await;
-    // Both phases, a settling pause before each of their windows, and the last messages' way
-    // home.
-    let windows = 2 * plan.flood_rounds.max(1) as u32;
-    let needed = 2 * plan.flood_window + windows * SETTLE + Duration::from_secs(10);
+    // At least one round: both phases, a settling pause before each, and the last messages' way
+    // home. Later rounds are started only while they fit (`measure`).
+    let needed = 2 * (SETTLE + plan.flood_window / plan.flood_rounds.max(1) as u32) + Duration::from_secs(10);
     let measured = if opened < wanted {
         let failures = pool.failures.iter().take(3).cloned().collect::<Vec<_>>().join("; ");
         Err(format!("only {opened} of {wanted} conversations opened: {failures}"))
     } else if Instant::now() + needed > deadline {
         Err("the part's time was used up opening its conversations".to_string())
     } else {
-        measure(setup, &mut pool).await
+        measure(setup, &mut pool, deadline).await
     };
     let broken: Vec<String> = pool.broken.iter().take(10).cloned().collect();
     let opening = pool.opening;

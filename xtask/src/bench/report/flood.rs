@@ -109,6 +109,16 @@ pub(super) fn flood(f: &Value, out: &mut String) {
         plain(num(fl, "start_rate_per_s")),
         plain(num(fl, "relay_conversations")),
     );
+    if let (Some(done), Some(planned)) = (num(fl, "rounds"), num(fl, "rounds_planned"))
+        && done < planned
+    {
+        let _ = writeln!(
+            out,
+            "Only {} of the {} planned rounds fitted in the part's time.\n",
+            plain(Some(done)),
+            plain(Some(planned))
+        );
+    }
 }
 
 #[cfg(test)]
