@@ -15,6 +15,7 @@ use serde_json::{Value, json};
 use tokio::task::JoinHandle;
 
 use crate::bench::cpu::{Meter, Usage};
+use crate::bench::dashboard::Dashboard;
 use crate::bench::options::Plan;
 use crate::bench::pair::{BatonTarget, Outcome, Pattern, Run};
 use crate::bench::pool::Pool;
@@ -483,6 +484,14 @@ async fn measure(setup: &Setup<'_>, pool: &mut Pool, deadline: Instant) -> Resul
 pub async fn run(setup: &Setup<'_>, deadline: Instant) -> Result<Value, String> {
     let plan = setup.plan;
     let wanted = plan.flood_relay_pairs;
+    // The agents keep their consoles open, as agents relaying do: an agent whose consoles are
+    // all gone (an earlier part's) goes offline after the grace period, and the site hands
+    // their conversations back to the queue mid-run.
+    let mut consoles = Vec::new();
+    for token in &setup.baton.agent_tokens {
+        let url = format!("{}/api/sites/{}/dashboard?token={token}", setup.baton.ws_base, setup.baton.site);
+        consoles.push(Dashboard::open(&url).await.map_err(|e| format!("an agent's console: {e}"))?);
+    }
     println!("flood: opening {wanted} conversations to relay through both phases");
     let mut pool = Pool::default();
     let opened = pool.grow_to("Baton", wanted, deadline, |i| setup.baton.open(i)).await;
@@ -500,6 +509,7 @@ pub async fn run(setup: &Setup<'_>, deadline: Instant) -> Result<Value, String> 
     let broken: Vec<String> = pool.broken.iter().take(10).cloned().collect();
     let opening = pool.opening;
     pool.close().await;
+    consoles.into_iter().for_each(Dashboard::close);
     measured.map(|mut value| {
         value["opening_s"] = json!(round(opening.as_secs_f64()));
         value["broken_sockets"] = json!(broken);
