@@ -710,16 +710,18 @@ pub fn classify(text: &str) -> Intent {
         Intent::Refund
     } else if tables.billing.found(&clauses) {
         Intent::Billing
-    } else if tables.complaint.found_unless(&clauses, &tables.not_complaint)
-        || mishandled_delivery(&clauses)
-        || sentiment::score(text) <= COMPLAINT_SENTIMENT
-    {
+    } else if tables.complaint.found_unless(&clauses, &tables.not_complaint) || mishandled_delivery(&clauses) {
         Intent::Complaint
     } else {
+        // Scored once: it makes a complaint of an unhappy message, and thanks of a warm one.
+        let mood = sentiment::score(text);
+        if mood <= COMPLAINT_SENTIMENT {
+            return Intent::Complaint;
+        }
         let courtesies = Courtesies::of(&clauses);
         courtesies
             .small_talk(text)
-            .or_else(|| courtesies.appreciates(text, &clauses).then_some(Intent::Thanks))
+            .or_else(|| courtesies.appreciates(text, mood, &clauses).then_some(Intent::Thanks))
             .unwrap_or(Intent::Question)
     }
 }
@@ -900,13 +902,13 @@ impl Courtesies {
 
     /// Thanks or praise inside a longer report, with nothing asked: "someone already helped me,
     /// thanks", "ich hatte gestern Ihren Support am Telefon und es ist jetzt gelöst, danke", "o
-    /// entregador foi muito educado". Small talk has already taken the short ones.
-    fn appreciates(&self, text: &str, clauses: &[Vec<String>]) -> bool {
+    /// entregador foi muito educado". Small talk has already taken the short ones. `mood` is the
+    /// message's sentiment score.
+    fn appreciates(&self, text: &str, mood: f32, clauses: &[Vec<String>]) -> bool {
         if asks(text) {
             return false;
         }
         let tables = tables();
-        let mood = sentiment::score(text);
         if self.thanks {
             mood >= THANKS_SENTIMENT && !soured(text)
         } else {
