@@ -248,7 +248,7 @@ pub fn asks_for_person(text: &str) -> bool {
         // "no bot, a person", "Mensch statt Bot bitte": a bot and a person contrasted in a plea;
         // "are humans more patient than robots?" contrasts them in a question about them.
         let plea = roles.iter().flatten().any(|r| r & (NOT | WANT | PLEASE) != 0);
-        let message = Message { bare, bot: plea && roles.iter().flatten().any(|r| r & BOT != 0), plea_beside: false };
+        let message = Message { bare, bot: plea && bot_named, plea_beside: false };
         (0..roles.len()).any(|c| {
             let clause = &roles[c];
             let bare = message.bare || (bot_named && lone(&mut clause.iter()));
