@@ -230,6 +230,21 @@ fn ratio_of(of: &Summary, baseline: &Summary, pick: fn(&Summary) -> f64) -> Valu
     if of.count == 0 || baseline.count == 0 { Value::Null } else { ratio(pick(of), pick(baseline)) }
 }
 
+/// `of ÷ baseline` for each figure the target bounds, from (start, relay) summaries: start p50,
+/// start p99 and relay p99.
+fn target_ratios(of: (&Summary, &Summary), baseline: (&Summary, &Summary)) -> Value {
+    json!({
+        "start_p50": ratio_of(of.0, baseline.0, |s| s.p50),
+        "start_p99": ratio_of(of.0, baseline.0, |s| s.p99),
+        "relay_p99": ratio_of(of.1, baseline.1, |s| s.p99),
+    })
+}
+
+/// Customer → agent relay times of `outcomes`, in milliseconds.
+fn relay_times(outcomes: &[Outcome]) -> impl Iterator<Item = f64> + '_ {
+    outcomes.iter().flat_map(|o| o.to_agent.iter().copied())
+}
+
 fn total(tally: &Tally) -> usize {
     tally.values().sum()
 }
@@ -248,7 +263,7 @@ impl Phase {
                 Err(e) => errors.push(e),
             }
         }
-        let to_agent: Vec<f64> = outcomes.iter().flat_map(|o| o.to_agent.iter().copied()).collect();
+        let to_agent: Vec<f64> = relay_times(outcomes).collect();
         let mut relay_errors = BTreeMap::new();
         for code in outcomes.iter().flat_map(|o| &o.errors) {
             *relay_errors.entry(code.clone()).or_insert(0) += 1;
@@ -340,16 +355,12 @@ impl Window {
             let (mut starts, mut relays) = (Vec::new(), Vec::new());
             for w in chosen {
                 starts.extend(w.starts.iter().filter_map(|s| s.as_ref().ok().copied()));
-                relays.extend(w.outcomes.iter().flat_map(|o| o.to_agent.iter().copied()));
+                relays.extend(relay_times(&w.outcomes));
             }
             (Summary::of(&starts), Summary::of(&relays))
         };
         let ((even_start, even_relay), (odd_start, odd_relay)) = (summaries(0), summaries(1));
-        json!({
-            "start_p50": ratio_of(&odd_start, &even_start, |s| s.p50),
-            "start_p99": ratio_of(&odd_start, &even_start, |s| s.p99),
-            "relay_p99": ratio_of(&odd_relay, &even_relay, |s| s.p99),
-        })
+        target_ratios((&odd_start, &odd_relay), (&even_start, &even_relay))
     }
 
     /// The windows of one kind as one phase.
@@ -446,11 +457,7 @@ async fn measure(setup: &Setup<'_>, pool: &mut Pool, deadline: Instant) -> Resul
     );
     let flooded = Window::pool(flooding);
     flooded.print("with the flood");
-    let ratios = json!({
-        "start_p50": ratio_of(&flooded.start, &baseline.start, |s| s.p50),
-        "start_p99": ratio_of(&flooded.start, &baseline.start, |s| s.p99),
-        "relay_p99": ratio_of(&flooded.relay, &baseline.relay, |s| s.p99),
-    });
+    let ratios = target_ratios((&flooded.start, &flooded.relay), (&baseline.start, &baseline.relay));
     let within = ratios.as_object().map(|r| r.values().map(Value::as_f64).collect::<Option<Vec<f64>>>());
     let within_target = match within.flatten() {
         Some(values) => json!(values.iter().all(|r| *r < TARGET_RATIO)),
