@@ -312,7 +312,9 @@ fn escalation_asked(clause: &[Role]) -> bool {
     let Some(verb) = clause.iter().position(|r| r & ESCALATE != 0) else {
         return false;
     };
-    if clause.iter().any(|r| r & REPORT != 0) || negated(clause, verb, verb) {
+    // "I don't want to be escalated": a wish turned down before the verb turns the verb down.
+    let wish_turned_down = (0..verb).any(|w| clause[w] & WANT != 0 && negated(clause, w, w));
+    if clause.iter().any(|r| r & REPORT != 0) || negated(clause, verb, verb) || wish_turned_down {
         return false;
     }
     // The case may come before the verb too: German puts it there ("können Sie das eskalieren").

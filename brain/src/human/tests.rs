@@ -690,3 +690,20 @@ fn a_person_on_the_phone_described_or_asked_for() {
     ]);
     assert!(missed.is_empty(), "{missed:?}");
 }
+
+#[test]
+fn an_escalation_turned_down_by_a_wish() {
+    assert!(!asks_for_person("I really don't want to be escalated or stuck on hold, just tell me about the refund"));
+    assert!(!asks_for_person("je ne veux pas que mon dossier soit escaladé"));
+    assert!(asks_for_person("please escalate my case"));
+}
+
+#[test]
+fn declining_in_other_words() {
+    let asked = heard(&[
+        "Ich will mit keinem Mitarbeiter sprechen, nur kündigen",
+        "inutile de me rappeler, un mail suffit",
+        "dispenso o contato telefônico, prefiro e-mail",
+    ]);
+    assert!(asked.is_empty(), "taken as requests: {asked:?}");
+}

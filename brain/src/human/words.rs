@@ -758,6 +758,8 @@ const FRENCH: Table = &[
     ("=ne", NOT),
     ("=n", NOT),
     ("=pas", NOT),
+    // "inutile de me rappeler": no need.
+    ("=inutile", NOT),
     ("jamais", NOT),
     ("=sans", NOT),
     ("=mon", MINE),
@@ -1074,6 +1076,8 @@ const GERMAN: Table = &[
     ("=kein", NOT),
     ("=keine", NOT),
     ("=keinen", NOT),
+    ("=keinem", NOT),
+    ("=keiner", NOT),
     ("=nie", NOT),
     ("=ohne", NOT),
     ("=mein", MINE),
@@ -1335,6 +1339,8 @@ const PORTUGUESE: Table = &[
     ("=nunca", NOT),
     ("=nem", NOT),
     ("=sem", NOT),
+    // "dispenso o contato": I can do without it.
+    ("=dispenso", NOT),
     ("=meu", MINE),
     ("=minha", MINE),
     ("=meus", MINE),
