@@ -23,8 +23,9 @@
 
 use std::sync::OnceLock;
 
-use crate::text::{fold, near, search_words, umlaut_digraphs};
+use crate::text::{Language, detect_language, fold, near, search_words, umlaut_digraphs};
 
+pub mod model;
 mod words;
 
 use words::{LANGUAGES, Table};
@@ -175,8 +176,59 @@ const PLEASE_REACH: usize = 2;
 /// "is there a human", "il y a un humain".
 const THERE_REACH: usize = 3;
 
-/// Whether the customer asks for a human.
+/// Whether the customer asks for a human: by a frame, or by the model when it is sure and the
+/// message neither turns anyone down nor tells of a contact. The model reads letters, not
+/// grammar: "rufen Sie mich bitte nicht an" and "j'ai parlé à un conseiller" hold every letter
+/// of a request, so where the frames read a negation or a report it has no say.
 pub fn asks_for_person(text: &str) -> bool {
+    let readings = readings(text);
+    if readings.iter().any(|reading| frames_hold(reading.clone())) {
+        return true;
+    }
+    !told_or_turned_down(text, &readings) && model::Model::shipped().is_some_and(|model| model.asks_for_person(text))
+}
+
+/// Whether the model may have its say on a message: in its own language's reading it tells of
+/// no contact and turns no person or contact down.
+pub fn model_may_judge(text: &str) -> bool {
+    !told_or_turned_down(text, &readings(text))
+}
+
+/// What a negation turns down when it stands near it: a person, a contact, a wish for either.
+const TURNED_DOWN: Role =
+    PERSON | STAFF | ANYONE | SERVICE | CONTACT | CALLBACK | CALLBACK_NOUN | ESCALATE | TRANSFER | PHONE | WANT | HELP;
+
+/// "I talked to someone", "j'ai été rappelé", "bitte nicht anrufen", "no need for an agent".
+/// A negation far from any of those ("du verstehst mich nicht. Gibt es jemanden …") or one that
+/// asks whether there is somebody ("¿no hay un empleado …?") turns nothing down.
+fn told_or_turned_down(text: &str, readings: &[Vec<Vec<Role>>]) -> bool {
+    let language = Language::ALL.iter().position(|&l| l == detect_language(text)).unwrap_or(0);
+    let Some(clauses) = readings.get(language) else {
+        return false;
+    };
+    clauses.iter().any(|clause| {
+        clause.iter().any(|r| r & (REPORT | PAST) != 0)
+            || clause.iter().enumerate().any(|(at, r)| {
+                let asks_whether_there_is = clause.get(at + 1).is_some_and(|next| next & THERE != 0);
+                let near = at.saturating_sub(NEGATION_REACH)..(at + 1 + NEGATION_REACH).min(clause.len());
+                // German closes a contact verb after its negation, however far: "rufen Sie mich
+                // bitte nicht an".
+                let verb_before = clause[..at].iter().any(|v| v & (CONTACT | CALLBACK) != 0);
+                r & NOT != 0
+                    && !asks_whether_there_is
+                    && (verb_before || clause[near].iter().any(|n| n & TURNED_DOWN != 0))
+            })
+    })
+}
+
+/// Whether a request frame holds the customer's words, without the model.
+pub fn framed(text: &str) -> bool {
+    readings(text).into_iter().any(frames_hold)
+}
+
+/// The message's words by their roles, clause by clause, once for each language in
+/// [`LANGUAGES`] order (which is [`Language::ALL`]'s).
+fn readings(text: &str) -> Vec<Vec<Vec<Role>>> {
     static INDEXES: OnceLock<Vec<Index>> = OnceLock::new();
     let indexes = INDEXES
         .get_or_init(|| LANGUAGES.iter().map(|table| Index::new(table.iter().map(|e| e.0), TYPO_FROM)).collect());
@@ -222,47 +274,59 @@ pub fn asks_for_person(text: &str) -> bool {
     };
     let reports = shared(REPORT);
     let negations = shared(NOT | OR);
-    per_language.into_iter().any(|roles| {
-        let roles: Vec<Vec<Role>> = roles
-            .into_iter()
-            .zip(reports.iter().zip(&negations))
-            .map(|(clause, (report, negation))| {
-                let read = clause.iter().zip(report).zip(negation);
-                let clause = read.map(|((&r, &p), &n)| if r == 0 { n | p } else { r | p }).collect();
-                let clause = join_separable(clause);
-                join_real_service(join_members(join_live_chat(join_superiors(join_lone_one(clause)))))
-            })
-            .collect();
-        let roles = join_relatives(roles);
-        if service_alone(&roles) {
-            return true;
-        }
-        // "agent!", "a human, please": the whole message, not one clause of it, holds nothing but
-        // one person and the asking. "die Person, die bestellt hat" is no request.
-        let lone = |words: &mut dyn Iterator<Item = &Role>| {
-            words.filter(|&&r| r & (PERSON | STAFF) != 0 || r & REQUEST_ONLY == 0).count() == 1
-        };
-        let bare = lone(&mut roles.iter().flatten());
-        // "i'm done with this bot. human now": a clause of nothing but a person, beside a bot.
-        let bot_named = roles.iter().flatten().any(|r| r & BOT != 0);
-        // "no bot, a person", "Mensch statt Bot bitte": a bot and a person contrasted in a plea;
-        // "are humans more patient than robots?" contrasts them in a question about them.
-        let plea = roles.iter().flatten().any(|r| r & (NOT | WANT | PLEASE) != 0);
-        let message = Message { bare, bot: plea && bot_named, plea_beside: false };
-        (0..roles.len()).any(|c| {
-            let clause = &roles[c];
-            let bare = message.bare || (bot_named && lone(&mut clause.iter()));
-            let message = Message { plea_beside: plea_beside(&roles, c), bare, ..message };
-            transferred_alone(clause)
-                || contacted_alone(clause)
-                || escalation_asked(clause)
-                || (0..clause.len()).any(|i| {
-                    requested_at(clause, i, message)
-                        || called_back_at(clause, i)
-                        || callback_wished(clause, i)
-                        || whom_to_contact(clause, i)
+    per_language
+        .into_iter()
+        .map(|roles| {
+            roles
+                .into_iter()
+                .zip(reports.iter().zip(&negations))
+                .map(|(clause, (report, negation))| {
+                    let read = clause.iter().zip(report).zip(negation);
+                    read.map(|((&r, &p), &n)| if r == 0 { n | p } else { r | p }).collect()
                 })
+                .collect()
         })
+        .collect()
+}
+
+/// Whether a request frame holds one language's reading of a message.
+fn frames_hold(roles: Vec<Vec<Role>>) -> bool {
+    let roles: Vec<Vec<Role>> = roles
+        .into_iter()
+        .map(|clause| {
+            let clause = join_separable(clause);
+            join_real_service(join_members(join_live_chat(join_superiors(join_lone_one(clause)))))
+        })
+        .collect();
+    let roles = join_relatives(roles);
+    if service_alone(&roles) {
+        return true;
+    }
+    // "agent!", "a human, please": the whole message, not one clause of it, holds nothing but
+    // one person and the asking. "die Person, die bestellt hat" is no request.
+    let lone = |words: &mut dyn Iterator<Item = &Role>| {
+        words.filter(|&&r| r & (PERSON | STAFF) != 0 || r & REQUEST_ONLY == 0).count() == 1
+    };
+    let bare = lone(&mut roles.iter().flatten());
+    // "i'm done with this bot. human now": a clause of nothing but a person, beside a bot.
+    let bot_named = roles.iter().flatten().any(|r| r & BOT != 0);
+    // "no bot, a person", "Mensch statt Bot bitte": a bot and a person contrasted in a plea;
+    // "are humans more patient than robots?" contrasts them in a question about them.
+    let plea = roles.iter().flatten().any(|r| r & (NOT | WANT | PLEASE) != 0);
+    let message = Message { bare, bot: plea && bot_named, plea_beside: false };
+    (0..roles.len()).any(|c| {
+        let clause = &roles[c];
+        let bare = message.bare || (bot_named && lone(&mut clause.iter()));
+        let message = Message { plea_beside: plea_beside(&roles, c), bare, ..message };
+        transferred_alone(clause)
+            || contacted_alone(clause)
+            || escalation_asked(clause)
+            || (0..clause.len()).any(|i| {
+                requested_at(clause, i, message)
+                    || called_back_at(clause, i)
+                    || callback_wished(clause, i)
+                    || whom_to_contact(clause, i)
+            })
     })
 }
 

@@ -156,3 +156,12 @@ fn heldout_holds_enough_of_every_stratum() {
     }
     assert!(short.is_empty(), "held-out holds under {MIN_HELDOUT_SHARE} of: {short:?}");
 }
+
+/// The shipped person-request model is what `cargo xtask train` makes of today's development
+/// set: a changed set without a retrained model, or a model trained on anything else, fails here.
+#[test]
+fn the_shipped_model_is_trained_on_the_development_set() {
+    let shipped = std::fs::read(root().join("..").join(eval::train::MODEL_PATH)).unwrap_or_else(|e| panic!("{e}"));
+    let trained = eval::train::model_file(&messages(DEV));
+    assert!(shipped == trained, "brain/src/human/request_model.bin is stale: run `cargo xtask train`");
+}

@@ -1,4 +1,4 @@
-//! Project automation: `cargo xtask setup | build | dev | test | fuzz | bench | eval`.
+//! Project automation: `cargo xtask setup | build | dev | test | fuzz | bench | eval | train`.
 
 mod bench;
 mod budget;
@@ -13,6 +13,7 @@ mod secrets;
 mod seed;
 mod test;
 mod tools;
+mod train;
 
 use std::process::ExitCode;
 
@@ -33,6 +34,7 @@ usage: cargo xtask <command>
                                  setup, build, then a load test over loopback (default 500 conversations, 60 s)
   fuzz [--seconds N] [TARGET]    run each cargo-fuzz target in fuzz/ (or TARGET) for N s (default 60), nightly
   eval [--dev]                   score the bot brain: the development set, and beside it the held-out set the targets apply to
+  train                          train the person-request model on the development set (brain/src/human/request_model.bin)
 ";
 
 fn main() -> ExitCode {
@@ -51,6 +53,7 @@ fn main() -> ExitCode {
         Some("fuzz") => fuzz::run(&args[1..]),
         Some("bench") => bench::run(&args[1..]),
         Some("eval") => eval::run(&args[1..]),
+        Some("train") => train::run(&args[1..]),
         Some("-h" | "--help" | "help") | None => {
             print!("{USAGE}");
             return ExitCode::SUCCESS;

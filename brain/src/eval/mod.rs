@@ -13,6 +13,7 @@
 
 pub mod articles;
 mod table;
+pub mod train;
 
 use std::fmt;
 use std::path::Path;
@@ -168,6 +169,8 @@ struct Outcome {
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct Understanding {
     pub overall: Scores,
+    /// Asking for a person by the request frames alone, without the model beside them.
+    pub framed: Counts,
     /// In the order languages first appear in the set.
     pub languages: Vec<(String, Scores)>,
     /// Messages the human-request rule got wrong, for whoever tunes it.
@@ -186,6 +189,7 @@ pub fn understand(messages: &[Labelled]) -> Understanding {
             polarity: Polarity::of(score),
         };
         report.overall.add(labelled, &outcome);
+        report.framed.add(human::framed(&labelled.text), labelled.human);
         let at = match report.languages.iter().position(|(lang, _)| *lang == labelled.lang) {
             Some(at) => at,
             None => {
@@ -246,6 +250,14 @@ impl fmt::Display for Understanding {
             all.human.true_positives,
             all.human.false_positives,
             all.human.false_negatives
+        )?;
+        writeln!(
+            f,
+            "    by the frames alone: precision {:.3}, recall {:.3} ({} false alarms, {} missed)",
+            self.framed.precision(),
+            self.framed.recall(),
+            self.framed.false_positives,
+            self.framed.false_negatives
         )?;
         writeln!(f, "  intent: accuracy {:.3} ({}/{})", all.intent_accuracy(), all.intent_correct, all.messages)?;
         for (intent, counts) in Intent::ALL.iter().zip(&all.intents) {

@@ -110,6 +110,21 @@ impl SideBySide<'_> {
                 });
             }
         }
+        // What the model beside the frames adds: the same figures from the frames alone.
+        let framed =
+            |counts: super::Counts, of: fn(&Scores) -> Figure| of(&Scores { human: counts, ..Scores::default() });
+        rows.push(Row {
+            label: "  by the frames alone: precision".into(),
+            dev: Cell::Figure(framed(dev.framed, precision)),
+            heldout: Cell::Figure(framed(heldout.framed, precision)),
+            target: None,
+        });
+        rows.push(Row {
+            label: "  by the frames alone: recall".into(),
+            dev: Cell::Figure(framed(dev.framed, recall)),
+            heldout: Cell::Figure(framed(heldout.framed, recall)),
+            target: None,
+        });
         rows.extend(self.article_rows());
         rows
     }

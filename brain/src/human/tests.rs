@@ -1,13 +1,16 @@
+//! The frames, sentence by sentence (`framed`: these tests are about the grammar they read),
+//! and what the model beside them may and may not add (`asks_for_person`).
+
 use super::*;
 
-/// The messages not taken as a request for a person.
+/// The messages no frame takes as a request for a person.
 fn unheard(messages: &[&'static str]) -> Vec<&'static str> {
-    messages.iter().copied().filter(|m| !asks_for_person(m)).collect()
+    messages.iter().copied().filter(|m| !framed(m)).collect()
 }
 
-/// The messages taken as a request for a person.
+/// The messages a frame takes as a request for a person.
 fn heard(messages: &[&'static str]) -> Vec<&'static str> {
-    messages.iter().copied().filter(|m| asks_for_person(m)).collect()
+    messages.iter().copied().filter(|m| framed(m)).collect()
 }
 
 #[test]
@@ -151,10 +154,10 @@ fn a_person_instead_of_the_bot() {
 
 #[test]
 fn is_there_asks_only_for_humans() {
-    assert!(asks_for_person("is there a human?"));
-    assert!(asks_for_person("¿hay algún humano?"));
-    assert!(!asks_for_person("is there an agent pickup point near me?"));
-    assert!(!asks_for_person("is there a person limit for the tent?"));
+    assert!(framed("is there a human?"));
+    assert!(framed("¿hay algún humano?"));
+    assert!(!framed("is there an agent pickup point near me?"));
+    assert!(!framed("is there a person limit for the tent?"));
 }
 
 #[test]
@@ -190,7 +193,7 @@ fn a_reported_contact_is_no_request() {
         "der Mitarbeiter hat mich gestern zurückgerufen",
     ]);
     assert!(fired.is_empty(), "{fired:?}");
-    assert!(asks_for_person("can I speak to the agent I talked to yesterday"));
+    assert!(framed("can I speak to the agent I talked to yesterday"));
 }
 
 #[test]
@@ -226,14 +229,14 @@ fn callbacks_help_and_separable_verbs() {
         "stell mich zu einem Mitarbeiter durch",
     ]);
     assert!(missed.is_empty(), "{missed:?}");
-    assert!(!asks_for_person("die Zahlung ist durch"));
+    assert!(!framed("die Zahlung ist durch"));
 }
 
 #[test]
 fn a_plea_or_a_bot_in_the_next_clause() {
     let missed = unheard(&["s'il vous plaît, un conseiller qui peut m'aider", "i'm done with this bot. human now"]);
     assert!(missed.is_empty(), "{missed:?}");
-    assert!(!asks_for_person("please, the person who ordered is my wife"));
+    assert!(!framed("please, the person who ordered is my wife"));
 }
 
 #[test]
@@ -335,14 +338,14 @@ fn someone_elses_call_is_no_callback() {
         "my wife will call me back later",
     ]);
     assert!(fired.is_empty(), "{fired:?}");
-    assert!(asks_for_person("can someone call me about the delivery?"));
+    assert!(framed("can someone call me about the delivery?"));
 }
 
 #[test]
 fn a_contact_after_a_past_tense_is_reported() {
     let fired = heard(&["I was on the phone with your support this morning", "le technicien est passé hier"]);
     assert!(fired.is_empty(), "{fired:?}");
-    assert!(asks_for_person("I was hoping to speak to a manager"));
+    assert!(framed("I was hoping to speak to a manager"));
 }
 
 #[test]
@@ -355,7 +358,7 @@ fn spelling_slips_and_shorthand() {
         "tô precisando de um atendente",
     ]);
     assert!(missed.is_empty(), "{missed:?}");
-    assert!(!asks_for_person("j'ai parlé à un conseiller"));
+    assert!(!framed("j'ai parlé à un conseiller"));
 }
 
 #[test]
@@ -383,7 +386,7 @@ fn someone_wished_for_with_nothing_after() {
         "preciso de alguém",
     ]);
     assert!(missed.is_empty(), "{missed:?}");
-    assert!(!asks_for_person("I need someone to sign for it"));
+    assert!(!framed("I need someone to sign for it"));
 }
 
 #[test]
@@ -422,7 +425,7 @@ fn a_person_turned_down_or_in_person() {
         "je peux passer en personne ?",
     ]);
     assert!(fired.is_empty(), "{fired:?}");
-    assert!(asks_for_person("not a bot, a real agent please"));
+    assert!(framed("not a bot, a real agent please"));
 }
 
 #[test]
@@ -508,7 +511,7 @@ fn german_compounds_colloquial_one_and_people() {
 fn a_callback_refused_after_the_verb() {
     let fired = heard(&["rufen Sie mich bitte nicht an", "ruf mich nicht zurück, schreib lieber"]);
     assert!(fired.is_empty(), "{fired:?}");
-    assert!(asks_for_person("rufen Sie mich bitte an, nicht per Mail"));
+    assert!(framed("rufen Sie mich bitte an, nicht per Mail"));
 }
 
 #[test]
@@ -519,14 +522,14 @@ fn help_from_a_person_no_longer_needed() {
         "je n'ai plus besoin d'un conseiller, le robot a répondu",
     ]);
     assert!(fired.is_empty(), "{fired:?}");
-    assert!(asks_for_person("this bot is useless, I need help from a person"));
+    assert!(framed("this bot is useless, I need help from a person"));
 }
 
 #[test]
 fn a_service_naming_its_person_leaves_the_frame_to_the_person() {
     let fired = heard(&["the support agent on the phone was lovely", "the customer service rep on the call was great"]);
     assert!(fired.is_empty(), "{fired:?}");
-    assert!(asks_for_person("can I get a customer service rep on the phone?"));
+    assert!(framed("can I get a customer service rep on the phone?"));
 }
 
 #[test]
@@ -629,8 +632,8 @@ fn bosses_that_are_adjectives_and_assistants_that_are_bots() {
 
 #[test]
 fn a_phone_after_the_person_only_across_fillers() {
-    assert!(asks_for_person("I'd like a manager on the phone"));
-    assert!(asks_for_person("ich hätte gern jemanden am Telefon"));
+    assert!(framed("I'd like a manager on the phone"));
+    assert!(framed("ich hätte gern jemanden am Telefon"));
     let fired = heard(&["la persona que contesta el teléfono es muy amable", "a person answered the phone, thanks"]);
     assert!(fired.is_empty(), "{fired:?}");
 }
@@ -663,7 +666,7 @@ fn a_bot_or_a_person_turned_down_together() {
         "I don't want to chat with a bot or a human, just send the invoice",
     ]);
     assert!(fired.is_empty(), "{fired:?}");
-    assert!(asks_for_person("no quiero un bot, quiero una persona"));
+    assert!(framed("no quiero un bot, quiero una persona"));
 }
 
 #[test]
@@ -691,11 +694,52 @@ fn a_person_on_the_phone_described_or_asked_for() {
     assert!(missed.is_empty(), "{missed:?}");
 }
 
+/// Whatever the model makes of their letters, a message that turns a person down or tells of a
+/// contact the frames can read is no request: the model has no say over it. A negation far from
+/// any person or contact, or one asking whether there is nobody, leaves it its say.
+#[test]
+fn the_model_has_no_say_over_a_refusal_or_a_report() {
+    let judged: Vec<&str> = [
+        "rufen Sie mich bitte nicht an",
+        "please don't escalate it yet",
+        "I don't want to sort this out with an agent",
+        "der Berater meldet sich einfach nicht",
+        "I talked to your colleague yesterday",
+        "no necesito que me llamen",
+    ]
+    .into_iter()
+    .filter(|m| model_may_judge(m))
+    .collect();
+    assert!(judged.is_empty(), "left to the model: {judged:?}");
+    let unjudged: Vec<&str> = [
+        "du verstehst mich nicht. Gibt es bei euch irgendwen, der kompetent ist?",
+        "¿no hay un empleado que me pueda atender?",
+        "chuis pas content, filez-moi quelqu'un du SAV",
+        "where is my parcel",
+    ]
+    .into_iter()
+    .filter(|m| !model_may_judge(m))
+    .collect();
+    assert!(unjudged.is_empty(), "kept from the model: {unjudged:?}");
+}
+
+/// What the frames miss, the model may add: a request nobody wrote a frame for still reaches a
+/// person when the model is sure of it.
+#[test]
+fn the_model_adds_what_it_is_sure_of() {
+    let shipped = model::Model::shipped().expect("the shipped model");
+    let added = ["someone", "quelquun"];
+    for message in added {
+        assert!(!framed(message), "{message:?} is framed");
+        assert!(shipped.asks_for_person(message) && asks_for_person(message), "{message:?} not added");
+    }
+}
+
 #[test]
 fn an_escalation_turned_down_by_a_wish() {
-    assert!(!asks_for_person("I really don't want to be escalated or stuck on hold, just tell me about the refund"));
-    assert!(!asks_for_person("je ne veux pas que mon dossier soit escaladé"));
-    assert!(asks_for_person("please escalate my case"));
+    assert!(!framed("I really don't want to be escalated or stuck on hold, just tell me about the refund"));
+    assert!(!framed("je ne veux pas que mon dossier soit escaladé"));
+    assert!(framed("please escalate my case"));
 }
 
 #[test]

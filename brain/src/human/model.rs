@@ -1,0 +1,172 @@
+//! A second reader beside the frames: a logistic regression over a message's words, word pairs
+//! and letter runs, trained on the development set (`cargo xtask train`, see
+//! `eval::train`) and shipped as the weights in `request_model.bin`.
+//!
+//! The frames read a request by its grammar and miss phrasings nobody wrote a frame for; the
+//! model reads it by its letters ("Ansprechpartner", "atendimento humano", "hablar con alguien")
+//! and so tolerates spellings and word orders the frames never saw. It may only add a request,
+//! and only when it is at least as sure as [`Model::threshold`]: the threshold is fitted on the
+//! development set by cross-validation so that the model's own claims at that confidence were
+//! right on development text it was not trained on (see `eval::train::THRESHOLD_PRECISION`).
+
+use std::sync::OnceLock;
+
+use crate::text::{fold, words};
+
+/// Features hash into this many weights.
+pub const BUCKETS: usize = 1 << 16;
+/// Letter runs of these lengths, within a word padded with a space each side.
+const RUNS: std::ops::RangeInclusive<usize> = 3..=5;
+
+/// The weights file's layout: the magic, then bias, scale and threshold as little-endian `f32`,
+/// then one `i8` weight per bucket (the weight is `i8 × scale`).
+pub const MAGIC: &[u8; 4] = b"BRM1";
+const HEADER: usize = 16;
+
+/// The trained weights, as `cargo xtask train` writes them.
+static WEIGHTS: &[u8] = include_bytes!("request_model.bin");
+
+/// The distinct feature buckets of a message, sorted. Words are lowercased and unaccented, so
+/// "Atención" and "atencion" are one word.
+pub fn features(text: &str) -> Vec<u32> {
+    let words: Vec<String> = words(text).iter().map(|w| fold(w)).collect();
+    let mut out = Vec::with_capacity(words.len() * 12);
+    for (at, word) in words.iter().enumerate() {
+        out.push(bucket(b'w', &[word]));
+        if let Some(next) = words.get(at + 1) {
+            out.push(bucket(b'p', &[word, next]));
+        }
+        let padded: Vec<char> = format!(" {word} ").chars().collect();
+        for length in RUNS {
+            for run in padded.windows(length) {
+                let run: String = run.iter().collect();
+                out.push(bucket(b'r', &[&run]));
+            }
+        }
+    }
+    out.sort_unstable();
+    out.dedup();
+    out
+}
+
+/// FNV-1a over a kind byte and the parts, each part followed by a separator.
+fn bucket(kind: u8, parts: &[&str]) -> u32 {
+    let mut hash: u32 = 0x811c_9dc5;
+    let mut eat = |byte: u8| {
+        hash ^= u32::from(byte);
+        hash = hash.wrapping_mul(0x0100_0193);
+    };
+    eat(kind);
+    for part in parts {
+        part.bytes().for_each(&mut eat);
+        eat(0);
+    }
+    hash % BUCKETS as u32
+}
+
+/// A message's features each weigh `1/sqrt(n)`, so a long message is not sure of itself by
+/// length alone.
+pub fn feature_value(features: &[u32]) -> f32 {
+    if features.is_empty() { 0.0 } else { 1.0 / (features.len() as f32).sqrt() }
+}
+
+/// The trained model, read from its weights.
+pub struct Model {
+    bias: f32,
+    scale: f32,
+    threshold: f32,
+    weights: &'static [u8],
+}
+
+impl Model {
+    /// The shipped model, or `None` when its file is not a model (a build that ships no model
+    /// reads with the frames alone).
+    pub fn shipped() -> Option<&'static Model> {
+        static MODEL: OnceLock<Option<Model>> = OnceLock::new();
+        MODEL.get_or_init(|| Model::read(WEIGHTS)).as_ref()
+    }
+
+    fn read(bytes: &'static [u8]) -> Option<Model> {
+        if bytes.len() != HEADER + BUCKETS || &bytes[..4] != MAGIC {
+            return None;
+        }
+        let float = |at: usize| bytes.get(at..at + 4).and_then(|b| b.try_into().ok()).map(f32::from_le_bytes);
+        Some(Model { bias: float(4)?, scale: float(8)?, threshold: float(12)?, weights: &bytes[HEADER..] })
+    }
+
+    /// How sure the model is that `text` asks for a person, from 0 to 1.
+    pub fn probability(&self, text: &str) -> f32 {
+        let features = features(text);
+        let value = feature_value(&features);
+        let sum: f32 = features.iter().map(|&f| f32::from(self.weights[f as usize] as i8) * self.scale).sum();
+        sigmoid(self.bias + sum * value)
+    }
+
+    /// The probability from which the model's word counts as a request.
+    pub fn threshold(&self) -> f32 {
+        self.threshold
+    }
+
+    pub fn asks_for_person(&self, text: &str) -> bool {
+        self.probability(text) >= self.threshold
+    }
+}
+
+pub fn sigmoid(x: f32) -> f32 {
+    1.0 / (1.0 + (-x).exp())
+}
+
+/// The weights file for a bias, threshold and per-bucket weights, quantized to `i8`.
+pub fn encode(bias: f32, threshold: f32, weights: &[f32]) -> Vec<u8> {
+    let largest = weights.iter().fold(0f32, |m, w| m.max(w.abs()));
+    let scale = if largest == 0.0 { 1.0 } else { largest / 127.0 };
+    let mut out = Vec::with_capacity(HEADER + weights.len());
+    out.extend_from_slice(MAGIC);
+    out.extend_from_slice(&bias.to_le_bytes());
+    out.extend_from_slice(&scale.to_le_bytes());
+    out.extend_from_slice(&threshold.to_le_bytes());
+    out.extend(weights.iter().map(|w| (w / scale).round().clamp(-127.0, 127.0) as i8 as u8));
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn accents_and_case_make_no_difference() {
+        assert_eq!(features("Atención al cliente"), features("atencion AL cliente"));
+        assert_ne!(features("atención al cliente"), features("atención al cliente por favor"));
+        assert!(features("").is_empty());
+    }
+
+    #[test]
+    fn a_file_reads_back_as_it_was_written() {
+        let mut weights = vec![0f32; BUCKETS];
+        let hot = features("talk to a person");
+        hot.iter().for_each(|&f| weights[f as usize] = 2.5);
+        weights[0] = -1.0;
+        let file: &'static [u8] = Vec::leak(encode(-0.5, 0.75, &weights));
+        let model = Model::read(file).expect("a model");
+        assert_eq!(model.threshold(), 0.75);
+        let expected = sigmoid(-0.5 + 2.5 * hot.len() as f32 * feature_value(&hot));
+        assert!((model.probability("talk to a person") - expected).abs() < 1e-3);
+        assert!(model.asks_for_person("talk to a person"));
+        assert!(!model.asks_for_person("where is my parcel"));
+    }
+
+    #[test]
+    fn a_file_that_is_no_model_is_not_read() {
+        assert!(Model::read(b"").is_none());
+        assert!(Model::read(Vec::leak(vec![0u8; HEADER + BUCKETS])).is_none());
+        let mut short = encode(0.0, 0.5, &vec![0f32; BUCKETS]);
+        short.pop();
+        assert!(Model::read(Vec::leak(short)).is_none());
+    }
+
+    #[test]
+    fn the_shipped_model_reads() {
+        let model = Model::shipped().expect("request_model.bin is a model");
+        assert!(model.threshold() > 0.5 && model.threshold() <= 1.0, "threshold {}", model.threshold());
+    }
+}
