@@ -13,11 +13,14 @@ use std::path::{Path, PathBuf};
 
 use baton_brain::eval::{self, DEV, HELDOUT, HUMAN_TARGET, Labelled};
 
-/// What the rules reached on all 508 messages before the split (intents 0.982, sentiment
-/// 0.923), less a small margin: a change that makes the development figures worse fails here
-/// instead of in the next report. Held to the development set, which those rules were tuned on.
+/// What the rules reach on the development set, less a small margin: a change that makes the
+/// development figures worse fails here instead of in the next report. Intents were 0.982 on
+/// all 508 messages before the split. Sentiment agreement was 0.923 then and is 0.90 on the
+/// 1,159 messages the set held before its three fresh batches; the 574 fresh messages agree on
+/// 0.66 only (their writers called mild impatience negative where the lexicon hears nothing),
+/// which brings the whole set to 0.82.
 const INTENT_FLOOR: f32 = 0.95;
-const SENTIMENT_FLOOR: f32 = 0.89;
+const SENTIMENT_FLOOR: f32 = 0.80;
 
 fn messages(set: &str) -> Vec<Labelled> {
     let path: PathBuf = Path::new(env!("CARGO_MANIFEST_DIR")).join("eval").join(set).join(eval::MESSAGES_FILE);
