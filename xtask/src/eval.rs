@@ -22,6 +22,7 @@ pub fn run(args: &[String]) -> Result<(), String> {
         step("bot brain evaluation (development set only)");
         let report = baton_brain::eval::run_set(&root.join("brain/eval").join(baton_brain::eval::DEV), &site)?;
         print!("{report}");
+        print_out_of_fold(&root)?;
         return match report.missed_targets().as_slice() {
             [] => Ok(()),
             missed => Err(format!("development targets missed: {}", missed.join("; "))),
@@ -30,8 +31,19 @@ pub fn run(args: &[String]) -> Result<(), String> {
     step("bot brain evaluation");
     let evaluation = baton_brain::eval::run(&root.join("brain/eval"), &site)?;
     print!("{evaluation}");
+    print_out_of_fold(&root)?;
     match evaluation.missed_targets().as_slice() {
         [] => Ok(()),
         missed => Err(format!("held-out evaluation targets missed: {}", missed.join("; "))),
     }
+}
+
+/// The development figures above score the person-request model on the messages it was trained
+/// on; these score each message with a model trained without it.
+fn print_out_of_fold(root: &std::path::Path) -> Result<(), String> {
+    use baton_brain::eval;
+    let development = eval::load(&root.join("brain/eval").join(eval::DEV).join(eval::MESSAGES_FILE))?;
+    println!();
+    print!("{}", eval::train::fit(&development));
+    Ok(())
 }

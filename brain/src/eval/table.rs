@@ -84,20 +84,14 @@ impl SideBySide<'_> {
             heldout: Cell::Count(heldout.overall.messages),
             target: None,
         }];
-        let measures: [(&str, Measure, Option<f32>); 4] = [
-            ("person request precision", precision, Some(HUMAN_TARGET)),
-            ("person request recall", recall, Some(HUMAN_TARGET)),
-            ("intent accuracy", intent, None),
-            ("sentiment agreement", sentiment, None),
-        ];
         let languages = union(dev.languages.iter().map(|(l, _)| l), heldout.languages.iter().map(|(l, _)| l));
-        for (label, measure, target) in measures {
-            rows.push(Row {
+        let measure_rows = |label: &str, measure: Measure, target: Option<f32>| {
+            let mut rows = vec![Row {
                 label: label.into(),
                 dev: Cell::Figure(measure(&dev.overall)),
                 heldout: Cell::Figure(measure(&heldout.overall)),
                 target,
-            });
+            }];
             for &lang in &languages {
                 let of = |languages: &[(String, Scores)]| {
                     languages.iter().find(|(l, _)| l == lang).map_or(Cell::Absent, |(_, s)| Cell::Figure(measure(s)))
@@ -109,22 +103,22 @@ impl SideBySide<'_> {
                     target: None,
                 });
             }
-        }
+            rows
+        };
+        rows.extend(measure_rows("person request precision", precision, Some(HUMAN_TARGET)));
+        rows.extend(measure_rows("person request recall", recall, Some(HUMAN_TARGET)));
         // What the model beside the frames adds: the same figures from the frames alone.
-        let framed =
-            |counts: super::Counts, of: fn(&Scores) -> Figure| of(&Scores { human: counts, ..Scores::default() });
-        rows.push(Row {
-            label: "  by the frames alone: precision".into(),
-            dev: Cell::Figure(framed(dev.framed, precision)),
-            heldout: Cell::Figure(framed(heldout.framed, precision)),
-            target: None,
-        });
-        rows.push(Row {
-            label: "  by the frames alone: recall".into(),
-            dev: Cell::Figure(framed(dev.framed, recall)),
-            heldout: Cell::Figure(framed(heldout.framed, recall)),
-            target: None,
-        });
+        let framed = |counts: super::Counts, of: Measure| of(&Scores { human: counts, ..Scores::default() });
+        for (label, measure) in [("precision", precision as Measure), ("recall", recall)] {
+            rows.push(Row {
+                label: format!("  by the frames alone: {label}"),
+                dev: Cell::Figure(framed(dev.framed, measure)),
+                heldout: Cell::Figure(framed(heldout.framed, measure)),
+                target: None,
+            });
+        }
+        rows.extend(measure_rows("intent accuracy", intent, None));
+        rows.extend(measure_rows("sentiment agreement", sentiment, None));
         rows.extend(self.article_rows());
         rows
     }
