@@ -1,10 +1,7 @@
 //! The understanding part of the evaluation. The target for asking for a person is 0.95
-//! precision and recall on the held-out set, the one no rule was tuned on. It is not met yet
-//! (`cargo xtask eval` reports the held-out figures and fails while it is not); here the
-//! held-out figures are held to the level measured when the set was frozen and the rules last
-//! changed, so a change that generalises worse fails, and the development set must meet the
-//! target. Intents and sentiment must stay no worse on the development set than they were when
-//! the sets were split.
+//! precision and recall on the held-out set, the one no rule was tuned on, and it is held here:
+//! a change that generalises worse fails. The development set must meet the target too, and
+//! intents and sentiment must stay no worse on the development set than they were.
 //!
 //! Failures print figures only, never held-out sentences: a held-out miss is reported, not
 //! tuned away.
@@ -27,10 +24,12 @@ fn messages(set: &str) -> Vec<Labelled> {
     eval::load(&path).unwrap_or_else(|e| panic!("{e}"))
 }
 
-/// Held-out person-request precision and recall as measured (0.948 and 0.866), rounded down:
-/// a regression guard only. Never raised by changing rules after looking at held-out misses.
-const HELDOUT_PRECISION_FLOOR: f32 = 0.94;
-const HELDOUT_RECALL_FLOOR: f32 = 0.86;
+/// Held-out person-request precision and recall must meet the target (measured 0.967 and 0.979
+/// with the model beside the frames; 0.980 and 0.912 by the frames alone). Nothing is ever
+/// changed because of a held-out miss: a change that fails here is undone or rethought on the
+/// development set.
+const HELDOUT_PRECISION_FLOOR: f32 = HUMAN_TARGET;
+const HELDOUT_RECALL_FLOOR: f32 = HUMAN_TARGET;
 
 #[test]
 fn heldout_person_requests_do_not_regress() {
@@ -41,9 +40,6 @@ fn heldout_person_requests_do_not_regress() {
         human.true_positives, human.false_positives, human.false_negatives, report.overall.messages
     );
     println!("held-out person requests: precision {:.3}, recall {:.3} ({counts})", human.precision(), human.recall());
-    if human.precision() < HUMAN_TARGET || human.recall() < HUMAN_TARGET {
-        println!("held-out person requests are below the {HUMAN_TARGET} target");
-    }
     assert!(
         human.precision() >= HELDOUT_PRECISION_FLOOR,
         "held-out precision {:.3} < {HELDOUT_PRECISION_FLOOR}: {counts}",
