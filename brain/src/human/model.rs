@@ -37,10 +37,13 @@ pub fn features(text: &str) -> Vec<u32> {
             out.push(bucket(b'p', &[word, next]));
         }
         let padded: Vec<char> = format!(" {word} ").chars().collect();
+        let mut utf8 = [0u8; 4];
         for length in RUNS {
             for run in padded.windows(length) {
-                let run: String = run.iter().collect();
-                out.push(bucket(b'r', &[&run]));
+                // As `bucket(b'r', &[run])` hashes it, without building the run's string.
+                let hash =
+                    run.iter().fold(fnv(FNV_START, b'r'), |hash, c| c.encode_utf8(&mut utf8).bytes().fold(hash, fnv));
+                out.push(fnv(hash, 0) % BUCKETS as u32);
             }
         }
     }
@@ -49,18 +52,16 @@ pub fn features(text: &str) -> Vec<u32> {
     out
 }
 
+const FNV_START: u32 = 0x811c_9dc5;
+
+/// One byte into an FNV-1a hash.
+fn fnv(hash: u32, byte: u8) -> u32 {
+    (hash ^ u32::from(byte)).wrapping_mul(0x0100_0193)
+}
+
 /// FNV-1a over a kind byte and the parts, each part followed by a separator.
 fn bucket(kind: u8, parts: &[&str]) -> u32 {
-    let mut hash: u32 = 0x811c_9dc5;
-    let mut eat = |byte: u8| {
-        hash ^= u32::from(byte);
-        hash = hash.wrapping_mul(0x0100_0193);
-    };
-    eat(kind);
-    for part in parts {
-        part.bytes().for_each(&mut eat);
-        eat(0);
-    }
+    let hash = parts.iter().fold(fnv(FNV_START, kind), |hash, part| fnv(part.bytes().fold(hash, fnv), 0));
     hash % BUCKETS as u32
 }
 
@@ -138,6 +139,15 @@ mod tests {
         assert_eq!(features("Atención al cliente"), features("atencion AL cliente"));
         assert_ne!(features("atención al cliente"), features("atención al cliente por favor"));
         assert!(features("").is_empty());
+    }
+
+    #[test]
+    fn a_letter_run_hashes_as_its_string_does() {
+        let runs: Vec<u32> = ["sch", "chus", " ag", "gent "].iter().map(|run| bucket(b'r', &[run])).collect();
+        let features = features("Tschüss, agent");
+        assert!(runs.iter().all(|run| features.contains(run)), "{runs:?} not among {features:?}");
+        assert_ne!(bucket(b'r', &["ab"]), bucket(b'w', &["ab"]));
+        assert_ne!(bucket(b'p', &["a", "b"]), bucket(b'p', &["ab", ""]));
     }
 
     #[test]
