@@ -2,11 +2,14 @@
 //! articles: the demo shop's articles first, then `synthetic::synthetic_articles`.
 //!
 //! `cargo bench -p baton-brain --bench bot_cpu`. The `respond` cases run the whole message mix
-//! once per iteration; criterion's element throughput is messages per second.
+//! once per iteration; criterion's element throughput is messages per second. The `read` cases
+//! read the same mix for a request for a person: by the frames alone, and by the frames with the
+//! model beside them, as every customer message is read.
 
 use std::time::Duration;
 
 use baton_brain::answer::respond;
+use baton_brain::human;
 use baton_brain::knowledge::KnowledgeBase;
 use baton_brain::synthetic::synthetic_articles;
 use baton_brain::text::Language;
@@ -90,6 +93,23 @@ fn answer(c: &mut Criterion) {
     group.finish();
 }
 
+fn read(c: &mut Criterion) {
+    let mut group = c.benchmark_group("read");
+    group.throughput(Throughput::Elements(MESSAGES.len() as u64));
+    type Reader = fn(&str) -> bool;
+    let readers: [(&str, Reader); 2] = [("frames", human::framed), ("frames_and_model", human::asks_for_person)];
+    for (name, asks) in readers {
+        group.bench_function(name, |b| {
+            b.iter(|| {
+                for &(message, _) in MESSAGES {
+                    std::hint::black_box(asks(message));
+                }
+            })
+        });
+    }
+    group.finish();
+}
+
 fn quick() -> Criterion {
     Criterion::default()
         .sample_size(20)
@@ -97,5 +117,5 @@ fn quick() -> Criterion {
         .measurement_time(Duration::from_secs(2))
 }
 
-criterion_group! { name = benches; config = quick(); targets = build, answer }
+criterion_group! { name = benches; config = quick(); targets = build, answer, read }
 criterion_main!(benches);

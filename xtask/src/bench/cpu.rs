@@ -1,6 +1,7 @@
 //! Part 5, natively: the bot's CPU per customer message and per knowledge-base build, from the
-//! criterion benchmark in brain/benches/bot_cpu.rs (groups `build/N` and `respond/N`), read
-//! from the estimates criterion writes under target/criterion.
+//! criterion benchmark in brain/benches/bot_cpu.rs (groups `build/N` and `respond/N`, and
+//! `read/frames` and `read/frames_and_model` for reading a request for a person), read from the
+//! estimates criterion writes under target/criterion.
 
 use std::path::Path;
 use std::process::Command;
@@ -12,6 +13,7 @@ use crate::process::run;
 
 const BENCH_FILE: &str = "brain/benches/bot_cpu.rs";
 const GROUPS: [&str; 2] = ["build", "respond"];
+const READERS: [&str; 2] = ["frames", "frames_and_model"];
 
 /// Runs the benchmark if the brain has it; `None` when it does not.
 pub fn measure() -> Option<Result<Value, String>> {
@@ -63,6 +65,22 @@ pub fn read(criterion: &Path) -> Result<Value, String> {
         sizes.sort_by_key(|(size, _)| *size);
         out.insert(group.to_string(), Value::Array(sizes.into_iter().map(|(_, v)| v).collect()));
     }
+    // Reading a request for a person, per message; absent from a checkout without the group.
+    let mut read = serde_json::Map::new();
+    for reader in READERS {
+        let dir = criterion.join("read").join(reader);
+        if dir.exists() {
+            let (mean, median, elements) = estimate(&dir)?;
+            let per = elements as f64;
+            read.insert(
+                reader.to_string(),
+                json!({ "mean_us": round(mean / 1000.0 / per), "median_us": round(median / 1000.0 / per) }),
+            );
+        }
+    }
+    if !read.is_empty() {
+        out.insert("read".to_string(), Value::Object(read));
+    }
     Ok(Value::Object(out))
 }
 
@@ -77,10 +95,14 @@ mod tests {
     #[test]
     fn reads_criterion_estimates() {
         let dir = std::env::temp_dir().join(format!("xtask-criterion-{}", std::process::id()));
-        for (group, size, ns, elements) in
-            [("build", 10, 2_000_000.0, 10), ("respond", 10, 400_000.0, 20), ("respond", 1000, 800_000.0, 20)]
-        {
-            let new = dir.join(group).join(size.to_string()).join("new");
+        for (group, size, ns, elements) in [
+            ("build", "10", 2_000_000.0, 10),
+            ("respond", "10", 400_000.0, 20),
+            ("respond", "1000", 800_000.0, 20),
+            ("read", "frames", 100_000.0, 20),
+            ("read", "frames_and_model", 160_000.0, 20),
+        ] {
+            let new = dir.join(group).join(size).join("new");
             std::fs::create_dir_all(&new).unwrap();
             let estimates = json!({ "mean": { "point_estimate": ns }, "median": { "point_estimate": ns } });
             std::fs::write(new.join("estimates.json"), estimates.to_string()).unwrap();
@@ -93,5 +115,7 @@ mod tests {
         assert_eq!(figures["build"][0]["mean_us"], json!(2000.0));
         assert_eq!(figures["respond"][0]["mean_us"], json!(20.0));
         assert_eq!(figures["respond"][1]["articles"], json!(1000));
+        assert_eq!(figures["read"]["frames"]["mean_us"], json!(5.0));
+        assert_eq!(figures["read"]["frames_and_model"]["mean_us"], json!(8.0));
     }
 }

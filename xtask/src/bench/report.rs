@@ -273,6 +273,18 @@ fn summary(f: &Value, out: &mut String) {
             ],
         );
     }
+    let read = get(f, "bot_cpu.read");
+    if let (Some(frames), Some(both)) = (num(read, "frames.mean_us"), num(read, "frames_and_model.mean_us")) {
+        row(
+            out,
+            &[
+                "reading a request for a person, per message (native)".to_string(),
+                us(Some(both)),
+                format!("the frames alone: {}", us(Some(frames))),
+                times(ratio_of(Some(both), Some(frames))),
+            ],
+        );
+    }
     let routes = get(f, "routing.sizes").as_array();
     if let (Some(first), Some(last)) = (routes.and_then(|r| r.first()), routes.and_then(|r| r.last())) {
         row(

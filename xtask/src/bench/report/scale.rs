@@ -63,6 +63,15 @@ pub(super) fn bot(f: &Value, out: &mut String) {
             ],
         );
     }
+    if let (Some(frames), Some(both)) = (num(cpu, "read.frames.mean_us"), num(cpu, "read.frames_and_model.mean_us")) {
+        let _ = writeln!(
+            out,
+            "\nReading whether a message asks for a person (native, per message of the same mix): {} by the request \
+             frames alone, {} with the model beside them.",
+            us(Some(frames)),
+            us(Some(both))
+        );
+    }
     if let Some(e) = cpu["error"].as_str() {
         let _ = writeln!(out, "\nThe native CPU benchmark failed: {e}");
     }
