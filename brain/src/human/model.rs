@@ -1,13 +1,15 @@
 //! A second reader beside the frames: a logistic regression over a message's words, word pairs
-//! and letter runs, trained on the development set (`cargo xtask train`, see
-//! `eval::train`) and shipped as the weights in `request_model.bin`.
+//! and letter runs, trained on the development set (`cargo xtask train`, see `eval::train`) and
+//! shipped as the weights in `request_model.bin`.
 //!
 //! The frames read a request by its grammar and miss phrasings nobody wrote a frame for; the
 //! model reads it by its letters ("Ansprechpartner", "atendimento humano", "hablar con alguien")
 //! and so tolerates spellings and word orders the frames never saw. It may only add a request,
-//! and only when it is at least as sure as [`Model::threshold`]: the threshold is fitted on the
-//! development set by cross-validation so that the model's own claims at that confidence were
-//! right on development text it was not trained on (see `eval::train::THRESHOLD_PRECISION`).
+//! when it is at least as sure as [`Model::threshold`] and the message neither turns a person
+//! down nor tells of a contact (`human::model_may_judge`). The threshold is fitted on the
+//! development set out of fold: the lowest probability from which the claims of models trained
+//! without the message were right `eval::train::THRESHOLD_PRECISION` of the time, over every
+//! message the model may judge (most of which the frames already take).
 
 use std::sync::OnceLock;
 
@@ -80,8 +82,8 @@ pub struct Model {
 }
 
 impl Model {
-    /// The shipped model, or `None` when its file is not a model (a build that ships no model
-    /// reads with the frames alone).
+    /// The shipped model, or `None` when its file is not one (a malformed file leaves the frames
+    /// to read alone; `the_shipped_model_reads` fails on it).
     pub fn shipped() -> Option<&'static Model> {
         static MODEL: OnceLock<Option<Model>> = OnceLock::new();
         MODEL.get_or_init(|| Model::read(WEIGHTS)).as_ref()
@@ -113,12 +115,15 @@ impl Model {
     }
 }
 
+/// The logistic function, with `libm`'s `expf` rather than the platform's, whose last bit may
+/// differ between systems and would change the trained weights.
 pub fn sigmoid(x: f32) -> f32 {
-    1.0 / (1.0 + (-x).exp())
+    1.0 / (1.0 + libm::expf(-x))
 }
 
 /// The weights file for a bias, threshold and per-bucket weights, quantized to `i8`.
-pub fn encode(bias: f32, threshold: f32, weights: &[f32]) -> Vec<u8> {
+#[cfg(any(test, feature = "eval"))]
+pub fn encode(bias: f32, threshold: f32, weights: &[f32; BUCKETS]) -> Vec<u8> {
     let largest = weights.iter().fold(0f32, |m, w| m.max(w.abs()));
     let scale = if largest == 0.0 { 1.0 } else { largest / 127.0 };
     let mut out = Vec::with_capacity(HEADER + weights.len());
@@ -152,7 +157,7 @@ mod tests {
 
     #[test]
     fn a_file_reads_back_as_it_was_written() {
-        let mut weights = vec![0f32; BUCKETS];
+        let mut weights = Box::new([0f32; BUCKETS]);
         let hot = features("talk to a person");
         hot.iter().for_each(|&f| weights[f as usize] = 2.5);
         weights[0] = -1.0;
@@ -169,7 +174,7 @@ mod tests {
     fn a_file_that_is_no_model_is_not_read() {
         assert!(Model::read(b"").is_none());
         assert!(Model::read(Vec::leak(vec![0u8; HEADER + BUCKETS])).is_none());
-        let mut short = encode(0.0, 0.5, &vec![0f32; BUCKETS]);
+        let mut short = encode(0.0, 0.5, &[0f32; BUCKETS]);
         short.pop();
         assert!(Model::read(Vec::leak(short)).is_none());
     }
