@@ -32,7 +32,7 @@ const HELDOUT_PRECISION_FLOOR: f32 = HUMAN_TARGET;
 const HELDOUT_RECALL_FLOOR: f32 = HUMAN_TARGET;
 
 #[test]
-fn heldout_person_requests_do_not_regress() {
+fn heldout_person_requests_meet_the_target() {
     let report = eval::understand(&messages(HELDOUT));
     let human = report.overall.human;
     let counts = format!(
@@ -52,6 +52,8 @@ fn heldout_person_requests_do_not_regress() {
     );
 }
 
+/// The development figures score the person-request model on the messages it was trained on, so
+/// they flatter it; `cargo xtask eval` prints them out of fold too.
 #[test]
 fn dev_figures_hold() {
     let report = eval::understand(&messages(DEV));

@@ -108,12 +108,12 @@ impl SideBySide<'_> {
         rows.extend(measure_rows("person request precision", precision, Some(HUMAN_TARGET)));
         rows.extend(measure_rows("person request recall", recall, Some(HUMAN_TARGET)));
         // What the model beside the frames adds: the same figures from the frames alone.
-        let framed = |counts: super::Counts, of: Measure| of(&Scores { human: counts, ..Scores::default() });
+        let frames_only = |counts: super::Counts, of: Measure| of(&Scores { human: counts, ..Scores::default() });
         for (label, measure) in [("precision", precision as Measure), ("recall", recall)] {
             rows.push(Row {
                 label: format!("  by the frames alone: {label}"),
-                dev: Cell::Figure(framed(dev.framed, measure)),
-                heldout: Cell::Figure(framed(heldout.framed, measure)),
+                dev: Cell::Figure(frames_only(dev.framed, measure)),
+                heldout: Cell::Figure(frames_only(heldout.framed, measure)),
                 target: None,
             });
         }

@@ -95,14 +95,14 @@ mod tests {
     #[test]
     fn reads_criterion_estimates() {
         let dir = std::env::temp_dir().join(format!("xtask-criterion-{}", std::process::id()));
-        for (group, size, ns, elements) in [
+        for (group, name, ns, elements) in [
             ("build", "10", 2_000_000.0, 10),
             ("respond", "10", 400_000.0, 20),
             ("respond", "1000", 800_000.0, 20),
             ("read", "frames", 100_000.0, 20),
             ("read", "frames_and_model", 160_000.0, 20),
         ] {
-            let new = dir.join(group).join(size).join("new");
+            let new = dir.join(group).join(name).join("new");
             std::fs::create_dir_all(&new).unwrap();
             let estimates = json!({ "mean": { "point_estimate": ns }, "median": { "point_estimate": ns } });
             std::fs::write(new.join("estimates.json"), estimates.to_string()).unwrap();
