@@ -185,13 +185,23 @@ pub fn asks_for_person(text: &str) -> bool {
     if readings.iter().any(|reading| frames_hold(reading.clone())) {
         return true;
     }
-    !told_or_turned_down(text, &readings) && model::Model::shipped().is_some_and(|model| model.asks_for_person(text))
+    long_enough_to_judge(text)
+        && !told_or_turned_down(text, &readings)
+        && model::Model::shipped().is_some_and(|model| model.asks_for_person(text))
 }
 
-/// Whether the model may have its say on a message: in its own language's reading it tells of
-/// no contact and turns no person or contact down.
+/// Whether the model may have its say on a message: it has words enough for letters to tell,
+/// and in its own language's reading it tells of no contact and turns no person or contact down.
 pub fn model_may_judge(text: &str) -> bool {
-    !told_or_turned_down(text, &readings(text))
+    long_enough_to_judge(text) && !told_or_turned_down(text, &readings(text))
+}
+
+/// The fewest words the model judges. One or two words give too few letter runs to tell a
+/// request from a greeting ("servus", "alguém aí?"); the frames know the short requests.
+const MODEL_MIN_WORDS: usize = 3;
+
+fn long_enough_to_judge(text: &str) -> bool {
+    crate::text::words(text).len() >= MODEL_MIN_WORDS
 }
 
 /// What a negation turns down when it stands near it: a person, a contact, a wish for either.
@@ -200,7 +210,8 @@ const TURNED_DOWN: Role =
 
 /// "I talked to someone", "j'ai été rappelé", "bitte nicht anrufen", "no need for an agent".
 /// A negation far from any of those ("du verstehst mich nicht. Gibt es jemanden …") or one that
-/// asks whether there is somebody ("¿no hay un empleado …?") turns nothing down.
+/// asks whether there is somebody ("¿no hay un empleado …?", "y a pas quelqu'un ?") turns nothing
+/// down.
 fn told_or_turned_down(text: &str, readings: &[Vec<Vec<Role>>]) -> bool {
     let language = Language::ALL.iter().position(|&l| l == detect_language(text)).unwrap_or(0);
     let Some(clauses) = readings.get(language) else {
@@ -209,10 +220,12 @@ fn told_or_turned_down(text: &str, readings: &[Vec<Vec<Role>>]) -> bool {
     clauses.iter().any(|clause| {
         clause.iter().any(|r| r & (REPORT | PAST) != 0)
             || clause.iter().enumerate().any(|(at, r)| {
-                let asks_whether_there_is = clause.get(at + 1).is_some_and(|next| next & THERE != 0);
+                let asks_whether_there_is =
+                    clause.get(at + 1).is_some_and(|next| next & THERE != 0) || there_across_fillers(clause, at);
                 let near = at.saturating_sub(NEGATION_REACH)..(at + 1 + NEGATION_REACH).min(clause.len());
-                // German closes a contact verb after its negation, however far: "rufen Sie mich
-                // bitte nicht an".
+                // A contact verb anywhere before the negation in its clause: German closes the verb
+                // after its negation, however far ("rufen Sie mich bitte nicht an"). Other languages
+                // rarely negate after a contact verb, and such a clause only keeps the model out.
                 let verb_before = clause[..at].iter().any(|v| v & (CONTACT | CALLBACK) != 0);
                 r & NOT != 0
                     && !asks_whether_there_is
