@@ -20,7 +20,10 @@ const HANDLING_SHOWN: usize = 3;
 /// A bot reply without an article below this confidence was a guess or a "not sure".
 const UNSURE_BELOW: f32 = 0.5;
 
-pub fn summarize(events: &[Event], visitor: &VisitorInfo) -> String {
+/// The summary of `events` for agents. `asked_in_words` is whether the customer ever asked for a
+/// person in words, as the brain's memory (`Watch::asked_for_person`) keeps it: reading every
+/// message of the window again for each new message would cost a classification per message.
+pub fn summarize(events: &[Event], visitor: &VisitorInfo, asked_in_words: bool) -> String {
     let customer: Vec<&str> = events
         .iter()
         .filter(|e| e.author == Author::Customer)
@@ -46,7 +49,7 @@ pub fn summarize(events: &[Event], visitor: &VisitorInfo) -> String {
         (None, None) => sentences.push(format!("{who} has not written yet.")),
     }
     sentences.extend(bot_sentence(events));
-    sentences.extend(handling_sentence(events, &customer));
+    sentences.extend(handling_sentence(events, asked_in_words));
 
     let quoted = first.unwrap_or(0);
     let later = customer.last().filter(|latest| customer.len() > quoted + 1 && **latest != customer[quoted]);
@@ -148,7 +151,7 @@ fn title_list(titles: &[&str]) -> String {
 }
 
 /// Who asked for a person, who took over and who handed back, in order.
-fn handling_sentence(events: &[Event], customer: &[&str]) -> Option<String> {
+fn handling_sentence(events: &[Event], asked_in_words: bool) -> Option<String> {
     let mut steps: Vec<String> = Vec::new();
     for event in events {
         let EventBody::Mode { mode, holder, reason } = &event.body else { continue };
@@ -171,7 +174,7 @@ fn handling_sentence(events: &[Event], customer: &[&str]) -> Option<String> {
         }
     }
     // Asking in words counts even when the site does not escalate on request.
-    if !steps.iter().any(|s| s.starts_with("they asked")) && customer.iter().any(|t| asks_for_person(t)) {
+    if asked_in_words && !steps.iter().any(|s| s.starts_with("they asked")) {
         steps.insert(0, "they asked for a person".to_string());
     }
     let recent = &steps[steps.len().saturating_sub(HANDLING_SHOWN)..];
@@ -179,10 +182,6 @@ fn handling_sentence(events: &[Event], customer: &[&str]) -> Option<String> {
     let mut chars = sentence.chars();
     let first = chars.next()?;
     Some(format!("{}{}.", first.to_uppercase(), chars.as_str()))
-}
-
-fn asks_for_person(text: &str) -> bool {
-    intent::classify(text) == Intent::HumanRequest
 }
 
 /// `text` on one line, cut at a word boundary to at most `max` characters with "…" when cut.
@@ -268,7 +267,7 @@ mod tests {
             .mode(Author::Customer, Mode::Queued, None, ModeReason::CustomerAsked)
             .push(Author::Agent(agent("Dana")), EventBody::Note { text: "VIP, handle with care".into() })
             .mode(Author::Agent(agent("Dana")), Mode::Human, Some(agent("Dana")), ModeReason::AgentTookOver);
-        let summary = summarize(&t.0, &visitor("Maria Lopez"));
+        let summary = summarize(&t.0, &visitor("Maria Lopez"), false);
         assert_eq!(
             summary,
             "Maria Lopez asked: \"My parcel says delivered but it's not here, order 4411\" \
@@ -287,7 +286,7 @@ mod tests {
             .customer("gift card from the old shop, does it work")
             .bot("I'm still not sure.", 0.12, None)
             .mode(Author::Bot, Mode::Queued, None, ModeReason::BotEscalated);
-        let summary = summarize(&t.0, &VisitorInfo::default());
+        let summary = summarize(&t.0, &VisitorInfo::default(), false);
         assert_eq!(
             summary,
             "The customer asked: \"Can I pay with a gift card from your old store?\" \
@@ -318,7 +317,7 @@ mod tests {
             .mode(Author::Agent(agent("Sam")), Mode::Bot, None, ModeReason::HandedBack)
             .mode(Author::System, Mode::Closed, None, ModeReason::Closed);
         assert_eq!(
-            summarize(&t.0, &visitor("  Lee ")),
+            summarize(&t.0, &visitor("  Lee "), false),
             "Lee asked: \"Do you ship to Canada?\" \
              The bot answered with \"International shipping\" and \"Shipping times and costs\". \
              Sam took over, then Sam handed it back to the bot, then it was closed. \
@@ -334,24 +333,24 @@ mod tests {
             .customer("How do I return a jacket?")
             .bot("You can return unworn items within 30 days.", 0.9, Some(("returns-policy", "Returns policy")));
         assert_eq!(
-            summarize(&t.0, &VisitorInfo::default()),
+            summarize(&t.0, &VisitorInfo::default(), false),
             "The customer asked: \"How do I return a jacket?\" The bot answered with \"Returns policy\"."
         );
     }
 
     #[test]
     fn quiet_and_small_talk_only_conversations() {
-        assert_eq!(summarize(&[], &visitor("Ana")), "Ana has not written yet.");
+        assert_eq!(summarize(&[], &visitor("Ana"), false), "Ana has not written yet.");
         let t = Transcript::new().customer("hey").bot("Hi! How can I help?", 1.0, None);
-        assert_eq!(summarize(&t.0, &VisitorInfo::default()), "The customer wrote: \"hey\"");
+        assert_eq!(summarize(&t.0, &VisitorInfo::default(), false), "The customer wrote: \"hey\"");
         let t = Transcript::new().customer("Is the sale on?").customer("Is the sale on?");
-        assert_eq!(summarize(&t.0, &VisitorInfo::default()), "The customer asked: \"Is the sale on?\"");
+        assert_eq!(summarize(&t.0, &VisitorInfo::default(), false), "The customer asked: \"Is the sale on?\"");
         let t = Transcript::new()
             .customer("hi")
             .mode(Author::Customer, Mode::Queued, None, ModeReason::CustomerAsked)
             .customer("hello??");
         assert_eq!(
-            summarize(&t.0, &VisitorInfo::default()),
+            summarize(&t.0, &VisitorInfo::default(), false),
             "The customer wrote: \"hi\" They asked for a person. Latest message: \"hello??\""
         );
     }
@@ -375,14 +374,29 @@ mod tests {
             );
         }
         let t = t.customer("still waiting…");
-        let summary = summarize(&t.0, &visitor("Christopher Montgomery-Wellington the Third of Somewhere"));
+        let summary = summarize(&t.0, &visitor("Christopher Montgomery-Wellington the Third of Somewhere"), false);
         assert!(summary.chars().count() <= MAX_SUMMARY_CHARS, "{} chars: {summary}", summary.chars().count());
         assert!(
             summary.starts_with("Christopher Montgomery-Wellingt… asked: \"I ordered the blue winter jacket"),
             "{summary}"
         );
         assert!(summary.contains("\"Tracking your order\", \"Shipping times and costs\" and 2 more"), "{summary}");
-        assert_eq!(summarize(&t.0, &visitor("Christopher Montgomery-Wellington the Third of Somewhere")), summary);
+        assert_eq!(
+            summarize(&t.0, &visitor("Christopher Montgomery-Wellington the Third of Somewhere"), false),
+            summary
+        );
+    }
+
+    #[test]
+    fn asking_in_words_shows_even_when_nothing_was_queued() {
+        let t = Transcript::new().customer("Where is my parcel?").customer("can I talk to someone about it");
+        let asked = summarize(&t.0, &VisitorInfo::default(), true);
+        assert!(asked.contains("They asked for a person."), "{asked}");
+        let t = t.mode(Author::Customer, Mode::Queued, None, ModeReason::CustomerAsked);
+        let queued = summarize(&t.0, &VisitorInfo::default(), true);
+        assert_eq!(queued.matches("asked for a person").count(), 1, "said once: {queued}");
+        let not_asked = summarize(&Transcript::new().customer("Where is my parcel?").0, &VisitorInfo::default(), false);
+        assert!(!not_asked.contains("asked for a person"), "{not_asked}");
     }
 
     #[test]

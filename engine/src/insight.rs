@@ -18,7 +18,7 @@ pub fn build(record: &Record, brain: &Brain, watch: &Watch, events: &[Event]) ->
     let handed_over = record.state.mode != Mode::Bot;
     let mut summary = match watch.model_summary.clone().filter(|_| handed_over) {
         Some(briefing) => briefing,
-        None => summary::summarize(events, &record.visitor),
+        None => summary::summarize(events, &record.visitor, watch.asked_for_person),
     };
     if let Some(why) = watch.escalated_because.as_deref().filter(|_| handed_over) {
         summary.push_str(&format!(" The bot queued it: {why}."));
