@@ -185,15 +185,18 @@ pub fn asks_for_person(text: &str) -> bool {
     if readings.iter().any(|reading| frames_hold(reading.clone())) {
         return true;
     }
-    long_enough_to_judge(text)
-        && !told_or_turned_down(text, &readings)
-        && model::Model::shipped().is_some_and(|model| model.asks_for_person(text))
+    may_judge(text, &readings) && model::Model::shipped().is_some_and(|model| model.asks_for_person(text))
 }
 
 /// Whether the model may have its say on a message: it has words enough for letters to tell,
 /// and in its own language's reading it tells of no contact and turns no person or contact down.
 pub fn model_may_judge(text: &str) -> bool {
-    long_enough_to_judge(text) && !told_or_turned_down(text, &readings(text))
+    may_judge(text, &readings(text))
+}
+
+/// [`model_may_judge`] on the message's [`readings`], once computed.
+fn may_judge(text: &str, readings: &[Vec<Vec<Role>>]) -> bool {
+    long_enough_to_judge(text) && !told_or_turned_down(text, readings)
 }
 
 /// The fewest words the model judges. One or two words give too few letter runs to tell a
