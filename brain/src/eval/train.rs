@@ -13,7 +13,7 @@
 //! whose scores fitted its threshold.
 
 use crate::human;
-use crate::human::model::{self, BUCKETS, feature_value, features, sigmoid};
+use crate::human::model::{self, BUCKETS, feature_value, features, logistic};
 
 use super::{Counts, Labelled};
 
@@ -36,10 +36,7 @@ pub struct Trained {
 
 impl Trained {
     pub fn probability(&self, text: &str) -> f32 {
-        let features = features(text);
-        let value = feature_value(&features);
-        let sum: f32 = features.iter().filter_map(|&f| self.weights.get(f as usize)).sum();
-        sigmoid(self.bias + sum * value)
+        logistic(self.bias, &features(text), |f| self.weights.get(f).copied().unwrap_or(0.0))
     }
 }
 
@@ -71,8 +68,7 @@ pub fn train(messages: &[&Labelled]) -> Trained {
     for epoch in 0..EPOCHS {
         for at in shuffled(examples.len(), epoch as u64 + 1) {
             let (features, value, label) = &examples[at];
-            let sum: f32 = features.iter().map(|&f| weights[f as usize]).sum();
-            let error = sigmoid(bias + sum * value) - label;
+            let error = logistic(bias, features, |f| weights[f]) - label;
             for &f in features {
                 let f = f as usize;
                 let gradient = error * value + DECAY * weights[f];

@@ -99,10 +99,8 @@ impl Model {
 
     /// How sure the model is that `text` asks for a person, from 0 to 1.
     pub fn probability(&self, text: &str) -> f32 {
-        let features = features(text);
-        let value = feature_value(&features);
-        let sum: f32 = features.iter().map(|&f| f32::from(self.weights[f as usize] as i8) * self.scale).sum();
-        sigmoid(self.bias + sum * value)
+        let weight = |f: usize| self.weights.get(f).map_or(0.0, |&w| f32::from(w as i8) * self.scale);
+        logistic(self.bias, &features(text), weight)
     }
 
     /// The probability from which the model's word counts as a request.
@@ -115,9 +113,17 @@ impl Model {
     }
 }
 
+/// The probability a model with `bias` and per-bucket `weight` gives a message's `features`:
+/// one formula for training, for choosing the threshold and for the shipped model, so the three
+/// agree to the bit.
+pub fn logistic(bias: f32, features: &[u32], weight: impl Fn(usize) -> f32) -> f32 {
+    let sum: f32 = features.iter().map(|&f| weight(f as usize)).sum();
+    sigmoid(bias + sum * feature_value(features))
+}
+
 /// The logistic function, with `libm`'s `expf` rather than the platform's, whose last bit may
 /// differ between systems and would change the trained weights.
-pub fn sigmoid(x: f32) -> f32 {
+fn sigmoid(x: f32) -> f32 {
     1.0 / (1.0 + libm::expf(-x))
 }
 
