@@ -178,33 +178,26 @@ pub fn model_file(development: &[Labelled]) -> Vec<u8> {
 
 impl std::fmt::Display for Fit {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        let (alone, both) = (&self.model_alone, &self.with_frames);
+        let figures = |c: &Counts| {
+            format!(
+                "precision {:.3}, recall {:.3} ({} right, {} false alarms, {} missed)",
+                c.precision(),
+                c.recall(),
+                c.true_positives,
+                c.false_positives,
+                c.false_negatives
+            )
+        };
         writeln!(f, "trained on {} development messages; threshold {:.3}", self.messages, self.threshold)?;
         writeln!(f, "out of fold ({FOLDS} folds), person requests:")?;
-        writeln!(
-            f,
-            "  the model alone, where it may judge: precision {:.3}, recall {:.3} ({} right, {} false alarms, {} missed)",
-            alone.precision(),
-            alone.recall(),
-            alone.true_positives,
-            alone.false_positives,
-            alone.false_negatives
-        )?;
+        writeln!(f, "  the model alone, where it may judge: {}", figures(&self.model_alone))?;
         let added = &self.additions;
         writeln!(
             f,
             "  its additions, where no frame takes the message: {} right, {} false alarms",
             added.true_positives, added.false_positives
         )?;
-        writeln!(
-            f,
-            "  the frames and the model: precision {:.3}, recall {:.3} ({} right, {} false alarms, {} missed)",
-            both.precision(),
-            both.recall(),
-            both.true_positives,
-            both.false_positives,
-            both.false_negatives
-        )
+        writeln!(f, "  the frames and the model: {}", figures(&self.with_frames))
     }
 }
 
